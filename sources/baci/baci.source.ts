@@ -1,0 +1,208 @@
+/**
+ * CEPII BACI: one value per bilateral flow, reconciled from both reporters (DOMAIN.md §1.5).
+ * Columns `t,i,j,k,v,q`: year, exporter, importer (BACI numeric codes), HS6 product, value in
+ * THOUSANDS of US dollars, quantity in TONNES. Rows are stored as exports (flow X) of the
+ * exporter `i` to `j`, valued FOB like BACI itself, in dollars and kilograms.
+ *
+ * The HS edition and release come from the file name (`BACI_HS17_Y2021_V202401b.csv`); the
+ * country and product code lists are read from beside the data file, as BACI ships them
+ * (`country_codes_V202401b.csv`, `product_codes_HS17_V202401b.csv`).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import Papa from 'papaparse';
+import { z } from 'zod';
+import { SourceFormatError } from '../../src/errors.ts';
+import { normalizeHsCode } from '../../src/normalize/hs-code.ts';
+import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import { cells } from '../../src/validate/zod-cells.ts';
+
+const columns = {
+  t: { label: 'year', aliases: ['t', 'year'] },
+  i: { label: 'exporter code', aliases: ['i', 'exporter'] },
+  j: { label: 'importer code', aliases: ['j', 'importer'] },
+  k: { label: 'product code', aliases: ['k', 'product', 'hs6'] },
+  v: { label: 'value (thousand US dollars)', aliases: ['v', 'value'] },
+  q: { label: 'quantity (tonnes)', aliases: ['q', 'quantity'] },
+} as const;
+
+type Field = keyof typeof columns;
+
+const rowSchema = z.object({
+  t: cells.integerCode({ label: 'year', required: true, issue: 'bad_period' }),
+  i: cells.integerCode({ label: 'exporter code', required: true, issue: 'unknown_country' }),
+  j: cells.integerCode({ label: 'importer code', required: true, issue: 'unknown_country' }),
+  k: cells.code({ label: 'product code', required: true }),
+  v: cells.number({ label: 'value', required: true, nonNegative: true }),
+  q: cells.number({ label: 'quantity', nonNegative: true }),
+});
+
+type BaciRow = z.infer<typeof rowSchema>;
+
+/** BACI's HS revision in file names, to Comtrade's edition codes. */
+const EDITIONS: Readonly<Record<string, string>> = {
+  '92': 'H0',
+  '96': 'H1',
+  '02': 'H2',
+  '07': 'H3',
+  '12': 'H4',
+  '17': 'H5',
+  '22': 'H6',
+};
+
+interface BaciFileName {
+  readonly edition: string;
+  readonly hsTag: string;
+  readonly version: string;
+}
+
+export function parseBaciFileName(name: string): BaciFileName | null {
+  const match = /BACI_HS(\d{2})_Y\d{4}_V(\w+?)(?:_|\.|$)/i.exec(name);
+  if (match === null) return null;
+  const edition = EDITIONS[match[1]!];
+  return edition === undefined ? null : { edition, hsTag: match[1]!, version: match[2]! };
+}
+
+function readSmallCsv(path: string): Record<string, string>[] {
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  return Papa.parse<Record<string, string>>(text, {
+    header: true,
+    skipEmptyLines: true,
+    dynamicTyping: false,
+  }).data;
+}
+
+/** The companion file beside `dataPath` whose name starts with `prefix`, preferring `version`. */
+function findCompanion(dataPath: string, prefix: string, version: string | null): string | null {
+  const dir = dirname(dataPath);
+  const candidates = readdirSync(dir).filter(
+    (f) => f.toLowerCase().startsWith(prefix.toLowerCase()) && f.toLowerCase().endsWith('.csv'),
+  );
+  const exact = version === null ? undefined : candidates.find((f) => f.includes(`_V${version}`));
+  const chosen = exact ?? (candidates.length === 1 ? candidates[0] : undefined);
+  return chosen === undefined ? null : join(dir, chosen);
+}
+
+/** Pick the first column present among spellings (BACI renamed them in 2024). */
+const pick = (row: Record<string, string>, names: readonly string[]) => {
+  for (const n of names) {
+    const v = row[n];
+    if (v !== undefined && v.trim() !== '') return v.trim();
+  }
+  return null;
+};
+
+/** Dollars from BACI's thousands, without binary noise (1.234 × 1000 = 1233.9999999999998). */
+const thousandsToUnits = (x: number) => Math.round(x * 1e6) / 1e3;
+
+export const baciSource = defineTradeSource<Field, BaciRow>({
+  name: 'baci',
+  description: 'CEPII BACI (t,i,j,k,v,q), with its country and product code lists beside the data file',
+  target: 'trade_flows',
+  columns,
+  required: [['t'], ['i'], ['j'], ['k'], ['v']],
+  rowSchema,
+  begin: ({ path, name, countries }) => {
+    const fileName = parseBaciFileName(basename(path));
+    const edition = fileName?.edition ?? 'HS';
+
+    // BACI country codes mostly follow UN Comtrade (842 USA, 699 India); its own list says.
+    const baciCountries = new Map<string, string>();
+    const countryList = findCompanion(path, 'country_codes', fileName?.version ?? null);
+    if (countryList !== null) {
+      for (const r of readSmallCsv(countryList)) {
+        const code = pick(r, ['country_code']);
+        const iso3 = pick(r, ['country_iso3', 'iso_3digit_alpha']);
+        const resolved = iso3 === null ? null : countries.fromIso(iso3);
+        if (code !== null && resolved !== null)
+          baciCountries.set(String(Number.parseInt(code, 10)), resolved);
+      }
+    }
+    let products: Set<string> | null = null;
+    const productList =
+      fileName === null ? null : findCompanion(path, `product_codes_HS${fileName.hsTag}`, fileName.version);
+    if (productList !== null) {
+      products = new Set();
+      for (const r of readSmallCsv(productList)) {
+        const code = pick(r, ['code']);
+        const hs = code === null ? null : normalizeHsCode(code);
+        if (hs !== null && !('problem' in hs)) products.add(hs.code);
+      }
+      if (products.size === 0) {
+        throw new SourceFormatError(
+          name,
+          'bad_companion',
+          `${basename(productList)} lists no product codes; it should have a "code" column. Download it again with the BACI release.`,
+        );
+      }
+    }
+
+    const country = (code: string) => baciCountries.get(code) ?? countries.fromCode(code);
+
+    return (row): TradeFlowRow | FieldIssue<Field>[] => {
+      const issues: FieldIssue<Field>[] = [];
+      const year = Number(row.t);
+      if (year < 1900 || year > 2100)
+        issues.push({
+          code: 'bad_period',
+          field: 't',
+          message: `${row.t} is not a year between 1900 and 2100.`,
+        });
+      const exporter = country(row.i);
+      if (exporter === null)
+        issues.push({
+          code: 'unknown_country',
+          field: 'i',
+          message: `exporter code ${row.i} is in neither ${countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList)} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
+        });
+      const importer = country(row.j);
+      if (importer === null)
+        issues.push({
+          code: 'unknown_country',
+          field: 'j',
+          message: `importer code ${row.j} is in neither ${countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList)} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
+        });
+      const hs = normalizeHsCode(row.k);
+      if ('problem' in hs) issues.push({ code: 'bad_hs_code', field: 'k', message: hs.problem });
+      else if (hs.level !== 6)
+        issues.push({
+          code: 'bad_hs_code',
+          field: 'k',
+          message: `${JSON.stringify(row.k)} is not a 6-digit code; BACI products are HS subheadings.`,
+        });
+      else if (products !== null && !products.has(hs.code))
+        issues.push({
+          code: 'unknown_hs_code',
+          field: 'k',
+          message: `${hs.code} is not in ${basename(productList!)}; check the file belongs to the same HS revision.`,
+        });
+      if (issues.length > 0 || 'problem' in hs) return issues;
+      return {
+        reporter_iso3: exporter!,
+        reporter_code: row.i,
+        partner_iso3: importer!,
+        partner_code: row.j,
+        partner2_iso3: 'W00',
+        flow: 'X',
+        freq: 'A',
+        period: String(year),
+        year,
+        month: null,
+        hs_edition: edition,
+        hs_code: hs.code,
+        hs_level: 6,
+        value_usd: thousandsToUnits(row.v),
+        cif_value_usd: null,
+        fob_value_usd: thousandsToUnits(row.v),
+        net_weight_kg: row.q === null ? null : thousandsToUnits(row.q),
+        net_weight_estimated: null,
+        gross_weight_kg: null,
+        qty: null,
+        qty_unit_code: null,
+        qty_unit: null,
+        mode_of_transport: '0',
+        customs_procedure: 'C00',
+      };
+    };
+  },
+});

@@ -1,0 +1,229 @@
+/**
+ * UN Comtrade, API v1 (Comtrade+) as CSV or JSON, the comtradr snake_case exports, and the
+ * legacy bulk-download and pre-v1 API layouts. Field spellings: DOMAIN.md §1.1.
+ *
+ * Rules worth knowing:
+ * - `primaryValue` is FOB for exports and CIF for imports; when it is absent the value is taken
+ *   from `fobvalue` (exports) or `cifvalue` (imports).
+ * - comtradr stores a missing weight, quantity or CIF/FOB value as 0.0 (DOMAIN.md §1.1, fixture
+ *   quirks). A zero weight or quantity on a row that has trade value is physically impossible,
+ *   so it is stored as NULL (unknown), never as zero.
+ * - `partner2`, `motCode` and `customsCode` stay in the key: omitting them in a query returns
+ *   every breakdown, which sum to more than the total.
+ */
+import { z } from 'zod';
+import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code.ts';
+import { normalizePeriod } from '../../src/normalize/period.ts';
+import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
+import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import { cells } from '../../src/validate/zod-cells.ts';
+
+const columns = {
+  freq: { label: 'frequency', aliases: ['freqCode', 'freq'] },
+  period: { label: 'period', aliases: ['period'] },
+  refYear: { label: 'year', aliases: ['refYear', 'yr', 'Year'] },
+  refMonth: { label: 'month', aliases: ['refMonth'] },
+  reporterCode: { label: 'reporter code', aliases: ['reporterCode', 'rtCode', 'Reporter Code'] },
+  reporterIso: { label: 'reporter ISO code', aliases: ['reporterISO', 'rt3ISO', 'Reporter ISO'] },
+  reporterDesc: { label: 'reporter name', aliases: ['reporterDesc', 'rtTitle', 'Reporter'] },
+  partnerCode: { label: 'partner code', aliases: ['partnerCode', 'ptCode', 'Partner Code'] },
+  partnerIso: { label: 'partner ISO code', aliases: ['partnerISO', 'pt3ISO', 'Partner ISO'] },
+  partnerDesc: { label: 'partner name', aliases: ['partnerDesc', 'ptTitle', 'Partner'] },
+  partner2Code: { label: 'second partner code', aliases: ['partner2Code', 'ptCode2', '2nd Partner Code'] },
+  partner2Iso: { label: 'second partner ISO code', aliases: ['partner2ISO', 'pt3ISO2', '2nd Partner ISO'] },
+  flowCode: { label: 'trade flow code', aliases: ['flowCode', 'rgCode', 'Trade Flow Code'] },
+  flowDesc: { label: 'trade flow', aliases: ['flowDesc', 'rgDesc', 'Trade Flow'] },
+  classification: { label: 'classification', aliases: ['classificationCode', 'pfCode', 'Classification'] },
+  cmdCode: { label: 'commodity code', aliases: ['cmdCode', 'Commodity Code'] },
+  primaryValue: { label: 'trade value', aliases: ['primaryValue', 'TradeValue', 'Trade Value (US$)'] },
+  cifValue: { label: 'CIF value', aliases: ['cifValue', 'CIF Trade Value (US$)'] },
+  fobValue: { label: 'FOB value', aliases: ['fobValue', 'FOB Trade Value (US$)'] },
+  netWgt: { label: 'net weight', aliases: ['netWgt', 'NetWeight', 'Netweight (kg)'] },
+  isNetWgtEstimated: { label: 'net weight estimate flag', aliases: ['isNetWgtEstimated'] },
+  grossWgt: { label: 'gross weight', aliases: ['grossWgt', 'GrossWeight', 'Gross weight (kg)'] },
+  qty: { label: 'quantity', aliases: ['qty', 'TradeQuantity'] },
+  qtyUnitCode: { label: 'quantity unit code', aliases: ['qtyUnitCode', 'qtCode', 'Qty Unit Code'] },
+  qtyUnitAbbr: { label: 'quantity unit', aliases: ['qtyUnitAbbr', 'qtAltDesc', 'Qty Unit'] },
+  motCode: { label: 'mode of transport code', aliases: ['motCode', 'Mode of Transport Code'] },
+  customsCode: { label: 'customs procedure code', aliases: ['customsCode', 'cstCode', 'Customs Proc. Code'] },
+} as const;
+
+type Field = keyof typeof columns;
+
+const rowSchema = z.object({
+  freq: cells.code({ label: 'frequency' }),
+  period: cells.code({ label: 'period' }),
+  refYear: cells.code({ label: 'year' }),
+  refMonth: cells.code({ label: 'month' }),
+  reporterCode: cells.integerCode({ label: 'reporter code', issue: 'unknown_country' }),
+  reporterIso: cells.code({ label: 'reporter ISO code' }),
+  reporterDesc: cells.code({ label: 'reporter name' }),
+  partnerCode: cells.integerCode({ label: 'partner code', issue: 'unknown_country' }),
+  partnerIso: cells.code({ label: 'partner ISO code' }),
+  partnerDesc: cells.code({ label: 'partner name' }),
+  partner2Code: cells.integerCode({ label: 'second partner code', issue: 'unknown_country' }),
+  partner2Iso: cells.code({ label: 'second partner ISO code' }),
+  flowCode: cells.code({ label: 'trade flow code' }),
+  flowDesc: cells.code({ label: 'trade flow' }),
+  classification: cells.code({ label: 'classification' }),
+  cmdCode: cells.code({ label: 'commodity code', required: true }),
+  primaryValue: cells.number({ label: 'trade value', nonNegative: true }),
+  cifValue: cells.number({ label: 'CIF value', nonNegative: true }),
+  fobValue: cells.number({ label: 'FOB value', nonNegative: true }),
+  netWgt: cells.number({ label: 'net weight', nonNegative: true }),
+  isNetWgtEstimated: cells.boolean({ label: 'net weight estimate flag' }),
+  grossWgt: cells.number({ label: 'gross weight', nonNegative: true }),
+  qty: cells.number({ label: 'quantity', nonNegative: true }),
+  qtyUnitCode: cells.integerCode({ label: 'quantity unit code' }),
+  qtyUnitAbbr: cells.code({ label: 'quantity unit' }),
+  motCode: cells.code({ label: 'mode of transport code' }),
+  customsCode: cells.code({ label: 'customs procedure code' }),
+});
+
+type ComtradeRow = z.infer<typeof rowSchema>;
+
+const EXPORT_FLOWS = new Set(['X', 'RX', 'DX', 'XIP', 'XOP']);
+
+/** comtradr's 0.0 for "not reported": zero only where it can be true (no trade value). */
+const zeroMeansMissing = (amount: number | null, value: number): number | null =>
+  amount === 0 && value > 0 ? null : amount;
+
+export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
+  name: 'comtrade',
+  description: 'UN Comtrade API v1 (Comtrade+) CSV or JSON, comtradr exports, legacy bulk downloads',
+  target: 'trade_flows',
+  columns,
+  required: [
+    ['reporterCode', 'reporterIso', 'reporterDesc'],
+    ['partnerCode', 'partnerIso', 'partnerDesc'],
+    ['flowCode', 'flowDesc'],
+    ['period', 'refYear'],
+    ['cmdCode'],
+    ['primaryValue', 'cifValue', 'fobValue'],
+  ],
+  rowSchema,
+  begin: ({ countries }) => {
+    return (row): TradeFlowRow | FieldIssue<Field>[] => {
+      const issues: FieldIssue<Field>[] = [];
+
+      const period = normalizePeriod(row.period, row.refYear, row.refMonth, row.freq);
+      if ('problem' in period)
+        issues.push({
+          code: 'bad_period',
+          field: row.period === null ? 'refYear' : 'period',
+          message: period.problem,
+        });
+
+      const flowText = row.flowCode ?? row.flowDesc;
+      const flow = flowText === null ? null : normalizeFlow(flowText);
+      if (flow === null) {
+        issues.push({
+          code: flowText === null ? 'missing_value' : 'bad_flow',
+          field: row.flowCode === null ? 'flowDesc' : 'flowCode',
+          message:
+            flowText === null
+              ? 'is empty; every row needs a trade flow (X, M, RX, RM).'
+              : `${JSON.stringify(flowText)} is not a Comtrade flow; use X, M, RX, RM, DX, FM, MIP, MOP, XIP or XOP.`,
+        });
+      }
+
+      const edition = normalizeHsEdition(row.classification);
+      if ('problem' in edition)
+        issues.push({
+          code: 'unsupported_classification',
+          field: 'classification',
+          message: edition.problem,
+        });
+
+      const hs = normalizeHsCode(row.cmdCode);
+      if ('problem' in hs) issues.push({ code: 'bad_hs_code', field: 'cmdCode', message: hs.problem });
+
+      const year = 'problem' in period ? undefined : period.year;
+      const country = (
+        code: string | null,
+        iso: string | null,
+        name: string | null,
+        what: string,
+        field: Field,
+      ) => {
+        const found = countries.resolve({ code, iso, name, ...(year === undefined ? {} : { year }) }, what);
+        if ('iso3' in found) return found.iso3;
+        issues.push({
+          code: found.problem === 'inconsistent' ? 'inconsistent_country' : 'unknown_country',
+          field,
+          message: found.message,
+        });
+        return null;
+      };
+      const codeField = (code: string | null, iso: string | null, codeF: Field, isoF: Field, descF: Field) =>
+        code !== null ? codeF : iso !== null ? isoF : descF;
+      const reporter = country(
+        row.reporterCode,
+        row.reporterIso,
+        row.reporterDesc,
+        'reporter',
+        codeField(row.reporterCode, row.reporterIso, 'reporterCode', 'reporterIso', 'reporterDesc'),
+      );
+      const partner = country(
+        row.partnerCode,
+        row.partnerIso,
+        row.partnerDesc,
+        'partner',
+        codeField(row.partnerCode, row.partnerIso, 'partnerCode', 'partnerIso', 'partnerDesc'),
+      );
+      const partner2 =
+        row.partner2Code === null && row.partner2Iso === null
+          ? 'W00'
+          : country(
+              row.partner2Code,
+              row.partner2Iso,
+              null,
+              'second partner',
+              row.partner2Code === null ? 'partner2Iso' : 'partner2Code',
+            );
+
+      const isExport = flow !== null && EXPORT_FLOWS.has(flow);
+      const value =
+        row.primaryValue ?? (isExport ? (row.fobValue ?? row.cifValue) : (row.cifValue ?? row.fobValue));
+      if (value === null) {
+        issues.push({
+          code: 'missing_value',
+          field: 'primaryValue',
+          message:
+            'is empty, and so are the CIF and FOB values; every row needs a trade value in US dollars.',
+        });
+      }
+
+      if (issues.length > 0 || 'problem' in period || 'problem' in hs || 'problem' in edition) return issues;
+      const v = value!;
+      const qtyUnitCode = row.qtyUnitCode;
+      const qty = qtyUnitCode === '-1' ? null : zeroMeansMissing(row.qty, v);
+      return {
+        reporter_iso3: reporter!,
+        reporter_code: row.reporterCode,
+        partner_iso3: partner!,
+        partner_code: row.partnerCode,
+        partner2_iso3: partner2!,
+        flow: flow!,
+        freq: period.freq,
+        period: period.period,
+        year: period.year,
+        month: period.month,
+        hs_edition: edition.edition,
+        hs_code: hs.code,
+        hs_level: hs.level,
+        value_usd: v,
+        cif_value_usd: zeroMeansMissing(row.cifValue, v),
+        fob_value_usd: zeroMeansMissing(row.fobValue, v),
+        net_weight_kg: zeroMeansMissing(row.netWgt, v),
+        net_weight_estimated: row.isNetWgtEstimated === null ? null : row.isNetWgtEstimated ? 1 : 0,
+        gross_weight_kg: zeroMeansMissing(row.grossWgt, v),
+        qty,
+        qty_unit_code: qtyUnitCode,
+        qty_unit: qtyUnitCode === '-1' ? null : row.qtyUnitAbbr,
+        mode_of_transport: row.motCode ?? '0',
+        customs_procedure: row.customsCode ?? 'C00',
+      };
+    };
+  },
+});

@@ -1,0 +1,67 @@
+import { ConfigError } from '../../errors.ts';
+import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
+import { runPipeline } from '../../pipeline/run-pipeline.ts';
+import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
+import type { Command } from '../command.ts';
+import { openPreparedWarehouse } from '../open-warehouse.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { printRunResult, progressHooks } from '../run-report.ts';
+
+export const loadCommand: Command = {
+  name: 'load',
+  usage:
+    'corridor load <file...> --source <name> [--force] [--dry-run] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
+  summary: 'one-off load of files in a known format',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      {
+        source: { type: 'string', short: 's' },
+        force: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        encoding: { type: 'string' },
+        'reject-threshold': { type: 'string' },
+        'reject-cap': { type: 'string' },
+      },
+      this.usage,
+    );
+    if (values.source === undefined) {
+      throw new ConfigError(
+        `Missing --source: say which format the files are in (${sourceNames().join(', ')}).\nUsage: ${this.usage}`,
+        { code: 'bad_arguments' },
+      );
+    }
+    if (positionals.length === 0)
+      throw new ConfigError(`Name at least one file to load.\nUsage: ${this.usage}`, {
+        code: 'bad_arguments',
+      });
+    getSource(values.source);
+    const threshold = numberOption('reject-threshold', values['reject-threshold'], 0, 1);
+    const cap = numberOption('reject-cap', values['reject-cap'], 1, 100_000_000);
+    const pipeline = pipelineSchema.parse({
+      name: 'load',
+      sources: [
+        {
+          source: values.source,
+          files: positionals,
+          ...(values.encoding === undefined ? {} : { encoding: values.encoding }),
+        },
+      ],
+      ...(threshold === undefined ? {} : { rejectThreshold: threshold }),
+      ...(cap === undefined ? {} : { rejectCap: Math.floor(cap) }),
+    });
+    const warehouse = await openPreparedWarehouse(ctx);
+    try {
+      const result = await runPipeline(
+        warehouse,
+        pipeline,
+        { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
+        progressHooks(ctx.out, pipeline.rejectThreshold),
+      );
+      printRunResult(ctx.out, result);
+      return result.exitCode;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};

@@ -1,0 +1,42 @@
+import { ConfigError } from '../../errors.ts';
+import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
+import { runPipeline } from '../../pipeline/run-pipeline.ts';
+import type { Command } from '../command.ts';
+import { openPreparedWarehouse } from '../open-warehouse.ts';
+import { parseCommandArgs } from '../parse-options.ts';
+import { printRunResult, progressHooks } from '../run-report.ts';
+
+export const runCommand: Command = {
+  name: 'run',
+  usage: 'corridor run <pipeline> [--dry-run] [--force]',
+  summary: 'run a pipeline from pipelines/<name>.pipeline.ts',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+      this.usage,
+    );
+    const name = positionals[0];
+    if (name === undefined || positionals.length > 1) {
+      const known = pipelineNames(ctx.cwd);
+      throw new ConfigError(
+        `Name one pipeline to run${known.length > 0 ? ` (${known.join(', ')})` : ''}.\nUsage: ${this.usage}`,
+        { code: 'bad_arguments' },
+      );
+    }
+    const pipeline = await loadPipeline(name, ctx.cwd);
+    const warehouse = await openPreparedWarehouse(ctx);
+    try {
+      const result = await runPipeline(
+        warehouse,
+        pipeline,
+        { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
+        progressHooks(ctx.out, pipeline.rejectThreshold),
+      );
+      printRunResult(ctx.out, result);
+      return result.exitCode;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};

@@ -1,0 +1,88 @@
+import { ExitCode } from '../../errors.ts';
+import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import type { Command } from '../command.ts';
+import { warehousePathOf } from '../open-warehouse.ts';
+import { formatDuration } from '../output.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
+
+export const runsCommand: Command = {
+  name: 'runs',
+  usage: 'corridor runs [--limit 20] [--files <run id>]',
+  summary: 'show the run journal (with --files, the files of one run)',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      { limit: { type: 'string' }, files: { type: 'string' } },
+      this.usage,
+    );
+    const limit = numberOption('limit', values.limit, 1, 1_000_000) ?? 20;
+    const runId = numberOption('files', values.files, 1, Number.MAX_SAFE_INTEGER);
+    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    try {
+      const { columns, rows } =
+        runId === undefined
+          ? query.run(
+              `select run_id, pipeline, status, started_at, duration_ms, files_total, files_loaded, files_skipped, files_failed,
+                      rows_read, rows_loaded, rows_rejected, exit_code, message
+               from load_runs order by run_id desc limit ${Math.floor(limit)}`,
+            )
+          : query.run(
+              `select load_id, run_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, rejects_stored, rows_replaced,
+                      duration_ms, sha256, same_as_load_id, superseded_by, error_code, error_message, notes, path
+               from load_files where run_id = ${Math.floor(runId)} order by load_id`,
+            );
+      const list = [...rows];
+      if (ctx.out.json) {
+        ctx.out.document(list.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]]))));
+        return ExitCode.Success;
+      }
+      if (list.length === 0) {
+        ctx.out.line(
+          runId === undefined
+            ? 'No runs yet. Load something with "corridor load" or "npm start".'
+            : `Run ${runId} has no files (or does not exist).`,
+        );
+        return ExitCode.Success;
+      }
+      const durationAt = columns.indexOf('duration_ms');
+      const shown = list.map((r) =>
+        r.map((v, i) => (i === durationAt && typeof v === 'number' ? formatDuration(v) : v)),
+      );
+      const keep =
+        runId === undefined
+          ? [
+              'run_id',
+              'pipeline',
+              'status',
+              'started_at',
+              'duration_ms',
+              'files_loaded',
+              'files_skipped',
+              'files_failed',
+              'rows_read',
+              'rows_loaded',
+              'rows_rejected',
+            ]
+          : [
+              'load_id',
+              'file_name',
+              'status',
+              'rows_read',
+              'rows_loaded',
+              'rows_rejected',
+              'rows_replaced',
+              'duration_ms',
+              'error_message',
+            ];
+      const at = keep.map((k) => columns.indexOf(k));
+      ctx.out.table(
+        keep.map((k) => (k === 'duration_ms' ? 'took' : k)),
+        shown.map((r) => at.map((i) => r[i])),
+        runId === undefined ? 60 : 90,
+      );
+      return ExitCode.Success;
+    } finally {
+      query.close();
+    }
+  },
+};

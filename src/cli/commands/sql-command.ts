@@ -1,0 +1,67 @@
+import { ConfigError, ExitCode } from '../../errors.ts';
+import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import type { Command } from '../command.ts';
+import { warehousePathOf } from '../open-warehouse.ts';
+import { cellText, formatCount } from '../output.ts';
+import { parseCommandArgs } from '../parse-options.ts';
+
+/** Rows a terminal table shows before pointing at --format csv. */
+const TABLE_ROW_LIMIT = 500;
+
+export const sqlCommand: Command = {
+  name: 'sql',
+  usage: 'corridor sql "<query>" [--format table|csv|json]',
+  summary: 'run a read-only SQL query',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { format: { type: 'string', short: 'f' } },
+      this.usage,
+    );
+    if (positionals.length !== 1)
+      throw new ConfigError(`Give the query as one quoted argument.\nUsage: ${this.usage}`, {
+        code: 'bad_arguments',
+      });
+    const format = values.format ?? (ctx.out.json ? 'json' : 'table');
+    if (format !== 'table' && format !== 'csv' && format !== 'json') {
+      throw new ConfigError(`Invalid value for option "--format": "${format}". Use table, csv or json.`, {
+        code: 'bad_arguments',
+      });
+    }
+    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    try {
+      const { columns, rows } = query.run(positionals[0]!);
+      if (format === 'csv') {
+        ctx.out.csv(columns, rows);
+      } else if (format === 'json') {
+        // Streamed as one array so a large result never sits in memory twice.
+        ctx.out.write('[');
+        let first = true;
+        for (const row of rows) {
+          const record = Object.fromEntries(
+            columns.map((c, i) => [c, typeof row[i] === 'bigint' ? cellText(row[i]) : row[i]]),
+          );
+          ctx.out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(record)}`);
+          first = false;
+        }
+        ctx.out.write(first ? ']\n' : '\n]\n');
+      } else {
+        const shown: (readonly unknown[])[] = [];
+        let count = 0;
+        for (const row of rows) {
+          if (count < TABLE_ROW_LIMIT) shown.push(row);
+          count++;
+        }
+        if (columns.length > 0) ctx.out.table(columns, shown);
+        ctx.out.progress(
+          count > TABLE_ROW_LIMIT
+            ? `(${formatCount(TABLE_ROW_LIMIT)} of ${formatCount(count)} rows shown; use --format csv for all)`
+            : `(${formatCount(count)} row${count === 1 ? '' : 's'})`,
+        );
+      }
+      return ExitCode.Success;
+    } finally {
+      query.close();
+    }
+  },
+};

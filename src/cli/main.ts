@@ -1,0 +1,117 @@
+/**
+ * The `corridor` command line: the only place that prints and exits. Errors of the
+ * CorridorError family become a message and their exit code; anything else is a bug, shown as
+ * one line (the stack only with CORRIDOR_DEBUG=1).
+ */
+import { CorridorError, ExitCode } from '../errors.ts';
+import type { Command, GlobalOptions } from './command.ts';
+import { initCommand } from './commands/init-command.ts';
+import { loadCommand } from './commands/load-command.ts';
+import { rejectsCommand } from './commands/rejects-command.ts';
+import { runCommand } from './commands/run-command.ts';
+import { runsCommand } from './commands/runs-command.ts';
+import { sqlCommand } from './commands/sql-command.ts';
+import { Output } from './output.ts';
+
+const COMMANDS: readonly Command[] = [
+  initCommand,
+  runCommand,
+  loadCommand,
+  sqlCommand,
+  runsCommand,
+  rejectsCommand,
+];
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'corridor: trade statistics and port throughput into a SQL warehouse',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(Math.min(width, 60))}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --db <file>   warehouse file (default: $CORRIDOR_DB or warehouse/corridor.db)',
+    '  --json        machine-readable output',
+    '  --quiet       no progress lines',
+    '',
+    'Exit codes: 0 success; 1 run failed (a failed file loaded nothing); 2 usage or configuration error;',
+    '            3 loaded, but rejects passed the threshold.',
+  ].join('\n');
+}
+
+/** Pulls the global options out wherever they stand, leaving the command's own arguments. */
+function splitGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: string[]; help: boolean } {
+  let db: string | undefined;
+  let json = false;
+  let quiet = false;
+  let help = false;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--quiet' || arg === '-q') quiet = true;
+    else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--db') {
+      db = argv[++i];
+      if (db === undefined)
+        throw new CorridorError('bad_arguments', 'Option "--db" needs a value: a SQLite file path.', {
+          exitCode: ExitCode.Usage,
+        });
+    } else if (arg.startsWith('--db=')) db = arg.slice('--db='.length);
+    else rest.push(arg);
+  }
+  return { globals: { db, json, quiet }, rest, help };
+}
+
+export interface CliIo {
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+  readonly cwd?: string;
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit, so tests can call it. */
+export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  let out = new Output({
+    json: false,
+    quiet: false,
+    ...(io.stdout ? { stdout: io.stdout } : {}),
+    ...(io.stderr ? { stderr: io.stderr } : {}),
+  });
+  try {
+    const { globals, rest, help } = splitGlobals(argv);
+    out = new Output({
+      json: globals.json,
+      quiet: globals.quiet,
+      ...(io.stdout ? { stdout: io.stdout } : {}),
+      ...(io.stderr ? { stderr: io.stderr } : {}),
+    });
+    const [name, ...args] = rest;
+    if (name === undefined || name === 'help') {
+      out.line(helpText());
+      return name === undefined && !help ? ExitCode.Usage : ExitCode.Success;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command === undefined) {
+      out.message(`Unknown command "${name}".\n\n${helpText()}`);
+      return ExitCode.Usage;
+    }
+    if (help) {
+      out.line(`Usage: ${command.usage}\n${command.summary}`);
+      return ExitCode.Success;
+    }
+    return await command.run({ globals, out, args, cwd: io.cwd ?? process.cwd() });
+  } catch (error) {
+    if (error instanceof CorridorError) {
+      if (out.json)
+        out.document({ error: { code: error.code, message: error.message, exitCode: error.exitCode } });
+      else out.message(`corridor: ${error.message}`);
+      return error.exitCode;
+    }
+    out.message(
+      `corridor: internal error: ${(error as Error)?.message ?? String(error)}. This is a bug; rerun with CORRIDOR_DEBUG=1 for details and report it.`,
+    );
+    if (process.env.CORRIDOR_DEBUG) out.message(String((error as Error)?.stack));
+    return ExitCode.RunFailed;
+  }
+}

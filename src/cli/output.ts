@@ -1,0 +1,113 @@
+/**
+ * All printing goes through here: results to stdout, progress and messages to stderr, so that
+ * `corridor sql ... --format csv > out.csv` gets only data. `--json` makes every command print
+ * one JSON document; `--quiet` drops progress lines.
+ */
+import Papa from 'papaparse';
+
+export interface OutputOptions {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly stderr?: NodeJS.WritableStream;
+}
+
+export const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/** A cell as text for tables and CSV: numbers without exponent noise, NULL as empty. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(15)));
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
+  return String(value);
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly #out: NodeJS.WritableStream;
+  readonly #err: NodeJS.WritableStream;
+
+  constructor(options: OutputOptions) {
+    this.json = options.json;
+    this.quiet = options.quiet;
+    this.#out = options.stdout ?? process.stdout;
+    this.#err = options.stderr ?? process.stderr;
+  }
+
+  /** A result line (stdout). */
+  line(text = ''): void {
+    this.#out.write(`${text}\n`);
+  }
+
+  /** A progress line (stderr), dropped with --quiet or --json. */
+  progress(text: string): void {
+    if (!this.quiet && !this.json) this.#err.write(`${text}\n`);
+  }
+
+  /** A warning or error message (stderr), always shown. */
+  message(text: string): void {
+    this.#err.write(`${text}\n`);
+  }
+
+  /** One JSON document (stdout). */
+  document(value: unknown): void {
+    this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  write(text: string): void {
+    this.#out.write(text);
+  }
+
+  /** An aligned text table; long cells are cut so one row stays one line. */
+  table(columns: readonly string[], rows: readonly (readonly unknown[])[], maxCell = 60): void {
+    const text = rows.map((r) =>
+      columns.map((_, i) => {
+        const t = cellText(r[i]).replace(/\s+/g, ' ');
+        return t.length > maxCell ? `${t.slice(0, maxCell - 1)}…` : t;
+      }),
+    );
+    const numeric = columns.map(
+      (_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number'),
+    );
+    const widths = columns.map((c, i) => Math.max(c.length, ...text.map((r) => r[i]!.length)));
+    const pad = (t: string, i: number) => (numeric[i] ? t.padStart(widths[i]!) : t.padEnd(widths[i]!));
+    this.line(
+      columns
+        .map((c, i) => pad(c, i))
+        .join('  ')
+        .trimEnd(),
+    );
+    this.line(widths.map((w) => '-'.repeat(w)).join('  '));
+    for (const r of text)
+      this.line(
+        r
+          .map((t, i) => pad(t, i))
+          .join('  ')
+          .trimEnd(),
+      );
+  }
+
+  /** CSV (RFC 4180) with a header row. */
+  csv(columns: readonly string[], rows: Iterable<readonly unknown[]>): void {
+    this.write(`${Papa.unparse([columns as string[]], { newline: '\n' })}\n`);
+    let batch: string[][] = [];
+    const flush = () => {
+      if (batch.length > 0) this.write(`${Papa.unparse(batch, { newline: '\n' })}\n`);
+      batch = [];
+    };
+    for (const row of rows) {
+      batch.push(row.map(cellText));
+      if (batch.length >= 1000) flush();
+    }
+    flush();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * How a run reads on a terminal: a line as each file starts and ends, the first problems of
+ * files with rejects, and one countable summary line
+ * (`Loaded 12,345 rows (37 rejected) from 3 files into trade_flows in 2.1s`).
+ */
+import { basename } from 'node:path';
+import type { FileProgress, FileResult } from '../load/file-loader.ts';
+import type { RunHooks } from '../pipeline/run-pipeline.ts';
+import type { RunResult } from '../pipeline/run-result.ts';
+import { formatRowIssue } from '../validate/row-issue.ts';
+import { formatCount, formatDuration, type Output } from './output.ts';
+
+const percent = (part: number, whole: number) =>
+  whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)}%`;
+
+export function describeFile(f: FileResult): string {
+  const name = f.shown;
+  switch (f.status) {
+    case 'skipped':
+      return `SKIP  ${name}: unchanged, already loaded as load ${f.sameAsLoadId} (same sha256); --force reloads it`;
+    case 'failed':
+      return `FAIL  ${name}: ${f.error?.message ?? 'failed'}`;
+    case 'loaded': {
+      const rejected =
+        f.rowsRejected === 0
+          ? ''
+          : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead)})`;
+      const replaced = f.rowsReplaced === 0 ? '' : `, replaced ${formatCount(f.rowsReplaced)} earlier rows`;
+      const flag = f.overThreshold ? 'WARN' : 'OK  ';
+      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows loaded${rejected}${replaced} in ${formatDuration(f.durationMs)}`;
+    }
+  }
+}
+
+export function progressHooks(out: Output, threshold: number): RunHooks {
+  return {
+    onFileStart: (file, index, total) => out.progress(`[${index + 1}/${total}] reading ${file.shown}`),
+    onFileProgress: (p: FileProgress) =>
+      out.progress(
+        `      ${p.shown}: ${formatCount(p.rowsRead)} rows read, ${formatCount(p.rowsRejected)} rejected, ${formatCount(Math.round((p.rowsRead * 1000) / Math.max(p.elapsedMs, 1)))} rows/s`,
+      ),
+    onFileDone: (f, index, total) => {
+      out.progress(`[${index + 1}/${total}] ${describeFile(f)}`);
+      if (f.status === 'loaded')
+        for (const note of f.notes.filter((n) => n.startsWith('replaced') && n.includes('different file')))
+          out.progress(`        note: ${note}`);
+      if (f.status === 'loaded' && f.rowsRejected > 0) {
+        for (const issue of f.firstIssues.slice(0, 3))
+          out.progress(`        ${formatRowIssue(issue, basename(issue.place.file))}`);
+        if (f.rejectsCapped)
+          out.progress(
+            `        rejects capped: ${formatCount(f.rejectsStored)} kept of ${formatCount(f.rowsRejected)} rejected rows`,
+          );
+        if (f.overThreshold)
+          out.progress(
+            `        ${percent(f.rowsRejected, f.rowsRead)} of rows rejected, above the threshold of ${+(threshold * 100).toFixed(2)}%`,
+          );
+      }
+    },
+  };
+}
+
+export function summaryLine(result: RunResult): string {
+  const t = result.totals;
+  const files = `${formatCount(t.filesLoaded)} file${t.filesLoaded === 1 ? '' : 's'}`;
+  const verb = result.dryRun ? 'Dry run: would load' : 'Loaded';
+  const extras = [
+    t.filesSkipped > 0 ? `${t.filesSkipped} unchanged file${t.filesSkipped === 1 ? '' : 's'} skipped` : null,
+    t.filesFailed > 0 ? `${t.filesFailed} file${t.filesFailed === 1 ? '' : 's'} failed` : null,
+  ].filter((e) => e !== null);
+  return `${verb} ${formatCount(t.rowsLoaded)} rows (${formatCount(t.rowsRejected)} rejected) from ${files} into trade_flows in ${formatDuration(result.durationMs)}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
+}
+
+export function printRunResult(out: Output, result: RunResult): void {
+  if (out.json) {
+    out.document(result);
+    return;
+  }
+  out.line(summaryLine(result));
+  if (result.runId === null) return;
+  const hints = [`run ${result.runId}`];
+  if (result.totals.rowsRejected > 0) hints.push(`rejects: corridor rejects --run ${result.runId}`);
+  if (result.status === 'failed') hints.push('the failed files loaded nothing; fix them and run again');
+  if (result.status === 'rejects_over_threshold') hints.push('rejects passed the threshold (exit code 3)');
+  out.line(hints.join('; '));
+}

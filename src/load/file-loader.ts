@@ -1,0 +1,345 @@
+/**
+ * Loads one file: the unit of atomicity. Its rows land together or not at all; a revised file
+ * replaces the slices it covers in the same transaction; an unchanged file (same sha256, rows
+ * still in place) is skipped unless forced. For every file, rows read = rows loaded + rows
+ * rejected, checked here and again by a CHECK constraint on `load_files`.
+ */
+import { basename } from 'node:path';
+import { CorridorError, describeError } from '../errors.ts';
+import { sha256File } from '../extract/file-fingerprint.ts';
+import type { LocatedFile } from '../extract/file-locator.ts';
+import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { TradeSource } from '../pipeline/trade-source.ts';
+import { openTable } from '../read/open-table.ts';
+import type { RawTable } from '../read/raw-table.ts';
+import { bindColumns } from '../validate/header-matcher.ts';
+import { createRecordMapper } from '../validate/record-mapper.ts';
+import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
+import type { FileOutcome, Journal } from './journal.ts';
+import { RejectSink } from './reject-sink.ts';
+import { type PendingRow, TradeFlowWriter } from './trade-flow-writer.ts';
+import type { Warehouse } from './warehouse.ts';
+
+export interface FileLoadOptions {
+  /** Reload even when the same bytes are already loaded. */
+  readonly force: boolean;
+  /** Read, validate and plan, then roll everything back and write nothing, not even the journal. */
+  readonly dryRun: boolean;
+  /** Largest share of rejected rows before the file counts as over the threshold (0.05 = 5 %). */
+  readonly rejectThreshold: number;
+  /** Most rejects stored per file. */
+  readonly rejectCap: number;
+  /** Encoding named by the user; otherwise detected. */
+  readonly encoding?: string;
+}
+
+export type FileStatus = 'loaded' | 'skipped' | 'failed';
+
+export interface FileResult {
+  readonly path: string;
+  readonly shown: string;
+  readonly source: string;
+  readonly status: FileStatus;
+  readonly loadId: number | null;
+  readonly sha256: string | null;
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsRejected: number;
+  readonly rejectsStored: number;
+  readonly rejectsCapped: boolean;
+  readonly rowsReplaced: number;
+  readonly slices: number;
+  readonly overThreshold: boolean;
+  readonly durationMs: number;
+  /** For a skipped file, the load that already holds its rows. */
+  readonly sameAsLoadId: number | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly firstIssues: readonly PlacedRowIssue[];
+  readonly rejectsByCode: Readonly<Record<string, number>>;
+  readonly notes: readonly string[];
+}
+
+export interface FileProgress {
+  readonly shown: string;
+  readonly rowsRead: number;
+  readonly rowsRejected: number;
+  readonly elapsedMs: number;
+}
+
+export interface LoadContext {
+  readonly warehouse: Warehouse;
+  readonly journal: Journal;
+  readonly runId: number;
+  readonly countries: CountryResolver;
+  readonly onProgress?: (progress: FileProgress) => void;
+}
+
+const PROGRESS_EVERY_MS = 2000;
+
+function emptyResult(
+  file: LocatedFile,
+  source: string,
+  started: number,
+): Omit<FileResult, 'status' | 'loadId'> {
+  return {
+    path: file.path,
+    shown: file.shown,
+    source,
+    sha256: null,
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rejectsStored: 0,
+    rejectsCapped: false,
+    rowsReplaced: 0,
+    slices: 0,
+    overThreshold: false,
+    durationMs: Date.now() - started,
+    sameAsLoadId: null,
+    error: null,
+    firstIssues: [],
+    rejectsByCode: {},
+    notes: [],
+  };
+}
+
+/**
+ * Says which earlier loads a file's slices replaced. Replacing a revision of the same file is
+ * the point; replacing rows that came from a differently named file is worth a warning, since
+ * it usually means two different extracts cover the same reporter and period.
+ */
+async function describeReplacedLoads(
+  warehouse: Warehouse,
+  replaced: ReadonlyMap<number, number>,
+  path: string,
+): Promise<string[]> {
+  if (replaced.size === 0) return [];
+  const loads = await warehouse.db
+    .selectFrom('load_files')
+    .select(['load_id', 'file_name', 'path'])
+    .where('load_id', 'in', [...replaced.keys()])
+    .execute();
+  return loads.map((l) => {
+    const rows = replaced.get(l.load_id) ?? 0;
+    const sameFile = l.path === path || l.file_name === basename(path);
+    return sameFile
+      ? `replaced ${rows} rows of its earlier load ${l.load_id}`
+      : `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`;
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the engine handles every source alike.
+type AnySource = TradeSource<string, any>;
+
+export async function loadFile(
+  ctx: LoadContext,
+  source: AnySource,
+  file: LocatedFile,
+  options: FileLoadOptions,
+): Promise<FileResult> {
+  const started = Date.now();
+  const { warehouse, journal } = ctx;
+  const fileName = basename(file.path);
+
+  let sha256: string;
+  try {
+    sha256 = await sha256File(file.path);
+  } catch (cause) {
+    const message = `${file.shown} could not be read: ${describeError(cause)}.`;
+    const loadId = options.dryRun
+      ? null
+      : await journal.recordUnreadable(
+          ctx.runId,
+          source.name,
+          file.path,
+          fileName,
+          'file_not_readable',
+          message,
+        );
+    return {
+      ...emptyResult(file, source.name, started),
+      status: 'failed',
+      loadId,
+      error: { code: 'file_not_readable', message },
+    };
+  }
+  const fileStart = {
+    runId: ctx.runId,
+    source: source.name,
+    targetTable: source.target,
+    path: file.path,
+    fileName,
+    sha256,
+    sizeBytes: file.sizeBytes,
+  };
+
+  if (!options.force) {
+    const current = await journal.findCurrentLoad(source.name, sha256);
+    if (current !== null) {
+      const loadId = options.dryRun ? null : await journal.recordSkip(fileStart, current);
+      return {
+        ...emptyResult(file, source.name, started),
+        status: 'skipped',
+        loadId,
+        sha256,
+        sameAsLoadId: current,
+      };
+    }
+  }
+
+  const loadId = options.dryRun ? 0 : await journal.startFile(fileStart);
+  let table: RawTable | null = null;
+  let inTransaction = false;
+  let sink: RejectSink | null = null;
+  let rowsRead = 0;
+  const notes: string[] = [];
+  try {
+    table = await openTable(file.path, options.encoding === undefined ? {} : { encoding: options.encoding });
+    if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
+    const binding = bindColumns(fileName, table.header, source.columns, source.required);
+    if (binding.unused.length > 0)
+      notes.push(
+        `${binding.unused.length} column(s) not used: ${binding.unused.slice(0, 8).join(', ')}${binding.unused.length > 8 ? ', …' : ''}`,
+      );
+    const mapRow = await source.begin({ path: file.path, name: fileName, countries: ctx.countries });
+    const mapRecord = createRecordMapper(source, table.header, binding, mapRow);
+
+    warehouse.sqlite.exec('begin immediate');
+    inTransaction = true;
+    const writer = new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
+    sink = new RejectSink(warehouse.sqlite, {
+      runId: ctx.runId,
+      loadId,
+      source: source.name,
+      file: file.path,
+      sheet: table.sheet,
+      rowUnit: table.rowUnit,
+      header: table.header,
+      cap: options.rejectCap,
+      write: !options.dryRun,
+    });
+    let lastProgress = Date.now();
+    for await (const batch of table.batches) {
+      const pending: PendingRow[] = [];
+      const recordsByRow = new Map<number, (typeof batch)[number]>();
+      for (const record of batch) {
+        rowsRead++;
+        const mapped = mapRecord(record);
+        if (Array.isArray(mapped)) sink.reject(record, mapped);
+        else {
+          pending.push({ row: mapped, sourceRow: record.row });
+          recordsByRow.set(record.row, record);
+        }
+      }
+      for (const dup of writer.write(pending)) {
+        const issue: RowIssue = {
+          code: 'duplicate_key',
+          column: null,
+          value: null,
+          message: `repeats the flow of ${table.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
+        };
+        sink.reject(recordsByRow.get(dup.sourceRow)!, [issue]);
+      }
+      if (ctx.onProgress !== undefined && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+        lastProgress = Date.now();
+        ctx.onProgress({
+          shown: file.shown,
+          rowsRead,
+          rowsRejected: sink.rowsRejected,
+          elapsedMs: lastProgress - started,
+        });
+      }
+    }
+    if (rowsRead === 0) {
+      throw new CorridorError(
+        'empty_file',
+        `${fileName} has a header but no data rows. Check that the download or export finished.`,
+      );
+    }
+    const rowsLoaded = writer.rowsInserted;
+    if (rowsRead !== rowsLoaded + sink.rowsRejected) {
+      throw new CorridorError(
+        'count_mismatch',
+        `${fileName}: read ${rowsRead} rows but loaded ${rowsLoaded} and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
+      );
+    }
+    notes.push(...(await describeReplacedLoads(warehouse, writer.replacedLoads, file.path)));
+    if (sink.capped)
+      notes.push(
+        `rejects capped: kept ${sink.stored} of ${sink.issuesSeen} problems (cap ${options.rejectCap} per file)`,
+      );
+    const outcome: FileOutcome = {
+      status: 'loaded',
+      format: table.format,
+      encoding: table.encoding,
+      delimiter: table.delimiter,
+      rowsRead,
+      rowsLoaded,
+      rowsRejected: sink.rowsRejected,
+      rejectsStored: sink.stored,
+      rowsReplaced: writer.rowsReplaced,
+      slices: writer.slices,
+      durationMs: Date.now() - started,
+      errorCode: null,
+      errorMessage: null,
+      notes,
+    };
+    if (!options.dryRun) await journal.finishFile(loadId, outcome);
+    warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
+    inTransaction = false;
+    return {
+      ...emptyResult(file, source.name, started),
+      status: 'loaded',
+      loadId: options.dryRun ? null : loadId,
+      sha256,
+      rowsRead,
+      rowsLoaded,
+      rowsRejected: sink.rowsRejected,
+      rejectsStored: sink.stored,
+      rejectsCapped: sink.capped,
+      rowsReplaced: writer.rowsReplaced,
+      slices: writer.slices.length,
+      overThreshold: sink.rowsRejected / rowsRead > options.rejectThreshold,
+      firstIssues: sink.first,
+      rejectsByCode: Object.fromEntries(sink.byCode),
+      notes,
+    };
+  } catch (cause) {
+    if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
+    const error =
+      cause instanceof CorridorError
+        ? { code: cause.code, message: cause.message }
+        : {
+            code: 'internal_error',
+            message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
+          };
+    if (!(cause instanceof CorridorError) && process.env.CORRIDOR_DEBUG) console.error(cause);
+    if (!options.dryRun) {
+      await journal.finishFile(loadId, {
+        status: 'failed',
+        format: table?.format ?? null,
+        encoding: table?.encoding ?? null,
+        delimiter: table?.delimiter ?? null,
+        rowsRead: 0,
+        rowsLoaded: 0,
+        rowsRejected: 0,
+        rejectsStored: 0,
+        rowsReplaced: 0,
+        slices: [],
+        durationMs: Date.now() - started,
+        errorCode: error.code,
+        errorMessage: error.message,
+        notes,
+      });
+    }
+    return {
+      ...emptyResult(file, source.name, started),
+      status: 'failed',
+      loadId: options.dryRun ? null : loadId,
+      sha256,
+      rowsRead,
+      error,
+      notes,
+    };
+  }
+}

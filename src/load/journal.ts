@@ -1,0 +1,211 @@
+/**
+ * The run journal: one `load_runs` row per run, one `load_files` row per file, written through
+ * kysely (small writes). A file's row is created as `running` before its data transaction and
+ * completed inside it, so a crash leaves a visible `running` row and no data.
+ */
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../warehouse/schema.ts';
+
+const now = () => new Date().toISOString();
+
+export interface RunStart {
+  readonly pipeline: string;
+  readonly rejectThreshold: number;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface RunTotals {
+  readonly status: string;
+  readonly exitCode: number;
+  readonly durationMs: number;
+  readonly filesTotal: number;
+  readonly filesLoaded: number;
+  readonly filesSkipped: number;
+  readonly filesFailed: number;
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsRejected: number;
+  readonly message: string | null;
+}
+
+export interface FileStart {
+  readonly runId: number;
+  readonly source: string;
+  readonly targetTable: string;
+  readonly path: string;
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+export interface FileOutcome {
+  readonly status: 'loaded' | 'failed';
+  readonly format: string | null;
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsRejected: number;
+  readonly rejectsStored: number;
+  readonly rowsReplaced: number;
+  readonly slices: readonly { reporter: string; period: string }[];
+  readonly durationMs: number;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+  readonly notes: readonly string[];
+}
+
+export class Journal {
+  readonly #db: Kysely<DB>;
+  constructor(db: Kysely<DB>) {
+    this.#db = db;
+  }
+
+  async startRun(start: RunStart): Promise<number> {
+    const row = await this.#db
+      .insertInto('load_runs')
+      .values({
+        pipeline: start.pipeline,
+        status: 'running',
+        started_at: now(),
+        reject_threshold: start.rejectThreshold,
+        host: hostname(),
+        pid: process.pid,
+        options: JSON.stringify(start.options),
+      })
+      .returning('run_id')
+      .executeTakeFirstOrThrow();
+    return row.run_id;
+  }
+
+  async finishRun(runId: number, totals: RunTotals): Promise<void> {
+    await this.#db
+      .updateTable('load_runs')
+      .set({
+        status: totals.status,
+        exit_code: totals.exitCode,
+        finished_at: now(),
+        duration_ms: totals.durationMs,
+        files_total: totals.filesTotal,
+        files_loaded: totals.filesLoaded,
+        files_skipped: totals.filesSkipped,
+        files_failed: totals.filesFailed,
+        rows_read: totals.rowsRead,
+        rows_loaded: totals.rowsLoaded,
+        rows_rejected: totals.rowsRejected,
+        message: totals.message,
+      })
+      .where('run_id', '=', runId)
+      .execute();
+  }
+
+  /** The current load of the same bytes for the same source, if its rows are all still in place. */
+  async findCurrentLoad(source: string, sha256: string): Promise<number | null> {
+    const row = await this.#db
+      .selectFrom('load_files')
+      .select('load_id')
+      .where('source', '=', source)
+      .where('sha256', '=', sha256)
+      .where('status', '=', 'loaded')
+      .where('superseded_by', 'is', null)
+      .orderBy('load_id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.load_id ?? null;
+  }
+
+  async startFile(start: FileStart): Promise<number> {
+    const row = await this.#db
+      .insertInto('load_files')
+      .values({
+        run_id: start.runId,
+        source: start.source,
+        target_table: start.targetTable,
+        path: start.path,
+        file_name: start.fileName,
+        sha256: start.sha256,
+        size_bytes: start.sizeBytes,
+        status: 'running',
+        started_at: now(),
+      })
+      .returning('load_id')
+      .executeTakeFirstOrThrow();
+    return row.load_id;
+  }
+
+  async recordSkip(start: FileStart, sameAs: number): Promise<number> {
+    const row = await this.#db
+      .insertInto('load_files')
+      .values({
+        run_id: start.runId,
+        source: start.source,
+        target_table: start.targetTable,
+        path: start.path,
+        file_name: start.fileName,
+        sha256: start.sha256,
+        size_bytes: start.sizeBytes,
+        status: 'skipped',
+        same_as_load_id: sameAs,
+        started_at: now(),
+        finished_at: now(),
+        duration_ms: 0,
+      })
+      .returning('load_id')
+      .executeTakeFirstOrThrow();
+    return row.load_id;
+  }
+
+  /** A failure before the file could even be hashed (unreadable): no load_id yet. */
+  async recordUnreadable(
+    runId: number,
+    source: string,
+    path: string,
+    fileName: string,
+    code: string,
+    message: string,
+  ): Promise<number> {
+    const row = await this.#db
+      .insertInto('load_files')
+      .values({
+        run_id: runId,
+        source,
+        target_table: 'trade_flows',
+        path,
+        file_name: fileName,
+        status: 'failed',
+        started_at: now(),
+        finished_at: now(),
+        duration_ms: 0,
+        error_code: code,
+        error_message: message,
+      })
+      .returning('load_id')
+      .executeTakeFirstOrThrow();
+    return row.load_id;
+  }
+
+  async finishFile(loadId: number, outcome: FileOutcome): Promise<void> {
+    await this.#db
+      .updateTable('load_files')
+      .set({
+        status: outcome.status,
+        format: outcome.format,
+        encoding: outcome.encoding,
+        delimiter: outcome.delimiter,
+        rows_read: outcome.rowsRead,
+        rows_loaded: outcome.rowsLoaded,
+        rows_rejected: outcome.rowsRejected,
+        rejects_stored: outcome.rejectsStored,
+        rows_replaced: outcome.rowsReplaced,
+        slices: JSON.stringify(outcome.slices),
+        finished_at: now(),
+        duration_ms: outcome.durationMs,
+        error_code: outcome.errorCode,
+        error_message: outcome.errorMessage,
+        notes: outcome.notes.length === 0 ? null : JSON.stringify(outcome.notes),
+      })
+      .where('load_id', '=', loadId)
+      .execute();
+  }
+}

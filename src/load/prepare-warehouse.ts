@@ -1,0 +1,15 @@
+/**
+ * What every writing command does first: bring the schema to the latest migration and load
+ * reference data that changed. Both are no-ops on a current warehouse.
+ */
+import { type MigrationSummary, migrateToLatest } from './migrate.ts';
+import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
+import type { Warehouse } from './warehouse.ts';
+
+export async function prepareWarehouse(
+  warehouse: Warehouse,
+): Promise<{ migrations: MigrationSummary; reference: ReferenceSummary }> {
+  const migrations = await migrateToLatest(warehouse);
+  const reference = await loadReferenceData(warehouse);
+  return { migrations, reference };
+}

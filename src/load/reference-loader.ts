@@ -1,0 +1,180 @@
+/**
+ * Loads the reference data shipped in warehouse/reference/ into the warehouse. Each file is
+ * recorded with its sha256 in `reference_files`, so a file is reloaded only when it changed
+ * (a new release of Corridor), and always inside one transaction.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+import { WarehouseError } from '../errors.ts';
+import { foldName } from '../normalize/fold-name.ts';
+import type { Warehouse } from './warehouse.ts';
+
+const REFERENCE_DIR = fileURLToPath(new URL('../../warehouse/reference/', import.meta.url));
+
+/** The reference files the country tables are built from, in load order. */
+const COUNTRY_FILES = ['countries.csv', 'comtrade-areas.csv', 'country-aliases.csv'] as const;
+
+export interface ReferenceSummary {
+  /** Files (re)loaded by this call; empty when everything was current. */
+  readonly loaded: readonly { file: string; rows: number }[];
+}
+
+type CsvRow = Record<string, string>;
+
+function readReferenceCsv(file: string): { rows: CsvRow[]; sha256: string } {
+  const path = `${REFERENCE_DIR}${file}`;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new WarehouseError(`Reference file ${path} is missing; reinstall Corridor.`, {
+      code: 'reference_missing',
+      cause,
+    });
+  }
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  // Every cell stays text: Namibia's alpha-2 "NA" and codes such as "004" must survive.
+  const parsed = Papa.parse<CsvRow>(text, { header: true, skipEmptyLines: true, dynamicTyping: false });
+  if (parsed.errors.length > 0) {
+    const first = parsed.errors[0]!;
+    throw new WarehouseError(
+      `Reference file ${path} is malformed at row ${(first.row ?? 0) + 2}: ${first.message}.`,
+      {
+        code: 'reference_malformed',
+      },
+    );
+  }
+  return { rows: parsed.data, sha256 };
+}
+
+const orNull = (text: string | undefined): string | null =>
+  text === undefined || text.trim() === '' ? null : text.trim();
+const yearOrNull = (text: string | undefined): number | null => {
+  const value = orNull(text);
+  return value === null ? null : Number.parseInt(value, 10);
+};
+
+/** Loads the country reference when any of its files changed since the last load. */
+export async function loadReferenceData(warehouse: Warehouse): Promise<ReferenceSummary> {
+  const files = COUNTRY_FILES.map((file) => ({ file, ...readReferenceCsv(file) }));
+  const known = await warehouse.db.selectFrom('reference_files').select(['file', 'sha256']).execute();
+  const current = new Map(known.map((k) => [k.file, k.sha256]));
+  if (files.every((f) => current.get(f.file) === f.sha256)) return { loaded: [] };
+
+  const [countries, comtradeAreas, aliases] = files as [
+    (typeof files)[number],
+    (typeof files)[number],
+    (typeof files)[number],
+  ];
+  const now = new Date().toISOString();
+  await warehouse.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('country_names').execute();
+    await trx.deleteFrom('country_codes').execute();
+    await trx.deleteFrom('countries').execute();
+
+    const countryRows = countries.rows.map((r) => ({
+      iso3: r.iso3!.trim(),
+      iso2: orNull(r.iso2),
+      iso_numeric: orNull(r.iso_numeric),
+      m49: orNull(r.m49),
+      name: r.name!.trim(),
+      official_name: orNull(r.official_name),
+      name_ru: orNull(r.name_ru),
+      region: orNull(r.region),
+      sub_region: orNull(r.sub_region),
+      is_lldc: r.is_lldc === '1' ? 1 : 0,
+      kind: r.kind!.trim(),
+    }));
+    for (let i = 0; i < countryRows.length; i += 200) {
+      await trx
+        .insertInto('countries')
+        .values(countryRows.slice(i, i + 200))
+        .execute();
+    }
+
+    const codes = new Map<
+      string,
+      {
+        scheme: string;
+        code: string;
+        iso3: string;
+        first_year: number | null;
+        last_year: number | null;
+        name: string | null;
+      }
+    >();
+    const addCode = (
+      scheme: string,
+      code: string | null,
+      iso3: string,
+      name: string | null,
+      first: number | null = null,
+      last: number | null = null,
+    ) => {
+      if (code === null) return;
+      codes.set(`${scheme}:${code}`, { scheme, code, iso3, first_year: first, last_year: last, name });
+    };
+    for (const c of countryRows) {
+      addCode('iso2', c.iso2, c.iso3, c.name);
+      addCode('iso_numeric', c.iso_numeric, c.iso3, c.name);
+      addCode('m49', c.m49, c.iso3, c.name);
+    }
+    for (const r of comtradeAreas.rows) {
+      addCode(
+        'comtrade',
+        r.comtrade_code!.trim(),
+        r.iso3!.trim(),
+        orNull(r.name),
+        yearOrNull(r.first_year),
+        yearOrNull(r.last_year),
+      );
+    }
+    const codeRows = [...codes.values()];
+    for (let i = 0; i < codeRows.length; i += 200) {
+      await trx
+        .insertInto('country_codes')
+        .values(codeRows.slice(i, i + 200))
+        .execute();
+    }
+
+    // Names: the reference's own names first; a name shared by two countries is ambiguous and
+    // left out unless an alias settles it. Aliases are curated and win.
+    const names = new Map<string, { name: string; iso3: string; origin: string } | 'ambiguous'>();
+    for (const c of countryRows) {
+      for (const name of [c.name, c.official_name, c.name_ru, c.iso3]) {
+        if (name === null) continue;
+        const key = foldName(name);
+        if (key === '') continue;
+        const seen = names.get(key);
+        if (seen === undefined) names.set(key, { name, iso3: c.iso3, origin: 'reference' });
+        else if (seen !== 'ambiguous' && seen.iso3 !== c.iso3) names.set(key, 'ambiguous');
+      }
+    }
+    for (const r of aliases.rows) {
+      const key = foldName(r.alias ?? '');
+      if (key !== '') names.set(key, { name: r.alias!.trim(), iso3: r.iso3!.trim(), origin: 'alias' });
+    }
+    const nameRows = [...names.entries()].flatMap(([name_key, v]) =>
+      v === 'ambiguous' ? [] : [{ name_key, ...v }],
+    );
+    for (let i = 0; i < nameRows.length; i += 200) {
+      await trx
+        .insertInto('country_names')
+        .values(nameRows.slice(i, i + 200))
+        .execute();
+    }
+
+    for (const f of files) {
+      await trx
+        .insertInto('reference_files')
+        .values({ file: f.file, sha256: f.sha256, rows: f.rows.length, loaded_at: now })
+        .onConflict((oc) =>
+          oc.column('file').doUpdateSet({ sha256: f.sha256, rows: f.rows.length, loaded_at: now }),
+        )
+        .execute();
+    }
+  });
+  return { loaded: files.map((f) => ({ file: f.file, rows: f.rows.length })) };
+}

@@ -1,0 +1,79 @@
+/**
+ * Where a file's rejected rows go: the `rejects` table, inside the file's transaction, up to a
+ * cap per file. Past the cap rows are still counted as rejected, and the journal says how many
+ * were kept, so a cap never hides anything.
+ */
+import type Database from 'better-sqlite3';
+import type { RawRecord } from '../read/raw-table.ts';
+import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
+
+/** How many issues to keep in memory for the summary and the CLI. */
+const FIRST_ISSUES = 5;
+
+export interface RejectSinkOptions {
+  readonly runId: number;
+  readonly loadId: number;
+  readonly source: string;
+  /** The file as the journal names it. */
+  readonly file: string;
+  readonly sheet: string | null;
+  readonly rowUnit: 'row' | 'record';
+  readonly header: readonly string[];
+  /** Most rejects stored for one file. */
+  readonly cap: number;
+  /** In a dry run nothing is written. */
+  readonly write: boolean;
+}
+
+export class RejectSink {
+  readonly #options: RejectSinkOptions;
+  readonly #insert: Database.Statement | null;
+  rowsRejected = 0;
+  issuesSeen = 0;
+  stored = 0;
+  readonly first: PlacedRowIssue[] = [];
+  readonly byCode = new Map<string, number>();
+
+  constructor(sqlite: Database.Database, options: RejectSinkOptions) {
+    this.#options = options;
+    this.#insert = options.write
+      ? sqlite.prepare(
+          `insert into rejects (run_id, load_id, source, file, sheet, row_number, column_name, code, message, value, raw)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+      : null;
+  }
+
+  /** Records one rejected row and its issues. */
+  reject(record: RawRecord, issues: readonly RowIssue[]): void {
+    this.rowsRejected++;
+    const o = this.#options;
+    const place = { file: o.file, sheet: o.sheet, row: record.row, unit: o.rowUnit };
+    let raw: string | null = null;
+    for (const issue of issues) {
+      this.issuesSeen++;
+      this.byCode.set(issue.code, (this.byCode.get(issue.code) ?? 0) + 1);
+      if (this.first.length < FIRST_ISSUES) this.first.push({ ...issue, place });
+      if (this.stored >= o.cap) continue;
+      raw ??= JSON.stringify(Object.fromEntries(o.header.map((h, i) => [h, record.cells[i] ?? null])));
+      this.#insert?.run(
+        o.runId,
+        o.loadId,
+        o.source,
+        o.file,
+        o.sheet,
+        record.row,
+        issue.column,
+        issue.code,
+        issue.message,
+        issue.value,
+        raw,
+      );
+      this.stored++;
+    }
+  }
+
+  get capped(): boolean {
+    return this.issuesSeen > this.stored;
+  }
+}

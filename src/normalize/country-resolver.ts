@@ -1,0 +1,103 @@
+/**
+ * Resolves the ways files name a country (Comtrade numeric area codes, ISO alpha-3 and alpha-2,
+ * names in English or Russian) to the warehouse's `iso3`. Built once per load from the
+ * reference tables, then used as plain in-memory maps on the row path.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../warehouse/schema.ts';
+import { foldName } from './fold-name.ts';
+
+export interface CountryQuery {
+  /** A numeric area code in the given scheme (Comtrade by default). */
+  readonly code?: string | null;
+  readonly iso?: string | null;
+  readonly name?: string | null;
+  /** The row's year, for codes valid only in some years (588 Pakistan until 1971). */
+  readonly year?: number;
+}
+
+export type CountryResolution =
+  | { readonly iso3: string }
+  | { readonly problem: 'unknown' | 'inconsistent'; readonly message: string };
+
+export class CountryResolver {
+  readonly #iso3: ReadonlyMap<string, string>;
+  readonly #codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>;
+  readonly #names: ReadonlyMap<string, string>;
+
+  private constructor(
+    iso3: ReadonlyMap<string, string>,
+    codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>,
+    names: ReadonlyMap<string, string>,
+  ) {
+    this.#iso3 = iso3;
+    this.#codes = codes;
+    this.#names = names;
+  }
+
+  static async load(db: Kysely<DB>): Promise<CountryResolver> {
+    const [countries, codes, names] = await Promise.all([
+      db.selectFrom('countries').select(['iso3', 'name']).execute(),
+      db.selectFrom('country_codes').select(['scheme', 'code', 'iso3', 'first_year', 'last_year']).execute(),
+      db.selectFrom('country_names').select(['name_key', 'iso3']).execute(),
+    ]);
+    return new CountryResolver(
+      new Map(countries.map((c) => [c.iso3, c.name])),
+      new Map(
+        codes.map((c) => [`${c.scheme}:${c.code}`, { iso3: c.iso3, first: c.first_year, last: c.last_year }]),
+      ),
+      new Map(names.map((n) => [n.name_key, n.iso3])),
+    );
+  }
+
+  /** The country's display name, for messages. */
+  nameOf(iso3: string): string {
+    return this.#iso3.get(iso3) ?? iso3;
+  }
+
+  /** A numeric area code: the scheme's own codes first (Comtrade 842 = USA), then ISO numeric. */
+  fromCode(code: string, scheme: 'comtrade' | 'iso_numeric' = 'comtrade'): string | null {
+    const own = this.#codes.get(`${scheme}:${code}`);
+    if (own !== undefined) return own.iso3;
+    if (!/^\d{1,3}$/.test(code)) return null;
+    return this.#codes.get(`iso_numeric:${code.padStart(3, '0')}`)?.iso3 ?? null;
+  }
+
+  /** An ISO alpha-3 or alpha-2 code, or a Comtrade special code (`W00`, `_X`, `S19`). */
+  fromIso(text: string): string | null {
+    const code = text.trim().toUpperCase();
+    if (this.#iso3.has(code)) return code;
+    if (code.length === 2) return this.#codes.get(`iso2:${code}`)?.iso3 ?? null;
+    return null;
+  }
+
+  fromName(text: string): string | null {
+    return this.#names.get(foldName(text)) ?? null;
+  }
+
+  /**
+   * Resolves a row's reporter or partner from whatever the file gives. The numeric code wins
+   * (it tells 588 from 586); an ISO code that names another country makes the row inconsistent.
+   */
+  resolve(query: CountryQuery, what: string): CountryResolution {
+    const byCode = query.code == null ? null : this.fromCode(query.code);
+    const byIso = query.iso == null ? null : this.fromIso(query.iso);
+    if (byCode !== null && byIso !== null && byCode !== byIso) {
+      return {
+        problem: 'inconsistent',
+        message: `${what} code ${query.code} is ${this.nameOf(byCode)} (${byCode}) but the ISO column says ${JSON.stringify(query.iso)}; fix whichever is wrong.`,
+      };
+    }
+    const iso3 = byCode ?? byIso ?? (query.name == null ? null : this.fromName(query.name));
+    if (iso3 !== null) return { iso3 };
+    const given = [
+      query.code == null ? null : `code ${query.code}`,
+      query.iso == null ? null : `ISO ${JSON.stringify(query.iso)}`,
+      query.name == null ? null : `name ${JSON.stringify(query.name)}`,
+    ].filter((g) => g !== null);
+    return {
+      problem: 'unknown',
+      message: `${what} ${given.join(', ') || '(empty)'} is not in the country reference. Use a UN Comtrade area code or an ISO 3166 code; for a new name, add it to warehouse/reference/country-aliases.csv.`,
+    };
+  }
+}

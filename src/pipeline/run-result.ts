@@ -1,0 +1,54 @@
+/**
+ * What a run returns instead of throwing for expected failures, the way kysely's Migrator
+ * returns `{ error, results }`: a status, the exit code it maps to, and a result per file.
+ */
+import { ExitCode } from '../errors.ts';
+import type { FileResult } from '../load/file-loader.ts';
+
+export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold';
+
+export interface RunTotals {
+  readonly filesTotal: number;
+  readonly filesLoaded: number;
+  readonly filesSkipped: number;
+  readonly filesFailed: number;
+  readonly rowsRead: number;
+  readonly rowsLoaded: number;
+  readonly rowsRejected: number;
+  readonly rowsReplaced: number;
+}
+
+export interface RunResult {
+  /** The journal's run id; null for a dry run, which writes nothing. */
+  readonly runId: number | null;
+  readonly pipeline: string;
+  readonly dryRun: boolean;
+  readonly status: RunStatus;
+  readonly exitCode: ExitCode;
+  readonly files: readonly FileResult[];
+  readonly totals: RunTotals;
+  readonly durationMs: number;
+}
+
+export function totalsOf(files: readonly FileResult[]): RunTotals {
+  const loaded = files.filter((f) => f.status === 'loaded');
+  const sum = (pick: (f: FileResult) => number) => loaded.reduce((n, f) => n + pick(f), 0);
+  return {
+    filesTotal: files.length,
+    filesLoaded: loaded.length,
+    filesSkipped: files.filter((f) => f.status === 'skipped').length,
+    filesFailed: files.filter((f) => f.status === 'failed').length,
+    rowsRead: sum((f) => f.rowsRead),
+    rowsLoaded: sum((f) => f.rowsLoaded),
+    rowsRejected: sum((f) => f.rowsRejected),
+    rowsReplaced: sum((f) => f.rowsReplaced),
+  };
+}
+
+/** A failed file outranks rejects over the threshold: exit 1 before exit 3. */
+export function statusOf(files: readonly FileResult[]): { status: RunStatus; exitCode: ExitCode } {
+  if (files.some((f) => f.status === 'failed')) return { status: 'failed', exitCode: ExitCode.RunFailed };
+  if (files.some((f) => f.overThreshold))
+    return { status: 'rejects_over_threshold', exitCode: ExitCode.RejectsOverThreshold };
+  return { status: 'succeeded', exitCode: ExitCode.Success };
+}

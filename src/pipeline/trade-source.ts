@@ -1,0 +1,58 @@
+/**
+ * The contract between the engine and a trade source (sources/<name>/<name>.source.ts).
+ * A source says which columns it reads and how they may be spelled, validates a row with a zod
+ * schema, and maps a valid row to a canonical trade flow. It never touches the database or
+ * the file system except through `begin`, which may read companion files beside the data
+ * file (BACI's country list).
+ */
+import type { z } from 'zod';
+import type { TradeFlowsTable } from '../../warehouse/schema.ts';
+import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { ColumnSpecs } from '../validate/header-matcher.ts';
+import type { RowIssueCode } from '../validate/row-issue.ts';
+
+/** A canonical row for `trade_flows`, before the engine adds source, source_row and load_id. */
+export type TradeFlowRow = Omit<TradeFlowsTable, 'source' | 'source_row' | 'load_id'>;
+
+/** A problem found while mapping a valid row, tied to a source field rather than a column. */
+export interface FieldIssue<F extends string = string> {
+  readonly code: RowIssueCode;
+  readonly field: F | null;
+  readonly message: string;
+}
+
+export interface SourceFile {
+  /** Absolute path. */
+  readonly path: string;
+  /** The name shown in messages. */
+  readonly name: string;
+  readonly countries: CountryResolver;
+}
+
+export type RowMapper<P, F extends string> = (row: P) => TradeFlowRow | readonly FieldIssue<F>[];
+
+export interface TradeSource<F extends string = string, P = unknown> {
+  readonly name: string;
+  /** One line for `corridor sources` and the README. */
+  readonly description: string;
+  readonly target: 'trade_flows';
+  readonly columns: ColumnSpecs<F>;
+  /** Groups of fields; each group needs one present column. */
+  readonly required: readonly (readonly F[])[];
+  /** Validates one row given as `{ field: cell }`. */
+  readonly rowSchema: z.ZodType<P>;
+  /** Called once per file before its rows; returns the row mapper. */
+  begin(file: SourceFile): Promise<RowMapper<P, F>> | RowMapper<P, F>;
+}
+
+/** Identity helper that keeps a source's field names and row type checked together. */
+export function defineTradeSource<F extends string, P>(source: TradeSource<F, P>): TradeSource<F, P> {
+  return Object.freeze(source);
+}
+
+/** True when the mapper returned issues rather than a row. */
+export function isFieldIssues<F extends string>(
+  result: TradeFlowRow | readonly FieldIssue<F>[],
+): result is readonly FieldIssue<F>[] {
+  return Array.isArray(result);
+}

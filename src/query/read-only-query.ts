@@ -1,0 +1,128 @@
+/**
+ * `corridor sql`: analysts' queries on a connection that cannot write. Three locks, each enough
+ * on its own for ordinary writes: the file is opened read-only, SQLite reports whether the
+ * prepared statement writes (`stmt.readonly`), and statements that change the connection
+ * rather than the file (ATTACH, DETACH, writing PRAGMAs, VACUUM INTO) are refused by name.
+ */
+import Database from 'better-sqlite3';
+import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
+
+/** Strips comments and leading space, so a refusal cannot be dodged with `/* x *\/ ATTACH`. */
+function firstWords(sql: string): string {
+  return sql
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .trim()
+    .toUpperCase();
+}
+
+const READ_ONLY_PRAGMAS = new Set([
+  'TABLE_INFO',
+  'TABLE_XINFO',
+  'TABLE_LIST',
+  'INDEX_LIST',
+  'INDEX_INFO',
+  'INDEX_XINFO',
+  'FOREIGN_KEY_LIST',
+  'DATABASE_LIST',
+  'COLLATION_LIST',
+  'FUNCTION_LIST',
+  'PRAGMA_LIST',
+  'COMPILE_OPTIONS',
+  'USER_VERSION',
+  'SCHEMA_VERSION',
+  'PAGE_COUNT',
+  'PAGE_SIZE',
+  'FREELIST_COUNT',
+  'JOURNAL_MODE',
+  'INTEGRITY_CHECK',
+  'QUICK_CHECK',
+  'FOREIGN_KEY_CHECK',
+  'ENCODING',
+]);
+
+/** Throws QueryRefusedError for statements that would change anything. */
+export function refuseWrites(sql: string): void {
+  const text = firstWords(sql);
+  const verb = /^[A-Z]+/.exec(text)?.[0] ?? '';
+  const refuse = (what: string) => {
+    throw new QueryRefusedError(
+      `corridor sql is read-only: ${what} is refused. Loads go through "corridor load" or "corridor run"; to explore another database, pass it with --db.`,
+    );
+  };
+  if (verb === 'ATTACH' || verb === 'DETACH') refuse(verb);
+  if (verb === 'VACUUM') refuse('VACUUM');
+  if (verb === 'PRAGMA') {
+    const match = /^PRAGMA\s+(?:\w+\.)?(\w+)\s*(=|\()?/.exec(text);
+    const name = match?.[1] ?? '';
+    // `PRAGMA x = v` and `PRAGMA x(v)` set; only a listed name is allowed to be read.
+    if (
+      match?.[2] === '=' ||
+      !READ_ONLY_PRAGMAS.has(name) ||
+      (match?.[2] === '(' && !/^(TABLE_|INDEX_|FOREIGN_KEY_LIST)/.test(name))
+    ) {
+      refuse(`PRAGMA ${name.toLowerCase()}${match?.[2] ? ' with a value' : ''}`);
+    }
+  }
+}
+
+export interface QueryResult {
+  readonly columns: readonly string[];
+  readonly rows: Iterable<readonly unknown[]>;
+}
+
+export class ReadOnlyQuery {
+  readonly #db: Database.Database;
+
+  constructor(path: string) {
+    try {
+      this.#db = new Database(path, { readonly: true, fileMustExist: true });
+    } catch (cause) {
+      throw new WarehouseError(
+        `No warehouse at ${path}. Create it with "corridor init" or load a file first, or point --db at an existing one.`,
+        {
+          code: 'warehouse_missing',
+          exitCode: ExitCode.Usage,
+          cause,
+        },
+      );
+    }
+    this.#db.pragma('query_only = ON');
+  }
+
+  /** Prepares and runs one statement; rows stream from SQLite as they are iterated. */
+  run(sql: string): QueryResult {
+    refuseWrites(sql);
+    let statement: Database.Statement;
+    try {
+      statement = this.#db.prepare(sql);
+    } catch (cause) {
+      const message = (cause as Error).message;
+      const hint = /more than one statement/i.test(message)
+        ? 'Run one statement at a time.'
+        : /no such table/i.test(message)
+          ? 'List the tables with: corridor sql "select name from sqlite_master where type = \'table\'"'
+          : 'Check the SQL (SQLite dialect).';
+      throw new QueryRefusedError(`The query does not run: ${message}. ${hint}`, {
+        code: 'bad_query',
+        cause,
+      });
+    }
+    if (!statement.readonly) {
+      throw new QueryRefusedError(
+        'corridor sql is read-only: this statement would write to the warehouse. Loads go through "corridor load" or "corridor run".',
+      );
+    }
+    if (!statement.reader) {
+      statement.run();
+      return { columns: [], rows: [] };
+    }
+    statement.raw(true);
+    const columns = statement.columns().map((c) => c.name);
+    return { columns, rows: statement.iterate() as Iterable<unknown[]> };
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Opens any supported text file as a RawTable, choosing the reader by content rather than by
+ * extension: JSON starts with `{` or `[`, anything else textual is CSV. Empty files, HTML error
+ * pages and documents without records are refused here with a message that says what to do.
+ */
+import { basename } from 'node:path';
+import { SourceFormatError } from '../errors.ts';
+import { readCsv } from './csv-reader.ts';
+import { readJson } from './json-reader.ts';
+import type { RawTable } from './raw-table.ts';
+import { openTextStream } from './text-stream.ts';
+
+export interface OpenTableOptions {
+  /** Encoding named by the user; otherwise detected. */
+  readonly encoding?: string;
+}
+
+function apiErrorIn(head: string): string | null {
+  try {
+    const doc = JSON.parse(head) as { error?: unknown };
+    return typeof doc.error === 'string' && doc.error.trim() !== '' ? doc.error.trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openTable(path: string, options: OpenTableOptions = {}): Promise<RawTable> {
+  const name = basename(path);
+  const text = await openTextStream(path, options.encoding);
+  const start = text.head.trimStart();
+  if (start === '') {
+    throw new SourceFormatError(
+      name,
+      'empty_file',
+      `${name} is empty: it has no header and no rows. Check that the download or export finished.`,
+    );
+  }
+  if (/^<(!doctype|html|\?xml)/i.test(start)) {
+    throw new SourceFormatError(
+      name,
+      'not_csv',
+      `${name} is an HTML or XML page, not CSV or JSON (often a server's error or login page saved under a data file's name). Open it to see what the server said, then download the data again.`,
+    );
+  }
+  const isJson = start.startsWith('{') || start.startsWith('[');
+  const table = isJson
+    ? await readJson(text.chunks, { path, encoding: text.encoding, head: text.head })
+    : await readCsv(text.chunks, { encoding: text.encoding, head: text.head });
+  if (table === null) {
+    const apiError = isJson ? apiErrorIn(text.head) : null;
+    throw new SourceFormatError(
+      name,
+      'empty_file',
+      isJson
+        ? `${name} holds no records${apiError ? `; the API said: "${apiError}"` : ''}. An empty "data" array usually means the query matched nothing (a wrong period, flow or reporter code).`
+        : `${name} is empty: it has no rows. Check that the download or export finished.`,
+    );
+  }
+  return table;
+}

@@ -1,0 +1,116 @@
+/**
+ * Opens a file as a stream of decoded text: gunzips `.gz` files, recognises binary files and
+ * refuses them with a message naming what they are, detects the encoding (UTF-8 with or
+ * without BOM, UTF-16, or a single-byte Windows code page) and decodes chunk by chunk.
+ */
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { SourceFormatError } from '../errors.ts';
+import { sniffBytes } from './byte-sniffer.ts';
+
+const SNIFF_BYTES = 64 * 1024;
+
+export interface TextStream {
+  readonly encoding: string;
+  readonly compressed: boolean;
+  /** Decoded text in chunks, BOM removed. */
+  readonly chunks: AsyncIterable<string>;
+  /** The first decoded chunk(s), at least 64 KiB of the file when it has that much, for sniffing. */
+  readonly head: string;
+}
+
+async function* bytesOf(path: string, gunzip: boolean): AsyncGenerator<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const stream = gunzip ? raw.pipe(createGunzip()) : raw;
+  if (gunzip) raw.on('error', (e) => stream.destroy(e));
+  yield* stream as AsyncIterable<Buffer>;
+}
+
+/** Reads up to `limit` bytes from the front of an iterator, returning them and the rest. */
+async function takeHead(source: AsyncGenerator<Buffer>, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < limit) {
+    const next = await source.next();
+    if (next.done) break;
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  return Buffer.concat(parts);
+}
+
+export async function openTextStream(path: string, forcedEncoding?: string): Promise<TextStream> {
+  const name = basename(path);
+  let source = bytesOf(path, false);
+  let head = await takeHead(source, SNIFF_BYTES);
+  let sniffed = sniffBytes(head, forcedEncoding);
+  let compressed = false;
+  if (sniffed.kind === 'gzip') {
+    await source.return(undefined);
+    source = bytesOf(path, true);
+    compressed = true;
+    try {
+      head = await takeHead(source, SNIFF_BYTES);
+    } catch (cause) {
+      throw new SourceFormatError(
+        name,
+        'bad_gzip',
+        `${name} looks gzip-compressed but cannot be decompressed (${(cause as Error).message}). Download it again.`,
+        { cause },
+      );
+    }
+    sniffed = sniffBytes(head, forcedEncoding);
+  }
+  if (sniffed.kind === 'binary') {
+    await source.return(undefined);
+    throw new SourceFormatError(
+      name,
+      'binary_file',
+      `${name} is ${sniffed.what}, not CSV or JSON text; ${sniffed.hint}.`,
+    );
+  }
+  if (sniffed.kind === 'gzip') {
+    await source.return(undefined);
+    throw new SourceFormatError(name, 'binary_file', `${name} is compressed twice; decompress it first.`);
+  }
+  const encoding = sniffed.encoding;
+  const fatal = encoding === 'utf-8';
+  const decoder = new TextDecoder(encoding, { fatal });
+  let offset = 0;
+  const decode = (bytes: Buffer, last: boolean): string => {
+    try {
+      const text = decoder.decode(bytes, { stream: !last });
+      offset += bytes.length;
+      return text;
+    } catch (cause) {
+      throw new SourceFormatError(
+        name,
+        'bad_encoding',
+        `${name} is not valid UTF-8 (after byte ${offset.toLocaleString('en-US')}). Save it as "CSV UTF-8" in Excel, or name its encoding with --encoding latin1.`,
+        { cause },
+      );
+    }
+  };
+  const headText = decode(head, false);
+  async function* chunks(): AsyncGenerator<string> {
+    try {
+      if (headText !== '') yield headText;
+      for await (const bytes of source) {
+        const text = decode(bytes, false);
+        if (text !== '') yield text;
+      }
+      const tail = decode(Buffer.alloc(0), true);
+      if (tail !== '') yield tail;
+    } catch (cause) {
+      if (cause instanceof SourceFormatError) throw cause;
+      throw new SourceFormatError(
+        name,
+        'read_failed',
+        `${name} could not be read to the end: ${(cause as Error).message}.`,
+        { cause },
+      );
+    }
+  }
+  return { encoding, compressed, chunks: chunks(), head: headText };
+}

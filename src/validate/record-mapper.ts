@@ -1,0 +1,65 @@
+/**
+ * The map stage for one file: a raw record in, a canonical trade flow or its row issues out.
+ * Checks the field count, runs the source's zod row schema, then the source's mapping, and
+ * names every problem by the column as the file spells it.
+ */
+
+import {
+  isFieldIssues,
+  type RowMapper,
+  type TradeFlowRow,
+  type TradeSource,
+} from '../pipeline/trade-source.ts';
+import type { RawRecord } from '../read/raw-table.ts';
+import type { ColumnBinding } from './header-matcher.ts';
+import type { RowIssue } from './row-issue.ts';
+import { zodIssuesToRowIssues } from './zod-cells.ts';
+
+export type RecordMapper = (record: RawRecord) => TradeFlowRow | RowIssue[];
+
+export function createRecordMapper<F extends string, P>(
+  source: TradeSource<F, P>,
+  header: readonly string[],
+  binding: ColumnBinding<F>,
+  mapRow: RowMapper<P, F>,
+): RecordMapper {
+  const fields = Object.keys(source.columns) as F[];
+  const indexes = fields.map((f) => binding.index[f]);
+  const width = header.length;
+  const cellOf = (record: RawRecord) => (field: string) => {
+    const at = binding.index[field as F];
+    return at === undefined || at < 0 ? undefined : record.cells[at];
+  };
+
+  return (record) => {
+    if (record.cells.length !== width) {
+      return [
+        {
+          code: 'wrong_field_count',
+          column: null,
+          value: null,
+          message: `has ${record.cells.length} field${record.cells.length === 1 ? '' : 's'} but the header has ${width}. Look for a delimiter or a line break inside an unquoted value, or a cut-off line.`,
+        },
+      ];
+    }
+    const input: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) {
+      const at = indexes[i]!;
+      input[fields[i]!] = at < 0 ? undefined : record.cells[at];
+    }
+    const parsed = source.rowSchema.safeParse(input);
+    if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, binding.headerOf, cellOf(record));
+    const mapped = mapRow(parsed.data);
+    if (!isFieldIssues(mapped)) return mapped;
+    const cell = cellOf(record);
+    return mapped.map((issue) => {
+      const value = issue.field === null ? undefined : cell(issue.field);
+      return {
+        code: issue.code,
+        column: issue.field === null ? null : binding.headerOf(issue.field),
+        value: value === undefined || value === null ? null : String(value),
+        message: issue.message,
+      };
+    });
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * The warehouse's tables and columns, as kysely sees them: the one place that names them all.
+ * Analysts read the same names in `corridor docs`; migrations in ./migrations create them.
+ *
+ * Conventions: snake_case; codes (HS, country, customs, transport) are TEXT, never numbers;
+ * values in base units (US dollars, kilograms); timestamps are ISO 8601 text in UTC;
+ * booleans are INTEGER 0/1.
+ */
+import type { Generated } from 'kysely';
+
+export interface TradeFlowsTable {
+  /** Which source format the row came from: `comtrade`, `baci`. */
+  source: string;
+  /** Reporting country, ISO 3166 alpha-3 (or a Comtrade special code such as `EUR`). */
+  reporter_iso3: string;
+  /** The reporter's numeric code as the file gave it (Comtrade `586`, or `588` for Pakistan before 1972). */
+  reporter_code: string | null;
+  /** Partner, ISO alpha-3, or a special area: `W00` World, `_X` Areas n.e.s., `X1` Bunkers, `X2` Free zones, `XX` Special categories, `S19` Other Asia n.e.s. */
+  partner_iso3: string;
+  partner_code: string | null;
+  /** Second partner (consignment country); `W00` when not broken down. */
+  partner2_iso3: string;
+  /** `X` export, `M` import, `RX` re-export, `RM` re-import, `DX`, `FM`, `MIP`, `MOP`, `XIP`, `XOP`. X already includes RX. */
+  flow: string;
+  /** `A` annual or `M` monthly. */
+  freq: string;
+  /** `YYYY` for annual rows, `YYYY-MM` for monthly rows. */
+  period: string;
+  year: number;
+  /** 1–12 for monthly rows, NULL for annual rows. */
+  month: number | null;
+  /** HS edition as reported: `H0`…`H6`, or `HS` when the file did not say which. */
+  hs_edition: string;
+  /** HS code as text with its leading zeros (`030613`), or `TOTAL`. */
+  hs_code: string;
+  /** 0 for TOTAL, else 2, 4 or 6 digits. */
+  hs_level: number;
+  /** Trade value in US dollars: FOB for exports, CIF for imports (Comtrade `primaryValue`). */
+  value_usd: number;
+  /** CIF value in US dollars, when reported. */
+  cif_value_usd: number | null;
+  /** FOB value in US dollars, when reported. */
+  fob_value_usd: number | null;
+  /** Net weight in kilograms; NULL when not reported. */
+  net_weight_kg: number | null;
+  /** 1 when the reporter or UNSD estimated the net weight. */
+  net_weight_estimated: number | null;
+  /** Gross weight in kilograms. */
+  gross_weight_kg: number | null;
+  /** Quantity in `qty_unit`; comparable only within one unit. */
+  qty: number | null;
+  /** Comtrade quantity unit code as text (`8` = kg, `5` = units, `-1` = not applicable). */
+  qty_unit_code: string | null;
+  /** Quantity unit abbreviation as reported (`kg`, `u`, `l`). */
+  qty_unit: string | null;
+  /** Comtrade mode of transport code: `0` all modes, `2100` sea, `3100` rail… */
+  mode_of_transport: string;
+  /** Comtrade customs procedure code: `C00` all procedures. */
+  customs_procedure: string;
+  /** Row number in the source file as a spreadsheet shows it (header = row 1), or the JSON record number. */
+  source_row: number;
+  /** The file load that wrote this row: `load_files.load_id`. */
+  load_id: number;
+}
+
+export interface CountriesTable {
+  /** ISO 3166-1 alpha-3, or the Comtrade code for special and historical areas. */
+  iso3: string;
+  iso2: string | null;
+  /** ISO 3166-1 numeric, zero-padded to 3 digits. */
+  iso_numeric: string | null;
+  /** UN M49 code, zero-padded to 3 digits. */
+  m49: string | null;
+  name: string;
+  official_name: string | null;
+  name_ru: string | null;
+  region: string | null;
+  sub_region: string | null;
+  /** 1 for landlocked developing countries (LLDC). */
+  is_lldc: number;
+  /** `country`, `special` (World, n.e.s. areas, bunkers, free zones), `historical` or `group`. */
+  kind: string;
+}
+
+export interface CountryCodesTable {
+  /** `iso2`, `iso_numeric`, `m49` or `comtrade`. */
+  scheme: string;
+  code: string;
+  iso3: string;
+  /** First year the code is valid for, when it is limited (Comtrade 586 Pakistan: 1972). */
+  first_year: number | null;
+  last_year: number | null;
+  name: string | null;
+}
+
+export interface CountryNamesTable {
+  /** The name folded for matching: lower case, letters and digits only. */
+  name_key: string;
+  name: string;
+  iso3: string;
+  /** `reference` (from countries) or `alias` (warehouse/reference/country-aliases.csv). */
+  origin: string;
+}
+
+export interface ReferenceFilesTable {
+  file: string;
+  sha256: string;
+  rows: number;
+  loaded_at: string;
+}
+
+export interface LoadRunsTable {
+  run_id: Generated<number>;
+  /** Pipeline name, or `load` for a one-off `corridor load`. */
+  pipeline: string;
+  /** `running`, `succeeded`, `failed`, `rejects_over_threshold`, `interrupted`. */
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  files_total: Generated<number>;
+  files_loaded: Generated<number>;
+  files_skipped: Generated<number>;
+  files_failed: Generated<number>;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  /** Largest share of rejected rows a file may have before the run exits with code 3. */
+  reject_threshold: number;
+  exit_code: number | null;
+  host: string;
+  pid: number;
+  /** Options the run was started with, as JSON. */
+  options: string;
+  message: string | null;
+}
+
+export interface LoadFilesTable {
+  load_id: Generated<number>;
+  run_id: number;
+  source: string;
+  target_table: string;
+  /** Absolute path of the file as loaded. */
+  path: string;
+  file_name: string;
+  sha256: string | null;
+  size_bytes: number | null;
+  /** `running`, `loaded`, `skipped` (same sha256 already loaded), `failed`. */
+  status: string;
+  format: string | null;
+  encoding: string | null;
+  delimiter: string | null;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  /** Rejects kept in `rejects`; fewer than rows_rejected when the per-file cap was reached. */
+  rejects_stored: Generated<number>;
+  /** Rows of earlier loads that this file's slices replaced. */
+  rows_replaced: Generated<number>;
+  /** The slices this file covers, as a JSON array of `{reporter, period}`. */
+  slices: string | null;
+  /** For a skipped file, the load that already holds its rows. */
+  same_as_load_id: number | null;
+  /** A later load that replaced one of this load's slices. */
+  superseded_by: number | null;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  /** Notes worth reading: encoding guessed, columns ignored, rejects capped. JSON array of text. */
+  notes: string | null;
+}
+
+export interface RejectsTable {
+  reject_id: Generated<number>;
+  run_id: number;
+  load_id: number;
+  source: string;
+  file: string;
+  /** Sheet name for spreadsheets; NULL for CSV and JSON. */
+  sheet: string | null;
+  /** Row number as the user sees it: spreadsheet row (header = 1) or JSON record number. */
+  row_number: number;
+  /** The column as the file names it; NULL when the problem is the whole row. */
+  column_name: string | null;
+  /** Stable code: `missing_value`, `bad_number`, `bad_hs_code`, `unknown_country`, `duplicate_key`… */
+  code: string;
+  message: string;
+  value: string | null;
+  /** The whole row as a JSON object of column → cell. */
+  raw: string;
+}
+
+export interface DB {
+  trade_flows: TradeFlowsTable;
+  countries: CountriesTable;
+  country_codes: CountryCodesTable;
+  country_names: CountryNamesTable;
+  reference_files: ReferenceFilesTable;
+  load_runs: LoadRunsTable;
+  load_files: LoadFilesTable;
+  rejects: RejectsTable;
+}
