@@ -62,6 +62,9 @@ export function progressHooks(out: Output, threshold: number): RunHooks {
 
 export function summaryLine(result: RunResult): string {
   const t = result.totals;
+  if (t.filesLoaded === 0 && t.filesFailed === 0 && t.filesSkipped > 0) {
+    return `Nothing new: ${formatCount(t.filesSkipped)} unchanged file${t.filesSkipped === 1 ? '' : 's'} skipped (already loaded, same sha256) in ${formatDuration(result.durationMs)}; --force reloads.`;
+  }
   const files = `${formatCount(t.filesLoaded)} file${t.filesLoaded === 1 ? '' : 's'}`;
   const verb = result.dryRun ? 'Dry run: would load' : 'Loaded';
   const extras = [

@@ -47,7 +47,7 @@ export function refuseWrites(sql: string): void {
   const verb = /^[A-Z]+/.exec(text)?.[0] ?? '';
   const refuse = (what: string) => {
     throw new QueryRefusedError(
-      `corridor sql is read-only: ${what} is refused. Loads go through "corridor load" or "corridor run"; to explore another database, pass it with --db.`,
+      `${what} is refused: corridor sql is read-only. Loads go through "corridor load" or "corridor run"; to explore another database, pass it with --db.`,
     );
   };
   if (verb === 'ATTACH' || verb === 'DETACH') refuse(verb);
@@ -110,7 +110,7 @@ export class ReadOnlyQuery {
     }
     if (!statement.readonly) {
       throw new QueryRefusedError(
-        'corridor sql is read-only: this statement would write to the warehouse. Loads go through "corridor load" or "corridor run".',
+        'This statement would write to the warehouse, and corridor sql is read-only. Loads go through "corridor load" or "corridor run".',
       );
     }
     if (!statement.reader) {

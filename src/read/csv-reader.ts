@@ -33,6 +33,61 @@ export interface CsvReadOptions {
 }
 
 /**
+ * papaparse's chunk mode, as an async iterator of row arrays. Backpressure pauses the *input*
+ * stream, never the parser: pausing papaparse's parser mid-chunk makes it re-scan the rest of
+ * the chunk on every resume, which turned a 200,000-row load from 0.2 s of parsing into 24 s.
+ */
+async function* parseRows(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<string[][]> {
+  const input = Readable.from(chunks);
+  const queue: string[][][] = [];
+  let finished = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  input.on('error', (e) => {
+    failure = e;
+    notify();
+  });
+  Papa.parse<string[], Papa.LocalFile>(input, {
+    delimiter,
+    header: false,
+    skipEmptyLines: false,
+    chunk: (results: Papa.ParseResult<string[]>) => {
+      queue.push(results.data);
+      if (queue.length >= MAX_QUEUED_CHUNKS) input.pause();
+      notify();
+    },
+    complete: () => {
+      finished = true;
+      notify();
+    },
+    error: (e: Error) => {
+      failure = e;
+      notify();
+    },
+  });
+  for (;;) {
+    const rows = queue.shift();
+    if (rows !== undefined) {
+      if (queue.length < MAX_QUEUED_CHUNKS / 2 && input.isPaused()) input.resume();
+      yield rows;
+      continue;
+    }
+    if (failure !== null) throw failure;
+    if (finished) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}
+
+const MAX_QUEUED_CHUNKS = 4;
+
+/**
  * Reads the header, then returns the table whose batches stream the rest.
  * Resolves to null when the file holds no non-blank row at all.
  */
@@ -41,11 +96,12 @@ export async function readCsv(
   options: CsvReadOptions,
 ): Promise<RawTable | null> {
   const delimiter = sniffDelimiter(options.head);
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter, header: false, skipEmptyLines: false });
-  const input = Readable.from(chunks);
-  input.on('error', (e) => parser.destroy(e));
-  input.pipe(parser);
-  const rows = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
+  const chunkRows = parseRows(chunks, delimiter);
+  // Flattens papaparse's per-chunk arrays into one row at a time.
+  async function* flatten(): AsyncGenerator<string[]> {
+    for await (const rows of chunkRows) yield* rows;
+  }
+  const rows = flatten();
 
   let row = 0;
   let header: string[] | null = null;
@@ -60,11 +116,8 @@ export async function readCsv(
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
-    for (;;) {
-      const next = await rows.next();
-      if (next.done) break;
+    for await (const cells of rows) {
       row++;
-      const cells = next.value;
       if (isBlankRow(cells)) continue;
       // A trailing delimiter gives one empty extra cell; that is not a misaligned row.
       while (cells.length > width && cells[cells.length - 1]!.trim() === '') cells.pop();
