@@ -145,7 +145,7 @@ export interface LoadFilesTable {
   file_name: string;
   sha256: string | null;
   size_bytes: number | null;
-  /** `running`, `loaded`, `skipped` (same sha256 already loaded), `failed`. */
+  /** `running`, `loaded`, `skipped` (same sha256 already loaded), `failed`, `interrupted` (the process died). */
   status: string;
   format: string | null;
   encoding: string | null;

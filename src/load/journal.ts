@@ -9,6 +9,15 @@ import type { DB } from '../../warehouse/schema.ts';
 
 const now = () => new Date().toISOString();
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 export interface RunStart {
   readonly pipeline: string;
   readonly rejectThreshold: number;
@@ -63,6 +72,7 @@ export class Journal {
   }
 
   async startRun(start: RunStart): Promise<number> {
+    await this.#markInterruptedRuns();
     const row = await this.#db
       .insertInto('load_runs')
       .values({
@@ -77,6 +87,39 @@ export class Journal {
       .returning('run_id')
       .executeTakeFirstOrThrow();
     return row.run_id;
+  }
+
+  /**
+   * A run whose process died (killed, power cut) stays `running` in the journal; its data
+   * transaction was rolled back by SQLite. Mark such runs of this host `interrupted` so the
+   * journal tells the truth. Runs of other hosts are left alone: their pid means nothing here.
+   */
+  async #markInterruptedRuns(): Promise<void> {
+    const running = await this.#db
+      .selectFrom('load_runs')
+      .select(['run_id', 'pid'])
+      .where('status', '=', 'running')
+      .where('host', '=', hostname())
+      .execute();
+    const dead = running.filter((r) => r.pid !== process.pid && !isAlive(r.pid)).map((r) => r.run_id);
+    if (dead.length === 0) return;
+    await this.#db
+      .updateTable('load_runs')
+      .set({
+        status: 'interrupted',
+        message: 'the process ended before the run finished; files not marked loaded loaded nothing',
+      })
+      .where('run_id', 'in', dead)
+      .execute();
+    await this.#db
+      .updateTable('load_files')
+      .set({
+        status: 'interrupted',
+        error_message: 'the process ended during this file; nothing from it was loaded',
+      })
+      .where('run_id', 'in', dead)
+      .where('status', '=', 'running')
+      .execute();
   }
 
   async finishRun(runId: number, totals: RunTotals): Promise<void> {
