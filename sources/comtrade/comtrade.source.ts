@@ -183,8 +183,11 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
             );
 
       const isExport = flow !== null && EXPORT_FLOWS.has(flow);
+      // Without primaryValue, take the valuation that matches the flow, unless it is comtradr's
+      // 0.0 for "missing" and the other one holds a value.
+      const [preferred, other] = isExport ? [row.fobValue, row.cifValue] : [row.cifValue, row.fobValue];
       const value =
-        row.primaryValue ?? (isExport ? (row.fobValue ?? row.cifValue) : (row.cifValue ?? row.fobValue));
+        row.primaryValue ?? (preferred === 0 && other !== null && other > 0 ? other : (preferred ?? other));
       if (value === null) {
         issues.push({
           code: 'missing_value',

@@ -202,7 +202,9 @@ export async function loadFile(
         `${binding.unused.length} column(s) not used: ${binding.unused.slice(0, 8).join(', ')}${binding.unused.length > 8 ? ', …' : ''}`,
       );
     const mapRow = await source.begin({ path: file.path, name: fileName, countries: ctx.countries });
-    const mapRecord = createRecordMapper(source, table.header, binding, mapRow);
+    const mapRecord = createRecordMapper(source, table.header, binding, mapRow, {
+      decimalComma: table.delimiter === ';',
+    });
 
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;

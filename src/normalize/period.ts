@@ -52,8 +52,15 @@ export function normalizePeriod(
     } else return { problem: `period ${JSON.stringify(period)} is not YYYY or YYYYMM.` };
   } else if (year !== null && year.trim() !== '') {
     y = Number(year.trim().replace(/\.0+$/, ''));
-    const mm = month === null ? null : Number(month.trim().replace(/\.0+$/, ''));
-    if (mm !== null && Number.isInteger(mm) && mm >= 1 && mm <= 12 && f !== 'A') m = mm;
+    const mm = month === null || month.trim() === '' ? null : Number(month.trim().replace(/\.0+$/, ''));
+    // Comtrade marks annual rows with month 52 (or 99 in some wrappers); anything else must be a month.
+    const annualMarker = mm === 52 || mm === 99;
+    if (mm !== null && !annualMarker && !(Number.isInteger(mm) && mm >= 1 && mm <= 12)) {
+      return {
+        problem: `month ${JSON.stringify(month)} is not 1 to 12 (nor 52 or 99, which Comtrade uses for annual rows).`,
+      };
+    }
+    if (mm !== null && !annualMarker && f !== 'A') m = mm;
   } else {
     return { problem: 'has no period: fill the period (YYYY or YYYYMM) or the year.' };
   }

@@ -24,7 +24,7 @@ const FLOW_NAMES: ReadonlyMap<string, string> = new Map([
 
 /** @example normalizeFlow('Re-Export') // 'RX' */
 export function normalizeFlow(raw: string): string | null {
-  const text = raw.trim();
+  const text = raw.trim().replace(/^(\d)\.0+$/, '$1');
   const upper = text.toUpperCase();
   if (FLOW_CODES.has(upper)) return upper;
   return FLOW_NAMES.get(text.toLowerCase().replace(/[^a-z0-9]/g, '')) ?? null;

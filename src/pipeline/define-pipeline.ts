@@ -4,6 +4,7 @@
  * errors, so a typo in a nightly job fails loudly instead of being ignored.
  */
 import { z } from 'zod';
+import { encodingNamed } from '../read/byte-sniffer.ts';
 
 const sourceEntry = z.strictObject({
   /** Name of the source format that reads these files: `comtrade`, `baci`. */
@@ -13,8 +14,11 @@ const sourceEntry = z.strictObject({
    * @example ['downloads/comtrade/*.csv']
    */
   files: z.array(z.string().min(1)).min(1),
-  /** Text encoding when it cannot be detected (`latin1`); detected by default. */
-  encoding: z.string().optional(),
+  /** Text encoding when detection is not wanted: `utf-8`, `latin1` (Windows-1252), `utf-16le`, `utf-16be`. Detected by default. */
+  encoding: z
+    .string()
+    .refine((name) => encodingNamed(name) !== null, { message: 'use utf-8, latin1, utf-16le or utf-16be' })
+    .optional(),
 });
 
 export const pipelineSchema = z.strictObject({

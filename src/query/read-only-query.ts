@@ -7,13 +7,37 @@
 import Database from 'better-sqlite3';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 
-/** Strips comments and leading space, so a refusal cannot be dodged with `/* x *\/ ATTACH`. */
+/**
+ * The statement's text without comments and without leading empty statements, upper-cased, so
+ * a refusal cannot be dodged with `/* -- *\/ ATTACH` or `; ATTACH`. Comments are removed in
+ * the order they open, and quoted text is kept as it is (a `--` inside a string is not a comment).
+ */
 function firstWords(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .trim()
-    .toUpperCase();
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    const next = sql[i + 1];
+    if (c === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end + 1;
+      out += ' ';
+    } else if (c === '/' && next === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      out += ' ';
+    } else if (c === "'" || c === '"' || c === '`' || c === '[') {
+      const close = c === '[' ? ']' : c;
+      const end = sql.indexOf(close, i + 1);
+      const stop = end < 0 ? sql.length : end + 1;
+      out += sql.slice(i, stop);
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/^[\s;]+/, '').toUpperCase();
 }
 
 const READ_ONLY_PRAGMAS = new Set([

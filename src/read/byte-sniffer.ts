@@ -38,6 +38,26 @@ const SIGNATURES: readonly { bytes: readonly number[]; what: string; hint: strin
   { bytes: [0x50, 0x41, 0x52, 0x31], what: 'a Parquet file', hint: 'export it to CSV first' },
 ];
 
+/** Encodings a user may name with --encoding, to the decoder's name; null for anything else. */
+export function encodingNamed(name: string): 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null {
+  switch (name.toLowerCase().replace(/[^a-z0-9]/g, '')) {
+    case 'utf8':
+      return 'utf-8';
+    case 'latin1':
+    case 'iso88591':
+    case 'windows1252':
+    case 'cp1252':
+      return 'windows-1252';
+    case 'utf16':
+    case 'utf16le':
+      return 'utf-16le';
+    case 'utf16be':
+      return 'utf-16be';
+    default:
+      return null;
+  }
+}
+
 const startsWith = (buf: Uint8Array, bytes: readonly number[]) =>
   buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
 
@@ -63,13 +83,8 @@ export function sniffBytes(head: Uint8Array, forced?: string): Sniffed {
   if (startsWith(head, [0xff, 0xfe])) return { kind: 'text', encoding: 'utf-16le', bomLength: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { kind: 'text', encoding: 'utf-16be', bomLength: 2 };
   if (forced !== undefined) {
-    const f = forced.toLowerCase().replace(/[^a-z0-9]/g, '');
-    if (f === 'latin1' || f === 'iso88591' || f === 'windows1252' || f === 'cp1252') {
-      return { kind: 'text', encoding: 'windows-1252', bomLength: 0 };
-    }
-    if (f === 'utf16le' || f === 'utf16') return { kind: 'text', encoding: 'utf-16le', bomLength: 0 };
-    if (f === 'utf16be') return { kind: 'text', encoding: 'utf-16be', bomLength: 0 };
-    return { kind: 'text', encoding: 'utf-8', bomLength: 0 };
+    const encoding = encodingNamed(forced);
+    if (encoding !== null) return { kind: 'text', encoding, bomLength: 0 };
   }
   // UTF-16 without a byte-order mark: ASCII text then has a NUL in every other byte.
   const sample = head.subarray(0, Math.min(head.length, 4096));

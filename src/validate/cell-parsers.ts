@@ -77,6 +77,8 @@ export function parseCodeCell(cell: unknown): string | null {
  * `586`, `586.0` and 586 all give `"586"`.
  */
 export function parseIntegerCodeCell(cell: unknown): string | null | Invalid {
+  // A numeric code is never Namibia's "NA": here NA is R's missing value.
+  if (isBlank(cell)) return null;
   const code = parseCodeCell(cell);
   if (code === null) return null;
   const match = /^(-?\d+)(\.0+)?$/.exec(code);

@@ -22,7 +22,11 @@ export function createRecordMapper<F extends string, P>(
   header: readonly string[],
   binding: ColumnBinding<F>,
   mapRow: RowMapper<P, F>,
+  options: { readonly decimalComma?: boolean } = {},
 ): RecordMapper {
+  // In `;`-delimited files (Excel in most of Europe and Central Asia) "1234,5" is a decimal.
+  const decimalComma = options.decimalComma ?? false;
+  const commaDecimal = /^\s*[+-]?\d+,\d+\s*$/;
   const fields = Object.keys(source.columns) as F[];
   const indexes = fields.map((f) => binding.index[f]);
   const width = header.length;
@@ -45,7 +49,9 @@ export function createRecordMapper<F extends string, P>(
     const input: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) {
       const at = indexes[i]!;
-      input[fields[i]!] = at < 0 ? undefined : record.cells[at];
+      const cell = at < 0 ? undefined : record.cells[at];
+      input[fields[i]!] =
+        decimalComma && typeof cell === 'string' && commaDecimal.test(cell) ? cell.replace(',', '.') : cell;
     }
     const parsed = source.rowSchema.safeParse(input);
     if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, binding.headerOf, cellOf(record));

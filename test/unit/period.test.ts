@@ -124,10 +124,7 @@ describe('normalizePeriod', () => {
       expect(normalizePeriod(null, '2023', '13', 'M')).toHaveProperty('problem');
     });
 
-    // BUG: with refYear and no frequency, a refMonth that is neither 1–12 nor a documented
-    // annual dummy (52, 99) is silently dropped and the row loads as annual. Only 52 and 99
-    // mean "annual" (DOMAIN.md §1.1); 13 and 0 are bad periods (README, bad_period).
-    it.fails('refuses refMonth 13 or 0 given with refYear when there is no frequency', () => {
+    it('refuses refMonth 13 or 0 given with refYear when there is no frequency', () => {
       expect(normalizePeriod(null, '2023', '13', null)).toHaveProperty('problem');
       expect(normalizePeriod(null, '2023', '0', null)).toHaveProperty('problem');
     });

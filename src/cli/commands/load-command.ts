@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.ts';
 import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
 import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
+import { encodingNamed } from '../../read/byte-sniffer.ts';
 import type { Command } from '../command.ts';
 import { openPreparedWarehouse } from '../open-warehouse.ts';
 import { numberOption, parseCommandArgs } from '../parse-options.ts';
@@ -36,6 +37,12 @@ export const loadCommand: Command = {
         code: 'bad_arguments',
       });
     getSource(values.source);
+    if (values.encoding !== undefined && encodingNamed(values.encoding) === null) {
+      throw new ConfigError(
+        `Invalid value for option "--encoding": "${values.encoding}". Use utf-8, latin1 (Windows-1252), utf-16le or utf-16be.`,
+        { code: 'bad_arguments' },
+      );
+    }
     const threshold = numberOption('reject-threshold', values['reject-threshold'], 0, 1);
     const cap = numberOption('reject-cap', values['reject-cap'], 1, 100_000_000);
     const pipeline = pipelineSchema.parse({
