@@ -130,10 +130,7 @@ describe('files that cannot be loaded at all', () => {
     expect(message).toMatch(/no records/);
   });
 
-  // BUG: src/read/json-reader.ts streams "data" as an array; null makes stream-json fail and the
-  // message reads "pak.json is not valid JSON: Top-level object should be an array.. Download it
-  // again", which is wrong (the file is valid JSON) and hides the API's own error.
-  it.fails('passes on the API error of a reply whose "data" is null, without calling valid JSON invalid', async () => {
+  it('passes on the API error of a reply whose "data" is null, without calling valid JSON invalid', async () => {
     writeFile(
       'pak.json',
       JSON.stringify({ elapsedTime: '0.1 secs', count: 0, data: null, error: 'Invalid period' }),
@@ -196,10 +193,7 @@ describe('files that cannot be loaded at all', () => {
     expect(message).toMatch(/closest is "cmd_cde"/);
   });
 
-  // BUG: src/cli/run-report.ts prints the FAIL line (the only place the reason appears) through
-  // out.progress(), which --quiet and --json drop. `corridor load bad.csv -q` then prints
-  // "1 file failed" and nothing about why; the reason is left in the journal only.
-  it.fails('still says why a file failed with --quiet, which only drops progress lines', async () => {
+  it('still says why a file failed with --quiet, which only drops progress lines', async () => {
     writeFile('empty.csv', '');
 
     const run = await load(['empty.csv'], '--quiet');

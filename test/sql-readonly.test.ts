@@ -186,10 +186,7 @@ describe('corridor sql reads', () => {
     expect(columns).toHaveLength(27);
   });
 
-  // BUG: src/query/read-only-query.ts lists JOURNAL_MODE among READ_ONLY_PRAGMAS, but SQLite
-  // marks `PRAGMA journal_mode` as not read-only, so it is refused with "This statement would
-  // write to the warehouse", which is untrue.
-  it.fails('allows reading PRAGMA journal_mode, which the read-only allow-list names', async () => {
+  it('allows reading PRAGMA journal_mode, which the read-only allow-list names', async () => {
     const run = await sql('PRAGMA journal_mode', '--format', 'json');
 
     expect(run.code).toBe(0);
@@ -204,11 +201,7 @@ describe('corridor sql reads', () => {
     expect(run.stderr).toMatch(/sqlite_master/);
   });
 
-  // BUG: src/cli/commands/sql-command.ts iterates the rows outside any error handling, so an
-  // error SQLite raises at run time (malformed JSON, load_extension…) is reported as "internal
-  // error: malformed JSON. This is a bug", exit 1; with --format csv the header has already been
-  // printed to stdout.
-  it.fails('gives exit 2 and a clear message, not an internal error, when a query fails while it runs', async () => {
+  it('gives exit 2 and a clear message, not an internal error, when a query fails while it runs', async () => {
     const run = await sql("select json('{not json') as j", '--format', 'csv');
 
     expect(run.code).toBe(2);

@@ -161,8 +161,10 @@ export interface LoadFilesTable {
   slices: string | null;
   /** For a skipped file, the load that already holds its rows. */
   same_as_load_id: number | null;
-  /** A later load that replaced one of this load's slices. */
+  /** The first later load that replaced one of this load's slices. */
   superseded_by: number | null;
+  /** How many of this load's slices still hold its rows; 0 once later loads replaced them all. */
+  slices_current: Generated<number>;
   started_at: string;
   finished_at: string | null;
   duration_ms: number | null;

@@ -98,13 +98,18 @@ export class Output {
 
   /** CSV (RFC 4180) with a header row. */
   csv(columns: readonly string[], rows: Iterable<readonly unknown[]>): void {
+    // The first row is fetched before the header is written, so a query that fails at once
+    // leaves stdout empty rather than holding a header without rows.
+    const iterator = rows[Symbol.iterator]();
+    const first = iterator.next();
     this.write(`${Papa.unparse([columns as string[]], { newline: '\n' })}\n`);
-    let batch: string[][] = [];
+    const rest: Iterable<readonly unknown[]> = { [Symbol.iterator]: () => iterator };
+    let batch: string[][] = first.done ? [] : [first.value.map(cellText)];
     const flush = () => {
       if (batch.length > 0) this.write(`${Papa.unparse(batch, { newline: '\n' })}\n`);
       batch = [];
     };
-    for (const row of rows) {
+    for (const row of rest) {
       batch.push(row.map(cellText));
       if (batch.length >= 1000) flush();
     }

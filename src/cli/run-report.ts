@@ -13,7 +13,7 @@ import { formatCount, formatDuration, type Output } from './output.ts';
 const percent = (part: number, whole: number) =>
   whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)}%`;
 
-export function describeFile(f: FileResult): string {
+export function describeFile(f: FileResult, dryRun = false): string {
   const name = f.shown;
   switch (f.status) {
     case 'skipped':
@@ -27,12 +27,12 @@ export function describeFile(f: FileResult): string {
           : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead)})`;
       const replaced = f.rowsReplaced === 0 ? '' : `, replaced ${formatCount(f.rowsReplaced)} earlier rows`;
       const flag = f.overThreshold ? 'WARN' : 'OK  ';
-      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows loaded${rejected}${replaced} in ${formatDuration(f.durationMs)}`;
+      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${rejected}${replaced} in ${formatDuration(f.durationMs)}`;
     }
   }
 }
 
-export function progressHooks(out: Output, threshold: number): RunHooks {
+export function progressHooks(out: Output, threshold: number, dryRun = false): RunHooks {
   return {
     onFileStart: (file, index, total) => out.progress(`[${index + 1}/${total}] reading ${file.shown}`),
     onFileProgress: (p: FileProgress) =>
@@ -40,7 +40,10 @@ export function progressHooks(out: Output, threshold: number): RunHooks {
         `      ${p.shown}: ${formatCount(p.rowsRead)} rows read, ${formatCount(p.rowsRejected)} rejected, ${formatCount(Math.round((p.rowsRead * 1000) / Math.max(p.elapsedMs, 1)))} rows/s`,
       ),
     onFileDone: (f, index, total) => {
-      out.progress(`[${index + 1}/${total}] ${describeFile(f)}`);
+      // Why a file failed is a message, not progress: --quiet must not hide it.
+      if (f.status === 'failed' && !out.json)
+        out.message(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
+      else out.progress(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
       if (f.status === 'loaded')
         for (const note of f.notes.filter((n) => n.startsWith('replaced') && n.includes('different file')))
           out.progress(`        note: ${note}`);
@@ -49,7 +52,7 @@ export function progressHooks(out: Output, threshold: number): RunHooks {
           out.progress(`        ${formatRowIssue(issue, basename(issue.place.file))}`);
         if (f.rejectsCapped)
           out.progress(
-            `        rejects capped: ${formatCount(f.rejectsStored)} kept of ${formatCount(f.rowsRejected)} rejected rows`,
+            `        rejects capped: ${formatCount(f.rejectsStored)} problems kept in the rejects table; ${formatCount(f.rowsRejected)} rows rejected in all`,
           );
         if (f.overThreshold)
           out.progress(

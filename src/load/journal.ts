@@ -143,7 +143,12 @@ export class Journal {
       .execute();
   }
 
-  /** The current load of the same bytes for the same source, if its rows are all still in place. */
+  /**
+   * The load that already holds these bytes for this source, if any of its slices still hold
+   * its rows. A file whose slices were all replaced by later loads (an old version loaded
+   * again after its revision) is not current and loads again; a file only partly revised by
+   * a later file stays current, so re-running both is a no-op rather than a tug of war.
+   */
   async findCurrentLoad(source: string, sha256: string): Promise<number | null> {
     const row = await this.#db
       .selectFrom('load_files')
@@ -151,7 +156,7 @@ export class Journal {
       .where('source', '=', source)
       .where('sha256', '=', sha256)
       .where('status', '=', 'loaded')
-      .where('superseded_by', 'is', null)
+      .where((eb) => eb.or([eb('slices_current', '>', 0), eb('rows_loaded', '=', 0)]))
       .orderBy('load_id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -242,6 +247,7 @@ export class Journal {
         rejects_stored: outcome.rejectsStored,
         rows_replaced: outcome.rowsReplaced,
         slices: JSON.stringify(outcome.slices),
+        slices_current: outcome.status === 'loaded' ? outcome.slices.length : 0,
         finished_at: now(),
         duration_ms: outcome.durationMs,
         error_code: outcome.errorCode,

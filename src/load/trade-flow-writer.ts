@@ -87,7 +87,7 @@ export class TradeFlowWriter {
     );
     this.#deleteSlice = sqlite.prepare(`delete from trade_flows where ${sliceWhere}`);
     this.#markSuperseded = sqlite.prepare(
-      'update load_files set superseded_by = ? where load_id = ? and superseded_by is null',
+      'update load_files set superseded_by = coalesce(superseded_by, ?), slices_current = slices_current - 1 where load_id = ?',
     );
     this.#findKey = sqlite.prepare(
       `select source_row from trade_flows where source = ? and reporter_iso3 = ? and period = ? and flow = ? and partner_iso3 = ?

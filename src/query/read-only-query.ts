@@ -65,8 +65,12 @@ const READ_ONLY_PRAGMAS = new Set([
   'ENCODING',
 ]);
 
-/** Throws QueryRefusedError for statements that would change anything. */
-export function refuseWrites(sql: string): void {
+/**
+ * Throws QueryRefusedError for statements that would change anything. Returns true for a PRAGMA
+ * on the read-only list: SQLite marks some of those (`journal_mode`) as writing even when they
+ * only read, so the caller trusts this list for them.
+ */
+export function refuseWrites(sql: string): boolean {
   const text = firstWords(sql);
   const verb = /^[A-Z]+/.exec(text)?.[0] ?? '';
   const refuse = (what: string) => {
@@ -87,6 +91,27 @@ export function refuseWrites(sql: string): void {
     ) {
       refuse(`PRAGMA ${name.toLowerCase()}${match?.[2] ? ' with a value' : ''}`);
     }
+    return true;
+  }
+  return false;
+}
+
+/** A failure while rows are produced (`json('{bad')`) is the query's fault, not Corridor's. */
+function runtimeFailure(cause: unknown): QueryRefusedError {
+  return new QueryRefusedError(
+    `The query failed while running: ${(cause as Error).message}. Check the SQL (SQLite dialect) and the values it works on.`,
+    {
+      code: 'bad_query',
+      cause,
+    },
+  );
+}
+
+function* guarded(rows: Iterable<unknown[]>): Generator<unknown[]> {
+  try {
+    yield* rows;
+  } catch (cause) {
+    throw runtimeFailure(cause);
   }
 }
 
@@ -116,7 +141,7 @@ export class ReadOnlyQuery {
 
   /** Prepares and runs one statement; rows stream from SQLite as they are iterated. */
   run(sql: string): QueryResult {
-    refuseWrites(sql);
+    const readOnlyPragma = refuseWrites(sql);
     let statement: Database.Statement;
     try {
       statement = this.#db.prepare(sql);
@@ -132,18 +157,22 @@ export class ReadOnlyQuery {
         cause,
       });
     }
-    if (!statement.readonly) {
+    if (!statement.readonly && !readOnlyPragma) {
       throw new QueryRefusedError(
         'This statement would write to the warehouse, and corridor sql is read-only. Loads go through "corridor load" or "corridor run".',
       );
     }
-    if (!statement.reader) {
-      statement.run();
-      return { columns: [], rows: [] };
+    try {
+      if (!statement.reader) {
+        statement.run();
+        return { columns: [], rows: [] };
+      }
+      statement.raw(true);
+      const columns = statement.columns().map((c) => c.name);
+      return { columns, rows: guarded(statement.iterate() as Iterable<unknown[]>) };
+    } catch (cause) {
+      throw runtimeFailure(cause);
     }
-    statement.raw(true);
-    const columns = statement.columns().map((c) => c.name);
-    return { columns, rows: statement.iterate() as Iterable<unknown[]> };
   }
 
   close(): void {

@@ -21,6 +21,16 @@ function link(first: Readable, ...rest: Transform[]): Transform {
   return previous as Transform;
 }
 
+/** True when the sniffed head is the whole document and it parses: a small API reply. */
+function parsesWhole(head: string): boolean {
+  try {
+    JSON.parse(head);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface JsonReadOptions {
   readonly path: string;
   readonly encoding: string;
@@ -35,22 +45,31 @@ export async function readJson(
   const name = basename(options.path);
   const wrapped = options.head.trimStart().startsWith('{');
   const stages: Transform[] = [StreamJson.parser() as unknown as Transform];
-  if (wrapped) stages.push(Pick.pick({ filter: 'data' }) as unknown as Transform);
+  // `data` in the v1 API, `dataset` in the pre-v1 (legacy) API.
+  if (wrapped) stages.push(Pick.pick({ filter: /^(data|dataset)$/ }) as unknown as Transform);
   stages.push(StreamArray.streamArray() as unknown as Transform);
   const items = link(Readable.from(chunks), ...stages)[Symbol.asyncIterator]() as AsyncIterator<{
     key: number;
     value: unknown;
   }>;
 
-  const badJson = (cause: unknown) =>
-    cause instanceof SourceFormatError
-      ? cause
+  const badJson = (cause: unknown) => {
+    if (cause instanceof SourceFormatError) return cause;
+    const message = (cause as Error).message;
+    return /should be an array/i.test(message)
+      ? new SourceFormatError(
+          name,
+          'bad_json',
+          `${name}: ${wrapped ? 'its "data" field' : 'the document'} is not an array of records. Corridor reads {"data": [...]} replies or a bare array.`,
+          { cause },
+        )
       : new SourceFormatError(
           name,
           'bad_json',
-          `${name} is not valid JSON: ${(cause as Error).message}. Download it again; a cut-off reply is the usual cause.`,
+          `${name} is not valid JSON: ${message}. Download it again; a cut-off reply is the usual cause.`,
           { cause },
         );
+  };
   const notRecord = (index: number) =>
     new SourceFormatError(
       name,
@@ -62,6 +81,8 @@ export async function readJson(
   try {
     first = await items.next();
   } catch (cause) {
+    // `{"data": null, "error": "..."}` is valid JSON without records: the caller explains it.
+    if (wrapped && parsesWhole(options.head)) return null;
     throw badJson(cause);
   }
   if (first.done) return null;

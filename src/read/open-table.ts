@@ -15,13 +15,30 @@ export interface OpenTableOptions {
   readonly encoding?: string;
 }
 
-function apiErrorIn(head: string): string | null {
+/**
+ * What a small JSON reply without records says about itself: the API's `error` or `message`,
+ * or the keys it has instead of a `data` array. Null when the head is not a whole document.
+ */
+function explainEmptyJson(head: string): string | null {
+  let doc: unknown;
   try {
-    const doc = JSON.parse(head) as { error?: unknown };
-    return typeof doc.error === 'string' && doc.error.trim() !== '' ? doc.error.trim() : null;
+    doc = JSON.parse(head);
   } catch {
     return null;
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return null;
+  const fields = doc as Record<string, unknown>;
+  for (const key of ['error', 'message', 'Message', 'statusMessage']) {
+    const said = fields[key];
+    if (typeof said === 'string' && said.trim() !== '') {
+      const status = fields.statusCode ?? fields.status;
+      return `the API said: "${said.trim()}"${status === undefined ? '' : ` (status ${String(status)})`}`;
+    }
+  }
+  if (!('data' in fields) && !('dataset' in fields)) {
+    return `it has no "data" array (its keys: ${Object.keys(fields).slice(0, 10).join(', ') || 'none'})`;
+  }
+  return null;
 }
 
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<RawTable> {
@@ -47,12 +64,12 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     ? await readJson(text.chunks, { path, encoding: text.encoding, head: text.head })
     : await readCsv(text.chunks, { encoding: text.encoding, head: text.head });
   if (table === null) {
-    const apiError = isJson ? apiErrorIn(text.head) : null;
+    const explanation = isJson ? explainEmptyJson(text.head) : null;
     throw new SourceFormatError(
       name,
       'empty_file',
       isJson
-        ? `${name} holds no records${apiError ? `; the API said: "${apiError}"` : ''}. An empty "data" array usually means the query matched nothing (a wrong period, flow or reporter code).`
+        ? `${name} holds no records${explanation ? `; ${explanation}` : ''}. An empty or missing "data" array usually means the query matched nothing (a wrong period, flow or reporter code) or the request was refused.`
         : `${name} is empty: it has no rows. Check that the download or export finished.`,
     );
   }

@@ -16,7 +16,7 @@ export interface TextStream {
   readonly compressed: boolean;
   /** Decoded text in chunks, BOM removed. */
   readonly chunks: AsyncIterable<string>;
-  /** The first decoded chunk(s), at least 64 KiB of the file when it has that much, for sniffing. */
+  /** The first decoded chunk(s), at least the first 64 KiB when the file has that much, for sniffing. */
   readonly head: string;
 }
 
@@ -44,7 +44,7 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
   const name = basename(path);
   let source = bytesOf(path, false);
   let head = await takeHead(source, SNIFF_BYTES);
-  let sniffed = sniffBytes(head, forcedEncoding);
+  let sniffed = sniffBytes(head.subarray(0, SNIFF_BYTES), forcedEncoding);
   let compressed = false;
   if (sniffed.kind === 'gzip') {
     await source.return(undefined);
@@ -60,7 +60,7 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
         { cause },
       );
     }
-    sniffed = sniffBytes(head, forcedEncoding);
+    sniffed = sniffBytes(head.subarray(0, SNIFF_BYTES), forcedEncoding);
   }
   if (sniffed.kind === 'binary') {
     await source.return(undefined);

@@ -92,6 +92,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('slices', 'text')
     .addColumn('same_as_load_id', 'integer')
     .addColumn('superseded_by', 'integer')
+    .addColumn('slices_current', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
     .addColumn('duration_ms', 'integer')

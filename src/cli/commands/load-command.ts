@@ -57,13 +57,13 @@ export const loadCommand: Command = {
       ...(threshold === undefined ? {} : { rejectThreshold: threshold }),
       ...(cap === undefined ? {} : { rejectCap: Math.floor(cap) }),
     });
-    const warehouse = await openPreparedWarehouse(ctx);
+    const warehouse = await openPreparedWarehouse(ctx, { dryRun: values['dry-run'] ?? false });
     try {
       const result = await runPipeline(
         warehouse,
         pipeline,
         { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
-        progressHooks(ctx.out, pipeline.rejectThreshold),
+        progressHooks(ctx.out, pipeline.rejectThreshold, values['dry-run'] ?? false),
       );
       printRunResult(ctx.out, result);
       return result.exitCode;

@@ -25,13 +25,13 @@ export const runCommand: Command = {
       );
     }
     const pipeline = await loadPipeline(name, ctx.cwd);
-    const warehouse = await openPreparedWarehouse(ctx);
+    const warehouse = await openPreparedWarehouse(ctx, { dryRun: values['dry-run'] ?? false });
     try {
       const result = await runPipeline(
         warehouse,
         pipeline,
         { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
-        progressHooks(ctx.out, pipeline.rejectThreshold),
+        progressHooks(ctx.out, pipeline.rejectThreshold, values['dry-run'] ?? false),
       );
       printRunResult(ctx.out, result);
       return result.exitCode;

@@ -13,8 +13,15 @@ export const sqlCommand: Command = {
   usage: 'corridor sql "<query>" [--format table|csv|json]',
   summary: 'run a read-only SQL query',
   async run(ctx) {
+    // A query that starts with a `--` comment is still the query, not an option.
+    const looksLikeSql = (arg: string) => arg.startsWith('--') && /\s/.test(arg);
+    const queries = ctx.args.includes('--') ? [] : ctx.args.filter(looksLikeSql);
+    const args = [
+      ...ctx.args.filter((arg) => !queries.includes(arg)),
+      ...(queries.length > 0 ? ['--', ...queries] : []),
+    ];
     const { values, positionals } = parseCommandArgs(
-      ctx.args,
+      args,
       { format: { type: 'string', short: 'f' } },
       this.usage,
     );
@@ -35,9 +42,19 @@ export const sqlCommand: Command = {
         ctx.out.csv(columns, rows);
       } else if (format === 'json') {
         // Streamed as one array so a large result never sits in memory twice.
+        // The first row is fetched before anything is written: a query that fails at once
+        // leaves stdout empty rather than holding half a document.
+        const iterator = rows[Symbol.iterator]();
+        const head = iterator.next();
+        const all: Iterable<readonly unknown[]> = head.done
+          ? []
+          : (function* () {
+              yield head.value;
+              yield* { [Symbol.iterator]: () => iterator };
+            })();
         ctx.out.write('[');
         let first = true;
-        for (const row of rows) {
+        for (const row of all) {
           const record = Object.fromEntries(
             columns.map((c, i) => [c, typeof row[i] === 'bigint' ? cellText(row[i]) : row[i]]),
           );
