@@ -137,10 +137,22 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
       }
     }
 
-    const country = (code: string) => baciCountries.get(code) ?? countries.fromCode(code);
+    const whereLooked =
+      countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList);
 
     return (row): TradeFlowRow | FieldIssue<Field>[] => {
       const issues: FieldIssue<Field>[] = [];
+      const country = (code: string, field: Field, role: string): string | null => {
+        const iso3 = baciCountries.get(code) ?? countries.fromCode(code);
+        if (iso3 === null) {
+          issues.push({
+            code: 'unknown_country',
+            field,
+            message: `${role} code ${code} is in neither ${whereLooked} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
+          });
+        }
+        return iso3;
+      };
       const year = Number(row.t);
       if (year < 1900 || year > 2100)
         issues.push({
@@ -148,20 +160,8 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
           field: 't',
           message: `${row.t} is not a year between 1900 and 2100.`,
         });
-      const exporter = country(row.i);
-      if (exporter === null)
-        issues.push({
-          code: 'unknown_country',
-          field: 'i',
-          message: `exporter code ${row.i} is in neither ${countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList)} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
-        });
-      const importer = country(row.j);
-      if (importer === null)
-        issues.push({
-          code: 'unknown_country',
-          field: 'j',
-          message: `importer code ${row.j} is in neither ${countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList)} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
-        });
+      const exporter = country(row.i, 'i', 'exporter');
+      const importer = country(row.j, 'j', 'importer');
       const hs = normalizeHsCode(row.k);
       if ('problem' in hs) issues.push({ code: 'bad_hs_code', field: 'k', message: hs.problem });
       else if (hs.level !== 6)

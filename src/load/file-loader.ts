@@ -141,6 +141,14 @@ export async function loadFile(
   const { warehouse, journal } = ctx;
   const fileName = basename(file.path);
 
+  const fileStart = {
+    runId: ctx.runId,
+    source: source.name,
+    targetTable: source.target,
+    path: file.path,
+    fileName,
+    sizeBytes: file.sizeBytes,
+  };
   let sha256: string;
   try {
     sha256 = await sha256File(file.path);
@@ -148,14 +156,7 @@ export async function loadFile(
     const message = `${file.shown} could not be read: ${describeError(cause)}.`;
     const loadId = options.dryRun
       ? null
-      : await journal.recordUnreadable(
-          ctx.runId,
-          source.name,
-          file.path,
-          fileName,
-          'file_not_readable',
-          message,
-        );
+      : await journal.recordUnreadable(fileStart, 'file_not_readable', message);
     return {
       ...emptyResult(file, source.name, started),
       status: 'failed',
@@ -163,20 +164,12 @@ export async function loadFile(
       error: { code: 'file_not_readable', message },
     };
   }
-  const fileStart = {
-    runId: ctx.runId,
-    source: source.name,
-    targetTable: source.target,
-    path: file.path,
-    fileName,
-    sha256,
-    sizeBytes: file.sizeBytes,
-  };
+  const hashed = { ...fileStart, sha256 };
 
   if (!options.force) {
     const current = await journal.findCurrentLoad(source.name, sha256);
     if (current !== null) {
-      const loadId = options.dryRun ? null : await journal.recordSkip(fileStart, current);
+      const loadId = options.dryRun ? null : await journal.recordSkip(hashed, current);
       return {
         ...emptyResult(file, source.name, started),
         status: 'skipped',
@@ -187,7 +180,7 @@ export async function loadFile(
     }
   }
 
-  const loadId = options.dryRun ? 0 : await journal.startFile(fileStart);
+  const loadId = options.dryRun ? 0 : await journal.startFile(hashed);
   let table: RawTable | null = null;
   let inTransaction = false;
   let sink: RejectSink | null = null;

@@ -4,8 +4,8 @@
  * completed inside it, so a crash leaves a visible `running` row and no data.
  */
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../warehouse/schema.ts';
+import type { Insertable, Kysely } from 'kysely';
+import type { DB, LoadFilesTable } from '../../warehouse/schema.ts';
 
 const now = () => new Date().toISOString();
 
@@ -24,10 +24,8 @@ export interface RunStart {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-export interface RunTotals {
-  readonly status: string;
-  readonly exitCode: number;
-  readonly durationMs: number;
+/** Counts of a finished run, as `load_runs` stores them. */
+export interface RunCounts {
   readonly filesTotal: number;
   readonly filesLoaded: number;
   readonly filesSkipped: number;
@@ -35,6 +33,12 @@ export interface RunTotals {
   readonly rowsRead: number;
   readonly rowsLoaded: number;
   readonly rowsRejected: number;
+}
+
+export interface RunEnd extends RunCounts {
+  readonly status: string;
+  readonly exitCode: number;
+  readonly durationMs: number;
   readonly message: string | null;
 }
 
@@ -44,8 +48,8 @@ export interface FileStart {
   readonly targetTable: string;
   readonly path: string;
   readonly fileName: string;
-  readonly sha256: string;
-  readonly sizeBytes: number;
+  readonly sha256: string | null;
+  readonly sizeBytes: number | null;
 }
 
 export interface FileOutcome {
@@ -122,7 +126,7 @@ export class Journal {
       .execute();
   }
 
-  async finishRun(runId: number, totals: RunTotals): Promise<void> {
+  async finishRun(runId: number, totals: RunEnd): Promise<void> {
     await this.#db
       .updateTable('load_runs')
       .set({
@@ -163,74 +167,57 @@ export class Journal {
     return row?.load_id ?? null;
   }
 
-  async startFile(start: FileStart): Promise<number> {
-    const row = await this.#db
-      .insertInto('load_files')
-      .values({
-        run_id: start.runId,
-        source: start.source,
-        target_table: start.targetTable,
-        path: start.path,
-        file_name: start.fileName,
-        sha256: start.sha256,
-        size_bytes: start.sizeBytes,
-        status: 'running',
-        started_at: now(),
-      })
-      .returning('load_id')
-      .executeTakeFirstOrThrow();
-    return row.load_id;
-  }
-
-  async recordSkip(start: FileStart, sameAs: number): Promise<number> {
-    const row = await this.#db
-      .insertInto('load_files')
-      .values({
-        run_id: start.runId,
-        source: start.source,
-        target_table: start.targetTable,
-        path: start.path,
-        file_name: start.fileName,
-        sha256: start.sha256,
-        size_bytes: start.sizeBytes,
-        status: 'skipped',
-        same_as_load_id: sameAs,
-        started_at: now(),
-        finished_at: now(),
-        duration_ms: 0,
-      })
-      .returning('load_id')
-      .executeTakeFirstOrThrow();
-    return row.load_id;
-  }
-
-  /** A failure before the file could even be hashed (unreadable): no load_id yet. */
-  async recordUnreadable(
-    runId: number,
-    source: string,
-    path: string,
-    fileName: string,
-    code: string,
-    message: string,
+  /** Inserts a `load_files` row for a file and returns its load id. */
+  async #insertFile(
+    start: FileStart,
+    status: string,
+    extra: Partial<Insertable<LoadFilesTable>> = {},
   ): Promise<number> {
     const row = await this.#db
       .insertInto('load_files')
       .values({
-        run_id: runId,
-        source,
-        target_table: 'trade_flows',
-        path,
-        file_name: fileName,
-        status: 'failed',
+        run_id: start.runId,
+        source: start.source,
+        target_table: start.targetTable,
+        path: start.path,
+        file_name: start.fileName,
+        sha256: start.sha256,
+        size_bytes: start.sizeBytes,
+        status,
         started_at: now(),
-        finished_at: now(),
-        duration_ms: 0,
-        error_code: code,
-        error_message: message,
+        ...extra,
       })
       .returning('load_id')
       .executeTakeFirstOrThrow();
     return row.load_id;
+  }
+
+  /** A file about to load: `running` until its data transaction completes it. */
+  startFile(start: FileStart): Promise<number> {
+    return this.#insertFile(start, 'running');
+  }
+
+  /** A file skipped because the same bytes are already loaded as `sameAs`. */
+  recordSkip(start: FileStart, sameAs: number): Promise<number> {
+    return this.#insertFile(start, 'skipped', {
+      same_as_load_id: sameAs,
+      finished_at: now(),
+      duration_ms: 0,
+    });
+  }
+
+  /** A file that failed before it could even be hashed (unreadable). */
+  recordUnreadable(
+    start: Omit<FileStart, 'sha256' | 'sizeBytes'>,
+    code: string,
+    message: string,
+  ): Promise<number> {
+    return this.#insertFile({ ...start, sha256: null, sizeBytes: null }, 'failed', {
+      finished_at: now(),
+      duration_ms: 0,
+      error_code: code,
+      error_message: message,
+    });
   }
 
   async finishFile(loadId: number, outcome: FileOutcome): Promise<void> {

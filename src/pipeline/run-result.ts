@@ -4,17 +4,12 @@
  */
 import { ExitCode } from '../errors.ts';
 import type { FileResult } from '../load/file-loader.ts';
+import type { RunCounts } from '../load/journal.ts';
 
 export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold';
 
-export interface RunTotals {
-  readonly filesTotal: number;
-  readonly filesLoaded: number;
-  readonly filesSkipped: number;
-  readonly filesFailed: number;
-  readonly rowsRead: number;
-  readonly rowsLoaded: number;
-  readonly rowsRejected: number;
+export interface RunTotals extends RunCounts {
+  /** Rows of earlier loads that this run's files replaced. */
   readonly rowsReplaced: number;
 }
 

@@ -1,12 +1,10 @@
 import { ConfigError } from '../../errors.ts';
 import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
-import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
 import { encodingNamed } from '../../read/byte-sniffer.ts';
 import type { Command } from '../command.ts';
-import { openPreparedWarehouse } from '../open-warehouse.ts';
+import { executeRun } from '../execute-run.ts';
 import { numberOption, parseCommandArgs } from '../parse-options.ts';
-import { printRunResult, progressHooks } from '../run-report.ts';
 
 export const loadCommand: Command = {
   name: 'load',
@@ -57,18 +55,6 @@ export const loadCommand: Command = {
       ...(threshold === undefined ? {} : { rejectThreshold: threshold }),
       ...(cap === undefined ? {} : { rejectCap: Math.floor(cap) }),
     });
-    const warehouse = await openPreparedWarehouse(ctx, { dryRun: values['dry-run'] ?? false });
-    try {
-      const result = await runPipeline(
-        warehouse,
-        pipeline,
-        { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
-        progressHooks(ctx.out, pipeline.rejectThreshold, values['dry-run'] ?? false),
-      );
-      printRunResult(ctx.out, result);
-      return result.exitCode;
-    } finally {
-      await warehouse.close();
-    }
+    return executeRun(ctx, pipeline, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
   },
 };

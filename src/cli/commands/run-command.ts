@@ -1,10 +1,8 @@
 import { ConfigError } from '../../errors.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
-import { runPipeline } from '../../pipeline/run-pipeline.ts';
 import type { Command } from '../command.ts';
-import { openPreparedWarehouse } from '../open-warehouse.ts';
+import { executeRun } from '../execute-run.ts';
 import { parseCommandArgs } from '../parse-options.ts';
-import { printRunResult, progressHooks } from '../run-report.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -25,18 +23,6 @@ export const runCommand: Command = {
       );
     }
     const pipeline = await loadPipeline(name, ctx.cwd);
-    const warehouse = await openPreparedWarehouse(ctx, { dryRun: values['dry-run'] ?? false });
-    try {
-      const result = await runPipeline(
-        warehouse,
-        pipeline,
-        { force: values.force ?? false, dryRun: values['dry-run'] ?? false, base: ctx.cwd },
-        progressHooks(ctx.out, pipeline.rejectThreshold, values['dry-run'] ?? false),
-      );
-      printRunResult(ctx.out, result);
-      return result.exitCode;
-    } finally {
-      await warehouse.close();
-    }
+    return executeRun(ctx, pipeline, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
   },
 };
