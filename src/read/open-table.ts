@@ -1,14 +1,16 @@
 /**
- * Opens any supported text file as a RawTable, choosing the reader by content rather than by
- * extension: JSON starts with `{` or `[`, anything else textual is CSV. Empty files, HTML error
+ * Opens any supported file as a RawTable, choosing the reader by content rather than by
+ * extension: a ZIP archive is an XLSX workbook, JSON starts with `{` or `[`, other text is CSV. Empty files, HTML error
  * pages and documents without records are refused here with a message that says what to do.
  */
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { readCsv } from './csv-reader.ts';
 import { readJson } from './json-reader.ts';
 import type { RawTable } from './raw-table.ts';
 import { openTextStream } from './text-stream.ts';
+import { readXlsx } from './xlsx-reader.ts';
 
 export interface OpenTableOptions {
   /** Encoding named by the user; otherwise detected. */
@@ -41,8 +43,33 @@ function explainEmptyJson(head: string): string | null {
   return null;
 }
 
+const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+async function startsWithZip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.equals(ZIP_SIGNATURE);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<RawTable> {
   const name = basename(path);
+  // An XLSX workbook is a ZIP archive; recognised by content, whatever its extension.
+  if (await startsWithZip(path)) {
+    const table = await readXlsx(path);
+    if (table === null) {
+      throw new SourceFormatError(
+        name,
+        'empty_file',
+        `${name} is an Excel workbook whose first visible sheet is empty. Put the table on the first sheet, or check the export.`,
+      );
+    }
+    return table;
+  }
   const text = await openTextStream(path, options.encoding);
   const start = text.head.trimStart();
   if (start === '') {
