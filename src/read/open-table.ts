@@ -10,7 +10,6 @@ import { readCsv } from './csv-reader.ts';
 import { readJson } from './json-reader.ts';
 import type { RawTable } from './raw-table.ts';
 import { openTextStream } from './text-stream.ts';
-import { readXlsx } from './xlsx-reader.ts';
 
 export interface OpenTableOptions {
   /** Encoding named by the user; otherwise detected. */
@@ -60,6 +59,8 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const name = basename(path);
   // An XLSX workbook is a ZIP archive; recognised by content, whatever its extension.
   if (await startsWithZip(path)) {
+    // exceljs is large: loaded only when a workbook arrives, not on every CSV load.
+    const { readXlsx } = await import('./xlsx-reader.ts');
     const table = await readXlsx(path);
     if (table === null) {
       throw new SourceFormatError(
