@@ -71,6 +71,25 @@ export class CountryResolver {
     return null;
   }
 
+  /**
+   * Comtrade retires area codes (588 East and West Pakistan until 1971, 842 USA from 1981);
+   * a code used outside its years is a coding error in the file, not a country.
+   */
+  #outOfYears(code: string, year: number): string | null {
+    const own = this.#codes.get(`comtrade:${code}`);
+    if (own === undefined) return null;
+    if ((own.first !== null && year < own.first) || (own.last !== null && year > own.last)) {
+      const span =
+        own.first !== null && own.last !== null
+          ? `${own.first} to ${own.last}`
+          : own.first !== null
+            ? `from ${own.first}`
+            : `until ${own.last}`;
+      return `(${this.nameOf(own.iso3)}) is a UN Comtrade area code valid ${span}, not in ${year}. Check the reporter or partner code column.`;
+    }
+    return null;
+  }
+
   fromName(text: string): string | null {
     return this.#names.get(foldName(text)) ?? null;
   }
@@ -80,6 +99,10 @@ export class CountryResolver {
    * (it tells 588 from 586); an ISO code that names another country makes the row inconsistent.
    */
   resolve(query: CountryQuery, what: string): CountryResolution {
+    const outOfYears =
+      query.code == null || query.year === undefined ? null : this.#outOfYears(query.code, query.year);
+    if (outOfYears !== null)
+      return { problem: 'unknown', message: `${what} code ${query.code} ${outOfYears}` };
     const byCode = query.code == null ? null : this.fromCode(query.code);
     const byIso = query.iso == null ? null : this.fromIso(query.iso);
     if (byCode !== null && byIso !== null && byCode !== byIso) {

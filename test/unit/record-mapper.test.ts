@@ -191,9 +191,29 @@ describe('createRecordMapper with the comtrade source (comtradr snake_case CSV)'
 
   it('keeps 588 East and West Pakistan in reporter_code beside PAK', () => {
     const row = rowOf(
-      map(record({ reporter_code: '588', reporter_iso: 'PAK', partner_code: '842', partner_iso: 'USA' })),
+      map(
+        record({
+          ref_year: '1970',
+          period: '1970',
+          reporter_code: '588',
+          reporter_iso: 'PAK',
+          partner_code: '841',
+          partner_iso: 'USA',
+        }),
+      ),
     );
-    expect(row).toMatchObject({ reporter_iso3: 'PAK', reporter_code: '588', partner_iso3: 'USA' });
+    expect(row).toMatchObject({
+      reporter_iso3: 'PAK',
+      reporter_code: '588',
+      partner_iso3: 'USA',
+      year: 1970,
+    });
+  });
+
+  it('rejects a Comtrade area code used outside its years (588 in 2023)', () => {
+    const [issue] = issuesOf(map(record({ reporter_code: '588', reporter_iso: 'PAK' })));
+    expect(issue).toMatchObject({ code: 'unknown_country', column: 'reporter_code' });
+    expect(issue?.message).toMatch(/valid until 1971, not in 2023/);
   });
 
   it("keeps Namibia's ISO code NA as Namibia", () => {
