@@ -10,14 +10,13 @@ import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
-import { openTable } from '../read/open-table.ts';
-import type { RawTable } from '../read/raw-table.ts';
-import { bindColumns } from '../validate/header-matcher.ts';
-import { createRecordMapper } from '../validate/record-mapper.ts';
+import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
+import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
 import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
 import type { FileOutcome, Journal } from './journal.ts';
 import { RejectSink } from './reject-sink.ts';
-import { type PendingRow, TradeFlowWriter } from './trade-flow-writer.ts';
+import { rowValuesAsObject } from './trade-flow-values.ts';
+import { TradeFlowWriter } from './trade-flow-writer.ts';
 import type { Warehouse } from './warehouse.ts';
 
 export interface FileLoadOptions {
@@ -31,7 +30,12 @@ export interface FileLoadOptions {
   readonly rejectCap: number;
   /** Encoding named by the user; otherwise detected. */
   readonly encoding?: string;
+  /** Files at least this large are read in a worker thread. @default 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES */
+  readonly parallelMinBytes?: number;
 }
+
+/** Read at each load, so a long-running scheduler picks up a changed setting. */
+const parallelMinBytes = () => Number(process.env.CORRIDOR_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
 
 export type FileStatus = 'loaded' | 'skipped' | 'failed';
 
@@ -181,23 +185,27 @@ export async function loadFile(
   }
 
   const loadId = options.dryRun ? 0 : await journal.startFile(hashed);
-  let table: RawTable | null = null;
+  let table: MappedTable | null = null;
   let inTransaction = false;
   let sink: RejectSink | null = null;
   let rowsRead = 0;
   const notes: string[] = [];
   try {
-    table = await openTable(file.path, options.encoding === undefined ? {} : { encoding: options.encoding });
+    const mapInput = {
+      path: file.path,
+      countries: ctx.countries,
+      ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    };
+    // Large files are read and validated in a worker thread while this one writes.
+    table =
+      file.sizeBytes >= (options.parallelMinBytes ?? parallelMinBytes())
+        ? await openMappedTableInWorker({ ...mapInput, sourceName: source.name })
+        : await openMappedTable({ ...mapInput, source });
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
-    const binding = bindColumns(fileName, table.header, source.columns, source.required);
-    if (binding.unused.length > 0)
+    if (table.unused.length > 0)
       notes.push(
-        `${binding.unused.length} column(s) not used: ${binding.unused.slice(0, 8).join(', ')}${binding.unused.length > 8 ? ', …' : ''}`,
+        `${table.unused.length} column(s) not used: ${table.unused.slice(0, 8).join(', ')}${table.unused.length > 8 ? ', …' : ''}`,
       );
-    const mapRow = await source.begin({ path: file.path, name: fileName, countries: ctx.countries });
-    const mapRecord = createRecordMapper(source, table.header, binding, mapRow, {
-      decimalComma: table.delimiter === ';',
-    });
 
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;
@@ -215,25 +223,22 @@ export async function loadFile(
     });
     let lastProgress = Date.now();
     for await (const batch of table.batches) {
-      const pending: PendingRow[] = [];
-      const recordsByRow = new Map<number, (typeof batch)[number]>();
-      for (const record of batch) {
-        rowsRead++;
-        const mapped = mapRecord(record);
-        if (Array.isArray(mapped)) sink.reject(record, mapped);
-        else {
-          pending.push({ row: mapped, sourceRow: record.row });
-          recordsByRow.set(record.row, record);
-        }
-      }
-      for (const dup of writer.write(pending)) {
-        const issue: RowIssue = {
-          code: 'duplicate_key',
-          column: null,
-          value: null,
-          message: `repeats the flow of ${table.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
-        };
-        sink.reject(recordsByRow.get(dup.sourceRow)!, [issue]);
+      rowsRead += batch.read;
+      for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
+      const duplicates = writer.write(batch.rows);
+      if (duplicates.length > 0) {
+        const cells = await table.rawCells(duplicates.map((d) => d.sourceRow));
+        duplicates.forEach((dup, i) => {
+          const issue: RowIssue = {
+            code: 'duplicate_key',
+            column: null,
+            value: null,
+            message: `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
+          };
+          const raw = cells[i];
+          if (raw) sink!.reject({ row: dup.sourceRow, cells: raw }, [issue]);
+          else sink!.rejectCanonical(dup.sourceRow, rowValuesAsObject(dup.values), [issue]);
+        });
       }
       if (ctx.onProgress !== undefined && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
@@ -301,6 +306,7 @@ export async function loadFile(
     };
   } catch (cause) {
     if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
+    await table?.close();
     const error =
       cause instanceof CorridorError
         ? { code: cause.code, message: cause.message }

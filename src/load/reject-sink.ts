@@ -44,25 +44,37 @@ export class RejectSink {
       : null;
   }
 
-  /** Records one rejected row and its issues. */
+  /** Records one rejected row of the file, with its cells in header order. */
   reject(record: RawRecord, issues: readonly RowIssue[]): void {
+    const header = this.#options.header;
+    this.#record(record.row, issues, () =>
+      JSON.stringify(Object.fromEntries(header.map((h, i) => [h, record.cells[i] ?? null]))),
+    );
+  }
+
+  /** Records a row known only by its canonical values (a duplicate found at insert time). */
+  rejectCanonical(row: number, raw: Readonly<Record<string, unknown>>, issues: readonly RowIssue[]): void {
+    this.#record(row, issues, () => JSON.stringify(raw));
+  }
+
+  #record(row: number, issues: readonly RowIssue[], rawJson: () => string): void {
     this.rowsRejected++;
     const o = this.#options;
-    const place = { file: o.file, sheet: o.sheet, row: record.row, unit: o.rowUnit };
+    const place = { file: o.file, sheet: o.sheet, row, unit: o.rowUnit };
     let raw: string | null = null;
     for (const issue of issues) {
       this.issuesSeen++;
       this.byCode.set(issue.code, (this.byCode.get(issue.code) ?? 0) + 1);
       if (this.first.length < FIRST_ISSUES) this.first.push({ ...issue, place });
       if (this.stored >= o.cap) continue;
-      raw ??= JSON.stringify(Object.fromEntries(o.header.map((h, i) => [h, record.cells[i] ?? null])));
+      raw ??= rawJson();
       this.#insert?.run(
         o.runId,
         o.loadId,
         o.source,
         o.file,
         o.sheet,
-        record.row,
+        row,
         issue.column,
         issue.code,
         issue.message,

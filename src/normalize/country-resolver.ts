@@ -20,6 +20,12 @@ export type CountryResolution =
   | { readonly iso3: string }
   | { readonly problem: 'unknown' | 'inconsistent'; readonly message: string };
 
+export interface CountrySnapshot {
+  readonly iso3: readonly (readonly [string, string])[];
+  readonly codes: readonly (readonly [string, { iso3: string; first: number | null; last: number | null }])[];
+  readonly names: readonly (readonly [string, string])[];
+}
+
 export class CountryResolver {
   readonly #iso3: ReadonlyMap<string, string>;
   readonly #codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>;
@@ -33,6 +39,15 @@ export class CountryResolver {
     this.#iso3 = iso3;
     this.#codes = codes;
     this.#names = names;
+  }
+
+  /** Plain data a worker thread can receive and rebuild the resolver from. */
+  toSnapshot(): CountrySnapshot {
+    return { iso3: [...this.#iso3], codes: [...this.#codes], names: [...this.#names] };
+  }
+
+  static fromSnapshot(snapshot: CountrySnapshot): CountryResolver {
+    return new CountryResolver(new Map(snapshot.iso3), new Map(snapshot.codes), new Map(snapshot.names));
   }
 
   static async load(db: Kysely<DB>): Promise<CountryResolver> {

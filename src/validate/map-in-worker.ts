@@ -1,0 +1,120 @@
+/**
+ * The parent's side of map-worker.ts: the same MappedTable as `openMappedTable`, fed by a
+ * worker thread. Errors in the worker arrive as CorridorErrors with their code and message.
+ */
+import { Worker } from 'node:worker_threads';
+import { CorridorError, type ExitCode } from '../errors.ts';
+import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { MappedBatch, MappedTable } from './map-stage.ts';
+import type { MapWorkerData } from './map-worker.ts';
+
+/** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */
+const MAX_IN_FLIGHT = 4;
+
+type WorkerMessage =
+  | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells'> }
+  | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
+  | { type: 'batch'; json: string }
+  | { type: 'done' }
+  | { type: 'error'; code: string; message: string; exitCode: ExitCode };
+
+export interface WorkerMapInput {
+  readonly path: string;
+  readonly sourceName: string;
+  readonly countries: CountryResolver;
+  readonly encoding?: string;
+}
+
+export async function openMappedTableInWorker(input: WorkerMapInput): Promise<MappedTable> {
+  const workerData: MapWorkerData = {
+    path: input.path,
+    sourceName: input.sourceName,
+    countries: input.countries.toSnapshot(),
+    maxInFlight: MAX_IN_FLIGHT,
+    ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
+  };
+  // execArgv: [] so the worker does not inherit a test runner's or debugger's loader flags;
+  // the entry registers tsx itself.
+  const worker = new Worker(new URL('./map-worker.js', import.meta.url), { workerData, execArgv: [] });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  const push = (message: WorkerMessage) => {
+    queue.push(message);
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  // Replies to rawCells requests go to their caller, not into the batch queue.
+  const pendingRaw = new Map<number, (cells: (readonly unknown[] | null)[]) => void>();
+  let nextRawId = 0;
+  worker.on('message', (m: WorkerMessage) => {
+    if (m.type === 'raw') {
+      pendingRaw.get(m.id)?.(m.cells);
+      pendingRaw.delete(m.id);
+    } else push(m);
+  });
+  const rawCells = (rows: readonly number[]) =>
+    new Promise<(readonly unknown[] | null)[]>((resolve) => {
+      const id = nextRawId++;
+      pendingRaw.set(id, resolve);
+      worker.postMessage({ type: 'raw', id, rows });
+    });
+  worker.on('error', (e) =>
+    push({
+      type: 'error',
+      code: 'internal_error',
+      message: `the reader thread failed: ${e.message}`,
+      exitCode: 1,
+    }),
+  );
+  worker.on('exit', (code) => {
+    for (const resolve of pendingRaw.values()) resolve([]);
+    pendingRaw.clear();
+    if (code !== 0)
+      push({
+        type: 'error',
+        code: 'internal_error',
+        message: `the reader thread stopped (exit code ${code})`,
+        exitCode: 1,
+      });
+  });
+  const next = async (): Promise<WorkerMessage> => {
+    while (queue.length === 0) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+    return queue.shift()!;
+  };
+  const close = async () => {
+    for (const resolve of pendingRaw.values()) resolve([]);
+    pendingRaw.clear();
+    await worker.terminate();
+  };
+
+  const first = await next();
+  if (first.type !== 'table') {
+    await close();
+    if (first.type === 'error')
+      throw new CorridorError(first.code, first.message, { exitCode: first.exitCode });
+    throw new CorridorError('internal_error', 'the reader thread sent rows before the table description');
+  }
+
+  async function* batches(): AsyncGenerator<MappedBatch> {
+    try {
+      for (;;) {
+        const message = await next();
+        if (message.type === 'batch') {
+          worker.postMessage('ack');
+          yield JSON.parse(message.json) as MappedBatch;
+        } else if (message.type === 'done') return;
+        else if (message.type === 'error')
+          throw new CorridorError(message.code, message.message, { exitCode: message.exitCode });
+      }
+    } finally {
+      await close();
+    }
+  }
+
+  return { ...first.table, batches: batches(), rawCells, close };
+}

@@ -1,0 +1,116 @@
+/**
+ * The map stage of one file, in the calling thread: read, bind the header, validate and
+ * normalize each record, and hand batches of canonical rows and rejected records onwards.
+ * `map-in-worker.ts` runs the same stage in a worker thread for large files.
+ */
+import { basename } from 'node:path';
+import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
+import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { TradeSource } from '../pipeline/trade-source.ts';
+import { openTable } from '../read/open-table.ts';
+import { bindColumns } from './header-matcher.ts';
+import { createRecordMapper } from './record-mapper.ts';
+import type { RowIssue } from './row-issue.ts';
+
+export interface RejectedRecord {
+  readonly row: number;
+  readonly cells: readonly unknown[];
+  readonly issues: readonly RowIssue[];
+}
+
+export interface MappedBatch {
+  /** Valid rows, as values in ROW_COLUMNS order (source_row included). */
+  readonly rows: RowValues[];
+  readonly rejected: RejectedRecord[];
+  /** Records read in this batch: rows + rejected. */
+  readonly read: number;
+}
+
+export interface MappedTable {
+  readonly format: string;
+  readonly encoding: string;
+  readonly delimiter: string | null;
+  readonly sheet: string | null;
+  readonly rowUnit: 'row' | 'record';
+  readonly header: readonly string[];
+  /** Header columns the source does not use. */
+  readonly unused: readonly string[];
+  readonly batches: AsyncIterable<MappedBatch>;
+  /**
+   * The file's cells of recently yielded rows, by row number: a row refused at insert time (a
+   * duplicate key) is stored in `rejects` with its raw row like any other reject. Rows of the
+   * last few batches are kept; older ones give null.
+   */
+  rawCells(rows: readonly number[]): Promise<(readonly unknown[] | null)[]>;
+  /** Releases what the stage holds (a worker thread) when the caller stops early. */
+  close(): Promise<void>;
+}
+
+/** Batches whose raw cells stay available to `rawCells`: those in flight plus a margin. */
+export const RAW_CELLS_BATCHES = 8;
+
+/** The raw cells of the last RAW_CELLS_BATCHES batches, by row number. */
+export class RecentCells {
+  readonly #batches: Map<number, readonly unknown[]>[] = [];
+
+  add(records: readonly { row: number; cells: readonly unknown[] }[]): void {
+    this.#batches.push(new Map(records.map((r) => [r.row, r.cells])));
+    if (this.#batches.length > RAW_CELLS_BATCHES) this.#batches.shift();
+  }
+
+  get(rows: readonly number[]): (readonly unknown[] | null)[] {
+    return rows.map((row) => {
+      for (const batch of this.#batches) {
+        const cells = batch.get(row);
+        if (cells !== undefined) return cells;
+      }
+      return null;
+    });
+  }
+}
+
+export interface MapStageInput {
+  readonly path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the stage handles every source alike.
+  readonly source: TradeSource<string, any>;
+  readonly countries: CountryResolver;
+  readonly encoding?: string;
+}
+
+export async function openMappedTable(input: MapStageInput): Promise<MappedTable> {
+  const name = basename(input.path);
+  const table = await openTable(input.path, input.encoding === undefined ? {} : { encoding: input.encoding });
+  const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
+  const mapRow = await input.source.begin({ path: input.path, name, countries: input.countries });
+  const mapRecord = createRecordMapper(input.source, table.header, binding, mapRow, {
+    decimalComma: table.delimiter === ';',
+  });
+
+  const recent = new RecentCells();
+  async function* batches(): AsyncGenerator<MappedBatch> {
+    for await (const batch of table.batches) {
+      recent.add(batch);
+      const rows: RowValues[] = [];
+      const rejected: RejectedRecord[] = [];
+      for (const record of batch) {
+        const mapped = mapRecord(record);
+        if (Array.isArray(mapped)) rejected.push({ row: record.row, cells: record.cells, issues: mapped });
+        else rows.push(toRowValues(mapped, record.row));
+      }
+      yield { rows, rejected, read: batch.length };
+    }
+  }
+
+  return {
+    format: table.format,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    sheet: table.sheet,
+    rowUnit: table.rowUnit,
+    header: table.header,
+    unused: binding.unused,
+    batches: batches(),
+    rawCells: async (rows) => recent.get(rows),
+    close: async () => {},
+  };
+}

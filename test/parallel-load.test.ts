@@ -1,0 +1,98 @@
+/**
+ * Large files are read and validated in a worker thread while the main thread writes. The
+ * result must be the same rows, rejects and journal as the single-thread path, and a failure
+ * inside the worker must leave the warehouse as it was.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from './helpers/run-cli.ts';
+import { useTempDir } from './helpers/temp-dir.ts';
+import { query } from './helpers/warehouse-query.ts';
+
+const tmp = useTempDir();
+const HEADER =
+  'freqCode,period,reporterCode,reporterISO,flowCode,partnerCode,partnerISO,cmdCode,netWgt,primaryValue';
+
+/** 6,000 rows over three batches, with a bad row, a duplicate of row 2 far away, and a blank line. */
+function sample(): string {
+  const lines = [HEADER];
+  for (let i = 0; i < 6000; i++)
+    lines.push(`A,2021,586,PAK,X,398,KAZ,${String(10000 + i).padStart(6, '0')},${i},${i + 1}`);
+  lines.push('A,2021,586,PAK,X,398,KAZ,0306.1,1,1');
+  lines.push('');
+  lines.push(lines[1]!);
+  return `${lines.join('\n')}\n`;
+}
+
+const ORDER = 'reporter_iso3, period, flow, partner_iso3, hs_code';
+const snapshot = (db: string) => ({
+  rows: query(db, `select * from trade_flows order by ${ORDER}`).map(({ load_id: _, ...r }) => r),
+  rejects: query(
+    db,
+    'select row_number, column_name, code, message, raw from rejects order by row_number, reject_id',
+  ),
+  files: query(db, 'select status, rows_read, rows_loaded, rows_rejected, rejects_stored from load_files'),
+});
+
+async function loadWith(parallelMinBytes: string, file: string, db: string) {
+  process.env.CORRIDOR_PARALLEL_MIN_BYTES = parallelMinBytes;
+  return cli(['load', file, '--source', 'comtrade', '--db', db]);
+}
+
+afterEach(() => {
+  delete process.env.CORRIDOR_PARALLEL_MIN_BYTES;
+});
+
+describe('loading in a worker thread', () => {
+  it('gives the same rows, rejects and journal as loading in one thread', async () => {
+    const file = join(tmp(), 'pak_2021.csv');
+    writeFileSync(file, sample());
+    const single = await loadWith('1000000000', file, join(tmp(), 'single.db'));
+    const parallel = await loadWith('0', file, join(tmp(), 'parallel.db'));
+
+    expect(single.code).toBe(0);
+    expect(parallel.code).toBe(0);
+    const a = snapshot(join(tmp(), 'single.db'));
+    expect(a.files).toEqual([
+      { status: 'loaded', rows_read: 6002, rows_loaded: 6000, rows_rejected: 2, rejects_stored: 2 },
+    ]);
+    expect(a.rejects.map((r) => r.code)).toEqual(['bad_hs_code', 'duplicate_key']);
+    expect(JSON.parse(String(a.rejects[1]!.raw))).toMatchObject({ cmdCode: '010000', primaryValue: '1' });
+    expect(snapshot(join(tmp(), 'parallel.db'))).toEqual(a);
+  });
+
+  it('fails the file and leaves the warehouse unchanged when the worker finds a whole-file error', async () => {
+    const db = join(tmp(), 'w.db');
+    const good = join(tmp(), 'good.csv');
+    writeFileSync(good, sample());
+    expect((await loadWith('0', good, db)).code).toBe(0);
+    const before = snapshot(db);
+
+    const missing = join(tmp(), 'missing.csv');
+    writeFileSync(missing, 'freqCode,period,reporterCode\nA,2021,586\n');
+    const noColumn = await loadWith('0', missing, db);
+    expect(noColumn.code).toBe(1);
+    expect(noColumn.stderr).toMatch(/missing\.csv: no column for the partner code/);
+
+    const late = join(tmp(), 'late.csv');
+    const text = sample().replace(HEADER, HEADER).split('\n');
+    writeFileSync(
+      late,
+      Buffer.concat([
+        Buffer.from(text.slice(0, 5000).join('\n').replace(/2021/g, '2022')),
+        Buffer.from([0x0a, 0xff, 0xfe, 0x0a]),
+      ]),
+    );
+    const broken = await loadWith('0', late, db);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/not valid UTF-8/);
+
+    expect(snapshot(db).rows).toEqual(before.rows);
+    expect(query(db, 'select status from load_files order by load_id').map((f) => f.status)).toEqual([
+      'loaded',
+      'failed',
+      'failed',
+    ]);
+  });
+});
