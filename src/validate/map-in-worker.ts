@@ -9,7 +9,7 @@ import type { MappedBatch, MappedTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
 
 /** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */
-const MAX_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 2;
 
 type WorkerMessage =
   | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells'> }
@@ -34,8 +34,14 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
   };
   // execArgv: [] so the worker does not inherit a test runner's or debugger's loader flags;
-  // the entry registers tsx itself.
-  const worker = new Worker(new URL('./map-worker.js', import.meta.url), { workerData, execArgv: [] });
+  // the entry registers tsx itself. Capping the worker's old generation keeps memory flat as
+  // the file grows (5M BACI rows: 315 MB peak instead of 408 MB, at the same speed); the
+  // worker's live data is a few batches.
+  const worker = new Worker(new URL('./map-worker.js', import.meta.url), {
+    workerData,
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: 96 },
+  });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (message: WorkerMessage) => {

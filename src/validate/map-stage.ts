@@ -46,8 +46,8 @@ export interface MappedTable {
   close(): Promise<void>;
 }
 
-/** Batches whose raw cells stay available to `rawCells`: those in flight plus a margin. */
-export const RAW_CELLS_BATCHES = 8;
+/** Batches whose raw cells stay available to `rawCells`: more than a worker can run ahead (map-in-worker's MAX_IN_FLIGHT + 2). */
+export const RAW_CELLS_BATCHES = 6;
 
 /** The raw cells of the last RAW_CELLS_BATCHES batches, by row number. */
 export class RecentCells {

@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: issue 3's benchmark. Generates deterministic inputs (cached under
+ * .bench/), runs Corridor's CLI on each in a fresh warehouse as a separate process, times the
+ * sqlite3 CLI's `.import` and exceljs's streaming parse of the same files as floors, and
+ * prints rows/s, wall time and peak RSS per case with the issue's targets. It measures; it is
+ * not a test: it exits 0 whether targets are met or not, and CI does not run it.
+ *
+ *   npm run bench                          every case, full sizes (5M BACI, 1M Comtrade, 1M XLSX)
+ *   npm run bench -- --quick               1/10 sizes, a smoke run
+ *   npm run bench -- --only baci5m,xlsx    a subset (groups below)
+ *   npm run bench -- --keep                keep the warehouses in .bench/run/ for inspection
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  type BenchContext,
+  type CaseResult,
+  corridorLoad,
+  exceljsParse,
+  prepareLoad,
+  sliceReplacement,
+  sqliteImport,
+} from './cases.ts';
+import { BenchInputs } from './generate-inputs.ts';
+import { type KeyCases, machineLines, printReport } from './report.ts';
+
+const GROUPS = ['baci1m', 'baci5m', 'reload5m', 'comtrade1m', 'xlsx', 'slice'] as const;
+type Group = (typeof GROUPS)[number];
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const log = (line: string) => console.log(line);
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(`usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep]`);
+  process.exit(0);
+}
+const selected = new Set<Group>();
+for (const name of values.only?.split(',').map((s) => s.trim()) ?? GROUPS) {
+  if (!(GROUPS as readonly string[]).includes(name)) {
+    console.error(`Unknown case "${name}" in --only; choose among ${GROUPS.join(', ')}.`);
+    process.exit(2);
+  }
+  selected.add(name as Group);
+}
+
+const hasSqlite3 = spawnSync('sqlite3', ['--version']).status === 0;
+const runDir = join(ROOT, '.bench', 'run');
+rmSync(runDir, { recursive: true, force: true });
+mkdirSync(runDir, { recursive: true });
+let dbCount = 0;
+const inputs = new BenchInputs(ROOT, values.quick, log);
+const ctx: BenchContext = { root: ROOT, runDir, inputs, log, nextDb: () => join(runDir, `w${++dbCount}.db`) };
+
+/** 5000000 → "5M", 500000 → "500k": case labels follow the sizes actually run. */
+const size = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const { baciBig, baciYear, comtrade, xlsx } = inputs.sizes;
+
+log(`Corridor benchmark${values.quick ? ' (--quick: 1/10 sizes; targets are set for full sizes)' : ''}`);
+for (const line of machineLines()) log(line);
+log(`HS codes: ${inputs.pools.hsSource}; countries: ${inputs.pools.countries.length}`);
+if (!hasSqlite3)
+  log('sqlite3 CLI not found: the .import floors are skipped. Install it with `apt-get install sqlite3`.');
+log('');
+
+const results: CaseResult[] = [];
+const keys: { -readonly [K in keyof KeyCases]: KeyCases[K] } = {};
+async function run<T extends CaseResult>(result: Promise<T>): Promise<T> {
+  const r = await result;
+  results.push(r);
+  const figure =
+    r.error === null ? `${r.wallS?.toFixed(2)} s, ${r.rssMB?.toFixed(0)} MB` : `FAILED: ${r.error}`;
+  log(`  ${r.label}: ${figure}`);
+  return r;
+}
+
+let baci5mDb: string | null = null;
+/** One group's cases; a failed set-up is reported as a failed case, never ends the run. */
+async function runGroup(group: Group): Promise<void> {
+  switch (group) {
+    case 'baci1m':
+      keys.baci1m = await run(
+        corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciYear)}`, await inputs.baci(2019), 'baci'),
+      );
+      break;
+    case 'baci5m': {
+      const file = await inputs.baci(2020);
+      const r = await run(corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciBig)}`, file, 'baci'));
+      keys.baci5m = r;
+      if (r.error === null) baci5mDb = r.db;
+      if (hasSqlite3)
+        keys.sqliteBaci = await run(
+          sqliteImport(ctx, group, `sqlite3 .import BACI CSV ${size(baciBig)}`, file, 'baci'),
+        );
+      break;
+    }
+    case 'reload5m': {
+      const file = await inputs.baci(2020);
+      let db = baci5mDb;
+      if (db === null) {
+        db = ctx.nextDb();
+        log(`  set-up: loading the ${size(baciBig)} file once (untimed)…`);
+        await prepareLoad(ctx, db, [file], 'baci');
+      }
+      await run(
+        corridorLoad(ctx, group, `corridor reload unchanged BACI ${size(baciBig)} (skip)`, file, 'baci', {
+          db,
+          expect: 'skipped',
+        }),
+      );
+      break;
+    }
+    case 'comtrade1m': {
+      const file = await inputs.comtradeCsv();
+      keys.comtrade = await run(
+        corridorLoad(ctx, group, `corridor load Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
+      );
+      if (hasSqlite3)
+        keys.sqliteComtrade = await run(
+          sqliteImport(ctx, group, `sqlite3 .import Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
+        );
+      break;
+    }
+    case 'xlsx': {
+      const file = await inputs.comtradeXlsx();
+      keys.xlsx = await run(
+        corridorLoad(ctx, group, `corridor load Comtrade XLSX ${size(xlsx)}`, file, 'comtrade'),
+      );
+      keys.exceljs = await run(exceljsParse(ctx, `exceljs stream parse-only XLSX ${size(xlsx)}`, file));
+      break;
+    }
+    case 'slice':
+      await run(sliceReplacement(ctx, `corridor replace 2019 slice (${size(baciYear)}) of 5 years`));
+      break;
+  }
+}
+
+for (const group of GROUPS.filter((g) => selected.has(g))) {
+  log(`[${group}]`);
+  try {
+    await runGroup(group);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await run(
+      Promise.resolve({
+        group,
+        label: `${group} (set-up)`,
+        rows: 0,
+        wallS: null,
+        rssMB: null,
+        error: message,
+        notes: [],
+      }),
+    );
+  }
+}
+
+log('');
+printReport(results, keys, log);
+if (!values.keep) rmSync(runDir, { recursive: true, force: true });

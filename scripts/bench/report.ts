@@ -1,0 +1,166 @@
+/**
+ * The benchmark's report: one table of figures, the issue-3 targets each marked met or not
+ * met, and the machine they were measured on, so figures are never quoted without it.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import Database from 'better-sqlite3';
+import type { CaseResult } from './cases.ts';
+import { memoryProbe } from './measure-process.ts';
+
+/** Labels of the rows the targets compare; bench.ts builds the cases with these. */
+export interface KeyCases {
+  readonly baci1m?: CaseResult;
+  readonly baci5m?: CaseResult;
+  readonly sqliteBaci?: CaseResult;
+  readonly comtrade?: CaseResult;
+  readonly sqliteComtrade?: CaseResult;
+  readonly xlsx?: CaseResult;
+  readonly exceljs?: CaseResult;
+}
+
+const ok = (c: CaseResult | undefined): c is CaseResult & { wallS: number } =>
+  c !== undefined && c.error === null && c.wallS !== null;
+const rate = (c: CaseResult & { wallS: number }) => c.rows / c.wallS;
+
+/** Corridor's rows/s over the reference's, when both ran and succeeded. */
+function ratio(mine: CaseResult | undefined, floor: CaseResult | undefined): number | null {
+  return ok(mine) && ok(floor) ? rate(mine) / rate(floor) : null;
+}
+
+interface Target {
+  readonly label: string;
+  readonly shown: string;
+  readonly met: boolean | null;
+}
+
+export function evaluateTargets(k: KeyCases): Target[] {
+  const baciRatio = ratio(k.baci5m, k.sqliteBaci);
+  const xlsxRatio = ratio(k.xlsx, k.exceljs);
+  const rss = (c: CaseResult | undefined) => (ok(c) ? c.rssMB : null);
+  const check = (
+    label: string,
+    value: number | null,
+    shown: (v: number) => string,
+    pass: (v: number) => boolean,
+  ) =>
+    value === null
+      ? { label, shown: 'not measured', met: null }
+      : { label, shown: shown(value), met: pass(value) };
+  const b1 = rss(k.baci1m);
+  const b5 = rss(k.baci5m);
+  return [
+    check(
+      'BACI 5M rows/s ≥ 0.75 × sqlite3 .import',
+      baciRatio,
+      (v) => v.toFixed(2),
+      (v) => v >= 0.75,
+    ),
+    check(
+      'BACI 5M peak RSS < 256 MB',
+      rss(k.baci5m),
+      (v) => `${v.toFixed(0)} MB`,
+      (v) => v < 256,
+    ),
+    check(
+      'XLSX 1M rows/s ≥ 0.8 × exceljs parse-only',
+      xlsxRatio,
+      (v) => v.toFixed(2),
+      (v) => v >= 0.8,
+    ),
+    check(
+      'XLSX 1M peak RSS < 300 MB',
+      rss(k.xlsx),
+      (v) => `${v.toFixed(0)} MB`,
+      (v) => v < 300,
+    ),
+    check(
+      'flat memory: BACI 5M RSS ≤ BACI 1M RSS + 32 MB',
+      b1 === null || b5 === null ? null : b5 - b1,
+      (v) => `${v >= 0 ? '+' : ''}${v.toFixed(0)} MB`,
+      (v) => v <= 32,
+    ),
+  ];
+}
+
+/** The ratio/target cell of a row: only rows that a target or a floor applies to have one. */
+function ratioCell(c: CaseResult, k: KeyCases): string {
+  if (c === k.baci5m) {
+    const r = ratio(k.baci5m, k.sqliteBaci);
+    return r === null ? '' : `${r.toFixed(2)} of sqlite3 / ≥0.75`;
+  }
+  if (c === k.comtrade) {
+    const r = ratio(k.comtrade, k.sqliteComtrade);
+    return r === null ? '' : `${r.toFixed(2)} of sqlite3 / (none)`;
+  }
+  if (c === k.xlsx) {
+    const r = ratio(k.xlsx, k.exceljs);
+    return r === null ? '' : `${r.toFixed(2)} of exceljs / ≥0.8`;
+  }
+  return '';
+}
+
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], right: readonly boolean[]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+export function machineLines(): string[] {
+  const cpu = cpus();
+  const memory = new Database(':memory:');
+  const { v } = memory.prepare('select sqlite_version() as v').get() as { v: string };
+  memory.close();
+  const cli = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' });
+  const cliVersion = cli.status === 0 ? cli.stdout.split(' ')[0] : 'not installed';
+  return [
+    `machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM`,
+    `node ${process.version}; SQLite ${v} (better-sqlite3), sqlite3 CLI ${cliVersion}; peak RSS by ${memoryProbe}`,
+    // Other processes on the machine skew every figure: say how busy it was.
+    `date: ${new Date().toISOString()}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (1, 5, 15 min)`,
+  ];
+}
+
+export function printReport(results: readonly CaseResult[], k: KeyCases, print: (line: string) => void) {
+  const rows = results.map((c) => [
+    c.label,
+    fmtInt(c.rows),
+    c.wallS === null ? '' : c.wallS.toFixed(2),
+    ok(c) ? fmtInt(rate(c)) : 'failed',
+    c.rssMB === null ? '' : c.rssMB.toFixed(0),
+    ratioCell(c, k),
+  ]);
+  print(
+    table(['case', 'rows', 'wall s', 'rows/s', 'peak RSS MB', 'ratio / target'], rows, [
+      false,
+      true,
+      true,
+      true,
+      true,
+      false,
+    ]),
+  );
+  const failures = results.filter((c) => c.error !== null || c.notes.length > 0);
+  if (failures.length > 0) {
+    print('');
+    for (const c of failures) {
+      print(
+        `${c.label}: ${[c.error === null ? null : `FAILED: ${c.error}`, ...c.notes].filter(Boolean).join('; ')}`,
+      );
+    }
+  }
+  print('');
+  print('Targets (issue 3):');
+  for (const t of evaluateTargets(k)) {
+    const verdict = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met';
+    print(`  ${verdict.padEnd(7)} ${t.label}: ${t.shown}`);
+  }
+  print('');
+  for (const line of machineLines()) print(line);
+}
