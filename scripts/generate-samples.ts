@@ -20,6 +20,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32, type Rng } from './shared/prng.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COMTRADE_DIR = join(ROOT, 'sources', 'comtrade', 'samples');
@@ -28,20 +29,6 @@ const BACI_DIR = join(ROOT, 'sources', 'baci', 'samples');
 // ---------------------------------------------------------------------------------------------
 // PRNG and number helpers
 // ---------------------------------------------------------------------------------------------
-
-type Rng = () => number;
-
-/** mulberry32: small, fast, well-known 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Uniform factor in [1 - spread, 1 + spread]. */
 function jitter(rng: Rng, spread: number): number {

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { apportion, csvCell, fixed3, mulberry32, selectSorted, skewedMilli } from './prng.ts';
+import { apportion, csvCell, fixed3, mulberry32, selectSorted, skewedMilli } from '../shared/prng.ts';
 import type { CodePools } from './reference-codes.ts';
 
 export const BACI_VERSION_TAG = 'V202401b';

@@ -6,7 +6,7 @@
  * sample of distinct (partner, product) pairs, and everything else in the key is constant.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { apportion, csvCell, mulberry32, selectSorted, skewedMilli } from './prng.ts';
+import { apportion, csvCell, mulberry32, selectSorted, skewedMilli } from '../shared/prng.ts';
 import type { CodePools, Country } from './reference-codes.ts';
 
 /** How a column is typed: in the XLSX cell, in the sqlite3 comparison table, in CSV text. */

@@ -112,7 +112,6 @@ export async function readCsv(
     if (!isBlankRow(next.value)) header = next.value.map((h) => h.trim());
   }
   const width = header.length;
-  const notes: string[] = [];
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
@@ -138,6 +137,5 @@ export async function readCsv(
     encoding: options.encoding,
     delimiter,
     batches: batches(),
-    notes,
   };
 }

@@ -90,7 +90,6 @@ export async function readJson(
     typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(first.value.value)) throw notRecord(0);
   const header = Object.keys(first.value.value);
-  const notes: string[] = [];
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
@@ -120,6 +119,5 @@ export async function readJson(
     encoding: options.encoding,
     delimiter: null,
     batches: batches(),
-    notes,
   };
 }

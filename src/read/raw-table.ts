@@ -23,8 +23,6 @@ export interface RawTable {
   readonly delimiter: string | null;
   /** Records in batches; memory holds one batch at a time. */
   readonly batches: AsyncIterable<readonly RawRecord[]>;
-  /** Records whose field count did not match the header, reported by the reader. */
-  readonly notes: string[];
 }
 
 /** Records per batch handed from a reader to the mapper and writer. */

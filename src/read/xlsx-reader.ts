@@ -62,8 +62,10 @@ async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncG
         if (eventType !== 'row') continue;
         const row = value as { number: number; values: unknown[] };
         // exceljs row values are 1-based and sparse: index 0 is empty, gaps are empty cells.
+        // `values` is a getter that builds a new array on every access: read it once.
+        const values = row.values;
         const cells: unknown[] = [];
-        for (let i = 1; i < row.values.length; i++) cells.push(cellValue(row.values[i]));
+        for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
         rows.push({ number: row.number, cells });
       }
       if (rows.length > 0) yield rows;
@@ -124,6 +126,5 @@ export async function readXlsx(path: string): Promise<RawTable | null> {
     encoding: 'utf-8',
     delimiter: null,
     batches: batches(),
-    notes: [],
   };
 }
