@@ -23,6 +23,8 @@ export interface CommandContext {
 export interface Command {
   readonly name: string;
   readonly usage: string;
+  /** A short form of `usage` for the command list, when the full one is too long for a line. */
+  readonly synopsis?: string;
   readonly summary: string;
   run(ctx: CommandContext): Promise<ExitCode>;
 }

@@ -23,12 +23,15 @@ const COMMANDS: readonly Command[] = [
 ];
 
 function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  const shown = (c: Command) => c.synopsis ?? c.usage;
+  const width = Math.max(...COMMANDS.map((c) => shown(c).length));
   return [
     'corridor: trade statistics and port throughput into a SQL warehouse',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(Math.min(width, 60))}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${shown(c).padEnd(width)}  ${c.summary}`),
+    '',
+    "corridor <command> --help shows a command's options.",
     '',
     'Global options:',
     '  --db <file>   warehouse file (default: $CORRIDOR_DB or warehouse/corridor.db)',
@@ -88,8 +91,13 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     });
     const [name, ...args] = rest;
     if (name === undefined || name === 'help') {
+      // Asked for, help is the result (stdout); given instead of a command, it is a usage error.
+      if (name === undefined && !help) {
+        out.message(helpText());
+        return ExitCode.Usage;
+      }
       out.line(helpText());
-      return name === undefined && !help ? ExitCode.Usage : ExitCode.Success;
+      return ExitCode.Success;
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {

@@ -10,6 +10,7 @@ export const loadCommand: Command = {
   name: 'load',
   usage:
     'corridor load <file...> --source <name> [--force] [--dry-run] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
+  synopsis: 'corridor load <file...> --source <name> [options]',
   summary: 'one-off load of files in a known format',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
