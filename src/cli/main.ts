@@ -116,6 +116,12 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
       else out.message(`corridor: ${error.message}`);
       return error.exitCode;
     }
+    if ((error as { code?: string })?.code === 'SQLITE_BUSY') {
+      out.message(
+        'corridor: the warehouse is busy: another corridor process has been writing to it for more than 5 s. Nothing was changed; run again when it has finished.',
+      );
+      return ExitCode.RunFailed;
+    }
     out.message(
       `corridor: internal error: ${(error as Error)?.message ?? String(error)}. This is a bug; rerun with CORRIDOR_DEBUG=1 for details and report it.`,
     );

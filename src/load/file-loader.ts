@@ -310,10 +310,15 @@ export async function loadFile(
     const error =
       cause instanceof CorridorError
         ? { code: cause.code, message: cause.message }
-        : {
-            code: 'internal_error',
-            message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
-          };
+        : (cause as { code?: string }).code === 'SQLITE_BUSY'
+          ? {
+              code: 'warehouse_busy',
+              message: `${fileName}: the warehouse is busy: another load has been writing to it for more than 5 s. Nothing from this file was loaded; run again when the other load has finished.`,
+            }
+          : {
+              code: 'internal_error',
+              message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
+            };
     if (!(cause instanceof CorridorError) && process.env.CORRIDOR_DEBUG) console.error(cause);
     if (!options.dryRun) {
       await journal.finishFile(loadId, {
