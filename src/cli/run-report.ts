@@ -44,9 +44,7 @@ export function progressHooks(out: Output, threshold: number, dryRun = false): R
       if (f.status === 'failed' && !out.json)
         out.message(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
       else out.progress(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
-      if (f.status === 'loaded')
-        for (const note of f.notes.filter((n) => n.startsWith('replaced') && n.includes('different file')))
-          out.progress(`        note: ${note}`);
+      for (const warning of f.warnings) out.progress(`        note: ${warning}`);
       if (f.status === 'loaded' && f.rowsRejected > 0) {
         for (const issue of f.firstIssues.slice(0, 3))
           out.progress(`        ${formatRowIssue(issue, basename(issue.place.file))}`);

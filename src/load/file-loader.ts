@@ -30,11 +30,9 @@ export interface FileLoadOptions {
   readonly rejectCap: number;
   /** Encoding named by the user; otherwise detected. */
   readonly encoding?: string;
-  /** Files at least this large are read in a worker thread. @default 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES */
-  readonly parallelMinBytes?: number;
 }
 
-/** Read at each load, so a long-running scheduler picks up a changed setting. */
+/** Files at least this large are read in a worker thread: 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES. Read at each load. */
 const parallelMinBytes = () => Number(process.env.CORRIDOR_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
 
 export type FileStatus = 'loaded' | 'skipped' | 'failed';
@@ -61,6 +59,8 @@ export interface FileResult {
   readonly firstIssues: readonly PlacedRowIssue[];
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
+  /** Notes worth a user's attention at once (rows of another file replaced); also in `notes`. */
+  readonly warnings: readonly string[];
 }
 
 export interface FileProgress {
@@ -104,6 +104,7 @@ function emptyResult(
     firstIssues: [],
     rejectsByCode: {},
     notes: [],
+    warnings: [],
   };
 }
 
@@ -116,7 +117,7 @@ async function describeReplacedLoads(
   warehouse: Warehouse,
   replaced: ReadonlyMap<number, number>,
   path: string,
-): Promise<string[]> {
+): Promise<{ text: string; warn: boolean }[]> {
   if (replaced.size === 0) return [];
   const loads = await warehouse.db
     .selectFrom('load_files')
@@ -127,8 +128,11 @@ async function describeReplacedLoads(
     const rows = replaced.get(l.load_id) ?? 0;
     const sameFile = l.path === path || l.file_name === basename(path);
     return sameFile
-      ? `replaced ${rows} rows of its earlier load ${l.load_id}`
-      : `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`;
+      ? { text: `replaced ${rows} rows of its earlier load ${l.load_id}`, warn: false }
+      : {
+          text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`,
+          warn: true,
+        };
   });
 }
 
@@ -198,7 +202,7 @@ export async function loadFile(
     };
     // Large files are read and validated in a worker thread while this one writes.
     table =
-      file.sizeBytes >= (options.parallelMinBytes ?? parallelMinBytes())
+      file.sizeBytes >= parallelMinBytes()
         ? await openMappedTableInWorker({ ...mapInput, sourceName: source.name })
         : await openMappedTable({ ...mapInput, source });
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
@@ -263,7 +267,9 @@ export async function loadFile(
         `${fileName}: read ${rowsRead} rows but loaded ${rowsLoaded} and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
       );
     }
-    notes.push(...(await describeReplacedLoads(warehouse, writer.replacedLoads, file.path)));
+    const replacements = await describeReplacedLoads(warehouse, writer.replacedLoads, file.path);
+    notes.push(...replacements.map((r) => r.text));
+    const warnings = replacements.filter((r) => r.warn).map((r) => r.text);
     if (sink.capped)
       notes.push(
         `rejects capped: kept ${sink.stored} of ${sink.issuesSeen} problems (cap ${options.rejectCap} per file)`,
@@ -303,6 +309,7 @@ export async function loadFile(
       firstIssues: sink.first,
       rejectsByCode: Object.fromEntries(sink.byCode),
       notes,
+      warnings,
     };
   } catch (cause) {
     if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');

@@ -17,7 +17,7 @@ const SIGNATURES: readonly { bytes: readonly number[]; what: string; hint: strin
   {
     bytes: [0x50, 0x4b, 0x03, 0x04],
     what: 'a ZIP archive (an XLSX workbook, or a zipped download)',
-    hint: 'unzip it and load the CSV inside; Excel workbooks are read by the spreadsheet sources',
+    hint: 'decompress or unzip it first; an .xlsx workbook loads directly, without compression around it',
   },
   {
     bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
