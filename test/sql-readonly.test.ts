@@ -58,12 +58,15 @@ function fingerprint(): string {
 
 const REFUSED: readonly [string, RegExp][] = [
   [
-    "INSERT INTO trade_flows (source, reporter_iso3, partner_iso3, flow, freq, period, year, hs_edition, hs_code, hs_level, value_usd, source_row, load_id) VALUES ('x', 'PAK', 'KAZ', 'X', 'A', '1999', 1999, 'H5', 'TOTAL', 0, 1, 1, 1)",
+    "INSERT INTO trade_flow_rows (source, reporter_iso3, partner_iso3, flow, freq, period, year, hs_edition, hs_code, hs_level, value_usd, source_row, load_id) VALUES ('x', 'PAK', 'KAZ', 'X', 'A', '1999', 1999, 'H5', 'TOTAL', 0, 1, 1, 1)",
     /read-only/,
   ],
-  ['UPDATE trade_flows SET value_usd = 0', /read-only/],
-  ['DELETE FROM trade_flows', /read-only/],
-  ['DROP TABLE trade_flows', /read-only/],
+  ['UPDATE trade_flow_rows SET value_usd = 0', /read-only/],
+  ['DELETE FROM baci_flows', /read-only/],
+  ['DROP TABLE trade_flow_rows', /read-only/],
+  // trade_flows is a view over both tables: SQLite itself refuses to write through it.
+  ['DELETE FROM trade_flows', /cannot modify trade_flows because it is a view/],
+  ['DROP VIEW trade_flows', /read-only/],
   ['CREATE TABLE scratch (x)', /read-only/],
   ["ATTACH DATABASE 'attached.db' AS other", /ATTACH is refused/],
   ['DETACH DATABASE main', /DETACH is refused/],

@@ -194,8 +194,41 @@ export interface RejectsTable {
   raw: string;
 }
 
+/**
+ * BACI's rows, narrow and numeric (migration 0002). `trade_flows` shows them with ISO codes (through
+ * `baci_country_codes`), text periods, zero-padded HS codes and the columns BACI rows all share
+ * (flow `X`, freq `A`, partner2 `W00`, hs_level 6, transport mode `0`, customs procedure `C00`,
+ * FOB = value). Read BACI through `trade_flows`; this table is the loader's.
+ */
+export interface BaciFlowsTable {
+  /** BACI's exporter code (`i`). */
+  reporter_code: number;
+  /** The year. */
+  period: number;
+  /** BACI's importer code (`j`). */
+  partner_code: number;
+  hs_edition: string;
+  /** The HS subheading as a number: `10121` is `010121`. */
+  hs_code: number;
+  value_usd: number;
+  net_weight_kg: number | null;
+  source_row: number;
+  load_id: number;
+}
+
+/** Which country each BACI code stands for, as the loaded files' country lists said. */
+export interface BaciCountryCodesTable {
+  code: number;
+  iso3: string;
+}
+
 export interface DB {
+  /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
   trade_flows: TradeFlowsTable;
+  /** Trade flows of every source but BACI, all columns. */
+  trade_flow_rows: TradeFlowsTable;
+  baci_flows: BaciFlowsTable;
+  baci_country_codes: BaciCountryCodesTable;
   countries: CountriesTable;
   country_codes: CountryCodesTable;
   country_names: CountryNamesTable;

@@ -13,9 +13,10 @@ import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
 import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
+import { BaciFlowWriter } from './baci-flow-writer.ts';
+import type { FlowWriter } from './flow-writer.ts';
 import type { FileOutcome, Journal } from './journal.ts';
 import { RejectSink } from './reject-sink.ts';
-import { rowValuesAsObject } from './trade-flow-values.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -213,7 +214,10 @@ export async function loadFile(
 
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;
-    const writer = new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
+    const writer: FlowWriter =
+      source.storage === 'baci_flows'
+        ? new BaciFlowWriter(warehouse.sqlite, loadId)
+        : new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
     sink = new RejectSink(warehouse.sqlite, {
       runId: ctx.runId,
       loadId,
@@ -229,7 +233,7 @@ export async function loadFile(
     for await (const batch of table.batches) {
       rowsRead += batch.read;
       for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
-      const duplicates = writer.write(batch.rows);
+      const duplicates = writer.write(batch);
       if (duplicates.length > 0) {
         const cells = await table.rawCells(duplicates.map((d) => d.sourceRow));
         duplicates.forEach((dup, i) => {
@@ -241,7 +245,7 @@ export async function loadFile(
           };
           const raw = cells[i];
           if (raw) sink!.reject({ row: dup.sourceRow, cells: raw }, [issue]);
-          else sink!.rejectCanonical(dup.sourceRow, rowValuesAsObject(dup.values), [issue]);
+          else sink!.rejectCanonical(dup.sourceRow, dup.row(), [issue]);
         });
       }
       if (ctx.onProgress !== undefined && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
@@ -267,7 +271,7 @@ export async function loadFile(
         `${fileName}: read ${rowsRead} rows but loaded ${rowsLoaded} and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
       );
     }
-    const replacements = await describeReplacedLoads(warehouse, writer.replacedLoads, file.path);
+    const replacements = await describeReplacedLoads(warehouse, writer.replacer.replacedLoads, file.path);
     notes.push(...replacements.map((r) => r.text));
     const warnings = replacements.filter((r) => r.warn).map((r) => r.text);
     if (sink.capped)
@@ -283,8 +287,8 @@ export async function loadFile(
       rowsLoaded,
       rowsRejected: sink.rowsRejected,
       rejectsStored: sink.stored,
-      rowsReplaced: writer.rowsReplaced,
-      slices: writer.slices,
+      rowsReplaced: writer.replacer.rowsReplaced,
+      slices: writer.replacer.slices,
       durationMs: Date.now() - started,
       errorCode: null,
       errorMessage: null,
@@ -303,8 +307,8 @@ export async function loadFile(
       rowsRejected: sink.rowsRejected,
       rejectsStored: sink.stored,
       rejectsCapped: sink.capped,
-      rowsReplaced: writer.rowsReplaced,
-      slices: writer.slices.length,
+      rowsReplaced: writer.replacer.rowsReplaced,
+      slices: writer.replacer.slices.length,
       overThreshold: sink.rowsRejected / rowsRead > options.rejectThreshold,
       firstIssues: sink.first,
       rejectsByCode: Object.fromEntries(sink.byCode),

@@ -1,28 +1,19 @@
 /**
- * The bulk row path into `trade_flows`. kysely costs about 1.8 µs per value on inserts, so rows
- * go through prepared multi-row INSERT statements on the raw connection instead (DESIGN.md,
- * "Bulk paths"). The writer also replaces each slice (source, reporter, period) the first time
- * the file touches it, and reports rows the unique key refused as duplicates.
+ * The bulk row path into `trade_flow_rows`, the table behind `trade_flows` for every source but
+ * BACI (baci-flow-writer.ts). kysely costs about 1.8 µs per value on inserts, so rows go through
+ * prepared multi-row INSERT statements on the raw connection instead (DESIGN.md, "Bulk paths").
+ * The writer also replaces each slice (source, reporter, period) the first time the file
+ * touches it, and reports rows the unique key refused as duplicates.
  *
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
 import type Database from 'better-sqlite3';
-import { AT, ROW_COLUMNS, type RowValues } from './trade-flow-values.ts';
+import type { Duplicate, FlowWriter } from './flow-writer.ts';
+import { SliceReplacer } from './slice-replacer.ts';
+import { AT, ROW_COLUMNS, type RowValues, rowValuesAsObject } from './trade-flow-values.ts';
 
 /** Rows per INSERT: rows per statement matter most for speed; 100 × 25 values stays far below SQLite's 32,766 limit. */
 const ROWS_PER_STATEMENT = 100;
-
-export interface Duplicate {
-  readonly values: RowValues;
-  readonly sourceRow: number;
-  /** The earlier row of the same file holding the same key. */
-  readonly firstRow: number;
-}
-
-export interface Slice {
-  readonly reporter: string;
-  readonly period: string;
-}
 
 const sqlLiteral = (value: unknown): string => {
   if (value === null || value === undefined) return 'null';
@@ -42,43 +33,30 @@ const KEY_COLUMNS = [
   'customs_procedure',
 ] as const;
 
-export class TradeFlowWriter {
+export class TradeFlowWriter implements FlowWriter {
   readonly #sqlite: Database.Database;
   readonly #source: string;
   readonly #loadId: number;
   readonly #statements = new Map<number, Database.Statement>();
-  readonly #slices = new Map<string, Slice>();
-  readonly #countSlice: Database.Statement;
-  readonly #deleteSlice: Database.Statement;
-  readonly #markSuperseded: Database.Statement;
+  readonly replacer: SliceReplacer;
   readonly #findKey: Database.Statement;
   #shape: ConstantShape | null = null;
-  /** Rows of earlier loads that this file's slices replaced. */
-  rowsReplaced = 0;
   rowsInserted = 0;
-  /** Earlier loads whose rows this file replaced, with how many rows each. */
-  readonly replacedLoads = new Map<number, number>();
 
   constructor(sqlite: Database.Database, source: string, loadId: number) {
     this.#sqlite = sqlite;
     this.#source = source;
     this.#loadId = loadId;
     const sliceWhere = 'source = ? and reporter_iso3 = ? and period = ?';
-    this.#countSlice = sqlite.prepare(
-      `select load_id, count(*) as n from trade_flows where ${sliceWhere} group by load_id`,
-    );
-    this.#deleteSlice = sqlite.prepare(`delete from trade_flows where ${sliceWhere}`);
-    this.#markSuperseded = sqlite.prepare(
-      'update load_files set superseded_by = coalesce(superseded_by, ?), slices_current = slices_current - 1 where load_id = ?',
-    );
+    this.replacer = new SliceReplacer(sqlite, loadId, {
+      count: sqlite.prepare(
+        `select load_id, count(*) as n from trade_flow_rows where ${sliceWhere} group by load_id`,
+      ),
+      remove: sqlite.prepare(`delete from trade_flow_rows where ${sliceWhere}`),
+    });
     this.#findKey = sqlite.prepare(
-      `select source_row from trade_flows where source = ? and ${KEY_COLUMNS.map((c) => `${c} = ?`).join(' and ')}`,
+      `select source_row from trade_flow_rows where source = ? and ${KEY_COLUMNS.map((c) => `${c} = ?`).join(' and ')}`,
     );
-  }
-
-  /** Slices this file touched, in first-seen order. */
-  get slices(): readonly Slice[] {
-    return [...this.#slices.values()];
   }
 
   /**
@@ -91,31 +69,21 @@ export class TradeFlowWriter {
     if (statement === undefined) {
       const tuple = `(${sqlLiteral(this.#source)},${ROW_COLUMNS.map((_, i) => shape?.literal(i) ?? '?').join(',')},${this.#loadId})`;
       statement = this.#sqlite.prepare(
-        `insert into trade_flows (source,${ROW_COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} on conflict do nothing`,
+        `insert into trade_flow_rows (source,${ROW_COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} on conflict do nothing`,
       );
       this.#statements.set(key, statement);
     }
     return statement;
   }
 
-  /** Deletes a slice's earlier rows the first time this file touches it. */
-  #claimSlice(reporter: string, period: string): void {
-    const key = `${reporter}\u0000${period}`;
-    if (this.#slices.has(key)) return;
-    this.#slices.set(key, { reporter, period });
-    const earlier = this.#countSlice.all(this.#source, reporter, period) as { load_id: number; n: number }[];
-    if (earlier.length === 0) return;
-    this.#deleteSlice.run(this.#source, reporter, period);
-    for (const e of earlier) {
-      this.rowsReplaced += e.n;
-      this.replacedLoads.set(e.load_id, (this.replacedLoads.get(e.load_id) ?? 0) + e.n);
-      this.#markSuperseded.run(this.#loadId, e.load_id);
-    }
-  }
-
   /** Inserts rows; returns the rows whose key an earlier row of this file already holds. */
-  write(rows: readonly RowValues[]): Duplicate[] {
-    for (const r of rows) this.#claimSlice(r[AT.reporter_iso3] as string, r[AT.period] as string);
+  write(batch: { readonly rows: readonly RowValues[] }): Duplicate[] {
+    const { rows } = batch;
+    for (const r of rows) {
+      const reporter = r[AT.reporter_iso3] as string;
+      const period = r[AT.period] as string;
+      this.replacer.claim({ reporter, period }, [this.#source, reporter, period]);
+    }
     this.#shape ??= ConstantShape.of(rows);
     const duplicates: Duplicate[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
@@ -163,7 +131,7 @@ export class TradeFlowWriter {
         // Cannot happen inside one transaction; insert defensively so nothing is lost silently.
         this.rowsInserted += this.#statementFor(1, null).run(r).changes;
       } else if (hit.source_row !== sourceRow) {
-        found.push({ values: r, sourceRow, firstRow: hit.source_row });
+        found.push({ sourceRow, firstRow: hit.source_row, row: () => rowValuesAsObject(r) });
       }
     }
     return found;

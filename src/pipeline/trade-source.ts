@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { TradeFlowsTable } from '../../warehouse/schema.ts';
+import type { StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { ColumnSpecs } from '../validate/header-matcher.ts';
 import type { RowIssueCode } from '../validate/row-issue.ts';
@@ -36,6 +37,11 @@ export interface TradeSource<F extends string = string, P = unknown> {
   /** One line for `corridor sources` and the README. */
   readonly description: string;
   readonly target: 'trade_flows';
+  /**
+   * Which table behind `trade_flows` keeps the rows (trade-flow-storage.ts): `trade_flow_rows`
+   * (every column; the default) or a narrow table for a source whose rows fit it.
+   */
+  readonly storage?: StorageName;
   readonly columns: ColumnSpecs<F>;
   /** Groups of fields; each group needs one present column. */
   readonly required: readonly (readonly F[])[];

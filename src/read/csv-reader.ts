@@ -25,7 +25,11 @@ export function sniffDelimiter(head: string): string {
   return best;
 }
 
-const isBlankRow = (cells: readonly string[]) => cells.every((c) => c.trim() === '');
+/** True when every cell is empty or spaces; stops at the first filled cell, so data rows cost one check. */
+function isBlankRow(cells: readonly string[]): boolean {
+  for (const c of cells) if (c !== '' && c.trim() !== '') return false;
+  return true;
+}
 
 export interface CsvReadOptions {
   readonly encoding: string;
@@ -92,35 +96,49 @@ const MAX_QUEUED_CHUNKS = 4;
  * Resolves to null when the file holds no non-blank row at all.
  */
 export async function readCsv(
-  chunks: AsyncIterable<string>,
+  chunkSource: AsyncIterable<string>,
   options: CsvReadOptions,
 ): Promise<RawTable | null> {
   const delimiter = sniffDelimiter(options.head);
-  const chunkRows = parseRows(chunks, delimiter);
-  // Flattens papaparse's per-chunk arrays into one row at a time.
-  async function* flatten(): AsyncGenerator<string[]> {
-    for await (const rows of chunkRows) yield* rows;
-  }
-  const rows = flatten();
+  const chunks = parseRows(chunkSource, delimiter);
 
+  // Rows are walked chunk by chunk in plain loops: an async step per row would cost a promise
+  // and a microtask on each of millions of rows.
   let row = 0;
   let header: string[] | null = null;
+  let pending: string[][] = [];
+  let at = 0;
   while (header === null) {
-    const next = await rows.next();
-    if (next.done) return null;
+    if (at >= pending.length) {
+      const next = await chunks.next();
+      if (next.done) return null;
+      pending = next.value;
+      at = 0;
+      continue;
+    }
+    const cells = pending[at++]!;
     row++;
-    if (!isBlankRow(next.value)) header = next.value.map((h) => h.trim());
+    if (!isBlankRow(cells)) header = cells.map((h) => h.trim());
   }
   const width = header.length;
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
-    for await (const cells of rows) {
-      row++;
-      if (isBlankRow(cells)) continue;
-      // A trailing delimiter gives one empty extra cell; that is not a misaligned row.
-      while (cells.length > width && cells[cells.length - 1]!.trim() === '') cells.pop();
-      batch.push({ row, cells });
+    const take = (rows: readonly string[][], from: number) => {
+      for (let i = from; i < rows.length; i++) {
+        const cells = rows[i]!;
+        row++;
+        if (isBlankRow(cells)) continue;
+        // A trailing delimiter gives one empty extra cell; that is not a misaligned row.
+        while (cells.length > width && cells[cells.length - 1]!.trim() === '') cells.pop();
+        batch.push({ row, cells });
+      }
+    };
+    take(pending, at);
+    pending = [];
+    for await (const rows of chunks) {
+      take(rows, 0);
+      // Chunks hold a few thousand rows; a batch may run past BATCH_SIZE by less than one chunk.
       if (batch.length >= BATCH_SIZE) {
         yield batch;
         batch = [];

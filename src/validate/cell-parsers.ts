@@ -28,6 +28,8 @@ const COMMA_DECIMAL = /^[+-]?\d+,\d+$/;
  */
 export function parseNumberCell(cell: unknown, decimalComma = false): number | null | Invalid {
   if (typeof cell === 'number') return Number.isFinite(cell) ? cell : { invalid: 'is not a finite number' };
+  // The common case first: plain digits with nothing to trim.
+  if (typeof cell === 'string' && PLAIN_NUMBER.test(cell)) return Number(cell);
   if (isBlank(cell)) return null;
   if (typeof cell !== 'string') return { invalid: 'is not a number' };
   let text = cell.trim();
@@ -72,11 +74,15 @@ export function parseCodeCell(cell: unknown): string | null {
   return text === '' ? null : text;
 }
 
+const CANONICAL_INTEGER = /^(?:0|[1-9]\d{0,14})$/;
+
 /**
  * A numeric area or unit code kept as text without the float tail that R and pandas add:
  * `586`, `586.0` and 586 all give `"586"`.
  */
 export function parseIntegerCodeCell(cell: unknown): string | null | Invalid {
+  // The common case first: already canonical (no sign, padding, leading zero or float tail).
+  if (typeof cell === 'string' && CANONICAL_INTEGER.test(cell)) return cell;
   // A numeric code is never Namibia's "NA": here NA is R's missing value.
   if (isBlank(cell)) return null;
   const code = parseCodeCell(cell);

@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CorridorError, type ExitCode } from '../errors.ts';
+import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { MappedBatch, MappedTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
@@ -14,7 +15,7 @@ const MAX_IN_FLIGHT = 2;
 type WorkerMessage =
   | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells'> }
   | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
-  | { type: 'batch'; json: string }
+  | { type: 'batch'; json: string; packed: PackedBaciRows | null }
   | { type: 'done' }
   | { type: 'error'; code: string; message: string; exitCode: ExitCode };
 
@@ -112,7 +113,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
         const message = await next();
         if (message.type === 'batch') {
           worker.postMessage('ack');
-          yield JSON.parse(message.json) as MappedBatch;
+          yield { ...(JSON.parse(message.json) as Omit<MappedBatch, 'packed'>), packed: message.packed };
         } else if (message.type === 'done') return;
         else if (message.type === 'error')
           throw new CorridorError(message.code, message.message, { exitCode: message.exitCode });

@@ -4,10 +4,12 @@
  * `map-in-worker.ts` runs the same stage in a worker thread for large files.
  */
 import { basename } from 'node:path';
+import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openTable } from '../read/open-table.ts';
+import { BATCH_SIZE } from '../read/raw-table.ts';
 import { bindColumns } from './header-matcher.ts';
 import { createRecordMapper } from './record-mapper.ts';
 import type { RowIssue } from './row-issue.ts';
@@ -19,8 +21,10 @@ export interface RejectedRecord {
 }
 
 export interface MappedBatch {
-  /** Valid rows, as values in ROW_COLUMNS order (source_row included). */
+  /** Valid rows for `trade_flow_rows`, as values in ROW_COLUMNS order (source_row included). */
   readonly rows: RowValues[];
+  /** Valid rows for `baci_flows`, packed as numbers (trade-flow-storage.ts); null for other sources. */
+  readonly packed: PackedBaciRows | null;
   readonly rejected: RejectedRecord[];
   /** Records read in this batch: rows + rejected. */
   readonly read: number;
@@ -51,18 +55,29 @@ export const RAW_CELLS_BATCHES = 6;
 
 /** The raw cells of the last RAW_CELLS_BATCHES batches, by row number. */
 export class RecentCells {
-  readonly #batches: Map<number, readonly unknown[]>[] = [];
+  // Batches are kept as they came (records in ascending row order) and searched only when a
+  // duplicate asks: indexing every row up front cost more than all the lookups ever made.
+  readonly #batches: (readonly { row: number; cells: readonly unknown[] }[])[] = [];
 
   add(records: readonly { row: number; cells: readonly unknown[] }[]): void {
-    this.#batches.push(new Map(records.map((r) => [r.row, r.cells])));
+    if (records.length === 0) return;
+    this.#batches.push(records);
     if (this.#batches.length > RAW_CELLS_BATCHES) this.#batches.shift();
   }
 
   get(rows: readonly number[]): (readonly unknown[] | null)[] {
     return rows.map((row) => {
       for (const batch of this.#batches) {
-        const cells = batch.get(row);
-        if (cells !== undefined) return cells;
+        let low = 0;
+        let high = batch.length - 1;
+        if (row < batch[low]!.row || row > batch[high]!.row) continue;
+        while (low <= high) {
+          const mid = (low + high) >> 1;
+          const at = batch[mid]!.row;
+          if (at === row) return batch[mid]!.cells;
+          if (at < row) low = mid + 1;
+          else high = mid - 1;
+        }
       }
       return null;
     });
@@ -86,6 +101,7 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
     decimalComma: table.delimiter === ';',
   });
 
+  const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
   const recent = new RecentCells();
   async function* batches(): AsyncGenerator<MappedBatch> {
     for await (const batch of table.batches) {
@@ -95,9 +111,10 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
       for (const record of batch) {
         const mapped = mapRecord(record);
         if (Array.isArray(mapped)) rejected.push({ row: record.row, cells: record.cells, issues: mapped });
+        else if (packer !== null) packer.add(mapped, record.row);
         else rows.push(toRowValues(mapped, record.row));
       }
-      yield { rows, rejected, read: batch.length };
+      yield { rows, packed: packer?.take() ?? null, rejected, read: batch.length };
     }
   }
 

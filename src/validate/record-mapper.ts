@@ -13,7 +13,7 @@ import {
 import type { RawRecord } from '../read/raw-table.ts';
 import type { ColumnBinding } from './header-matcher.ts';
 import type { RowIssue } from './row-issue.ts';
-import { zodIssuesToRowIssues } from './zod-cells.ts';
+import { compileRowParser, zodIssuesToRowIssues } from './zod-cells.ts';
 
 export type RecordMapper = (record: RawRecord) => TradeFlowRow | RowIssue[];
 
@@ -28,8 +28,12 @@ export function createRecordMapper<F extends string, P>(
   const decimalComma = options.decimalComma ?? false;
   const commaDecimal = /^\s*[+-]?\d+,\d+\s*$/;
   const fields = Object.keys(source.columns) as F[];
-  const indexes = fields.map((f) => binding.index[f]);
+  const indexes = fields.map((f) => binding.index[f] ?? -1);
   const width = header.length;
+  // Rows whose cells all pass skip zod; zod still describes every row that fails.
+  const parseFast = compileRowParser(source.rowSchema, fields);
+  // The fields' cells of the row at hand, reused from row to row (the parser keeps no reference).
+  const values: unknown[] = new Array(fields.length);
   const cellOf = (record: RawRecord) => (field: string) => {
     const at = binding.index[field as F];
     return at === undefined || at < 0 ? undefined : record.cells[at];
@@ -46,16 +50,21 @@ export function createRecordMapper<F extends string, P>(
         },
       ];
     }
-    const input: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) {
       const at = indexes[i]!;
       const cell = at < 0 ? undefined : record.cells[at];
-      input[fields[i]!] =
+      values[i] =
         decimalComma && typeof cell === 'string' && commaDecimal.test(cell) ? cell.replace(',', '.') : cell;
     }
-    const parsed = source.rowSchema.safeParse(input);
-    if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, binding.headerOf, cellOf(record));
-    const mapped = mapRow(parsed.data);
+    let data = parseFast?.(values) as P | undefined;
+    if (data === undefined) {
+      const input: Record<string, unknown> = {};
+      for (let i = 0; i < fields.length; i++) input[fields[i]!] = values[i];
+      const parsed = source.rowSchema.safeParse(input);
+      if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, binding.headerOf, cellOf(record));
+      data = parsed.data;
+    }
+    const mapped = mapRow(data);
     if (!isFieldIssues(mapped)) return mapped;
     const cell = cellOf(record);
     return mapped.map((issue) => {

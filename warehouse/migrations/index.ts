@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as core from './0001-core.ts';
+import * as baciFlows from './0002-baci-flows.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
+  '0002-baci-flows': baciFlows,
 });
