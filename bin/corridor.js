@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so pipelines written in TypeScript load
-// the same way as Corridor's own code, with no build step.
-import { register } from 'tsx/esm/api';
+// The `corridor` command. bin/launch.js picks the bundle in dist/ or the TypeScript sources.
+import { loadCli } from './launch.js';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const runCli = await loadCli();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -2,10 +2,9 @@
 // `npm start`: the main job with zero set-up. Runs the nightly pipeline over the bundled
 // samples into warehouse/corridor.db, then shows what landed: Pakistan–Kazakhstan trade by
 // year as each side reports it (the samples are illustrative; see sources/*/samples/README.md).
-import { register } from 'tsx/esm/api';
+import { loadCli } from '../bin/launch.js';
 
-register();
-const { runCli } = await import('../src/cli/main.ts');
+const runCli = await loadCli();
 
 const MIRROR_BY_YEAR = `
 select period as year,

@@ -54,6 +54,12 @@ for (const name of values.only?.split(',').map((s) => s.trim()) ?? GROUPS) {
   selected.add(name as Group);
 }
 
+// The CLI runs from the bundle only when it is up to date (bin/launch.js): build it first, so
+// the figures are those of the bundled CLI that users run.
+if (spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' }).status !== 0) {
+  console.error('npm run build failed; fix the build before benchmarking.');
+  process.exit(1);
+}
 const hasSqlite3 = spawnSync('sqlite3', ['--version']).status === 0;
 const runDir = join(ROOT, '.bench', 'run');
 rmSync(runDir, { recursive: true, force: true });

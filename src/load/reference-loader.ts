@@ -5,13 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sql } from 'kysely';
 import Papa from 'papaparse';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
+import { PROJECT_ROOT } from '../runtime.ts';
 import type { Warehouse } from './warehouse.ts';
 
-const REFERENCE_DIR = fileURLToPath(new URL('../../warehouse/reference/', import.meta.url));
+const REFERENCE_DIR = join(PROJECT_ROOT, 'warehouse', 'reference');
 
 /** The reference files the country tables are built from, in load order. */
 const COUNTRY_FILES = ['countries.csv', 'comtrade-areas.csv', 'country-aliases.csv'] as const;
@@ -24,7 +26,7 @@ export interface ReferenceSummary {
 type CsvRow = Record<string, string>;
 
 function readReferenceCsv(file: string): { rows: CsvRow[]; sha256: string } {
-  const path = `${REFERENCE_DIR}${file}`;
+  const path = join(REFERENCE_DIR, file);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -70,6 +72,9 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
   ];
   const now = new Date().toISOString();
   await warehouse.db.transaction().execute(async (trx) => {
+    // Loaded rows point at countries (baci_country_codes): the reference is replaced whole, so
+    // those links are checked once at the end, against the new reference, not row by row.
+    await sql`pragma defer_foreign_keys = on`.execute(trx);
     await trx.deleteFrom('country_names').execute();
     await trx.deleteFrom('country_codes').execute();
     await trx.deleteFrom('countries').execute();
@@ -164,6 +169,18 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
         .insertInto('country_names')
         .values(nameRows.slice(i, i + 200))
         .execute();
+    }
+
+    const dropped = await trx
+      .selectFrom('baci_country_codes')
+      .select(['code', 'iso3'])
+      .where('iso3', 'not in', trx.selectFrom('countries').select('iso3'))
+      .execute();
+    if (dropped.length > 0) {
+      throw new WarehouseError(
+        `The new country reference no longer lists ${dropped.map((d) => `${d.iso3} (BACI code ${d.code})`).join(', ')}, which loaded BACI rows use. The reference was not changed; put the country back in warehouse/reference/countries.csv.`,
+        { code: 'reference_conflict' },
+      );
     }
 
     for (const f of files) {

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeError } from '../errors.ts';
+import { isBundled } from '../runtime.ts';
 import { type Pipeline, pipelineSchema } from './define-pipeline.ts';
 
 export const PIPELINE_DIR = 'pipelines';
@@ -19,6 +20,16 @@ export function pipelineNames(root: string = process.cwd()): string[] {
     .sort();
 }
 
+let tsxRegistered = false;
+
+/** Pipelines are TypeScript: the bundled CLI registers tsx the first time it loads one. */
+async function enableTypeScriptImports(): Promise<void> {
+  if (!isBundled || tsxRegistered) return;
+  const { register } = await import('tsx/esm/api');
+  register();
+  tsxRegistered = true;
+}
+
 export async function loadPipeline(name: string, root: string = process.cwd()): Promise<Pipeline> {
   const path = resolve(root, PIPELINE_DIR, `${name}${SUFFIX}`);
   if (!existsSync(path)) {
@@ -30,6 +41,7 @@ export async function loadPipeline(name: string, root: string = process.cwd()): 
   }
   let exported: unknown;
   try {
+    await enableTypeScriptImports();
     exported = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
   } catch (cause) {
     throw new ConfigError(`Pipeline file ${path} does not load: ${describeError(cause)}`, {

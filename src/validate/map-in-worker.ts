@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { CorridorError, type ExitCode } from '../errors.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
+import { mapWorkerUrl } from '../runtime.ts';
 import type { MappedBatch, MappedTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
 
@@ -35,13 +36,13 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
   };
   // execArgv: [] so the worker does not inherit a test runner's or debugger's loader flags;
-  // the entry registers tsx itself. Capping the worker's old generation keeps memory flat as
-  // the file grows (5M BACI rows: 315 MB peak instead of 408 MB, at the same speed); the
-  // worker's live data is a few batches.
-  const worker = new Worker(new URL('./map-worker.js', import.meta.url), {
+  // its entry is the bundled one or one that registers tsx itself (runtime.ts). Capping the
+  // worker's old generation keeps memory flat as the file grows: its live data is a few
+  // batches, and without a cap V8 lets garbage pile up to hundreds of MB first.
+  const worker = new Worker(mapWorkerUrl(), {
     workerData,
     execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: 96 },
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
