@@ -8,6 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { type Cell, csvText, PLUS_HEADER, plusRow } from './helpers/comtrade-csv.ts';
+import { realSubheadings } from './helpers/hs-codes.ts';
 import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
 import { query, scalar } from './helpers/warehouse-query.ts';
@@ -21,17 +23,6 @@ const KAZ_SAMPLE = join(
   'sources/comtrade/samples/kaz_trade_with_pak_2019_2023_illustrative.json',
 );
 const BACI_SAMPLE = join(PROJECT_ROOT, 'sources/baci/samples/BACI_HS17_Y2021_V202401b_illustrative.csv');
-
-type Cell = string | number | null;
-
-/** RFC 4180 CSV text: cells with a comma, quote or line break are quoted. */
-function csvText(header: readonly string[], rows: readonly (readonly Cell[])[], eol = '\n'): string {
-  const cell = (c: Cell) => {
-    const t = c === null ? '' : String(c);
-    return /[",\r\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join(eol) + eol;
-}
 
 function writeFile(name: string, content: string | Buffer): string {
   const path = join(tmp(), name);
@@ -111,75 +102,12 @@ function summaryPattern(loaded: string, rejected: string, files: string): RegExp
   );
 }
 
-// Comtrade+ (API v1) CSV: the camelCase field names.
-const PLUS_HEADER = [
-  'freqCode',
-  'refYear',
-  'refMonth',
-  'period',
-  'reporterCode',
-  'reporterISO',
-  'reporterDesc',
-  'flowCode',
-  'flowDesc',
-  'partnerCode',
-  'partnerISO',
-  'partnerDesc',
-  'partner2Code',
-  'partner2ISO',
-  'classificationCode',
-  'cmdCode',
-  'customsCode',
-  'motCode',
-  'qtyUnitCode',
-  'qtyUnitAbbr',
-  'qty',
-  'netWgt',
-  'isNetWgtEstimated',
-  'grossWgt',
-  'cifvalue',
-  'fobvalue',
-  'primaryValue',
-] as const;
+/** Real HS 2017 subheadings (the edition plusRow declares), in nomenclature order: 010121, 010129, … */
+const H5_CODES = realSubheadings('H5', 2500);
 
-/** One Comtrade+ row for PAK 2021; `over` sets any field by name. */
-function plusRow(over: Partial<Record<(typeof PLUS_HEADER)[number], Cell>> = {}): Cell[] {
-  const base: Record<(typeof PLUS_HEADER)[number], Cell> = {
-    freqCode: 'A',
-    refYear: 2021,
-    refMonth: 52,
-    period: '2021',
-    reporterCode: 586,
-    reporterISO: 'PAK',
-    reporterDesc: 'Pakistan',
-    flowCode: 'X',
-    flowDesc: 'Export',
-    partnerCode: 398,
-    partnerISO: 'KAZ',
-    partnerDesc: 'Kazakhstan',
-    partner2Code: 0,
-    partner2ISO: 'W00',
-    classificationCode: 'H5',
-    cmdCode: 'TOTAL',
-    customsCode: 'C00',
-    motCode: 0,
-    qtyUnitCode: -1,
-    qtyUnitAbbr: 'N/A',
-    qty: null,
-    netWgt: null,
-    isNetWgtEstimated: 'False',
-    grossWgt: null,
-    cifvalue: null,
-    fobvalue: 1000,
-    primaryValue: 1000,
-    ...over,
-  };
-  return PLUS_HEADER.map((h) => base[h]);
-}
-
-/** `n` valid export rows to Kazakhstan with distinct 6-digit codes 100000, 100001, … */
+/** `n` valid export rows to Kazakhstan with distinct real H5 subheadings H5_CODES[from], H5_CODES[from + 1], … */
 const plusRows = (n: number, from = 0): Cell[][] =>
-  Array.from({ length: n }, (_, i) => plusRow({ cmdCode: String(100000 + from + i), primaryValue: i + 1 }));
+  Array.from({ length: n }, (_, i) => plusRow({ cmdCode: H5_CODES[from + i]!, primaryValue: i + 1 }));
 
 describe('corridor load: Comtrade+ camelCase CSV', () => {
   it('loads every row, keeps HS codes as text and restores the leading zero a spreadsheet dropped', async () => {
@@ -187,7 +115,7 @@ describe('corridor load: Comtrade+ camelCase CSV', () => {
       'pak_2021.csv',
       csvText(PLUS_HEADER, [
         plusRow({
-          cmdCode: '030613',
+          cmdCode: '030617',
           qtyUnitCode: 8,
           qtyUnitAbbr: 'kg',
           qty: 1500,
@@ -198,7 +126,7 @@ describe('corridor load: Comtrade+ camelCase CSV', () => {
         plusRow({
           flowCode: 'M',
           flowDesc: 'Import',
-          cmdCode: '30613',
+          cmdCode: '30617',
           cifvalue: 500.25,
           fobvalue: null,
           primaryValue: 500.25,
@@ -234,7 +162,7 @@ describe('corridor load: Comtrade+ camelCase CSV', () => {
         year: 2021,
         month: null,
         hs_edition: 'H5',
-        hs_code: '030613',
+        hs_code: '030617',
         hs_type: 'text',
         hs_level: 6,
         value_usd: 12345.5,
@@ -249,7 +177,7 @@ describe('corridor load: Comtrade+ camelCase CSV', () => {
       expect.objectContaining({
         source_row: 3,
         flow: 'M',
-        hs_code: '030613',
+        hs_code: '030617',
         hs_type: 'text',
         hs_level: 6,
         value_usd: 500.25,
@@ -417,7 +345,7 @@ describe('corridor load: other Comtrade layouts', () => {
         'type_code,freq_code,ref_year,ref_month,period,reporter_code,reporter_iso,reporter_desc,flow_code,flow_desc,partner_code,partner_iso,partner_desc,partner2code,partner2iso,classification_code,cmd_code,customs_code,mot_code,qty_unit_code,qty_unit_abbr,qty,net_wgt,is_net_wgt_estimated,gross_wgt,cifvalue,fobvalue,primary_value',
         'C,A,2020,52,2020,251,FRA,France,M,Import,0,W00,World,0,W00,H5,0306,C00,0,8,kg,126650461.645,126650461.645,True,0.0,1067110546.649,,1067110546.649',
         'C,A,2020,52,2020,251,FRA,France,X,Export,0,W00,World,0,W00,H5,0306,C00,0,8,kg,0.0,0.0,False,0.0,0.0,177596517.517,177596517.517',
-        'C,A,2020,52,2020,251,FRA,France,RX,Re-export,0,W00,World,0,W00,H5,30613,C00,0,8,kg,,,False,,,,lots',
+        'C,A,2020,52,2020,251,FRA,France,RX,Re-export,0,W00,World,0,W00,H5,30617,C00,0,8,kg,,,False,,,,lots',
         '',
       ].join('\n'),
     );
@@ -463,7 +391,7 @@ describe('corridor load: other Comtrade layouts', () => {
       value: 'lots',
     });
     expect(JSON.parse(reject!.raw)).toMatchObject({
-      cmd_code: '30613',
+      cmd_code: '30617',
       primary_value: 'lots',
       flow_code: 'RX',
     });
@@ -475,8 +403,8 @@ describe('corridor load: other Comtrade layouts', () => {
       'comtrade_legacy.csv',
       [
         'Classification,Year,Period,Trade Flow Code,Trade Flow,Reporter Code,Reporter,Reporter ISO,Partner Code,Partner,Partner ISO,Commodity Code,Commodity,Qty Unit Code,Qty,Netweight (kg),Trade Value (US$),CIF Trade Value (US$),FOB Trade Value (US$)',
-        'H4,2015,2015,1,Import,586,Pakistan,PAK,156,China,CHN,030613,Shrimps,8,5000,5000,42000,,',
-        'H4,2015,2015,2,Export,586,Pakistan,PAK,156,China,CHN,30613,Shrimps,8,7000,7000,63000,,',
+        'H4,2015,2015,1,Import,586,Pakistan,PAK,156,China,CHN,030617,Shrimps,8,5000,5000,42000,,',
+        'H4,2015,2015,2,Export,586,Pakistan,PAK,156,China,CHN,30617,Shrimps,8,7000,7000,63000,,',
         'H4,2015,2015,3,Re-Export,586,Pakistan,PAK,0,World,WLD,TOTAL,All,,,,999,,',
         'H4,2015,2015,4,Re-Import,586,Pakistan,PAK,0,World,WLD,TOTAL,All,,,,111,,',
         '',
@@ -495,7 +423,7 @@ describe('corridor load: other Comtrade layouts', () => {
       {
         flow: 'M',
         partner_iso3: 'CHN',
-        hs_code: '030613',
+        hs_code: '030617',
         hs_edition: 'H4',
         value_usd: 42000,
         net_weight_kg: 5000,
@@ -503,7 +431,7 @@ describe('corridor load: other Comtrade layouts', () => {
       {
         flow: 'X',
         partner_iso3: 'CHN',
-        hs_code: '030613',
+        hs_code: '030617',
         hs_edition: 'H4',
         value_usd: 63000,
         net_weight_kg: 7000,
@@ -556,8 +484,8 @@ describe('corridor load: other Comtrade layouts', () => {
         elapsedTime: '0.1 secs',
         count: 4,
         data: [
-          record(30613, 586, 10.5),
-          record('030613', 156, 11),
+          record(30617, 586, 10.5),
+          record('030617', 156, 11),
           record('TOTAL', 586, 12),
           record('TOTAL', 586, -1),
         ],
@@ -584,8 +512,8 @@ describe('corridor load: other Comtrade layouts', () => {
         'select source_row, partner_iso3, hs_code, typeof(hs_code) as t, value_usd from trade_flows order by source_row',
       ),
     ).toEqual([
-      { source_row: 1, partner_iso3: 'PAK', hs_code: '030613', t: 'text', value_usd: 10.5 },
-      { source_row: 2, partner_iso3: 'CHN', hs_code: '030613', t: 'text', value_usd: 11 },
+      { source_row: 1, partner_iso3: 'PAK', hs_code: '030617', t: 'text', value_usd: 10.5 },
+      { source_row: 2, partner_iso3: 'CHN', hs_code: '030617', t: 'text', value_usd: 11 },
       { source_row: 3, partner_iso3: 'PAK', hs_code: 'TOTAL', t: 'text', value_usd: 12 },
     ]);
     expectJournalBalanced();
@@ -757,7 +685,7 @@ describe('corridor load: rejected rows', () => {
 
   it('finds a duplicate thousands of rows after the first (across read batches)', async () => {
     const rows = plusRows(2500);
-    rows.push(plusRow({ cmdCode: '100007', primaryValue: 5, fobvalue: 5 }));
+    rows.push(plusRow({ cmdCode: H5_CODES[7]!, primaryValue: 5, fobvalue: 5 }));
     const file = writeFile('dup_far.csv', csvText(PLUS_HEADER, rows));
 
     const run = await loadComtrade([file]);
@@ -805,7 +733,7 @@ describe('corridor load: rejected rows', () => {
 
   it('exits 3 when more than 5 % of a file is rejected, yet loads its good rows', async () => {
     const rows = plusRows(9);
-    rows.push(plusRow({ cmdCode: '87032', primaryValue: 1, fobvalue: 1 })); // lost its leading zero: restored, not rejected
+    rows.push(plusRow({ cmdCode: '80521', primaryValue: 1, fobvalue: 1 })); // lost its leading zero: restored, not rejected
     rows.push(plusRow({ cmdCode: '8703.2', primaryValue: 1, fobvalue: 1 })); // 1 bad of 11 = 9 %
     const file = writeFile('over.csv', csvText(PLUS_HEADER, rows));
 
@@ -816,7 +744,7 @@ describe('corridor load: rejected rows', () => {
     expect(run.stdout).toMatch(/threshold/);
     expect(run.stderr).toMatch(/above the threshold of 5%/);
     expect(scalar(dbPath(), 'select count(*) from trade_flows')).toBe(10);
-    expect(scalar(dbPath(), 'select hs_code from trade_flows where source_row = 11')).toBe('087032');
+    expect(scalar(dbPath(), 'select hs_code from trade_flows where source_row = 11')).toBe('080521');
     expect(query(dbPath(), 'select status, exit_code, rows_loaded, rows_rejected from load_runs')).toEqual([
       { status: 'rejects_over_threshold', exit_code: 3, rows_loaded: 10, rows_rejected: 1 },
     ]);
@@ -853,7 +781,7 @@ describe('corridor load: rejected rows', () => {
 
   it('keeps only --reject-cap rejects, still counts every rejected row, and says so in the journal', async () => {
     const rows = plusRows(4);
-    for (let i = 0; i < 6; i++) rows.push(plusRow({ cmdCode: String(200000 + i), flowCode: 'Q' }));
+    for (let i = 0; i < 6; i++) rows.push(plusRow({ cmdCode: H5_CODES[4 + i]!, flowCode: 'Q' }));
     const file = writeFile('capped.csv', csvText(PLUS_HEADER, rows));
 
     const run = await loadComtrade([file], '--reject-cap', '2', '--reject-threshold', '1');
@@ -916,7 +844,7 @@ describe('corridor load: output and modes', () => {
     expect((await loadComtrade([writeFile('pak_2021.csv', csvText(PLUS_HEADER, plusRows(5)))])).code).toBe(0);
     const revised = writeFile(
       'pak_2021_revised.csv',
-      csvText(PLUS_HEADER, [...plusRows(3), plusRow({ cmdCode: '200000', flowCode: 'Q' })]),
+      csvText(PLUS_HEADER, [...plusRows(3), plusRow({ cmdCode: H5_CODES[3]!, flowCode: 'Q' })]),
     );
     checkpoint();
     const before = fingerprint();

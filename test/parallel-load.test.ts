@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { realSubheadings } from './helpers/hs-codes.ts';
 import { cli } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
 import { query } from './helpers/warehouse-query.ts';
@@ -14,11 +15,17 @@ const tmp = useTempDir();
 const HEADER =
   'freqCode,period,reporterCode,reporterISO,flowCode,partnerCode,partnerISO,cmdCode,netWgt,primaryValue';
 
+/**
+ * 3,000 real HS 2022 subheadings (the file states no edition, so any edition's codes are valid):
+ * fewer than 6,000 exist, so each is used once as an export and once as an import.
+ */
+const CODES = realSubheadings('H6', 3000);
+
 /** 6,000 rows over three batches, with a bad row, a duplicate of row 2 far away, and a blank line. */
 function sample(): string {
   const lines = [HEADER];
   for (let i = 0; i < 6000; i++)
-    lines.push(`A,2021,586,PAK,X,398,KAZ,${String(10000 + i).padStart(6, '0')},${i},${i + 1}`);
+    lines.push(`A,2021,586,PAK,${i < 3000 ? 'X' : 'M'},398,KAZ,${CODES[i % 3000]},${i},${i + 1}`);
   lines.push('A,2021,586,PAK,X,398,KAZ,0306.1,1,1');
   lines.push('');
   lines.push(lines[1]!);
@@ -58,7 +65,11 @@ describe('loading in a worker thread', () => {
       { status: 'loaded', rows_read: 6002, rows_loaded: 6000, rows_rejected: 2, rejects_stored: 2 },
     ]);
     expect(a.rejects.map((r) => r.code)).toEqual(['bad_hs_code', 'duplicate_key']);
-    expect(JSON.parse(String(a.rejects[1]!.raw))).toMatchObject({ cmdCode: '010000', primaryValue: '1' });
+    expect(JSON.parse(String(a.rejects[1]!.raw))).toMatchObject({
+      cmdCode: CODES[0],
+      flowCode: 'X',
+      primaryValue: '1',
+    });
     expect(snapshot(join(tmp(), 'parallel.db'))).toEqual(a);
   });
 

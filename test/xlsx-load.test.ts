@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { realSubheadings } from './helpers/hs-codes.ts';
 import { cli } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
 import { query } from './helpers/warehouse-query.ts';
@@ -80,8 +81,9 @@ describe('corridor load on XLSX workbooks', () => {
     const path = await workbook('bad.xlsx', (wb) => {
       const ws = wb.addWorksheet('Data 2023');
       ws.addRow(HEADER);
-      for (let i = 0; i < 30; i++)
-        ws.addRow(['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', String(520100 + i), 1, 10 + i]);
+      realSubheadings('H6', 30).forEach((code, i) => {
+        ws.addRow(['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', code, 1, 10 + i]);
+      });
       ws.addRow(['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', '0101', 1, -5]);
     });
     const run = await load(path);

@@ -222,6 +222,142 @@ export interface BaciCountryCodesTable {
   iso3: string;
 }
 
+/** Settings of this warehouse: `target_hs_edition` (default `H6`) is the edition `trade_flows_converted` shows. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+/** The 21 HS sections. */
+export interface HsSectionsTable {
+  /** Roman numeral `I`…`XXI`. */
+  section: string;
+  name: string;
+  position: number;
+}
+
+/**
+ * Every code of every HS edition (`H0`…`H6`, and `HS` for the union, used for rows whose edition
+ * was not stated): chapters (level 2), headings (4), subheadings (6) and TOTAL (0). H6 and H5
+ * come from the nomenclature files with descriptions; H0–H4 are derived from the correlation
+ * tables and have no descriptions.
+ */
+export interface HsCodesTable {
+  edition: string;
+  code: string;
+  level: number;
+  /** HS section (`I`…`XXI`); NULL for special codes. */
+  section: string | null;
+  /** The code one level up (`0101` for `010121`; `TOTAL` for chapters). */
+  parent: string | null;
+  description: string | null;
+  /** `total` (TOTAL), `not_specified` (99, 9999, 999999), `national` (other codes of chapters 98, 99), or NULL. */
+  special: string | null;
+}
+
+/** Links between adjacent HS editions, as the UN correlation tables give them. `relationship` reads newer:older: `1:1`, `n:1` (old code split), `1:n` (old codes merged), `n:n`. */
+export interface HsCorrelationsTable {
+  newer_edition: string;
+  newer_code: string;
+  older_edition: string;
+  older_code: string;
+  relationship: string;
+  /** The reference file the link came from. */
+  origin: string;
+}
+
+/**
+ * How a code of any edition converts into the target edition: a code linked to k codes sends
+ * 1/k of its value to each, step by step (equal weights); `approximate` = 1 when any step split it.
+ */
+export interface HsConversionTable {
+  from_edition: string;
+  from_code: string;
+  to_edition: string;
+  to_code: string;
+  weight: number;
+  approximate: number;
+}
+
+/** Categories from warehouse/reference/categories.csv: scheme `section` (exhaustive) and `corridor` (named categories). */
+export interface HsCategoriesTable {
+  scheme: string;
+  category: string;
+  name: string;
+  parent: string | null;
+  note: string | null;
+}
+
+/** The rules behind hs_categories: HS prefixes included and excluded, for all editions or some. */
+export interface HsCategoryRulesTable {
+  scheme: string;
+  category: string;
+  editions: string | null;
+  include: string;
+  exclude: string | null;
+}
+
+/** Which categories each code of each edition falls in. */
+export interface HsCodeCategoriesTable {
+  edition: string;
+  code: string;
+  scheme: string;
+  category: string;
+}
+
+/**
+ * A view: trade summed by category, per source, reporter, partner, flow and period. Only rows
+ * without second-partner, transport-mode or customs-procedure breakdown count, and of the HS
+ * levels a file reports, only the finest under each category, so nothing is counted twice.
+ */
+export interface TradeByCategoryView {
+  source: string;
+  reporter_iso3: string;
+  partner_iso3: string;
+  flow: string;
+  freq: string;
+  period: string;
+  year: number;
+  month: number | null;
+  scheme: string;
+  category: string;
+  value_usd: number;
+  net_weight_kg: number | null;
+  /** 1 when every row summed had a net weight. */
+  net_weight_complete: number;
+  /** The HS level the sum was taken at. */
+  hs_level: number;
+  row_count: number;
+}
+
+/** A view: every trade flow in the target HS edition (settings.target_hs_edition), values multiplied by the conversion weight. */
+export interface TradeFlowsConvertedView {
+  source: string;
+  reporter_iso3: string;
+  partner_iso3: string;
+  partner2_iso3: string;
+  flow: string;
+  freq: string;
+  period: string;
+  year: number;
+  month: number | null;
+  reported_hs_edition: string;
+  reported_hs_code: string;
+  hs_edition: string;
+  hs_code: string;
+  hs_level: number;
+  conversion_weight: number;
+  converted_approximately: number;
+  value_usd: number;
+  net_weight_kg: number | null;
+  qty: number | null;
+  qty_unit: string | null;
+  mode_of_transport: string;
+  customs_procedure: string;
+  source_row: number;
+  load_id: number;
+}
+
 export interface DB {
   /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
   trade_flows: TradeFlowsTable;
@@ -229,6 +365,16 @@ export interface DB {
   trade_flow_rows: TradeFlowsTable;
   baci_flows: BaciFlowsTable;
   baci_country_codes: BaciCountryCodesTable;
+  settings: SettingsTable;
+  hs_sections: HsSectionsTable;
+  hs_codes: HsCodesTable;
+  hs_correlations: HsCorrelationsTable;
+  hs_conversion: HsConversionTable;
+  hs_categories: HsCategoriesTable;
+  hs_category_rules: HsCategoryRulesTable;
+  hs_code_categories: HsCodeCategoriesTable;
+  trade_by_category: TradeByCategoryView;
+  trade_flows_converted: TradeFlowsConvertedView;
   countries: CountriesTable;
   country_codes: CountryCodesTable;
   country_names: CountryNamesTable;

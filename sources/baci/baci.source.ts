@@ -108,7 +108,7 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
   columns,
   required: [['t'], ['i'], ['j'], ['k'], ['v']],
   rowSchema,
-  begin: ({ path, name, countries }) => {
+  begin: ({ path, name, countries, hsCodes }) => {
     const fileName = parseBaciFileName(basename(path));
     const edition = fileName?.edition ?? 'HS';
 
@@ -170,6 +170,8 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
           field: 'k',
           message: `${hs.code} is not in ${basename(productList)}; check the file belongs to the same HS revision.`,
         };
+      const unknown = hsCodes.problem(edition, hs.code);
+      if (unknown !== null) return { code: 'unknown_hs_code', field: 'k', message: unknown };
       return hs.code;
     };
 

@@ -102,7 +102,7 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
     ['primaryValue', 'cifValue', 'fobValue'],
   ],
   rowSchema,
-  begin: ({ countries }) => {
+  begin: ({ countries, hsCodes }) => {
     return (row): TradeFlowRow | FieldIssue<Field>[] => {
       const issues: FieldIssue<Field>[] = [];
 
@@ -137,6 +137,10 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
 
       const hs = normalizeHsCode(row.cmdCode);
       if ('problem' in hs) issues.push({ code: 'bad_hs_code', field: 'cmdCode', message: hs.problem });
+      else if (!('problem' in edition)) {
+        const unknown = hsCodes.problem(edition.edition, hs.code);
+        if (unknown !== null) issues.push({ code: 'unknown_hs_code', field: 'cmdCode', message: unknown });
+      }
 
       const year = 'problem' in period ? undefined : period.year;
       const country = (

@@ -5,12 +5,15 @@
  */
 import { CorridorError, ExitCode } from '../errors.ts';
 import type { Command, GlobalOptions } from './command.ts';
+import { addCorrelationCommand } from './commands/add-correlation-command.ts';
+import { deriveCommand } from './commands/derive-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { loadCommand } from './commands/load-command.ts';
 import { rejectsCommand } from './commands/rejects-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { sqlCommand } from './commands/sql-command.ts';
+import { unmappedCommand } from './commands/unmapped-command.ts';
 import { Output } from './output.ts';
 
 const COMMANDS: readonly Command[] = [
@@ -20,6 +23,9 @@ const COMMANDS: readonly Command[] = [
   sqlCommand,
   runsCommand,
   rejectsCommand,
+  unmappedCommand,
+  deriveCommand,
+  addCorrelationCommand,
 ];
 
 function helpText(): string {

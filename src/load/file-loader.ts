@@ -9,6 +9,7 @@ import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
@@ -76,6 +77,7 @@ export interface LoadContext {
   readonly journal: Journal;
   readonly runId: number;
   readonly countries: CountryResolver;
+  readonly hsCodes: HsCodeBook;
   readonly onProgress?: (progress: FileProgress) => void;
 }
 
@@ -199,6 +201,7 @@ export async function loadFile(
     const mapInput = {
       path: file.path,
       countries: ctx.countries,
+      hsCodes: ctx.hsCodes,
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     };
     // Large files are read and validated in a worker thread while this one writes.

@@ -2,6 +2,8 @@
  * What every writing command does first: bring the schema to the latest migration and load
  * reference data that changed. Both are no-ops on a current warehouse.
  */
+
+import { loadHsReference } from './hs-reference-loader.ts';
 import { type MigrationSummary, migrateToLatest } from './migrate.ts';
 import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
 import type { Warehouse } from './warehouse.ts';
@@ -10,6 +12,7 @@ export async function prepareWarehouse(
   warehouse: Warehouse,
 ): Promise<{ migrations: MigrationSummary; reference: ReferenceSummary }> {
   const migrations = await migrateToLatest(warehouse);
-  const reference = await loadReferenceData(warehouse);
-  return { migrations, reference };
+  const countries = await loadReferenceData(warehouse);
+  const hs = await loadHsReference(warehouse);
+  return { migrations, reference: { loaded: [...countries.loaded, ...hs.loaded] } };
 }

@@ -3,53 +3,17 @@
  * recorded with its sha256 in `reference_files`, so a file is reloaded only when it changed
  * (a new release of Corridor), and always inside one transaction.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import Papa from 'papaparse';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
-import { PROJECT_ROOT } from '../runtime.ts';
-import type { Warehouse } from './warehouse.ts';
+import { type ReferenceSummary, readReferenceCsv } from './reference-files.ts';
 
-const REFERENCE_DIR = join(PROJECT_ROOT, 'warehouse', 'reference');
+export type { ReferenceSummary };
+
+import type { Warehouse } from './warehouse.ts';
 
 /** The reference files the country tables are built from, in load order. */
 const COUNTRY_FILES = ['countries.csv', 'comtrade-areas.csv', 'country-aliases.csv'] as const;
-
-export interface ReferenceSummary {
-  /** Files (re)loaded by this call; empty when everything was current. */
-  readonly loaded: readonly { file: string; rows: number }[];
-}
-
-type CsvRow = Record<string, string>;
-
-function readReferenceCsv(file: string): { rows: CsvRow[]; sha256: string } {
-  const path = join(REFERENCE_DIR, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new WarehouseError(`Reference file ${path} is missing; reinstall Corridor.`, {
-      code: 'reference_missing',
-      cause,
-    });
-  }
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  // Every cell stays text: Namibia's alpha-2 "NA" and codes such as "004" must survive.
-  const parsed = Papa.parse<CsvRow>(text, { header: true, skipEmptyLines: true, dynamicTyping: false });
-  if (parsed.errors.length > 0) {
-    const first = parsed.errors[0]!;
-    throw new WarehouseError(
-      `Reference file ${path} is malformed at row ${(first.row ?? 0) + 2}: ${first.message}.`,
-      {
-        code: 'reference_malformed',
-      },
-    );
-  }
-  return { rows: parsed.data, sha256 };
-}
 
 const orNull = (text: string | undefined): string | null =>
   text === undefined || text.trim() === '' ? null : text.trim();

@@ -8,6 +8,7 @@ import { type FileProgress, type FileResult, loadFile } from '../load/file-loade
 import { Journal } from '../load/journal.ts';
 import type { Warehouse } from '../load/warehouse.ts';
 import { CountryResolver } from '../normalize/country-resolver.ts';
+import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { type RunResult, statusOf, totalsOf } from './run-result.ts';
 import { getSource } from './source-registry.ts';
@@ -55,6 +56,7 @@ export async function runPipeline(
         options: { force, sources: pipeline.sources },
       });
   const countries = await CountryResolver.load(warehouse.db);
+  const hsCodes = await HsCodeBook.load(warehouse.db);
   const results: FileResult[] = [];
   for (const { entry, source, files } of work) {
     for (const file of files) {
@@ -65,6 +67,7 @@ export async function runPipeline(
           journal,
           runId,
           countries,
+          hsCodes,
           ...(hooks.onFileProgress ? { onProgress: hooks.onFileProgress } : {}),
         },
         source,

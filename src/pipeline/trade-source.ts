@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { TradeFlowsTable } from '../../warehouse/schema.ts';
 import type { StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { ColumnSpecs } from '../validate/header-matcher.ts';
 import type { RowIssueCode } from '../validate/row-issue.ts';
 
@@ -28,6 +29,8 @@ export interface SourceFile {
   /** The name shown in messages. */
   readonly name: string;
   readonly countries: CountryResolver;
+  /** Which HS codes exist in which edition. */
+  readonly hsCodes: HsCodeBook;
 }
 
 export type RowMapper<P, F extends string> = (row: P) => TradeFlowRow | readonly FieldIssue<F>[];

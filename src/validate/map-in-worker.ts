@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { CorridorError, type ExitCode } from '../errors.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { mapWorkerUrl } from '../runtime.ts';
 import type { MappedBatch, MappedTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
@@ -24,6 +25,7 @@ export interface WorkerMapInput {
   readonly path: string;
   readonly sourceName: string;
   readonly countries: CountryResolver;
+  readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
 }
 
@@ -32,6 +34,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     path: input.path,
     sourceName: input.sourceName,
     countries: input.countries.toSnapshot(),
+    hsCodes: input.hsCodes.toSnapshot(),
     maxInFlight: MAX_IN_FLIGHT,
     ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
   };

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
+import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openTable } from '../read/open-table.ts';
 import { BATCH_SIZE } from '../read/raw-table.ts';
@@ -89,6 +90,7 @@ export interface MapStageInput {
   // biome-ignore lint/suspicious/noExplicitAny: the stage handles every source alike.
   readonly source: TradeSource<string, any>;
   readonly countries: CountryResolver;
+  readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
 }
 
@@ -96,7 +98,12 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
   const name = basename(input.path);
   const table = await openTable(input.path, input.encoding === undefined ? {} : { encoding: input.encoding });
   const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
-  const mapRow = await input.source.begin({ path: input.path, name, countries: input.countries });
+  const mapRow = await input.source.begin({
+    path: input.path,
+    name,
+    countries: input.countries,
+    hsCodes: input.hsCodes,
+  });
   const mapRecord = createRecordMapper(input.source, table.header, binding, mapRow, {
     decimalComma: table.delimiter === ';',
   });

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CorridorError, describeError } from '../errors.ts';
 import { CountryResolver, type CountrySnapshot } from '../normalize/country-resolver.ts';
+import { HsCodeBook, type HsCodeBookSnapshot } from '../normalize/hs-code-book.ts';
 import { getSource } from '../pipeline/source-registry.ts';
 import { type MappedTable, openMappedTable } from './map-stage.ts';
 
@@ -14,6 +15,7 @@ export interface MapWorkerData {
   readonly sourceName: string;
   readonly encoding?: string;
   readonly countries: CountrySnapshot;
+  readonly hsCodes: HsCodeBookSnapshot;
   readonly maxInFlight: number;
 }
 
@@ -38,6 +40,7 @@ try {
     path: data.path,
     source: getSource(data.sourceName),
     countries: CountryResolver.fromSnapshot(data.countries),
+    hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
     ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
   });
   const { batches, close: _close, rawCells: _rawCells, ...description } = table;

@@ -6,6 +6,7 @@ import { baciSource, parseBaciFileName } from '../../sources/baci/baci.source.ts
 import { comtradeSource } from '../../sources/comtrade/comtrade.source.ts';
 import { SourceFormatError } from '../../src/errors.ts';
 import type { CountryResolver } from '../../src/normalize/country-resolver.ts';
+import type { HsCodeBook } from '../../src/normalize/hs-code-book.ts';
 import type { TradeFlowRow, TradeSource } from '../../src/pipeline/trade-source.ts';
 import type { RawRecord } from '../../src/read/raw-table.ts';
 import { bindColumns } from '../../src/validate/header-matcher.ts';
@@ -15,10 +16,12 @@ import { openReferenceWarehouse, type ReferenceWarehouse } from './support/refer
 
 let reference: ReferenceWarehouse;
 let countries: CountryResolver;
+let hsCodes: HsCodeBook;
 
 beforeAll(async () => {
   reference = await openReferenceWarehouse();
   countries = reference.countries;
+  hsCodes = reference.hsCodes;
 });
 
 afterAll(async () => {
@@ -33,7 +36,7 @@ async function mapperFor<F extends string, P>(
 ): Promise<RecordMapper> {
   const name = path.split('/').pop()!;
   const binding = bindColumns(name, header, source.columns, source.required);
-  const mapRow = await source.begin({ path, name, countries });
+  const mapRow = await source.begin({ path, name, countries, hsCodes });
   return createRecordMapper(source, header, binding, mapRow);
 }
 
@@ -186,7 +189,7 @@ describe('createRecordMapper with the comtrade source (comtradr snake_case CSV)'
   });
 
   it('restores the leading zero of a commodity code that went through Excel', () => {
-    expect(rowOf(map(record({ cmd_code: '30613' }))).hs_code).toBe('030613');
+    expect(rowOf(map(record({ cmd_code: '30617' }))).hs_code).toBe('030617');
   });
 
   it('keeps 588 East and West Pakistan in reporter_code beside PAK', () => {
@@ -399,7 +402,7 @@ describe('createRecordMapper with the comtrade source, files without primaryValu
 
   it('reads "1234,5" as a decimal in a semicolon-delimited file, and only there', async () => {
     const binding = bindColumns('eu.csv', HEADER, comtradeSource.columns, comtradeSource.required);
-    const mapRow = await comtradeSource.begin({ path: '/data/eu.csv', name: 'eu.csv', countries });
+    const mapRow = await comtradeSource.begin({ path: '/data/eu.csv', name: 'eu.csv', countries, hsCodes });
     const semicolon = createRecordMapper(comtradeSource, HEADER, binding, mapRow, { decimalComma: true });
     const cells = ['2022', '586', '398', 'X', '5201', '', '1234,5'];
     expect(rowOf(semicolon({ row: 2, cells })).value_usd).toBe(1234.5);
@@ -682,7 +685,7 @@ describe('the BACI source without its companion files', () => {
     writeFileSync(join(dir, 'product_codes_HS17_V202401b.csv'), 'hs6,description\n520100,Cotton\n');
     await expect(
       Promise.resolve().then(() =>
-        baciSource.begin({ path, name: 'BACI_HS17_Y2021_V202401b.csv', countries }),
+        baciSource.begin({ path, name: 'BACI_HS17_Y2021_V202401b.csv', countries, hsCodes }),
       ),
     ).rejects.toBeInstanceOf(SourceFormatError);
   });

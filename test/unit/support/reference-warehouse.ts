@@ -1,6 +1,6 @@
 /**
  * A real warehouse in a temporary SQLite file, migrated and loaded with the shipped country
- * reference, for unit tests that need a CountryResolver. No mocks: the resolver reads the same
+ * reference, for unit tests that need a CountryResolver or an HsCodeBook. No mocks: the resolver reads the same
  * tables a load does.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,10 +9,12 @@ import { join } from 'node:path';
 import { prepareWarehouse } from '../../../src/load/prepare-warehouse.ts';
 import { openWarehouse, type Warehouse } from '../../../src/load/warehouse.ts';
 import { CountryResolver } from '../../../src/normalize/country-resolver.ts';
+import { HsCodeBook } from '../../../src/normalize/hs-code-book.ts';
 
 export interface ReferenceWarehouse {
   readonly warehouse: Warehouse;
   readonly countries: CountryResolver;
+  readonly hsCodes: HsCodeBook;
   /** Closes the warehouse and removes its folder. */
   dispose(): Promise<void>;
 }
@@ -23,9 +25,11 @@ export async function openReferenceWarehouse(): Promise<ReferenceWarehouse> {
   try {
     await prepareWarehouse(warehouse);
     const countries = await CountryResolver.load(warehouse.db);
+    const hsCodes = await HsCodeBook.load(warehouse.db);
     return {
       warehouse,
       countries,
+      hsCodes,
       dispose: async () => {
         await warehouse.close();
         rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,82 @@
+/**
+ * `corridor add-correlation <file>`: adds a UN HS correlation table (.xlsx or .xls, as the UN
+ * publishes it) to the reference, so that a new edition (HS 2027) or an official table can be
+ * used without a code change. The links are written as warehouse/reference/hs/
+ * hs-correlations-<newer>-<older>.csv, then loaded into the warehouse.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
+import { ConfigError, ExitCode } from '../../errors.ts';
+import { correlationFiles } from '../../load/hs-reference-loader.ts';
+import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
+import { referenceDir } from '../../load/reference-files.ts';
+import { openWarehouse } from '../../load/warehouse.ts';
+import { EDITION_YEARS, editionName } from '../../reference/hs-model.ts';
+import { editionOfYear, readUnCorrelationTable } from '../../reference/un-correlation-table.ts';
+import type { Command } from '../command.ts';
+import { warehousePathOf } from '../open-warehouse.ts';
+import { formatCount } from '../output.ts';
+import { parseCommandArgs } from '../parse-options.ts';
+
+const EDITION = /^H\d+$/;
+
+/** Editions the reference knows: the shipped ones and those of correlation tables already added. */
+function knownEditions(): string[] {
+  const editions = new Set(Object.keys(EDITION_YEARS));
+  for (const file of correlationFiles()) {
+    const text = readFileSync(join(referenceDir(), file), 'utf8');
+    for (const row of Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data) {
+      if (row.newer_edition) editions.add(row.newer_edition);
+      if (row.older_edition) editions.add(row.older_edition);
+    }
+  }
+  return [...editions];
+}
+
+export const addCorrelationCommand: Command = {
+  name: 'add-correlation',
+  usage: 'corridor add-correlation <file.xlsx|file.xls> [--newer H7] [--older H6]',
+  summary: 'add a UN HS correlation table (e.g. the next HS edition) to the reference',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { newer: { type: 'string' }, older: { type: 'string' } },
+      this.usage,
+    );
+    const path = positionals[0];
+    if (path === undefined || positionals.length > 1)
+      throw new ConfigError(`Name one correlation table. Usage: ${this.usage}`, { code: 'usage' });
+    const table = readUnCorrelationTable(resolve(ctx.cwd, path));
+    const known = knownEditions();
+    const newer = values.newer?.toUpperCase() ?? editionOfYear(table.newerYear, known);
+    const older = values.older?.toUpperCase() ?? editionOfYear(table.olderYear, known);
+    for (const [edition, year, option] of [
+      [newer, table.newerYear, '--newer'],
+      [older, table.olderYear, '--older'],
+    ] as const) {
+      if (edition === null || !EDITION.test(edition))
+        throw new ConfigError(
+          `Cannot tell which edition HS ${year} is; name it with ${option} (H0 is HS 1992 … H6 is HS 2022).`,
+          { code: 'unknown_edition' },
+        );
+    }
+    const file = `hs/hs-correlations-${newer}-${older}.csv`;
+    const rows = table.links.map((l) => [newer!, l.newerCode, older!, l.olderCode, l.relationship]);
+    writeFileSync(
+      join(referenceDir(), file),
+      `${Papa.unparse({ fields: ['newer_edition', 'newer_code', 'older_edition', 'older_code', 'relationship'], data: rows }, { newline: '\n' })}\n`,
+    );
+    const warehouse = openWarehouse(warehousePathOf(ctx));
+    try {
+      await prepareWarehouse(warehouse);
+    } finally {
+      await warehouse.close();
+    }
+    const message = `Added ${formatCount(rows.length)} links from ${editionName(newer!)} to ${editionName(older!)} (sheet "${table.sheet}") as warehouse/reference/${file}, and loaded them into ${warehouse.path}.`;
+    if (ctx.out.json)
+      ctx.out.document({ file: `warehouse/reference/${file}`, links: rows.length, newer, older });
+    else ctx.out.line(message);
+    return ExitCode.Success;
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * `corridor derive`: brings what is derived from the reference up to date without reading any
+ * source file again: the HS tables (after categories.csv or a correlation table changed), the
+ * conversion into the target edition (`--target-edition H5` changes it), and the country
+ * tables. The views over trade rows (trade_by_category, trade_flows_converted) read these live.
+ */
+import { ConfigError, ExitCode } from '../../errors.ts';
+import { loadHsReference, targetEdition } from '../../load/hs-reference-loader.ts';
+import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
+import { openWarehouse } from '../../load/warehouse.ts';
+import type { Command } from '../command.ts';
+import { warehousePathOf } from '../open-warehouse.ts';
+import { formatDuration } from '../output.ts';
+import { parseCommandArgs } from '../parse-options.ts';
+
+export const deriveCommand: Command = {
+  name: 'derive',
+  usage: 'corridor derive [--target-edition H6] [--full]',
+  summary: 'refresh derived tables from the reference (categories, HS conversion) without reloading files',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      { 'target-edition': { type: 'string' }, full: { type: 'boolean', default: false } },
+      this.usage,
+    );
+    const started = Date.now();
+    const warehouse = openWarehouse(warehousePathOf(ctx));
+    try {
+      const prepared = await prepareWarehouse(warehouse);
+      const wanted = values['target-edition']?.trim().toUpperCase();
+      const before = await targetEdition(warehouse);
+      let changedTarget = false;
+      if (wanted !== undefined && wanted !== before) {
+        const exists = await warehouse.db
+          .selectFrom('hs_codes')
+          .select('edition')
+          .where('edition', '=', wanted)
+          .executeTakeFirst();
+        if (exists === undefined || !/^H\d+$/.test(wanted)) {
+          throw new ConfigError(
+            `--target-edition ${values['target-edition']}: not an HS edition of the reference; use one of H0 to H6 (or an edition added with its correlation table).`,
+            { code: 'unknown_edition' },
+          );
+        }
+        await warehouse.db
+          .updateTable('settings')
+          .set({ value: wanted })
+          .where('key', '=', 'target_hs_edition')
+          .execute();
+        changedTarget = true;
+      }
+      const hs =
+        changedTarget || values.full ? await loadHsReference(warehouse, { force: true }) : { loaded: [] };
+      const target = await targetEdition(warehouse);
+      const reloaded = [...prepared.reference.loaded, ...hs.loaded].map((f) => f.file);
+      const counts = await warehouse.db
+        .selectFrom('hs_conversion')
+        .select((e) => [
+          e.fn.countAll<number>().as('links'),
+          e.fn.sum<number>('approximate').as('approximate'),
+        ])
+        .executeTakeFirstOrThrow();
+      if (ctx.out.json) {
+        ctx.out.document({
+          targetEdition: target,
+          targetChanged: changedTarget,
+          referenceReloaded: [...new Set(reloaded)],
+          conversionLinks: counts.links,
+          approximateLinks: counts.approximate,
+          durationMs: Date.now() - started,
+        });
+      } else {
+        ctx.out.line(
+          `Derived tables are current: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${reloaded.length > 0 ? `reloaded ${[...new Set(reloaded)].join(', ')}` : 'reference unchanged'}; ${counts.links} conversion links, ${counts.approximate} approximate; in ${formatDuration(Date.now() - started)}.`,
+        );
+      }
+      return ExitCode.Success;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};

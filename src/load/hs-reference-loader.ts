@@ -1,0 +1,314 @@
+/**
+ * Loads the HS reference (warehouse/reference/hs/ and categories.csv) into the warehouse:
+ * hs_sections, hs_codes, hs_correlations, hs_conversion (into the warehouse's target edition),
+ * hs_categories, hs_category_rules and hs_code_categories. Nothing happens while the files and
+ * the target edition are those already loaded.
+ *
+ * The tables come to about 250,000 rows. They are computed once per version of the files into
+ * a cache database in the system's temporary folder and copied from there with one INSERT …
+ * SELECT per table, so a new warehouse gets them in a few tens of milliseconds instead of the
+ * second that computing and inserting them takes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { WarehouseError } from '../errors.ts';
+import {
+  assignCategories,
+  buildCodes,
+  buildConversion,
+  type CorrelationRow,
+  parseCategoryRules,
+} from '../reference/hs-model.ts';
+import {
+  type CsvRow,
+  parseReferenceCsv,
+  type ReferenceSummary,
+  readReferenceText,
+  referenceDir,
+} from './reference-files.ts';
+import type { Warehouse } from './warehouse.ts';
+
+/** Bumped when the model's output changes for the same files, so stale caches are not used. */
+const MODEL_VERSION = 4;
+
+const FIXED_FILES = ['hs/hs-sections.csv', 'hs/hs2022.csv', 'hs/hs2017.csv', 'categories.csv'] as const;
+/** The settings key recording which target edition hs_conversion was built for. */
+const CONVERTED_FOR = 'hs_conversion_built_for';
+
+/** Tables the loader owns, in the order they are filled. */
+const TABLES = [
+  'hs_sections',
+  'hs_codes',
+  'hs_correlations',
+  'hs_conversion',
+  'hs_categories',
+  'hs_category_rules',
+  'hs_code_categories',
+] as const;
+
+/** The correlation tables: the shipped one and any added with `corridor reference add-correlation`. */
+export function correlationFiles(): string[] {
+  return readdirSync(join(referenceDir(), 'hs'))
+    .filter((f) => /^hs-correlations.*\.csv$/.test(f))
+    .sort()
+    .map((f) => `hs/${f}`);
+}
+
+interface ReadFile {
+  readonly file: string;
+  readonly sha256: string;
+  /** Data rows, counted from the text (these files hold no line breaks inside values). */
+  readonly rowCount: number;
+  /** Parsed only when the cache has to be built. */
+  rows(): CsvRow[];
+}
+
+function readFile(file: string): ReadFile {
+  const { text, sha256, path } = readReferenceText(file);
+  let rows: CsvRow[] | null = null;
+  return {
+    file,
+    sha256,
+    rowCount: text.split('\n').filter((line) => line.trim() !== '').length - 1,
+    rows: () => {
+      rows ??= parseReferenceCsv(path, text);
+      return rows;
+    },
+  };
+}
+
+export async function targetEdition(warehouse: Warehouse): Promise<string> {
+  const row = await warehouse.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'target_hs_edition')
+    .executeTakeFirst();
+  return row?.value ?? 'H6';
+}
+
+export async function loadHsReference(
+  warehouse: Warehouse,
+  options: { readonly force?: boolean } = {},
+): Promise<ReferenceSummary> {
+  const files = [...FIXED_FILES, ...correlationFiles()].map(readFile);
+  const target = await targetEdition(warehouse);
+  const known = await warehouse.db.selectFrom('reference_files').select(['file', 'sha256']).execute();
+  const current = new Map(known.map((k) => [k.file, k.sha256]));
+  const builtFor = await warehouse.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', CONVERTED_FOR)
+    .executeTakeFirst();
+  const upToDate =
+    files.every((f) => current.get(f.file) === f.sha256) &&
+    builtFor?.value === target &&
+    [...current.keys()].filter((f) => f.startsWith('hs/hs-correlations')).length ===
+      files.filter((f) => f.file.startsWith('hs/hs-correlations')).length;
+  if (upToDate && !options.force) return { loaded: [] };
+
+  const key = createHash('sha256')
+    .update(`${MODEL_VERSION}|${target}|${files.map((f) => `${f.file}:${f.sha256}`).join('|')}`)
+    .digest('hex')
+    .slice(0, 20);
+  const cache = ensureCache(warehouse, key, files, target);
+
+  const sqlite = warehouse.sqlite;
+  sqlite.prepare('attach database ? as hs_cache').run(cache);
+  try {
+    sqlite.exec('begin immediate');
+    try {
+      for (const table of TABLES) {
+        sqlite.exec(`delete from main.${table}`);
+        sqlite.exec(`insert into main.${table} select * from hs_cache.${table}`);
+      }
+      const now = new Date().toISOString();
+      const record = sqlite.prepare(
+        'insert into reference_files (file, sha256, rows, loaded_at) values (?, ?, ?, ?) on conflict (file) do update set sha256 = excluded.sha256, rows = excluded.rows, loaded_at = excluded.loaded_at',
+      );
+      sqlite.prepare("delete from reference_files where file like 'hs/hs-correlations%'").run();
+      for (const f of files) record.run(f.file, f.sha256, f.rowCount, now);
+      sqlite
+        .prepare(
+          'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
+        )
+        .run(CONVERTED_FOR, target);
+      sqlite.exec('commit');
+    } catch (error) {
+      if (sqlite.inTransaction) sqlite.exec('rollback');
+      throw error;
+    }
+  } finally {
+    sqlite.prepare('detach database hs_cache').run();
+  }
+  return { loaded: files.map((f) => ({ file: f.file, rows: f.rowCount })) };
+}
+
+/** The cache database for this version of the files, built if missing; returns its path. */
+function ensureCache(warehouse: Warehouse, key: string, files: readonly ReadFile[], target: string): string {
+  // The system temp folder, or beside the warehouse where that is not writable.
+  for (const dir of [tmpdir(), dirname(warehouse.path)]) {
+    const path = join(dir, `corridor-hs-reference-${key}.db`);
+    if (existsSync(path)) return path;
+    const building = `${path}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      buildCache(warehouse, building, files, target);
+      // Atomic: a concurrent process sees the whole file or none.
+      renameSync(building, path);
+      return path;
+    } catch (error) {
+      rmSync(building, { force: true });
+      if (error instanceof WarehouseError) throw error;
+    }
+  }
+  throw new WarehouseError(
+    `Cannot write the HS reference cache in ${tmpdir()} or beside ${warehouse.path}; check that one of them is writable.`,
+    { code: 'reference_cache' },
+  );
+}
+
+function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile[], target: string): void {
+  const byName = new Map(files.map((f) => [f.file, f.rows()]));
+  const correlations: CorrelationRow[] = files
+    .filter((f) => f.file.startsWith('hs/hs-correlations'))
+    .flatMap((f) =>
+      f.rows().map((r) => ({
+        newer_edition: r.newer_edition!.trim(),
+        newer_code: r.newer_code!.trim(),
+        older_edition: r.older_edition!.trim(),
+        older_code: r.older_code!.trim(),
+        relationship: r.relationship!.trim(),
+        origin: f.file,
+      })),
+    );
+  const codes = buildCodes(
+    [
+      { edition: 'H6', rows: byName.get('hs/hs2022.csv')! },
+      { edition: 'H5', rows: byName.get('hs/hs2017.csv')! },
+    ],
+    correlations,
+  );
+  if (!codes.has(target)) {
+    throw new WarehouseError(
+      `The target HS edition ${target} is not in the reference (editions: ${[...codes.keys()].join(', ')}). Set another with corridor derive --target-edition.`,
+      { code: 'unknown_edition' },
+    );
+  }
+  const conversion = buildConversion(codes, correlations, target);
+  const rules = parseCategoryRules(byName.get('categories.csv')!);
+  const memberships = assignCategories(codes, rules);
+
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = OFF'); // a scratch file: renamed into place only when complete
+    db.pragma('synchronous = OFF');
+    // The same tables and indexes as the warehouse's: SQLite then copies an empty table from
+    // the cache page by page (its transfer optimisation) instead of row by row.
+    for (const table of TABLES) {
+      const ddl = warehouse.sqlite
+        .prepare('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc')
+        .pluck()
+        .all(table) as string[];
+      for (const statement of ddl) db.exec(statement);
+    }
+    db.exec('begin');
+    insertAll(
+      db,
+      'hs_sections',
+      ['section', 'name', 'position'],
+      byName.get('hs/hs-sections.csv')!.map((r, i) => [r.section!.trim(), r.name!.trim(), i + 1]),
+    );
+    insertAll(
+      db,
+      'hs_codes',
+      ['edition', 'code', 'level', 'section', 'parent', 'description', 'special'],
+      [...codes.values()].flatMap((m) =>
+        [...m.values()].map((c) => [
+          c.edition,
+          c.code,
+          c.level,
+          c.section,
+          c.parent,
+          c.description,
+          c.special,
+        ]),
+      ),
+    );
+    insertAll(
+      db,
+      'hs_correlations',
+      ['newer_edition', 'newer_code', 'older_edition', 'older_code', 'relationship', 'origin'],
+      dedupe(
+        correlations,
+        (c) => `${c.older_edition}|${c.older_code}|${c.newer_edition}|${c.newer_code}`,
+      ).map((c) => [c.newer_edition, c.newer_code, c.older_edition, c.older_code, c.relationship, c.origin]),
+    );
+    insertAll(
+      db,
+      'hs_conversion',
+      ['from_edition', 'from_code', 'to_edition', 'to_code', 'weight', 'approximate'],
+      conversion.map((c) => [c.from_edition, c.from_code, c.to_edition, c.to_code, c.weight, c.approximate]),
+    );
+    insertAll(
+      db,
+      'hs_categories',
+      ['scheme', 'category', 'name', 'parent', 'note'],
+      dedupe(rules, (r) => `${r.scheme}|${r.category}`).map((r) => [
+        r.scheme,
+        r.category,
+        r.name,
+        r.parent,
+        r.note,
+      ]),
+    );
+    insertAll(
+      db,
+      'hs_category_rules',
+      ['scheme', 'category', 'editions', 'include', 'exclude'],
+      rules.map((r) => [
+        r.scheme,
+        r.category,
+        r.editions?.join(' ') ?? null,
+        r.include.join(' '),
+        r.exclude.join(' ') || null,
+      ]),
+    );
+    insertAll(
+      db,
+      'hs_code_categories',
+      ['edition', 'code', 'scheme', 'category'],
+      memberships.map((m) => [m.edition, m.code, m.scheme, m.category]),
+    );
+    db.exec('commit');
+  } finally {
+    db.close();
+  }
+}
+
+function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = keyOf(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Bulk insert through prepared 100-row statements (the bulk path; kysely is for small writes). */
+function insertAll(
+  db: Database.Database,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): void {
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const sql = (n: number) =>
+    `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: n }, () => tuple).join(',')}`;
+  const full = db.prepare(sql(100));
+  let i = 0;
+  for (; i + 100 <= rows.length; i += 100) full.run(rows.slice(i, i + 100).flat());
+  if (i < rows.length) db.prepare(sql(rows.length - i)).run(rows.slice(i).flat());
+}
