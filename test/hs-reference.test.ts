@@ -408,6 +408,26 @@ describe('reference additions without a code change', () => {
     expect(scalar(dbPath(), 'select count(*) from load_files')).toBe(loadsBefore);
   });
 
+  it('splits by trade-based weights a user supplies in hs/conversion-weights.csv instead of equally', async () => {
+    const dir = useOwnReference();
+    writeFileSync(
+      join(dir, 'hs', 'conversion-weights.csv'),
+      'from_edition,from_code,to_code,weight\nH4,080520,080521,6\nH4,080520,080522,3\nH4,080520,080529,1\n',
+    );
+    expect((await load(comtradeFile('h4.csv', 'H4', [['080520', 300]]))).code).toBe(0);
+    const rows = query<{ hs_code: string; value_usd: number; converted_approximately: number }>(
+      dbPath(),
+      'select hs_code, value_usd, converted_approximately from trade_flows_converted order by hs_code',
+    );
+    expect(
+      rows.map((r) => [r.hs_code, Math.round(r.value_usd * 1e6) / 1e6, r.converted_approximately]),
+    ).toEqual([
+      ['080521', 180, 1],
+      ['080522', 90, 1],
+      ['080529', 30, 1],
+    ]);
+  });
+
   it('adds an HS 2027 correlation table written as the UN publishes them, and converts into it', async () => {
     useOwnReference();
     const workbook = new ExcelJS.Workbook();

@@ -32,7 +32,7 @@ import {
 import type { Warehouse } from './warehouse.ts';
 
 /** Bumped when the model's output changes for the same files, so stale caches are not used. */
-const MODEL_VERSION = 4;
+const MODEL_VERSION = 5;
 
 const FIXED_FILES = ['hs/hs-sections.csv', 'hs/hs2022.csv', 'hs/hs2017.csv', 'categories.csv'] as const;
 /** The settings key recording which target edition hs_conversion was built for. */
@@ -49,10 +49,19 @@ const TABLES = [
   'hs_code_categories',
 ] as const;
 
-/** The correlation tables: the shipped one and any added with `corridor reference add-correlation`. */
+/** The correlation tables: the shipped one and any added with `corridor add-correlation`. */
 export function correlationFiles(): string[] {
+  return filesIn(/^hs-correlations.*\.csv$/);
+}
+
+/** Trade-based conversion weights a user supplied: hs/conversion-weights*.csv (none are shipped). */
+function weightFiles(): string[] {
+  return filesIn(/^conversion-weights.*\.csv$/);
+}
+
+function filesIn(pattern: RegExp): string[] {
   return readdirSync(join(referenceDir(), 'hs'))
-    .filter((f) => /^hs-correlations.*\.csv$/.test(f))
+    .filter((f) => pattern.test(f))
     .sort()
     .map((f) => `hs/${f}`);
 }
@@ -93,7 +102,7 @@ export async function loadHsReference(
   warehouse: Warehouse,
   options: { readonly force?: boolean } = {},
 ): Promise<ReferenceSummary> {
-  const files = [...FIXED_FILES, ...correlationFiles()].map(readFile);
+  const files = [...FIXED_FILES, ...correlationFiles(), ...weightFiles()].map(readFile);
   const target = await targetEdition(warehouse);
   const known = await warehouse.db.selectFrom('reference_files').select(['file', 'sha256']).execute();
   const current = new Map(known.map((k) => [k.file, k.sha256]));
@@ -105,8 +114,8 @@ export async function loadHsReference(
   const upToDate =
     files.every((f) => current.get(f.file) === f.sha256) &&
     builtFor?.value === target &&
-    [...current.keys()].filter((f) => f.startsWith('hs/hs-correlations')).length ===
-      files.filter((f) => f.file.startsWith('hs/hs-correlations')).length;
+    [...current.keys()].filter((f) => f.startsWith('hs/')).length ===
+      files.filter((f) => f.file.startsWith('hs/')).length;
   if (upToDate && !options.force) return { loaded: [] };
 
   const key = createHash('sha256')
@@ -128,7 +137,7 @@ export async function loadHsReference(
       const record = sqlite.prepare(
         'insert into reference_files (file, sha256, rows, loaded_at) values (?, ?, ?, ?) on conflict (file) do update set sha256 = excluded.sha256, rows = excluded.rows, loaded_at = excluded.loaded_at',
       );
-      sqlite.prepare("delete from reference_files where file like 'hs/hs-correlations%'").run();
+      sqlite.prepare("delete from reference_files where file like 'hs/%'").run();
       for (const f of files) record.run(f.file, f.sha256, f.rowCount, now);
       sqlite
         .prepare(
@@ -196,7 +205,25 @@ function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile
       { code: 'unknown_edition' },
     );
   }
-  const conversion = buildConversion(codes, correlations, target);
+  const weights = files
+    .filter((f) => f.file.startsWith('hs/conversion-weights'))
+    .flatMap((f) =>
+      f.rows().map((r, i) => {
+        const weight = Number(r.weight);
+        if (!Number.isFinite(weight) || weight < 0)
+          throw new WarehouseError(
+            `${f.file} row ${i + 2}: weight ${JSON.stringify(r.weight)} is not a number of 0 or more.`,
+            { code: 'reference_malformed' },
+          );
+        return {
+          from_edition: (r.from_edition ?? '').trim(),
+          from_code: (r.from_code ?? '').trim(),
+          to_code: (r.to_code ?? '').trim(),
+          weight,
+        };
+      }),
+    );
+  const conversion = buildConversion(codes, correlations, target, weights);
   const rules = parseCategoryRules(byName.get('categories.csv')!);
   const memberships = assignCategories(codes, rules);
 

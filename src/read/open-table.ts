@@ -44,7 +44,8 @@ function explainEmptyJson(head: string): string | null {
 
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-async function startsWithZip(path: string): Promise<boolean> {
+/** True when the file is a ZIP archive (an XLSX workbook, whatever its extension). */
+export async function startsWithZip(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
     const head = Buffer.alloc(4);

@@ -81,6 +81,18 @@ export interface ConversionRow {
   readonly approximate: 0 | 1;
 }
 
+/**
+ * A weight for one link of one step between adjacent editions (from hs/conversion-weights*.csv):
+ * the share of `from_code` that goes to `to_code`, e.g. from trade in both codes. The shares of
+ * a code are rescaled to sum to 1; links not listed get none.
+ */
+export interface StepWeight {
+  readonly from_edition: string;
+  readonly from_code: string;
+  readonly to_code: string;
+  readonly weight: number;
+}
+
 export interface CategoryRule {
   readonly scheme: string;
   readonly category: string;
@@ -218,7 +230,19 @@ export function buildConversion(
   codes: ReadonlyMap<string, ReadonlyMap<string, HsCodeRow>>,
   correlations: readonly CorrelationRow[],
   target: string,
+  weights: readonly StepWeight[] = [],
 ): ConversionRow[] {
+  // Supplied weights of one step, by "edition|from code" then "to code".
+  const supplied = new Map<string, Map<string, number>>();
+  for (const w of weights) {
+    const key = `${w.from_edition}|${w.from_code}`;
+    let byTarget = supplied.get(key);
+    if (byTarget === undefined) {
+      byTarget = new Map();
+      supplied.set(key, byTarget);
+    }
+    byTarget.set(w.to_code, w.weight);
+  }
   const editions = orderedEditions(codes);
   const targetIndex = editions.indexOf(target);
   if (targetIndex < 0) throw new Error(`no HS edition ${target} in the reference`);
@@ -254,12 +278,21 @@ export function buildConversion(
       const linked = (towardsNewer ? forward : backward).get(edition)?.get(code) ?? [];
       // A linked code that goes no further (the tables of two steps disagree) drops out, and
       // the rest share the whole value.
-      const onwards = linked.map((to) => convert(next, to)).filter((o): o is Converted => o !== null);
+      const onwards = linked
+        .map((to) => [to, convert(next, to)] as const)
+        .filter((o): o is readonly [string, Converted] => o[1] !== null);
+      // Supplied (trade-based) weights where given for this code, else equal shares; either
+      // way rescaled over the links that go on, so the code keeps its whole value.
+      const given = supplied.get(`${edition}|${code}`);
+      const share = (to: string) => (given === undefined ? 1 : (given.get(to) ?? 0));
+      const total = onwards.reduce((sum, [to]) => sum + share(to), 0);
       const targets: Targets = new Map();
       let approximate = linked.length > 1;
-      for (const onward of onwards) {
+      for (const [to, onward] of onwards) {
         approximate ||= onward.approximate;
-        for (const [t, w] of onward.targets) targets.set(t, (targets.get(t) ?? 0) + w / onwards.length);
+        const part = total > 0 ? share(to) / total : 1 / onwards.length;
+        if (part === 0) continue;
+        for (const [t, w] of onward.targets) targets.set(t, (targets.get(t) ?? 0) + w * part);
       }
       result = targets.size === 0 ? null : { targets, approximate };
     }

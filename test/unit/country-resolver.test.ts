@@ -177,3 +177,35 @@ describe('CountryResolver.resolve', () => {
     expect(countries.nameOf('QQQ')).toBe('QQQ');
   });
 });
+
+describe('CountryResolver, the names and codes of issue 4', () => {
+  it.each([
+    ['Kazakstan', 'KAZ'],
+    ['Kazakhstan, Rep. of', 'KAZ'],
+    ['Казахстан', 'KAZ'],
+    ['Republic of Korea', 'KOR'],
+    ['Korea, Rep.', 'KOR'],
+  ])('reads the name %s as %s', (name, iso3) => {
+    expect(countries.fromName(name)).toBe(iso3);
+  });
+
+  it.each([
+    ['0', 'W00', 'World'],
+    ['490', 'S19', 'Other Asia, nes'],
+    ['588', 'PAK', 'Pakistan before 1972'],
+    ['810', 'SUN', 'USSR'],
+    ['280', 'DEU', 'Federal Republic of Germany'],
+    ['899', '_X', 'Areas, nes'],
+    ['837', 'X1', 'Bunkers'],
+    ['838', 'X2', 'Free zones'],
+    ['839', 'XX', 'Special categories'],
+  ])('reads the historic or special Comtrade code %s as %s (%s)', (code, iso3) => {
+    expect(countries.fromCode(code)).toBe(iso3);
+  });
+
+  it('reads the ISO alpha-2, alpha-3 and numeric codes and the M49 code of Pakistan alike', () => {
+    expect(countries.fromIso('PK')).toBe('PAK');
+    expect(countries.fromIso('PAK')).toBe('PAK');
+    expect(countries.fromCode('586', 'iso_numeric')).toBe('PAK');
+  });
+});
