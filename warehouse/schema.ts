@@ -256,7 +256,7 @@ export interface HsCodesTable {
 }
 
 /** Links between adjacent HS editions, as the UN correlation tables give them. `relationship` reads newer:older: `1:1`, `n:1` (old code split), `1:n` (old codes merged), `n:n`. */
-export interface HsCorrelationsTable {
+export interface HsConcordanceTable {
   newer_edition: string;
   newer_code: string;
   older_edition: string;
@@ -368,7 +368,7 @@ export interface DB {
   settings: SettingsTable;
   hs_sections: HsSectionsTable;
   hs_codes: HsCodesTable;
-  hs_correlations: HsCorrelationsTable;
+  hs_concordance: HsConcordanceTable;
   hs_conversion: HsConversionTable;
   hs_categories: HsCategoriesTable;
   hs_category_rules: HsCategoryRulesTable;

@@ -1,6 +1,6 @@
 /**
  * Loads the HS reference (warehouse/reference/hs/ and categories.csv) into the warehouse:
- * hs_sections, hs_codes, hs_correlations, hs_conversion (into the warehouse's target edition),
+ * hs_sections, hs_codes, hs_concordance, hs_conversion (into the warehouse's target edition),
  * hs_categories, hs_category_rules and hs_code_categories. Nothing happens while the files and
  * the target edition are those already loaded.
  *
@@ -31,8 +31,8 @@ import {
 } from './reference-files.ts';
 import type { Warehouse } from './warehouse.ts';
 
-/** Bumped when the model's output changes for the same files, so stale caches are not used. */
-const MODEL_VERSION = 5;
+/** Bumped when hs-model.ts computes something else from the same files, so stale caches are not used. */
+const MODEL_VERSION = 6;
 
 const FIXED_FILES = ['hs/hs-sections.csv', 'hs/hs2022.csv', 'hs/hs2017.csv', 'categories.csv'] as const;
 /** The settings key recording which target edition hs_conversion was built for. */
@@ -42,7 +42,7 @@ const CONVERTED_FOR = 'hs_conversion_built_for';
 const TABLES = [
   'hs_sections',
   'hs_codes',
-  'hs_correlations',
+  'hs_concordance',
   'hs_conversion',
   'hs_categories',
   'hs_category_rules',
@@ -75,13 +75,26 @@ interface ReadFile {
   rows(): CsvRow[];
 }
 
+/** Non-empty lines, counted without splitting the text into strings. */
+function countLines(text: string): number {
+  let lines = 0;
+  let start = 0;
+  while (start < text.length) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    if (text.slice(start, stop).trim() !== '') lines++;
+    start = stop + 1;
+  }
+  return lines;
+}
+
 function readFile(file: string): ReadFile {
   const { text, sha256, path } = readReferenceText(file);
   let rows: CsvRow[] | null = null;
   return {
     file,
     sha256,
-    rowCount: text.split('\n').filter((line) => line.trim() !== '').length - 1,
+    rowCount: countLines(text) - 1,
     rows: () => {
       rows ??= parseReferenceCsv(path, text);
       return rows;
@@ -118,14 +131,21 @@ export async function loadHsReference(
       files.filter((f) => f.file.startsWith('hs/')).length;
   if (upToDate && !options.force) return { loaded: [] };
 
+  // The cache holds copies of the warehouse's tables: their definitions are part of its key,
+  // so a migration that changes them never copies from an old cache.
+  const definitions = TABLES.map((t) => tableDefinitions(warehouse, t).join(';')).join('|');
   const key = createHash('sha256')
-    .update(`${MODEL_VERSION}|${target}|${files.map((f) => `${f.file}:${f.sha256}`).join('|')}`)
+    .update(
+      `${MODEL_VERSION}|${target}|${definitions}|${files.map((f) => `${f.file}:${f.sha256}`).join('|')}`,
+    )
     .digest('hex')
     .slice(0, 20);
   const cache = ensureCache(warehouse, key, files, target);
 
   const sqlite = warehouse.sqlite;
   sqlite.prepare('attach database ? as hs_cache').run(cache);
+  // Pages are read once: a small cache for the attached file keeps the copy's memory down.
+  sqlite.pragma('hs_cache.cache_size = -256');
   try {
     sqlite.exec('begin immediate');
     try {
@@ -265,7 +285,7 @@ function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile
     );
     insertAll(
       db,
-      'hs_correlations',
+      'hs_concordance',
       ['newer_edition', 'newer_code', 'older_edition', 'older_code', 'relationship', 'origin'],
       dedupe(
         correlations,
@@ -312,6 +332,14 @@ function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile
   } finally {
     db.close();
   }
+}
+
+/** The CREATE statements of a table and its indexes, as the warehouse holds them. */
+function tableDefinitions(warehouse: Warehouse, table: string): string[] {
+  return warehouse.sqlite
+    .prepare('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc, name')
+    .pluck()
+    .all(table) as string[];
 }
 
 function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {

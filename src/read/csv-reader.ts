@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { BATCH_SIZE, type RawRecord, type RawTable } from './raw-table.ts';
+import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -121,6 +121,7 @@ export async function readCsv(
     if (!isBlankRow(cells)) header = cells.map((h) => h.trim());
   }
   const width = header.length;
+  const perBatch = batchRows(width);
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
@@ -138,8 +139,8 @@ export async function readCsv(
     pending = [];
     for await (const rows of chunks) {
       take(rows, 0);
-      // Chunks hold a few thousand rows; a batch may run past BATCH_SIZE by less than one chunk.
-      if (batch.length >= BATCH_SIZE) {
+      // Chunks hold a few thousand rows; a batch may run past its size by less than one chunk.
+      if (batch.length >= perBatch) {
         yield batch;
         batch = [];
       }

@@ -9,7 +9,7 @@ import StreamJson from 'stream-json';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { SourceFormatError } from '../errors.ts';
-import { BATCH_SIZE, type RawRecord, type RawTable } from './raw-table.ts';
+import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** Links streams so that an error anywhere surfaces on the last one, which is iterated. */
 function link(first: Readable, ...rest: Transform[]): Transform {
@@ -99,7 +99,7 @@ export async function readJson(
         const { key, value } = next.value;
         if (!isObject(value)) throw notRecord(key);
         batch.push({ row: key + 1, cells: header.map((h) => value[h]) });
-        if (batch.length >= BATCH_SIZE) {
+        if (batch.length >= batchRows(header.length)) {
           yield batch;
           batch = [];
         }

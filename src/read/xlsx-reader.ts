@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
-import { BATCH_SIZE, type RawRecord, type RawTable } from './raw-table.ts';
+import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -110,7 +110,7 @@ export async function readXlsx(path: string): Promise<RawTable | null> {
         cells.pop();
       while (cells.length < width) cells.push(null);
       batch.push({ row: number, cells });
-      if (batch.length >= BATCH_SIZE) {
+      if (batch.length >= batchRows(width)) {
         yield batch;
         batch = [];
       }

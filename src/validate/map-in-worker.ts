@@ -14,10 +14,10 @@ import type { MapWorkerData } from './map-worker.ts';
 
 /**
  * Old-generation caps of the reader thread, by kind of file (see openMappedTableInWorker). A
- * text file's live data is a few batches and the raw cells kept for duplicates: 64 MB ran out
- * on a 47-column Comtrade file, 96 MB does not.
+ * text file's live data is a few batches and the raw cells kept for duplicates, bounded in
+ * cells rather than rows (raw-table.ts batchRows), so 64 MB holds a 47-column file too.
  */
-const TEXT_HEAP_MB = 96;
+const TEXT_HEAP_MB = 64;
 const WORKBOOK_HEAP_MB = 160;
 
 /** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */

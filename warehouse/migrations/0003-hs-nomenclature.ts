@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ) without rowid`.execute(db);
 
   await sql`
-    create table hs_correlations (
+    create table hs_concordance (
       newer_edition text not null,
       newer_code text not null,
       older_edition text not null,
@@ -45,7 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       origin text not null,
       primary key (older_edition, older_code, newer_edition, newer_code)
     ) without rowid`.execute(db);
-  await sql`create index hs_correlations_by_newer on hs_correlations (newer_edition, newer_code)`.execute(db);
+  await sql`create index hs_concordance_by_newer on hs_concordance (newer_edition, newer_code)`.execute(db);
 
   await sql`
     create table hs_conversion (
@@ -132,7 +132,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     'hs_category_rules',
     'hs_categories',
     'hs_conversion',
-    'hs_correlations',
+    'hs_concordance',
     'hs_codes',
     'hs_sections',
     'settings',
