@@ -78,9 +78,11 @@ async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncG
 export async function readXlsx(path: string): Promise<RawTable | null> {
   const name = basename(path);
   let sheet: string | null = null;
-  async function* flatten(): AsyncGenerator<SheetRow> {
+  async function* chunksOf(): AsyncGenerator<SheetRow[]> {
     try {
-      for await (const rows of sheetRows(path, (n) => (sheet = n))) yield* rows;
+      yield* sheetRows(path, (n) => {
+        sheet = n;
+      });
     } catch (cause) {
       throw new SourceFormatError(
         name,
@@ -90,27 +92,45 @@ export async function readXlsx(path: string): Promise<RawTable | null> {
       );
     }
   }
-  const rows = flatten();
+  // Rows are walked chunk by chunk in plain loops, as exceljs parses them: an awaited step per
+  // row would cost a promise and a microtask on each of a million rows.
+  const chunks = chunksOf();
+  let pending: SheetRow[] = [];
+  let at = 0;
   let header: string[] | null = null;
   while (header === null) {
-    const next = await rows.next();
-    if (next.done) return null;
-    if (!isBlank(next.value.cells))
-      header = next.value.cells.map((c) => (c === null ? '' : String(c).trim()));
+    if (at >= pending.length) {
+      const next = await chunks.next();
+      if (next.done) return null;
+      pending = next.value;
+      at = 0;
+      continue;
+    }
+    const { cells } = pending[at++]!;
+    if (!isBlank(cells)) header = cells.map((c) => (c === null ? '' : String(c).trim()));
   }
   const width = header.length;
+  const perBatch = batchRows(width);
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
-    for await (const { number, cells } of rows) {
-      if (isBlank(cells)) continue;
-      // Excel omits empty cells at the end of a row: pad to the header's width. Cells past it
-      // are kept only when they hold something, so the mapper can report the misaligned row.
-      while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
-        cells.pop();
-      while (cells.length < width) cells.push(null);
-      batch.push({ row: number, cells });
-      if (batch.length >= batchRows(width)) {
+    const take = (rows: readonly SheetRow[], from: number) => {
+      for (let i = from; i < rows.length; i++) {
+        const { number, cells } = rows[i]!;
+        if (isBlank(cells)) continue;
+        // Excel omits empty cells at the end of a row: pad to the header's width. Cells past it
+        // are kept only when they hold something, so the mapper can report the misaligned row.
+        while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
+          cells.pop();
+        while (cells.length < width) cells.push(null);
+        batch.push({ row: number, cells });
+      }
+    };
+    take(pending, at);
+    pending = [];
+    for await (const rows of chunks) {
+      take(rows, 0);
+      if (batch.length >= perBatch) {
         yield batch;
         batch = [];
       }
