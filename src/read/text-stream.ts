@@ -4,6 +4,7 @@
  * without BOM, UTF-16, or a single-byte Windows code page) and decodes chunk by chunk.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SourceFormatError } from '../errors.ts';
@@ -20,11 +21,33 @@ export interface TextStream {
   readonly head: string;
 }
 
+const READ_BYTES = 256 * 1024;
+
+/**
+ * The file's bytes in chunks. An uncompressed file is read into one reused buffer: a stream
+ * allocates a new buffer per chunk, and a 200 MB file's worth piled up outside the JS heap
+ * (the collector does not feel it) before being freed. So each chunk is valid only until the
+ * next is requested; callers that keep one copy it.
+ */
 async function* bytesOf(path: string, gunzip: boolean): AsyncGenerator<Buffer> {
-  const raw = createReadStream(path, { highWaterMark: 256 * 1024 });
-  const stream = gunzip ? raw.pipe(createGunzip()) : raw;
-  if (gunzip) raw.on('error', (e) => stream.destroy(e));
-  yield* stream as AsyncIterable<Buffer>;
+  if (gunzip) {
+    const raw = createReadStream(path, { highWaterMark: READ_BYTES });
+    const stream = raw.pipe(createGunzip());
+    raw.on('error', (e) => stream.destroy(e));
+    yield* stream as AsyncIterable<Buffer>;
+    return;
+  }
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, READ_BYTES, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** Reads up to `limit` bytes from the front of an iterator, returning them and the rest. */
@@ -34,7 +57,7 @@ async function takeHead(source: AsyncGenerator<Buffer>, limit: number): Promise<
   while (size < limit) {
     const next = await source.next();
     if (next.done) break;
-    parts.push(next.value);
+    parts.push(Buffer.from(next.value)); // a copy: the reader reuses its buffer
     size += next.value.length;
   }
   return Buffer.concat(parts);
