@@ -14,7 +14,8 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|js|csv)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    // Only code is bundled; reference CSV files are read at run time.
+    else if (/\.(ts|js)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

@@ -4,7 +4,7 @@
  * them, conversion into the target edition through the correlation tables, the views over
  * trade rows, and the commands around them (derive, unmapped, add-correlation).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -63,14 +63,16 @@ describe('the HS nomenclature of every edition', () => {
       expect(codesOf(edition).length, edition).toBeGreaterThan(5000);
   });
 
-  it('puts every code of every edition in exactly one HS section (special codes in "special")', () => {
+  it('puts every code of every edition in exactly one HS section (special codes in "special"), and TOTAL in none', () => {
     const misplaced = query(
       referenceDb,
       `select h.edition, h.code, count(c.category) as sections from hs_codes h
        left join hs_code_categories c on c.edition = h.edition and c.code = h.code and c.scheme = 'section'
+       where h.code <> 'TOTAL'
        group by h.edition, h.code having count(c.category) <> 1 limit 5`,
     );
     expect(misplaced).toEqual([]);
+    expect(scalar(referenceDb, "select count(*) from hs_code_categories where code = 'TOTAL'")).toBe(0);
     expect(
       scalar(referenceDb, "select count(distinct category) from hs_code_categories where scheme = 'section'"),
     ).toBe(22);
@@ -145,6 +147,13 @@ describe('categories as DOMAIN.md §3 defines them', () => {
   it('mandarins follow the HS 2017 citrus split', () => {
     expect(categoryCodes('mandarins', 'H4')).toEqual(['080520']);
     expect(categoryCodes('mandarins', 'H5')).toEqual(['080521', '080522', '080529']);
+  });
+
+  it('does not put a chapter or heading in a category that excludes part of it', () => {
+    expect(categoryCodes('yarn_fabric', 'H6', 2)).toEqual(['54', '55', '56', '57', '58', '59', '60']);
+    expect(categoryCodes('yarn_fabric', 'H6', 4)).toContain('5205');
+    expect(categoryCodes('yarn_fabric', 'H6', 4)).not.toContain('5201');
+    expect(categoryCodes('textiles', 'H6', 2)).toContain('50');
   });
 
   it('textiles are chapters 50–63, split exhaustively into fibres, yarn and fabric, apparel and made-ups', () => {
@@ -244,6 +253,19 @@ describe('conversion into HS 2022 through the correlation tables', () => {
     expect(conversion('H6', '854911')).toEqual([{ to_code: '854911', weight: 1, approximate: 0 }]);
   });
 
+  it('keeps HS 2017 codes out of the HS 2022 e-waste catch-all 8549 when they continue elsewhere', () => {
+    // Each 8549 subheading is linked to about 1,019 HS 2017 codes; an equal split would send
+    // 6/7 of laptops' value there.
+    expect(conversion('H5', '847130')).toEqual([{ to_code: '847130', weight: 1, approximate: 1 }]);
+    const chapter84 = conversion('H5', '84');
+    expect(chapter84.find((l) => l.to_code === '84')!.weight).toBeGreaterThan(0.95);
+    const eWaste = query<{ n: number }>(
+      referenceDb,
+      "select count(distinct from_code) as n from hs_conversion where from_edition = 'H5' and to_code like '8549%'",
+    );
+    expect(eWaste[0]!.n).toBeLessThan(50);
+  });
+
   it('sends every code its whole value: the weights of each code sum to 1', () => {
     const off = query(
       referenceDb,
@@ -336,12 +358,10 @@ describe('trade in the target edition and by category (views over trade_flows)',
       nitrogenous_fertilizers: [30, 6],
       potash: [150, 6],
     });
+    // TOTAL is in no category, so summing the sections does not count it again.
     expect(
-      scalar(
-        dbPath(),
-        "select value_usd from trade_by_category where scheme = 'section' and category = 'special'",
-      ),
-    ).toBe(1000);
+      query(dbPath(), "select category, value_usd from trade_by_category where scheme = 'section'"),
+    ).toEqual([{ category: 'VI', value_usd: 180 }]);
   });
 
   it('switches the target edition with derive --target-edition, without reloading', async () => {
@@ -412,7 +432,7 @@ describe('reference additions without a code change', () => {
     const dir = useOwnReference();
     writeFileSync(
       join(dir, 'hs', 'conversion-weights.csv'),
-      'from_edition,from_code,to_code,weight\nH4,080520,080521,6\nH4,080520,080522,3\nH4,080520,080529,1\n',
+      'from_edition,from_code,to_edition,to_code,weight\nH4,080520,H5,080521,6\nH4,080520,H5,080522,3\nH4,080520,H5,080529,1\n',
     );
     expect((await load(comtradeFile('h4.csv', 'H4', [['080520', 300]]))).code).toBe(0);
     const rows = query<{ hs_code: string; value_usd: number; converted_approximately: number }>(
@@ -452,6 +472,24 @@ describe('reference additions without a code change', () => {
     ).toEqual([
       { hs_edition: 'H7', hs_code: '310421', value_usd: 40 },
       { hs_edition: 'H7', hs_code: '310422', value_usd: 40 },
+    ]);
+  });
+
+  it('refuses a table between editions that are not adjacent, and leaves the reference unchanged', async () => {
+    const dir = useOwnReference();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Correlation Tables');
+    sheet.addRow(['HS2022', 'HS2012', 'Relationship']);
+    sheet.addRow(['080521', '080520', 'n:1']);
+    const path = join(tmp(), 'HS2022_to_HS2012.xlsx');
+    await workbook.xlsx.writeFile(path);
+
+    const add = await cli(['add-correlation', path, '--db', dbPath()]);
+
+    expect(add.code).toBe(2);
+    expect(add.stderr).toMatch(/H6 and H4 are not adjacent editions/);
+    expect(readdirSync(join(dir, 'hs')).filter((f) => f.startsWith('hs-correlations'))).toEqual([
+      'hs-correlations.csv',
     ]);
   });
 

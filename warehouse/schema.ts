@@ -319,6 +319,8 @@ export interface TradeByCategoryView {
   period: string;
   year: number;
   month: number | null;
+  /** The HS edition the rows were reported in: a year loaded in two editions (BACI HS17 and HS22) appears once per edition. */
+  hs_edition: string;
   scheme: string;
   category: string;
   value_usd: number;

@@ -10,8 +10,8 @@
  * second that computing and inserting them takes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WarehouseError } from '../errors.ts';
@@ -32,9 +32,20 @@ import {
 import type { Warehouse } from './warehouse.ts';
 
 /** Bumped when hs-model.ts computes something else from the same files, so stale caches are not used. */
-const MODEL_VERSION = 6;
+const MODEL_VERSION = 7;
 
 const FIXED_FILES = ['hs/hs-sections.csv', 'hs/hs2022.csv', 'hs/hs2017.csv', 'categories.csv'] as const;
+/** Errors that mean a folder cannot hold the cache. */
+const UNWRITABLE = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_FULL',
+]);
+
 /** The settings key recording which target edition hs_conversion was built for. */
 const CONVERTED_FOR = 'hs_conversion_built_for';
 
@@ -113,10 +124,11 @@ export async function targetEdition(warehouse: Warehouse): Promise<string> {
 
 export async function loadHsReference(
   warehouse: Warehouse,
-  options: { readonly force?: boolean } = {},
+  options: { readonly force?: boolean; readonly target?: string } = {},
 ): Promise<ReferenceSummary> {
   const files = [...FIXED_FILES, ...correlationFiles(), ...weightFiles()].map(readFile);
-  const target = await targetEdition(warehouse);
+  // A new target is written in the same transaction as the tables built for it.
+  const target = options.target ?? (await targetEdition(warehouse));
   const known = await warehouse.db.selectFrom('reference_files').select(['file', 'sha256']).execute();
   const current = new Map(known.map((k) => [k.file, k.sha256]));
   const builtFor = await warehouse.db
@@ -159,11 +171,11 @@ export async function loadHsReference(
       );
       sqlite.prepare("delete from reference_files where file like 'hs/%'").run();
       for (const f of files) record.run(f.file, f.sha256, f.rowCount, now);
-      sqlite
-        .prepare(
-          'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
-        )
-        .run(CONVERTED_FOR, target);
+      const setting = sqlite.prepare(
+        'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
+      );
+      setting.run(CONVERTED_FOR, target);
+      setting.run('target_hs_edition', target);
       sqlite.exec('commit');
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('rollback');
@@ -177,19 +189,22 @@ export async function loadHsReference(
 
 /** The cache database for this version of the files, built if missing; returns its path. */
 function ensureCache(warehouse: Warehouse, key: string, files: readonly ReadFile[], target: string): string {
-  // The system temp folder, or beside the warehouse where that is not writable.
-  for (const dir of [tmpdir(), dirname(warehouse.path)]) {
+  // A folder of this user's own in the temp folder (nobody else can plant a file there), or
+  // beside the warehouse where that is not writable.
+  for (const dir of [join(tmpdir(), `corridor-cache-${userInfo().uid}`), dirname(warehouse.path)]) {
     const path = join(dir, `corridor-hs-reference-${key}.db`);
     if (existsSync(path)) return path;
     const building = `${path}.${process.pid}.${Date.now()}.tmp`;
     try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       buildCache(warehouse, building, files, target);
       // Atomic: a concurrent process sees the whole file or none.
       renameSync(building, path);
       return path;
     } catch (error) {
       rmSync(building, { force: true });
-      if (error instanceof WarehouseError) throw error;
+      // Only a folder that cannot be written sends us to the next one; anything else is real.
+      if (!UNWRITABLE.has((error as { code?: string }).code ?? '')) throw error;
     }
   }
   throw new WarehouseError(
@@ -238,6 +253,7 @@ function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile
         return {
           from_edition: (r.from_edition ?? '').trim(),
           from_code: (r.from_code ?? '').trim(),
+          to_edition: (r.to_edition ?? '').trim(),
           to_code: (r.to_code ?? '').trim(),
           weight,
         };

@@ -89,6 +89,8 @@ export interface ConversionRow {
 export interface StepWeight {
   readonly from_edition: string;
   readonly from_code: string;
+  /** The adjacent edition the weight leads into: the step's direction. */
+  readonly to_edition: string;
   readonly to_code: string;
   readonly weight: number;
 }
@@ -235,7 +237,7 @@ export function buildConversion(
   // Supplied weights of one step, by "edition|from code" then "to code".
   const supplied = new Map<string, Map<string, number>>();
   for (const w of weights) {
-    const key = `${w.from_edition}|${w.from_code}`;
+    const key = `${w.from_edition}|${w.from_code}|${w.to_edition}`;
     let byTarget = supplied.get(key);
     if (byTarget === undefined) {
       byTarget = new Map();
@@ -263,6 +265,24 @@ export function buildConversion(
     link(forward, c.older_edition, c.older_code, c.newer_code);
     link(backward, c.newer_edition, c.newer_code, c.older_code);
   }
+  // How many codes of the adjacent edition feed each code: "edition|code" → count.
+  const countLinks = (
+    links: Map<string, Map<string, string[]>>,
+    into: Map<string, number>,
+    edition: (e: string) => string,
+  ) => {
+    for (const [from, byCode] of links)
+      for (const targets of byCode.values())
+        for (const to of targets) {
+          const key = `${edition(from)}|${to}`;
+          into.set(key, (into.get(key) ?? 0) + 1);
+        }
+  };
+  const newerFanIn = new Map<string, number>();
+  const olderFanIn = new Map<string, number>();
+  const neighbour = (e: string, step: number) => editions[editions.indexOf(e) + step] ?? e;
+  countLinks(forward, newerFanIn, (e) => neighbour(e, 1));
+  countLinks(backward, olderFanIn, (e) => neighbour(e, -1));
 
   const memo = new Map<string, Converted | null>();
   const convert = (editionIndex: number, code: string): Converted | null => {
@@ -275,7 +295,14 @@ export function buildConversion(
       const edition = editions[editionIndex]!;
       const towardsNewer = editionIndex < targetIndex;
       const next = towardsNewer ? editionIndex + 1 : editionIndex - 1;
-      const linked = (towardsNewer ? forward : backward).get(edition)?.get(code) ?? [];
+      const allLinks = (towardsNewer ? forward : backward).get(edition)?.get(code) ?? [];
+      // Catch-all codes: HS 2022's e-waste heading 8549 draws on about 1,019 HS 2017 codes.
+      // With equal shares, laptops (847130) would send 6/7 of their value there. A code that
+      // continues elsewhere sends nothing to codes fed by more than MAX_FAN_IN codes; one
+      // that has nowhere else to go still does.
+      const fanIn = towardsNewer ? newerFanIn : olderFanIn;
+      const focused = allLinks.filter((to) => (fanIn.get(`${editions[next]}|${to}`) ?? 0) <= MAX_FAN_IN);
+      const linked = focused.length > 0 ? focused : allLinks;
       // A linked code that goes no further (the tables of two steps disagree) drops out, and
       // the rest share the whole value.
       const onwards = linked
@@ -283,11 +310,11 @@ export function buildConversion(
         .filter((o): o is readonly [string, Converted] => o[1] !== null);
       // Supplied (trade-based) weights where given for this code, else equal shares; either
       // way rescaled over the links that go on, so the code keeps its whole value.
-      const given = supplied.get(`${edition}|${code}`);
+      const given = supplied.get(`${edition}|${code}|${editions[next]}`);
       const share = (to: string) => (given === undefined ? 1 : (given.get(to) ?? 0));
       const total = onwards.reduce((sum, [to]) => sum + share(to), 0);
       const targets: Targets = new Map();
-      let approximate = linked.length > 1;
+      let approximate = allLinks.length > 1;
       for (const [to, onward] of onwards) {
         approximate ||= onward.approximate;
         const part = total > 0 ? share(to) / total : 1 / onwards.length;
@@ -354,6 +381,9 @@ export function buildConversion(
   return rows;
 }
 
+/** A code fed by more codes than this is a catch-all (see buildConversion). */
+export const MAX_FAN_IN = 20;
+
 /** Parses categories.csv rows into rules. */
 export function parseCategoryRules(rows: readonly Record<string, string>[]): CategoryRule[] {
   const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((w) => w !== '');
@@ -369,7 +399,10 @@ export function parseCategoryRules(rows: readonly Record<string, string>[]): Cat
   }));
 }
 
-/** Every (edition, code, scheme, category) a code falls in: under an included prefix and no excluded one. */
+/**
+ * Every (edition, code, scheme, category) a code falls in: under an included prefix, and neither
+ * under nor above an excluded one (chapter 50 is not all yarn and fabric when 5001 is a fibre).
+ */
 export function assignCategories(
   codes: ReadonlyMap<string, ReadonlyMap<string, HsCodeRow>>,
   rules: readonly CategoryRule[],
@@ -383,7 +416,9 @@ export function assignCategories(
     for (const code of editionCodes.keys()) {
       for (const rule of applicable) {
         if (!rule.include.some((p) => code.startsWith(p))) continue;
-        if (rule.exclude.some((p) => code.startsWith(p))) continue;
+        // Excluded: the code lies in an excluded prefix, or (a chapter or heading) holds one,
+        // so that only part of it is in the category.
+        if (rule.exclude.some((p) => code.startsWith(p) || p.startsWith(code))) continue;
         const key = `${edition}|${code}|${rule.scheme}|${rule.category}`;
         if (seen.has(key)) continue;
         seen.add(key);

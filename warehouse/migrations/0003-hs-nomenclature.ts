@@ -90,24 +90,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create view trade_by_category as
     with matched as (
       select t.source, t.reporter_iso3, t.partner_iso3, t.flow, t.freq, t.period, t.year, t.month,
-             c.scheme, c.category, t.hs_level, t.value_usd, t.net_weight_kg,
+             t.hs_edition, c.scheme, c.category, t.hs_level, t.value_usd, t.net_weight_kg,
              max(t.hs_level) over (
                partition by t.source, t.reporter_iso3, t.partner_iso3, t.partner2_iso3, t.flow, t.period,
-                            t.mode_of_transport, t.customs_procedure, c.scheme, c.category
+                            t.hs_edition, t.mode_of_transport, t.customs_procedure, c.scheme, c.category
              ) as finest_level
       from trade_flows t
       join hs_code_categories c on c.edition = t.hs_edition and c.code = t.hs_code
       where t.partner2_iso3 = 'W00' and t.mode_of_transport = '0' and t.customs_procedure = 'C00'
     )
-    select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, scheme, category,
+    select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
            sum(value_usd) as value_usd, sum(net_weight_kg) as net_weight_kg,
            count(net_weight_kg) = count(*) as net_weight_complete,
            finest_level as hs_level, count(*) as row_count
     from matched
     where hs_level = finest_level
-    group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, scheme, category, finest_level`.execute(
-    db,
-  );
+    group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
+             finest_level`.execute(db);
 
   await sql`
     create view trade_flows_converted as

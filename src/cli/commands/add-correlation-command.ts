@@ -4,7 +4,7 @@
  * used without a code change. The links are written as warehouse/reference/hs/
  * hs-correlations-<newer>-<older>.csv, then loaded into the warehouse.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { ConfigError, ExitCode } from '../../errors.ts';
@@ -61,6 +61,13 @@ export const addCorrelationCommand: Command = {
           { code: 'unknown_edition' },
         );
     }
+    const step = (e: string) => Number(e.slice(1));
+    if (step(newer!) !== step(older!) + 1) {
+      throw new ConfigError(
+        `${newer} and ${older} are not adjacent editions: Corridor links each edition to the one before it. Add the table between ${newer} and H${step(newer!) - 1} instead, or name the editions with --newer and --older.`,
+        { code: 'not_adjacent' },
+      );
+    }
     const file = `hs/hs-correlations-${newer}-${older}.csv`;
     const rows = table.links.map((l) => [newer!, l.newerCode, older!, l.olderCode, l.relationship]);
     writeFileSync(
@@ -70,6 +77,10 @@ export const addCorrelationCommand: Command = {
     const warehouse = openWarehouse(warehousePathOf(ctx));
     try {
       await prepareWarehouse(warehouse);
+    } catch (error) {
+      // A table the warehouse cannot load must not stay in the reference to fail every command.
+      rmSync(join(referenceDir(), file), { force: true });
+      throw error;
     } finally {
       await warehouse.close();
     }

@@ -42,15 +42,12 @@ export const deriveCommand: Command = {
             { code: 'unknown_edition' },
           );
         }
-        await warehouse.db
-          .updateTable('settings')
-          .set({ value: wanted })
-          .where('key', '=', 'target_hs_edition')
-          .execute();
         changedTarget = true;
       }
       const hs =
-        changedTarget || values.full ? await loadHsReference(warehouse, { force: true }) : { loaded: [] };
+        changedTarget || values.full
+          ? await loadHsReference(warehouse, { force: true, ...(changedTarget ? { target: wanted! } : {}) })
+          : { loaded: [] };
       const target = await targetEdition(warehouse);
       const reloaded = [...prepared.reference.loaded, ...hs.loaded].map((f) => f.file);
       const counts = await warehouse.db
