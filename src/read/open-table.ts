@@ -44,16 +44,26 @@ function explainEmptyJson(head: string): string | null {
 
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-/** True when the file is a ZIP archive (an XLSX workbook, whatever its extension). */
-export async function startsWithZip(path: string): Promise<boolean> {
+/** An OLE compound file: legacy .xls workbooks (and other old Office documents). */
+const COMPOUND_FILE_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+async function startsWith(path: string, signature: Buffer): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(head, 0, 4, 0);
-    return bytesRead === 4 && head.equals(ZIP_SIGNATURE);
+    const head = Buffer.alloc(signature.length);
+    const { bytesRead } = await handle.read(head, 0, signature.length, 0);
+    return bytesRead === signature.length && head.equals(signature);
   } finally {
     await handle.close();
   }
+}
+
+/** True when the file is a ZIP archive (an XLSX workbook, whatever its extension). */
+export const startsWithZip = (path: string): Promise<boolean> => startsWith(path, ZIP_SIGNATURE);
+
+/** True for an Excel workbook of either kind (.xlsx or legacy .xls), by content. */
+export async function isWorkbookFile(path: string): Promise<boolean> {
+  return (await startsWithZip(path)) || (await startsWith(path, COMPOUND_FILE_SIGNATURE));
 }
 
 export async function openTable(path: string, options: OpenTableOptions = {}): Promise<RawTable> {
@@ -68,6 +78,19 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
         name,
         'empty_file',
         `${name} is an Excel workbook whose first visible sheet is empty. Put the table on the first sheet, or check the export.`,
+      );
+    }
+    return table;
+  }
+  // A legacy .xls workbook is an OLE compound file; recognised by content too.
+  if (await startsWith(path, COMPOUND_FILE_SIGNATURE)) {
+    const { readXls } = await import('./xls-reader.ts');
+    const table = await readXls(path);
+    if (table === null) {
+      throw new SourceFormatError(
+        name,
+        'empty_file',
+        `${name} is a legacy Excel workbook whose first visible sheet is empty. Put the table on the first sheet, or check the export.`,
       );
     }
     return table;

@@ -12,7 +12,7 @@ export interface RawRecord {
 }
 
 export interface RawTable {
-  readonly format: 'csv' | 'json' | 'xlsx';
+  readonly format: 'csv' | 'json' | 'xlsx' | 'xls';
   /** Column names as the file spells them. */
   readonly header: readonly string[];
   /** How row numbers read in messages. */

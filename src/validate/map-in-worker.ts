@@ -7,7 +7,7 @@ import { CorridorError, type ExitCode } from '../errors.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
-import { startsWithZip } from '../read/open-table.ts';
+import { isWorkbookFile } from '../read/open-table.ts';
 import { mapWorkerUrl } from '../runtime.ts';
 import type { MappedBatch, MappedTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
@@ -51,9 +51,10 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   // its entry is the bundled one or one that registers tsx itself (runtime.ts). Capping the
   // worker's old generation keeps memory flat as the file grows: its live data is a few
   // batches, and without a cap V8 lets garbage pile up to hundreds of MB first.
-  // A workbook's reader keeps the shared-string table of the whole file: 1,000,000 rows need
-  // about 100 MB, and a tighter cap makes the collector run without end (10 times slower).
-  const heapMb = (await startsWithZip(input.path)) ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
+  // A workbook's reader keeps the shared-string table of the whole file (an .xls is read
+  // whole): 1,000,000 XLSX rows need about 100 MB, and a tighter cap makes the collector run
+  // without end (10 times slower).
+  const heapMb = (await isWorkbookFile(input.path)) ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
   const worker = new Worker(mapWorkerUrl(), {
     workerData,
     execArgv: [],

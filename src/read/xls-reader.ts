@@ -1,0 +1,92 @@
+/**
+ * Legacy Excel workbooks (.xls, BIFF8, as many statistics offices still publish) through
+ * SheetJS Community Edition (@e965/xlsx). A BIFF8 sheet holds at most 65,536 rows, so the
+ * workbook is read whole; rows then go out in batches like every other reader's. Reads the
+ * first visible worksheet, takes its first non-blank row as the header, and numbers records as
+ * Excel shows the rows.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as XLSX from '@e965/xlsx';
+import { SourceFormatError } from '../errors.ts';
+import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+
+/** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
+function cellValue(cell: XLSX.CellObject | undefined): unknown {
+  if (cell === undefined || cell.t === 'z' || cell.v === undefined || cell.v === null) return null;
+  if (cell.t === 'e') return cell.w ?? '#ERROR';
+  if (cell.v instanceof Date) {
+    const iso = cell.v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  return cell.v;
+}
+
+const isBlank = (cells: readonly unknown[]) =>
+  cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+
+/** Resolves to null when the first visible sheet has no non-blank row. */
+export async function readXls(path: string): Promise<RawTable | null> {
+  const name = basename(path);
+  let workbook: XLSX.WorkBook;
+  try {
+    workbook = XLSX.read(readFileSync(path), { dense: true, cellDates: true });
+  } catch (cause) {
+    throw new SourceFormatError(
+      name,
+      'bad_xls',
+      `${name} looks like a legacy Excel workbook (.xls) but cannot be read (${(cause as Error).message}). Open it in Excel and save it again, as .xlsx or CSV UTF-8.`,
+      { cause },
+    );
+  }
+  const hidden = new Set(
+    (workbook.Workbook?.Sheets ?? []).flatMap((s, i) =>
+      (s.Hidden ?? 0) > 0 ? [workbook.SheetNames[i]] : [],
+    ),
+  );
+  const sheet = workbook.SheetNames.find((n) => !hidden.has(n));
+  if (sheet === undefined) return null;
+  const dense =
+    (workbook.Sheets[sheet] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ?? [];
+  const rowCells = (r: number): unknown[] => (dense[r] ?? []).map((c) => cellValue(c));
+
+  let at = 0;
+  let header: string[] | null = null;
+  for (; at < dense.length && header === null; at++) {
+    const cells = rowCells(at);
+    if (!isBlank(cells)) header = cells.map((c) => (c === null ? '' : String(c).trim()));
+  }
+  if (header === null) return null;
+  while (header.length > 0 && header[header.length - 1] === '') header.pop();
+  const width = header.length;
+  const perBatch = batchRows(width);
+  const first = at;
+
+  async function* batches(): AsyncGenerator<readonly RawRecord[]> {
+    let batch: RawRecord[] = [];
+    for (let r = first; r < dense.length; r++) {
+      const cells = rowCells(r);
+      if (isBlank(cells)) continue;
+      // As in XLSX: pad to the header's width; keep extra cells only when they hold something.
+      while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
+        cells.pop();
+      while (cells.length < width) cells.push(null);
+      batch.push({ row: r + 1, cells });
+      if (batch.length >= perBatch) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  return {
+    format: 'xls',
+    header,
+    rowUnit: 'row',
+    sheet,
+    encoding: 'utf-8',
+    delimiter: null,
+    batches: batches(),
+  };
+}
