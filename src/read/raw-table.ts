@@ -28,6 +28,18 @@ export interface RawTable {
 /** Most records per batch handed from a reader to the mapper and writer. */
 export const BATCH_SIZE = 2000;
 
+/**
+ * A spreadsheet row's cells lined up with the header: Excel omits empty cells at the end of a
+ * row, so the row is padded to the header's width; cells past it are kept only when they hold
+ * something, so the mapper can report the misaligned row.
+ */
+export function alignCells(cells: unknown[], width: number): unknown[] {
+  while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
+    cells.pop();
+  while (cells.length < width) cells.push(null);
+  return cells;
+}
+
 /** Cells per batch: narrow files get BATCH_SIZE rows, wide ones fewer. */
 const BATCH_CELLS = 24_000;
 

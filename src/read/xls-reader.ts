@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { SourceFormatError } from '../errors.ts';
-import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
 function cellValue(cell: XLSX.CellObject | undefined): unknown {
@@ -67,11 +67,7 @@ export async function readXls(path: string): Promise<RawTable | null> {
     for (let r = first; r < dense.length; r++) {
       const cells = rowCells(r);
       if (isBlank(cells)) continue;
-      // As in XLSX: pad to the header's width; keep extra cells only when they hold something.
-      while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
-        cells.pop();
-      while (cells.length < width) cells.push(null);
-      batch.push({ row: r + 1, cells });
+      batch.push({ row: r + 1, cells: alignCells(cells, width) });
       if (batch.length >= perBatch) {
         yield batch;
         batch = [];

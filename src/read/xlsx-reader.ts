@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
-import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -118,12 +118,7 @@ export async function readXlsx(path: string): Promise<RawTable | null> {
       for (let i = from; i < rows.length; i++) {
         const { number, cells } = rows[i]!;
         if (isBlank(cells)) continue;
-        // Excel omits empty cells at the end of a row: pad to the header's width. Cells past it
-        // are kept only when they hold something, so the mapper can report the misaligned row.
-        while (cells.length > width && (cells[cells.length - 1] === null || cells[cells.length - 1] === ''))
-          cells.pop();
-        while (cells.length < width) cells.push(null);
-        batch.push({ row: number, cells });
+        batch.push({ row: number, cells: alignCells(cells, width) });
       }
     };
     take(pending, at);
