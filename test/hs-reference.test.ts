@@ -384,16 +384,22 @@ describe('corridor unmapped', () => {
       ['100190', 1],
       ['100190', 2],
       ['310420', 3],
+      ['TOTAL', 6],
     ]);
     await load(file);
     const run = await cli(['unmapped', '--db', dbPath(), '--json']);
     expect(run.code).toBe(0);
-    const found = JSON.parse(run.stdout) as { rejected: Record<string, unknown>[]; unconverted: unknown[] };
+    const found = JSON.parse(run.stdout) as {
+      rejected: Record<string, unknown>[];
+      unconverted: unknown[];
+      uncategorised: unknown[];
+    };
     expect(found.rejected).toEqual([
       expect.objectContaining({ problem: 'unknown_hs_code', value: '100190', rows: 2, files: 1 }),
     ]);
     expect(String(found.rejected[0]!.example_file)).toMatch(/bad\.csv$/);
     expect(found.unconverted).toEqual([]);
+    expect(found.uncategorised).toEqual([]); // TOTAL is in no category by design
     const text = await cli(['unmapped', '--db', dbPath()]);
     expect(text.stdout).toMatch(/unknown_hs_code\s+cmdCode\s+100190\s+2\s+1\s+bad\.csv/);
   });

@@ -42,10 +42,11 @@ const SECTIONS = {
   },
   uncategorised: {
     title: 'Loaded codes in no HS section (missing from trade_by_category)',
+    // TOTAL is in no category by design: it is the sum of all.
     sql: `select t.hs_edition, t.hs_code, count(*) as rows, count(distinct t.load_id) as files, min(f.path) as example_file
           from trade_flows t
           join load_files f on f.load_id = t.load_id
-          where not exists (
+          where t.hs_code <> 'TOTAL' and not exists (
             select 1 from hs_code_categories c
             where c.edition = t.hs_edition and c.code = t.hs_code and c.scheme = 'section')
           group by 1, 2 order by rows desc, 1, 2`,
