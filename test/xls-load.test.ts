@@ -40,9 +40,10 @@ function xls(name: string, sheets: Record<string, unknown[][]>, hidden: readonly
 const load = (path: string) => cli(['load', path, '--source', 'comtrade', '--db', db()]);
 
 describe('corridor load on legacy .xls workbooks', () => {
-  it('loads typed cells, restores a code Excel made a number, and names the sheet and row of a reject', async () => {
+  it('finds the header below a title, loads typed cells, restores a code Excel made a number, and names the sheet and row of a reject', async () => {
     const path = xls('pak_2023.xls', {
       Trade: [
+        ['Pakistan exports to Kazakhstan, 2023 (illustrative)'],
         [],
         HEADER,
         ['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', 'H5', '030617', 1000.25],
@@ -56,12 +57,12 @@ describe('corridor load on legacy .xls workbooks', () => {
     expect(run.code).toBe(3); // 1 of 3 rows rejected: over the 5 % threshold
     expect(query(db(), 'select hs_code, value_usd, source_row from trade_flows order by source_row')).toEqual(
       [
-        { hs_code: '030617', value_usd: 1000.25, source_row: 3 },
-        { hs_code: '080521', value_usd: 500, source_row: 4 },
+        { hs_code: '030617', value_usd: 1000.25, source_row: 4 },
+        { hs_code: '080521', value_usd: 500, source_row: 5 },
       ],
     );
     expect(query(db(), 'select sheet, row_number, code from rejects')).toEqual([
-      { sheet: 'Trade', row_number: 5, code: 'unknown_hs_code' },
+      { sheet: 'Trade', row_number: 6, code: 'unknown_hs_code' },
     ]);
     expect(query(db(), 'select format, rows_read, rows_loaded, rows_rejected from load_files')).toEqual([
       { format: 'xls', rows_read: 3, rows_loaded: 2, rows_rejected: 1 },

@@ -77,6 +77,43 @@ describe('corridor load on XLSX workbooks', () => {
     ).toEqual([{ format: 'xlsx', rows_read: 3, rows_loaded: 3, rows_rejected: 0 }]);
   });
 
+  it('finds the header below a title block, and still numbers rows as Excel shows them', async () => {
+    const path = await workbook('titled.xlsx', (wb) => {
+      const ws = wb.addWorksheet('Exports');
+      ws.addRow(['Pakistan: exports to Kazakhstan, 2023']);
+      ws.addRow(['US dollars; source: Pakistan Bureau of Statistics']);
+      ws.addRow([]);
+      ws.addRow(HEADER);
+      ws.addRow(['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', '310420', 10, 250]);
+      ws.addRow(['A', 2023, 586, 'PAK', 'X', 398, 'KAZ', '100199', 20, 75]);
+    });
+
+    const run = await load(path);
+
+    expect(run.code).toBe(0);
+    expect(query(db(), 'select hs_code, value_usd, source_row from trade_flows order by source_row')).toEqual(
+      [
+        { hs_code: '310420', value_usd: 250, source_row: 5 },
+        { hs_code: '100199', value_usd: 75, source_row: 6 },
+      ],
+    );
+    expect(query(db(), 'select rows_read from load_files')).toEqual([{ rows_read: 2 }]);
+  });
+
+  it('names the columns it found when no row of the first ones is a header it knows', async () => {
+    const path = await workbook('notes.xlsx', (wb) => {
+      const ws = wb.addWorksheet('Notes');
+      ws.addRow(['Methodology']);
+      ws.addRow(['Values are in US dollars']);
+    });
+
+    const run = await load(path);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no column for the reporter code/);
+    expect(run.stderr).toMatch(/Found 1 column: "Methodology"/);
+  });
+
   it('names the sheet and the Excel row of a rejected row', async () => {
     const path = await workbook('bad.xlsx', (wb) => {
       const ws = wb.addWorksheet('Data 2023');

@@ -8,12 +8,14 @@ import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { readCsv } from './csv-reader.ts';
 import { readJson } from './json-reader.ts';
-import type { RawTable } from './raw-table.ts';
+import type { HeaderTest, RawTable } from './raw-table.ts';
 import { openTextStream } from './text-stream.ts';
 
 export interface OpenTableOptions {
   /** Encoding named by the user; otherwise detected. */
   readonly encoding?: string;
+  /** Which row of a spreadsheet is the header (titles may sit above it); CSV and JSON ignore it. */
+  readonly isHeader?: HeaderTest;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   if (await startsWithZip(path)) {
     // exceljs is large: loaded only when a workbook arrives, not on every CSV load.
     const { readXlsx } = await import('./xlsx-reader.ts');
-    const table = await readXlsx(path);
+    const table = await readXlsx(path, options.isHeader);
     if (table === null) {
       throw new SourceFormatError(
         name,
@@ -85,7 +87,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   // A legacy .xls workbook is an OLE compound file; recognised by content too.
   if (await startsWith(path, COMPOUND_FILE_SIGNATURE)) {
     const { readXls } = await import('./xls-reader.ts');
-    const table = await readXls(path);
+    const table = await readXls(path, options.isHeader);
     if (table === null) {
       throw new SourceFormatError(
         name,

@@ -9,7 +9,15 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { SourceFormatError } from '../errors.ts';
-import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import {
+  alignCells,
+  batchRows,
+  HEADER_SEARCH_ROWS,
+  type HeaderTest,
+  headerText,
+  type RawRecord,
+  type RawTable,
+} from './raw-table.ts';
 
 /** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
 function cellValue(cell: XLSX.CellObject | undefined): unknown {
@@ -26,7 +34,7 @@ const isBlank = (cells: readonly unknown[]) =>
   cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
 
 /** Resolves to null when the first visible sheet has no non-blank row. */
-export async function readXls(path: string): Promise<RawTable | null> {
+export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
   const name = basename(path);
   let workbook: XLSX.WorkBook;
   try {
@@ -50,13 +58,15 @@ export async function readXls(path: string): Promise<RawTable | null> {
     (workbook.Sheets[sheet] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ?? [];
   const rowCells = (r: number): unknown[] => (dense[r] ?? []).map((c) => cellValue(c));
 
-  let at = 0;
-  let header: string[] | null = null;
-  for (; at < dense.length && header === null; at++) {
-    const cells = rowCells(at);
-    if (!isBlank(cells)) header = cells.map((c) => (c === null ? '' : String(c).trim()));
-  }
-  if (header === null) return null;
+  // The header: the first non-blank row the test accepts among the first few (see HeaderTest).
+  const candidates: number[] = [];
+  for (let r = 0; r < dense.length && candidates.length < HEADER_SEARCH_ROWS; r++)
+    if (!isBlank(rowCells(r))) candidates.push(r);
+  if (candidates.length === 0) return null;
+  const headerRow =
+    candidates.find((r) => isHeader === undefined || isHeader(headerText(rowCells(r)))) ?? candidates[0]!;
+  const header = headerText(rowCells(headerRow));
+  const at = headerRow + 1;
   while (header.length > 0 && header[header.length - 1] === '') header.pop();
   const width = header.length;
   const perBatch = batchRows(width);

@@ -7,7 +7,15 @@
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
-import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import {
+  alignCells,
+  batchRows,
+  HEADER_SEARCH_ROWS,
+  type HeaderTest,
+  headerText,
+  type RawRecord,
+  type RawTable,
+} from './raw-table.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -75,7 +83,7 @@ async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncG
 }
 
 /** Resolves to null when the workbook has no non-blank row on its first visible sheet. */
-export async function readXlsx(path: string): Promise<RawTable | null> {
+export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
   const name = basename(path);
   let sheet: string | null = null;
   async function* chunksOf(): AsyncGenerator<SheetRow[]> {
@@ -95,20 +103,30 @@ export async function readXlsx(path: string): Promise<RawTable | null> {
   // Rows are walked chunk by chunk in plain loops, as exceljs parses them: an awaited step per
   // row would cost a promise and a microtask on each of a million rows.
   const chunks = chunksOf();
-  let pending: SheetRow[] = [];
-  let at = 0;
-  let header: string[] | null = null;
-  while (header === null) {
-    if (at >= pending.length) {
-      const next = await chunks.next();
-      if (next.done) return null;
-      pending = next.value;
-      at = 0;
-      continue;
+  // The first rows, kept until the header is chosen among them (see HeaderTest).
+  const scanned: SheetRow[] = [];
+  let nonBlank = 0;
+  let chosen = -1;
+  let ended = false;
+  while (chosen < 0 && !ended && nonBlank < HEADER_SEARCH_ROWS) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
     }
-    const { cells } = pending[at++]!;
-    if (!isBlank(cells)) header = cells.map((c) => (c === null ? '' : String(c).trim()));
+    // The whole chunk is kept: rows after the header in it are data.
+    for (const row of next.value) {
+      scanned.push(row);
+      if (chosen >= 0 || nonBlank >= HEADER_SEARCH_ROWS || isBlank(row.cells)) continue;
+      nonBlank++;
+      if (isHeader === undefined || isHeader(headerText(row.cells))) chosen = scanned.length - 1;
+    }
   }
+  if (chosen < 0) chosen = scanned.findIndex((r) => !isBlank(r.cells));
+  if (chosen < 0) return null;
+  const header = headerText(scanned[chosen]!.cells);
+  let pending: SheetRow[] = scanned;
+  const at = chosen + 1;
   const width = header.length;
   const perBatch = batchRows(width);
 

@@ -96,7 +96,19 @@ export interface MapStageInput {
 
 export async function openMappedTable(input: MapStageInput): Promise<MappedTable> {
   const name = basename(input.path);
-  const table = await openTable(input.path, input.encoding === undefined ? {} : { encoding: input.encoding });
+  // In a spreadsheet, the header is the first row in which the source finds its columns.
+  const isHeader = (cells: readonly string[]) => {
+    try {
+      bindColumns(name, cells, input.source.columns, input.source.required);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const table = await openTable(input.path, {
+    isHeader,
+    ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
+  });
   const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
   const mapRow = await input.source.begin({
     path: input.path,
