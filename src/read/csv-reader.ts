@@ -5,21 +5,45 @@
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import {
+  batchRows,
+  HEADER_SEARCH_ROWS,
+  type HeaderTest,
+  headerText,
+  type RawRecord,
+  type RawTable,
+} from './raw-table.ts';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 
 /** The delimiter that splits the header line most, ignoring delimiters inside quotes. */
 export function sniffDelimiter(head: string): string {
-  const firstLine = head.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
-  const unquoted = firstLine.replace(/"[^"]*"/g, '');
-  let best: string = ',';
+  return mostSplitting(nonEmptyLines(head).slice(0, 1));
+}
+
+/**
+ * The delimiter of a file that may open with title lines: the one that splits most the line
+ * it splits most, among the first HEADER_SEARCH_ROWS non-empty lines. A title ("Exports,
+ * 2023") has a delimiter or two; the header and the data rows have many.
+ */
+export function sniffDelimiterOfTable(head: string): string {
+  return mostSplitting(nonEmptyLines(head).slice(0, HEADER_SEARCH_ROWS));
+}
+
+const nonEmptyLines = (text: string) => text.split(/\r?\n/).filter((line) => line.trim() !== '');
+
+/** The candidate delimiter that splits one of `lines` most, ignoring delimiters inside quotes; `,` by default. */
+function mostSplitting(lines: readonly string[]): string {
+  let best = ',';
   let bestCount = 0;
-  for (const d of CANDIDATE_DELIMITERS) {
-    const count = unquoted.split(d).length - 1;
-    if (count > bestCount) {
-      best = d;
-      bestCount = count;
+  for (const line of lines) {
+    const unquoted = line.replace(/"[^"]*"/g, '');
+    for (const d of CANDIDATE_DELIMITERS) {
+      const count = unquoted.split(d).length - 1;
+      if (count > bestCount) {
+        best = d;
+        bestCount = count;
+      }
     }
   }
   return best;
@@ -34,6 +58,8 @@ function isBlankRow(cells: readonly string[]): boolean {
 export interface CsvReadOptions {
   readonly encoding: string;
   readonly head: string;
+  /** Which row is the header, when titles may sit above it (see HeaderTest). */
+  readonly isHeader?: HeaderTest;
 }
 
 /**
@@ -99,27 +125,32 @@ export async function readCsv(
   chunkSource: AsyncIterable<string>,
   options: CsvReadOptions,
 ): Promise<RawTable | null> {
-  const delimiter = sniffDelimiter(options.head);
+  const delimiter =
+    options.isHeader === undefined ? sniffDelimiter(options.head) : sniffDelimiterOfTable(options.head);
   const chunks = parseRows(chunkSource, delimiter);
 
   // Rows are walked chunk by chunk in plain loops: an async step per row would cost a promise
-  // and a microtask on each of millions of rows.
-  let row = 0;
-  let header: string[] | null = null;
-  let pending: string[][] = [];
-  let at = 0;
-  while (header === null) {
-    if (at >= pending.length) {
-      const next = await chunks.next();
-      if (next.done) return null;
-      pending = next.value;
-      at = 0;
-      continue;
+  // and a microtask on each of millions of rows. The first rows are kept until the header is
+  // chosen among them; whole chunks are kept, since rows after the header are data.
+  const scanned: string[][] = [];
+  let nonBlank = 0;
+  let chosen = -1;
+  while (chosen < 0 && nonBlank < HEADER_SEARCH_ROWS) {
+    const next = await chunks.next();
+    if (next.done) break;
+    for (const cells of next.value) {
+      scanned.push(cells);
+      if (chosen >= 0 || nonBlank >= HEADER_SEARCH_ROWS || isBlankRow(cells)) continue;
+      nonBlank++;
+      if (options.isHeader === undefined || options.isHeader(headerText(cells))) chosen = scanned.length - 1;
     }
-    const cells = pending[at++]!;
-    row++;
-    if (!isBlankRow(cells)) header = cells.map((h) => h.trim());
   }
+  if (chosen < 0) chosen = scanned.findIndex((cells) => !isBlankRow(cells));
+  if (chosen < 0) return null;
+  const header = headerText(scanned[chosen]!);
+  let row = chosen + 1;
+  let pending: string[][] = scanned;
+  const at = chosen + 1;
   const width = header.length;
   const perBatch = batchRows(width);
 

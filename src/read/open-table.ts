@@ -116,7 +116,11 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const isJson = start.startsWith('{') || start.startsWith('[');
   const table = isJson
     ? await readJson(text.chunks, { path, encoding: text.encoding, head: text.head })
-    : await readCsv(text.chunks, { encoding: text.encoding, head: text.head });
+    : await readCsv(text.chunks, {
+        encoding: text.encoding,
+        head: text.head,
+        ...(options.isHeader === undefined ? {} : { isHeader: options.isHeader }),
+      });
   if (table === null) {
     const explanation = isJson ? explainEmptyJson(text.head) : null;
     throw new SourceFormatError(
