@@ -15,13 +15,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WarehouseError } from '../errors.ts';
-import {
-  assignCategories,
-  buildCodes,
-  buildConversion,
-  type CorrelationRow,
-  parseCategoryRules,
-} from '../reference/hs-model.ts';
+import { assignCategories, parseCategoryRules } from '../reference/hs-categories.ts';
+import { buildCodes, buildConversion, type CorrelationRow } from '../reference/hs-model.ts';
 import {
   type CsvRow,
   parseReferenceCsv,

@@ -5,14 +5,8 @@
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import {
-  batchRows,
-  HEADER_SEARCH_ROWS,
-  type HeaderTest,
-  headerText,
-  type RawRecord,
-  type RawTable,
-} from './raw-table.ts';
+import { HEADER_SEARCH_ROWS, HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
+import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 
@@ -133,19 +127,16 @@ export async function readCsv(
   // and a microtask on each of millions of rows. The first rows are kept until the header is
   // chosen among them; whole chunks are kept, since rows after the header are data.
   const scanned: string[][] = [];
-  let nonBlank = 0;
-  let chosen = -1;
-  while (chosen < 0 && nonBlank < HEADER_SEARCH_ROWS) {
+  const search = new HeaderSearch(options.isHeader);
+  while (!search.done) {
     const next = await chunks.next();
     if (next.done) break;
     for (const cells of next.value) {
       scanned.push(cells);
-      if (chosen >= 0 || nonBlank >= HEADER_SEARCH_ROWS || isBlankRow(cells)) continue;
-      nonBlank++;
-      if (options.isHeader === undefined || options.isHeader(headerText(cells))) chosen = scanned.length - 1;
+      search.offer(cells, isBlankRow(cells));
     }
   }
-  if (chosen < 0) chosen = scanned.findIndex((cells) => !isBlankRow(cells));
+  const chosen = search.index;
   if (chosen < 0) return null;
   const header = headerText(scanned[chosen]!);
   let row = chosen + 1;

@@ -7,8 +7,9 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { readCsv } from './csv-reader.ts';
+import type { HeaderTest } from './header-search.ts';
 import { readJson } from './json-reader.ts';
-import type { HeaderTest, RawTable } from './raw-table.ts';
+import type { RawTable } from './raw-table.ts';
 import { openTextStream } from './text-stream.ts';
 
 export interface OpenTableOptions {

@@ -25,19 +25,6 @@ export interface RawTable {
   readonly batches: AsyncIterable<readonly RawRecord[]>;
 }
 
-/**
- * Tells a spreadsheet reader which row is the header: workbooks made for people put titles,
- * notes and blank rows above the table. Given, the reader takes the first of the first
- * HEADER_SEARCH_ROWS non-blank rows it accepts, and the first non-blank row when it accepts none
- * (so the error names what the file has).
- */
-export type HeaderTest = (cells: readonly string[]) => boolean;
-export const HEADER_SEARCH_ROWS = 30;
-
-/** The header row's cells as text. */
-export const headerText = (cells: readonly unknown[]): string[] =>
-  cells.map((c) => (c === null || c === undefined ? '' : String(c).trim()));
-
 /** Most records per batch handed from a reader to the mapper and writer. */
 export const BATCH_SIZE = 2000;
 

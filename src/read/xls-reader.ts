@@ -9,15 +9,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { SourceFormatError } from '../errors.ts';
-import {
-  alignCells,
-  batchRows,
-  HEADER_SEARCH_ROWS,
-  type HeaderTest,
-  headerText,
-  type RawRecord,
-  type RawTable,
-} from './raw-table.ts';
+import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
+import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
 function cellValue(cell: XLSX.CellObject | undefined): unknown {
@@ -58,13 +51,13 @@ export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawT
     (workbook.Sheets[sheet] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ?? [];
   const rowCells = (r: number): unknown[] => (dense[r] ?? []).map((c) => cellValue(c));
 
-  // The header: the first non-blank row the test accepts among the first few (see HeaderTest).
-  const candidates: number[] = [];
-  for (let r = 0; r < dense.length && candidates.length < HEADER_SEARCH_ROWS; r++)
-    if (!isBlank(rowCells(r))) candidates.push(r);
-  if (candidates.length === 0) return null;
-  const headerRow =
-    candidates.find((r) => isHeader === undefined || isHeader(headerText(rowCells(r)))) ?? candidates[0]!;
+  const search = new HeaderSearch(isHeader);
+  for (let r = 0; r < dense.length && !search.done; r++) {
+    const cells = rowCells(r);
+    search.offer(cells, isBlank(cells));
+  }
+  const headerRow = search.index;
+  if (headerRow < 0) return null;
   const header = headerText(rowCells(headerRow));
   const at = headerRow + 1;
   while (header.length > 0 && header[header.length - 1] === '') header.pop();

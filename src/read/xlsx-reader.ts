@@ -7,15 +7,8 @@
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
-import {
-  alignCells,
-  batchRows,
-  HEADER_SEARCH_ROWS,
-  type HeaderTest,
-  headerText,
-  type RawRecord,
-  type RawTable,
-} from './raw-table.ts';
+import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
+import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -105,24 +98,17 @@ export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<Raw
   const chunks = chunksOf();
   // The first rows, kept until the header is chosen among them (see HeaderTest).
   const scanned: SheetRow[] = [];
-  let nonBlank = 0;
-  let chosen = -1;
-  let ended = false;
-  while (chosen < 0 && !ended && nonBlank < HEADER_SEARCH_ROWS) {
+  const search = new HeaderSearch(isHeader);
+  while (!search.done) {
     const next = await chunks.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
+    if (next.done) break;
     // The whole chunk is kept: rows after the header in it are data.
     for (const row of next.value) {
       scanned.push(row);
-      if (chosen >= 0 || nonBlank >= HEADER_SEARCH_ROWS || isBlank(row.cells)) continue;
-      nonBlank++;
-      if (isHeader === undefined || isHeader(headerText(row.cells))) chosen = scanned.length - 1;
+      search.offer(row.cells, isBlank(row.cells));
     }
   }
-  if (chosen < 0) chosen = scanned.findIndex((r) => !isBlank(r.cells));
+  const chosen = search.index;
   if (chosen < 0) return null;
   const header = headerText(scanned[chosen]!.cells);
   let pending: SheetRow[] = scanned;

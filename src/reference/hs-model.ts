@@ -1,5 +1,5 @@
 /**
- * Builds the HS reference tables from the shipped files, in memory (DOMAIN.md §2–3):
+ * Builds the HS nomenclature tables from the shipped files, in memory (DOMAIN.md §2):
  *
  * - every edition's codes: H6 and H5 from their nomenclature files; H0–H4 derived from the
  *   correlations, whose older and newer sides list every subheading of each edition; headings
@@ -7,8 +7,8 @@
  *   (TOTAL, 99/9999/999999, chapters 98 and 99) in every edition;
  * - the conversion of every code of every edition into one target edition, through the chain
  *   of adjacent correlations, splitting a code linked to k codes equally (1/k each) and marking
- *   it approximate; headings and chapters follow from their subheadings;
- * - which categories each code falls in, from prefix rules per edition.
+ *   it approximate; headings and chapters follow from their subheadings.
+ * Categories are in hs-categories.ts.
  *
  * `HS` (edition not stated) is the union of all editions, so such rows still validate and
  * categorise; they do not convert.
@@ -93,18 +93,6 @@ export interface StepWeight {
   readonly to_edition: string;
   readonly to_code: string;
   readonly weight: number;
-}
-
-export interface CategoryRule {
-  readonly scheme: string;
-  readonly category: string;
-  readonly name: string;
-  readonly parent: string | null;
-  readonly note: string | null;
-  /** Editions the rule applies to; null for all. */
-  readonly editions: readonly string[] | null;
-  readonly include: readonly string[];
-  readonly exclude: readonly string[];
 }
 
 export interface NomenclatureFile {
@@ -222,6 +210,9 @@ interface Converted {
   readonly targets: Targets;
   readonly approximate: boolean;
 }
+
+/** A code fed by more codes than this is a catch-all (see buildConversion). */
+export const MAX_FAN_IN = 20;
 
 /**
  * Converts every code of every edition into `target`. A step between adjacent editions sends a
@@ -379,52 +370,4 @@ export function buildConversion(
     }
   }
   return rows;
-}
-
-/** A code fed by more codes than this is a catch-all (see buildConversion). */
-export const MAX_FAN_IN = 20;
-
-/** Parses categories.csv rows into rules. */
-export function parseCategoryRules(rows: readonly Record<string, string>[]): CategoryRule[] {
-  const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((w) => w !== '');
-  return rows.map((r) => ({
-    scheme: (r.scheme ?? '').trim(),
-    category: (r.category ?? '').trim(),
-    name: (r.name ?? '').trim(),
-    parent: (r.parent ?? '').trim() || null,
-    note: (r.note ?? '').trim() || null,
-    editions: words(r.editions).length === 0 ? null : words(r.editions),
-    include: words(r.include),
-    exclude: words(r.exclude),
-  }));
-}
-
-/**
- * Every (edition, code, scheme, category) a code falls in: under an included prefix, and neither
- * under nor above an excluded one (chapter 50 is not all yarn and fabric when 5001 is a fibre).
- */
-export function assignCategories(
-  codes: ReadonlyMap<string, ReadonlyMap<string, HsCodeRow>>,
-  rules: readonly CategoryRule[],
-): { edition: string; code: string; scheme: string; category: string }[] {
-  const out: { edition: string; code: string; scheme: string; category: string }[] = [];
-  const seen = new Set<string>();
-  for (const [edition, editionCodes] of codes) {
-    const applicable = rules.filter(
-      (r) => r.editions === null || edition === UNSTATED_EDITION || r.editions.includes(edition),
-    );
-    for (const code of editionCodes.keys()) {
-      for (const rule of applicable) {
-        if (!rule.include.some((p) => code.startsWith(p))) continue;
-        // Excluded: the code lies in an excluded prefix, or (a chapter or heading) holds one,
-        // so that only part of it is in the category.
-        if (rule.exclude.some((p) => code.startsWith(p) || p.startsWith(code))) continue;
-        const key = `${edition}|${code}|${rule.scheme}|${rule.category}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ edition, code, scheme: rule.scheme, category: rule.category });
-      }
-    }
-  }
-  return out;
 }
