@@ -37,16 +37,21 @@ async function* bytesOf(path: string, gunzip: boolean): AsyncGenerator<Buffer> {
     yield* stream as AsyncIterable<Buffer>;
     return;
   }
-  const file = await open(path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(READ_BYTES);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, READ_BYTES, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+  // The file is opened for each read and closed at once: a reader that stops early (an empty
+  // file, a refused header) may never finish this generator, and must not leave a handle open.
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  let position = 0;
+  for (;;) {
+    const file = await open(path, 'r');
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await file.read(buffer, 0, READ_BYTES, position));
+    } finally {
+      await file.close();
     }
-  } finally {
-    await file.close();
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 
