@@ -125,6 +125,8 @@ export interface LoadRunsTable {
   rows_read: Generated<number>;
   rows_loaded: Generated<number>;
   rows_rejected: Generated<number>;
+  /** Figures on total and subtotal rows, checked and not loaded (migration 0004). */
+  rows_aggregate: Generated<number>;
   /** Largest share of rejected rows a file may have before the run exits with code 3. */
   reject_threshold: number;
   exit_code: number | null;
@@ -153,6 +155,12 @@ export interface LoadFilesTable {
   rows_read: Generated<number>;
   rows_loaded: Generated<number>;
   rows_rejected: Generated<number>;
+  /**
+   * Figures on total and subtotal rows of a table made for people ("Всего", "Total dry bulk"):
+   * checked against the sum of their parts, not loaded. rows_read = rows_loaded +
+   * rows_rejected + rows_aggregate.
+   */
+  rows_aggregate: Generated<number>;
   /** Rejects kept in `rejects`; fewer than rows_rejected when the per-file cap was reached. */
   rejects_stored: Generated<number>;
   /** Rows of earlier loads that this file's slices replaced. */
@@ -172,6 +180,22 @@ export interface LoadFilesTable {
   error_message: string | null;
   /** Notes worth reading: encoding guessed, columns ignored, rejects capped. JSON array of text. */
   notes: string | null;
+}
+
+/** What a load found suspicious without refusing a row (migration 0004). */
+export interface LoadWarningsTable {
+  warning_id: Generated<number>;
+  run_id: number;
+  load_id: number;
+  source: string;
+  file: string;
+  sheet: string | null;
+  /** Row number as the user sees it; NULL for a warning about the whole file. */
+  row_number: number | null;
+  column_name: string | null;
+  /** Stable code: `aggregate_mismatch`. */
+  code: string;
+  message: string;
 }
 
 export interface RejectsTable {
@@ -384,4 +408,5 @@ export interface DB {
   load_runs: LoadRunsTable;
   load_files: LoadFilesTable;
   rejects: RejectsTable;
+  load_warnings: LoadWarningsTable;
 }

@@ -5,9 +5,11 @@
  * rejected, checked here and again by a CHECK constraint on `load_files`.
  */
 import { basename } from 'node:path';
+import { formatCount } from '../cli/output.ts';
 import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
+import type { LayoutReport } from '../layout/laid-out-table.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
@@ -49,6 +51,8 @@ export interface FileResult {
   readonly rowsRead: number;
   readonly rowsLoaded: number;
   readonly rowsRejected: number;
+  /** Figures on total and subtotal rows of a laid-out table: checked, not loaded. */
+  readonly rowsAggregate: number;
   readonly rejectsStored: number;
   readonly rejectsCapped: boolean;
   readonly rowsReplaced: number;
@@ -96,6 +100,7 @@ function emptyResult(
     rowsRead: 0,
     rowsLoaded: 0,
     rowsRejected: 0,
+    rowsAggregate: 0,
     rejectsStored: 0,
     rejectsCapped: false,
     rowsReplaced: 0,
@@ -120,6 +125,7 @@ async function describeReplacedLoads(
   warehouse: Warehouse,
   replaced: ReadonlyMap<number, number>,
   path: string,
+  revisionsExpected: boolean,
 ): Promise<{ text: string; warn: boolean }[]> {
   if (replaced.size === 0) return [];
   const loads = await warehouse.db
@@ -130,13 +136,43 @@ async function describeReplacedLoads(
   return loads.map((l) => {
     const rows = replaced.get(l.load_id) ?? 0;
     const sameFile = l.path === path || l.file_name === basename(path);
-    return sameFile
-      ? { text: `replaced ${rows} rows of its earlier load ${l.load_id}`, warn: false }
-      : {
-          text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`,
-          warn: true,
-        };
+    if (sameFile) return { text: `replaced ${rows} rows of its earlier load ${l.load_id}`, warn: false };
+    // A source whose later files revise earlier periods (a bureau's previous-year sheet).
+    if (revisionsExpected)
+      return {
+        text: `revised ${rows} rows loaded from ${l.file_name} (load ${l.load_id}) with this file's figures for the same periods`,
+        warn: false,
+      };
+    return {
+      text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`,
+      warn: true,
+    };
   });
+}
+
+/** Journal notes on what the layout toolkit did with a table made for people. */
+function describeLayout(report: LayoutReport): string[] {
+  const notes = report.sheets.map(
+    (s) =>
+      `${s.name === null ? 'table' : `sheet ${s.name}`}: header at row ${s.headerRow}${s.units.length > 0 ? `, figures in ${s.units.join(' and ')}` : ''}${
+        Object.keys(s.context).length > 0
+          ? `, ${Object.entries(s.context)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`
+          : ''
+      }`,
+  );
+  for (const skipped of report.skippedSheets)
+    notes.push(`sheet ${skipped.name} passed over: ${skipped.reason}`);
+  if (report.aggregateRecords > 0)
+    notes.push(
+      `${formatCount(report.aggregateRecords)} figures on total and subtotal rows not loaded; ${formatCount(report.aggregatesChecked)} checked against their parts, ${report.warnings.length === 0 ? 'all match' : `${report.warnings.length} do not match (see load_warnings)`}`,
+    );
+  if (report.nilCells > 0)
+    notes.push(`${formatCount(report.nilCells)} cells without a figure ("-", "…", blank) skipped`);
+  if (report.rowsWithoutFigures > 0)
+    notes.push(`${formatCount(report.rowsWithoutFigures)} rows without any figure (notes, headings) skipped`);
+  return notes;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the engine handles every source alike.
@@ -204,13 +240,16 @@ export async function loadFile(
       hsCodes: ctx.hsCodes,
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     };
-    // Large files are read and validated in a worker thread while this one writes.
+    // Large files are read and validated in a worker thread while this one writes. Tables
+    // with a layout are made for people (thousands of rows, not millions) and may come from a
+    // pipeline file the worker cannot load: they are read here.
     table =
-      file.sizeBytes >= parallelMinBytes()
+      file.sizeBytes >= parallelMinBytes() && source.layout === undefined
         ? await openMappedTableInWorker({ ...mapInput, sourceName: source.name })
         : await openMappedTable({ ...mapInput, source });
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
-    if (table.unused.length > 0)
+    // A laid-out table's columns are the layout's own: only a plain table's spare columns are news.
+    if (table.unused.length > 0 && source.layout === undefined)
       notes.push(
         `${table.unused.length} column(s) not used: ${table.unused.slice(0, 8).join(', ')}${table.unused.length > 8 ? ', …' : ''}`,
       );
@@ -261,6 +300,9 @@ export async function loadFile(
         });
       }
     }
+    const layout = table.layoutReport();
+    const rowsAggregate = layout?.aggregateRecords ?? 0;
+    if (layout !== null) notes.push(...describeLayout(layout));
     if (rowsRead === 0) {
       throw new CorridorError(
         'empty_file',
@@ -274,9 +316,19 @@ export async function loadFile(
         `${fileName}: read ${rowsRead} rows but loaded ${rowsLoaded} and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
       );
     }
-    const replacements = await describeReplacedLoads(warehouse, writer.replacer.replacedLoads, file.path);
+    const replacements = await describeReplacedLoads(
+      warehouse,
+      writer.replacer.replacedLoads,
+      file.path,
+      source.revisesEarlierFiles ?? false,
+    );
     notes.push(...replacements.map((r) => r.text));
-    const warnings = replacements.filter((r) => r.warn).map((r) => r.text);
+    const layoutWarnings = layout?.warnings ?? [];
+    const warnings = [
+      ...replacements.filter((r) => r.warn).map((r) => r.text),
+      ...layoutWarnings.slice(0, 3).map((w) => w.message),
+      ...(layoutWarnings.length > 3 ? [`${layoutWarnings.length - 3} more warnings in load_warnings`] : []),
+    ];
     if (sink.capped)
       notes.push(
         `rejects capped: kept ${sink.stored} of ${sink.issuesSeen} problems (cap ${options.rejectCap} per file)`,
@@ -286,9 +338,11 @@ export async function loadFile(
       format: table.format,
       encoding: table.encoding,
       delimiter: table.delimiter,
-      rowsRead,
+      // The journal's balance counts every figure read: loaded, rejected, or an aggregate checked.
+      rowsRead: rowsRead + rowsAggregate,
       rowsLoaded,
       rowsRejected: sink.rowsRejected,
+      rowsAggregate,
       rejectsStored: sink.stored,
       rowsReplaced: writer.replacer.rowsReplaced,
       slices: writer.replacer.slices,
@@ -296,8 +350,16 @@ export async function loadFile(
       errorCode: null,
       errorMessage: null,
       notes,
+      warnings: layoutWarnings.map((w) => ({
+        code: w.code,
+        sheet: w.sheet,
+        row: w.row,
+        column: w.column,
+        message: w.message,
+      })),
     };
-    if (!options.dryRun) await journal.finishFile(loadId, outcome);
+    if (!options.dryRun)
+      await journal.finishFile(loadId, outcome, { runId: ctx.runId, source: source.name, path: file.path });
     warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
     inTransaction = false;
     return {
@@ -305,9 +367,10 @@ export async function loadFile(
       status: 'loaded',
       loadId: options.dryRun ? null : loadId,
       sha256,
-      rowsRead,
+      rowsRead: rowsRead + rowsAggregate,
       rowsLoaded,
       rowsRejected: sink.rowsRejected,
+      rowsAggregate,
       rejectsStored: sink.stored,
       rejectsCapped: sink.capped,
       rowsReplaced: writer.replacer.rowsReplaced,
@@ -343,6 +406,7 @@ export async function loadFile(
         rowsRead: 0,
         rowsLoaded: 0,
         rowsRejected: 0,
+        rowsAggregate: 0,
         rejectsStored: 0,
         rowsReplaced: 0,
         slices: [],
@@ -350,6 +414,7 @@ export async function loadFile(
         errorCode: error.code,
         errorMessage: error.message,
         notes,
+        warnings: [],
       });
     }
     return {

@@ -33,6 +33,7 @@ export interface RunCounts {
   readonly rowsRead: number;
   readonly rowsLoaded: number;
   readonly rowsRejected: number;
+  readonly rowsAggregate: number;
 }
 
 export interface RunEnd extends RunCounts {
@@ -60,6 +61,8 @@ export interface FileOutcome {
   readonly rowsRead: number;
   readonly rowsLoaded: number;
   readonly rowsRejected: number;
+  /** Figures on total and subtotal rows: checked, not loaded. */
+  readonly rowsAggregate: number;
   readonly rejectsStored: number;
   readonly rowsReplaced: number;
   readonly slices: readonly { reporter: string; period: string }[];
@@ -67,6 +70,16 @@ export interface FileOutcome {
   readonly errorCode: string | null;
   readonly errorMessage: string | null;
   readonly notes: readonly string[];
+  /** Problems found without refusing a row (a subtotal that does not match its parts). */
+  readonly warnings: readonly FileWarning[];
+}
+
+export interface FileWarning {
+  readonly code: string;
+  readonly sheet: string | null;
+  readonly row: number | null;
+  readonly column: string | null;
+  readonly message: string;
 }
 
 export class Journal {
@@ -141,6 +154,7 @@ export class Journal {
         rows_read: totals.rowsRead,
         rows_loaded: totals.rowsLoaded,
         rows_rejected: totals.rowsRejected,
+        rows_aggregate: totals.rowsAggregate,
         message: totals.message,
       })
       .where('run_id', '=', runId)
@@ -220,7 +234,30 @@ export class Journal {
     });
   }
 
-  async finishFile(loadId: number, outcome: FileOutcome): Promise<void> {
+  /** Completes a file's journal row; `file` places its warnings. */
+  async finishFile(
+    loadId: number,
+    outcome: FileOutcome,
+    file?: { readonly runId: number; readonly source: string; readonly path: string },
+  ): Promise<void> {
+    if (file !== undefined && outcome.warnings.length > 0) {
+      await this.#db
+        .insertInto('load_warnings')
+        .values(
+          outcome.warnings.map((w) => ({
+            run_id: file.runId,
+            load_id: loadId,
+            source: file.source,
+            file: file.path,
+            sheet: w.sheet,
+            row_number: w.row,
+            column_name: w.column,
+            code: w.code,
+            message: w.message,
+          })),
+        )
+        .execute();
+    }
     await this.#db
       .updateTable('load_files')
       .set({
@@ -231,6 +268,7 @@ export class Journal {
         rows_read: outcome.rowsRead,
         rows_loaded: outcome.rowsLoaded,
         rows_rejected: outcome.rowsRejected,
+        rows_aggregate: outcome.rowsAggregate,
         rejects_stored: outcome.rejectsStored,
         rows_replaced: outcome.rowsReplaced,
         slices: JSON.stringify(outcome.slices),

@@ -6,14 +6,25 @@
 import { sql } from 'kysely';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
-import { type ReferenceSummary, readReferenceCsv } from './reference-files.ts';
+import { type CsvRow, type ReferenceSummary, readReferenceCsv } from './reference-files.ts';
 
 export type { ReferenceSummary };
 
 import type { Warehouse } from './warehouse.ts';
 
-/** The reference files the country tables are built from, in load order. */
-const COUNTRY_FILES = ['countries.csv', 'comtrade-areas.csv', 'country-aliases.csv'] as const;
+/**
+ * The reference files the country tables are built from, in load order. The curated aliases come
+ * in two files that load alike: `country-aliases.csv` holds the English, Comtrade, IMF and World
+ * Bank forms (and the first Russian spellings keyed), `country-aliases-ru.csv` the further Russian
+ * spellings of the CIS statistics bureaus, in their own file sorted by area so they can be checked
+ * and extended without touching the English list. A name may not mean two areas across them.
+ */
+const COUNTRY_FILES = [
+  'countries.csv',
+  'comtrade-areas.csv',
+  'country-aliases.csv',
+  'country-aliases-ru.csv',
+] as const;
 
 const orNull = (text: string | undefined): string | null =>
   text === undefined || text.trim() === '' ? null : text.trim();
@@ -22,6 +33,32 @@ const yearOrNull = (text: string | undefined): number | null => {
   return value === null ? null : Number.parseInt(value, 10);
 };
 
+/**
+ * The aliases of all alias files by folded key. Two spellings that fold alike and name
+ * different areas would make the result depend on file order, so they are refused.
+ */
+function curatedAliases(
+  aliasFiles: readonly { file: string; rows: readonly CsvRow[] }[],
+): Map<string, { name: string; iso3: string; file: string }> {
+  const aliases = new Map<string, { name: string; iso3: string; file: string }>();
+  for (const { file, rows } of aliasFiles) {
+    for (const r of rows) {
+      const key = foldName(r.alias ?? '');
+      if (key === '') continue;
+      const alias = { name: r.alias!.trim(), iso3: r.iso3!.trim(), file };
+      const seen = aliases.get(key);
+      if (seen !== undefined && seen.iso3 !== alias.iso3) {
+        throw new WarehouseError(
+          `Country aliases "${seen.name}" (${seen.iso3}, ${seen.file}) and "${alias.name}" (${alias.iso3}, ${file}) are the same name once folded but name different areas; keep one of them.`,
+          { code: 'reference_malformed' },
+        );
+      }
+      aliases.set(key, alias);
+    }
+  }
+  return aliases;
+}
+
 /** Loads the country reference when any of its files changed since the last load. */
 export async function loadReferenceData(warehouse: Warehouse): Promise<ReferenceSummary> {
   const files = COUNTRY_FILES.map((file) => ({ file, ...readReferenceCsv(file) }));
@@ -29,11 +66,12 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
   const current = new Map(known.map((k) => [k.file, k.sha256]));
   if (files.every((f) => current.get(f.file) === f.sha256)) return { loaded: [] };
 
-  const [countries, comtradeAreas, aliases] = files as [
+  const [countries, comtradeAreas, ...aliasFiles] = files as [
     (typeof files)[number],
     (typeof files)[number],
-    (typeof files)[number],
+    ...(typeof files)[number][],
   ];
+  const aliases = curatedAliases(aliasFiles);
   const now = new Date().toISOString();
   await warehouse.db.transaction().execute(async (trx) => {
     // Loaded rows point at countries (baci_country_codes): the reference is replaced whole, so
@@ -121,10 +159,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
         else if (seen !== 'ambiguous' && seen.iso3 !== c.iso3) names.set(key, 'ambiguous');
       }
     }
-    for (const r of aliases.rows) {
-      const key = foldName(r.alias ?? '');
-      if (key !== '') names.set(key, { name: r.alias!.trim(), iso3: r.iso3!.trim(), origin: 'alias' });
-    }
+    for (const [key, { name, iso3 }] of aliases) names.set(key, { name, iso3, origin: 'alias' });
     const nameRows = [...names.entries()].flatMap(([name_key, v]) =>
       v === 'ambiguous' ? [] : [{ name_key, ...v }],
     );

@@ -47,8 +47,11 @@ export class RejectSink {
   /** Records one rejected row of the file, with its cells in header order. */
   reject(record: RawRecord, issues: readonly RowIssue[]): void {
     const header = this.#options.header;
-    this.#record(record.row, issues, () =>
-      JSON.stringify(Object.fromEntries(header.map((h, i) => [h, record.cells[i] ?? null]))),
+    this.#record(
+      record.row,
+      issues,
+      () => JSON.stringify(Object.fromEntries(header.map((h, i) => [h, record.cells[i] ?? null]))),
+      record.sheet,
     );
   }
 
@@ -57,10 +60,17 @@ export class RejectSink {
     this.#record(row, issues, () => JSON.stringify(raw));
   }
 
-  #record(row: number, issues: readonly RowIssue[], rawJson: () => string): void {
+  #record(
+    row: number,
+    issues: readonly RowIssue[],
+    rawJson: () => string,
+    recordSheet?: string | null,
+  ): void {
     this.rowsRejected++;
     const o = this.#options;
-    const place = { file: o.file, sheet: o.sheet, row, unit: o.rowUnit };
+    // A table read from several sheets names each record's own.
+    const sheet = recordSheet === undefined ? o.sheet : recordSheet;
+    const place = { file: o.file, sheet, row, unit: o.rowUnit };
     let raw: string | null = null;
     for (const issue of issues) {
       this.issuesSeen++;
@@ -73,7 +83,7 @@ export class RejectSink {
         o.loadId,
         o.source,
         o.file,
-        o.sheet,
+        sheet,
         row,
         issue.column,
         issue.code,

@@ -4,22 +4,33 @@
  * errors, so a typo in a nightly job fails loudly instead of being ignored.
  */
 import { z } from 'zod';
+import { tableOptionsSchema } from '../../sources/table/table-options.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
 
-const sourceEntry = z.strictObject({
-  /** Name of the source format that reads these files: `comtrade`, `baci`. */
-  source: z.string().min(1),
-  /**
-   * Files to load: paths or globs, relative to the pipeline file's project folder.
-   * @example ['downloads/comtrade/*.csv']
-   */
-  files: z.array(z.string().min(1)).min(1),
-  /** Text encoding when detection is not wanted: `utf-8`, `latin1` (Windows-1252), `utf-16le`, `utf-16be`. Detected by default. */
-  encoding: z
-    .string()
-    .refine((name) => encodingNamed(name) !== null, { message: 'use utf-8, latin1, utf-16le or utf-16be' })
-    .optional(),
-});
+const sourceEntry = z
+  .strictObject({
+    /** Name of the source format that reads these files: `comtrade`, `baci`. */
+    source: z.string().min(1),
+    /**
+     * Files to load: paths or globs, relative to the pipeline file's project folder.
+     * @example ['downloads/comtrade/*.csv']
+     */
+    files: z.array(z.string().min(1)).min(1),
+    /** Text encoding when detection is not wanted: `utf-8`, `latin1` (Windows-1252), `utf-16le`, `utf-16be`. Detected by default. */
+    encoding: z
+      .string()
+      .refine((name) => encodingNamed(name) !== null, { message: 'use utf-8, latin1, utf-16le or utf-16be' })
+      .optional(),
+    /**
+     * For `source: 'table'`: the table's layout and how its columns fill a trade flow (README,
+     * "Loading a new table layout").
+     */
+    table: tableOptionsSchema.optional(),
+  })
+  .refine((entry) => (entry.source === 'table') === (entry.table !== undefined), {
+    message: "source 'table' needs a `table` layout, and only it takes one",
+    path: ['table'],
+  });
 
 export const pipelineSchema = z.strictObject({
   /** Name used by `corridor run <name>` and in the journal; matches the file name. */

@@ -11,7 +11,7 @@ import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { type RunResult, statusOf, totalsOf } from './run-result.ts';
-import { getSource } from './source-registry.ts';
+import { sourceOfEntry } from './source-registry.ts';
 
 export interface RunOptions {
   readonly force?: boolean;
@@ -42,7 +42,7 @@ export async function runPipeline(
   const force = options.force ?? false;
   const work = pipeline.sources.map((entry) => ({
     entry,
-    source: getSource(entry.source),
+    source: sourceOfEntry(entry),
     files: locateFiles(entry.files, options.base),
   }));
   const total = work.reduce((n, w) => n + w.files.length, 0);

@@ -36,6 +36,7 @@ export function totalsOf(files: readonly FileResult[]): RunTotals {
     rowsRead: sum((f) => f.rowsRead),
     rowsLoaded: sum((f) => f.rowsLoaded),
     rowsRejected: sum((f) => f.rowsRejected),
+    rowsAggregate: sum((f) => f.rowsAggregate),
     rowsReplaced: sum((f) => f.rowsReplaced),
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod';
 import type { TradeFlowsTable } from '../../warehouse/schema.ts';
+import type { TableLayout } from '../layout/table-layout.ts';
 import type { StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
@@ -45,6 +46,17 @@ export interface TradeSource<F extends string = string, P = unknown> {
    * (every column; the default) or a narrow table for a source whose rows fit it.
    */
   readonly storage?: StorageName;
+  /**
+   * How a table made for people is laid out (src/layout/table-layout.ts): the file is then read
+   * through the layout toolkit, and `columns` name the layout's output columns.
+   */
+  readonly layout?: TableLayout;
+  /**
+   * Later files of this source revise periods that earlier files loaded (a bureau's table of the
+   * previous year, revised): replacing those rows is expected, a note rather than a warning.
+   * @default false
+   */
+  readonly revisesEarlierFiles?: boolean;
   readonly columns: ColumnSpecs<F>;
   /** Groups of fields; each group needs one present column. */
   readonly required: readonly (readonly F[])[];

@@ -61,7 +61,10 @@ export interface CsvReadOptions {
  * stream, never the parser: pausing papaparse's parser mid-chunk makes it re-scan the rest of
  * the chunk on every resume, which turned a 200,000-row load from 0.2 s of parsing into 24 s.
  */
-async function* parseRows(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<string[][]> {
+export async function* parseCsvRows(
+  chunks: AsyncIterable<string>,
+  delimiter: string,
+): AsyncGenerator<string[][]> {
   const input = Readable.from(chunks);
   const queue: string[][][] = [];
   let finished = false;
@@ -121,7 +124,7 @@ export async function readCsv(
 ): Promise<RawTable | null> {
   const delimiter =
     options.isHeader === undefined ? sniffDelimiter(options.head) : sniffDelimiterOfTable(options.head);
-  const chunks = parseRows(chunkSource, delimiter);
+  const chunks = parseCsvRows(chunkSource, delimiter);
 
   // Rows are walked chunk by chunk in plain loops: an async step per row would cost a promise
   // and a microtask on each of millions of rows. The first rows are kept until the header is

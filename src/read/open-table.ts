@@ -64,6 +64,10 @@ async function startsWith(path: string, signature: Buffer): Promise<boolean> {
 /** True when the file is a ZIP archive (an XLSX workbook, whatever its extension). */
 export const startsWithZip = (path: string): Promise<boolean> => startsWith(path, ZIP_SIGNATURE);
 
+/** True when the file is an OLE compound file (a legacy .xls workbook, whatever its extension). */
+export const startsWithCompoundFile = (path: string): Promise<boolean> =>
+  startsWith(path, COMPOUND_FILE_SIGNATURE);
+
 /** True for an Excel workbook of either kind (.xlsx or legacy .xls), by content. */
 export async function isWorkbookFile(path: string): Promise<boolean> {
   return (await startsWithZip(path)) || (await startsWith(path, COMPOUND_FILE_SIGNATURE));
@@ -86,7 +90,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
     return table;
   }
   // A legacy .xls workbook is an OLE compound file; recognised by content too.
-  if (await startsWith(path, COMPOUND_FILE_SIGNATURE)) {
+  if (await startsWithCompoundFile(path)) {
     const { readXls } = await import('./xls-reader.ts');
     const table = await readXls(path, options.isHeader);
     if (table === null) {

@@ -9,6 +9,13 @@ export interface RawRecord {
   readonly row: number;
   /** Cells in header order: text for CSV, JSON values for JSON. */
   readonly cells: readonly unknown[];
+  /** The sheet the record came from, when a table spans sheets (otherwise the table's). */
+  readonly sheet?: string | null;
+  /**
+   * The file's column each cell came from, when it differs from the header (a figure of a
+   * wide table comes from its year's column): a reject then names the column the user sees.
+   */
+  readonly origins?: readonly (string | null)[];
 }
 
 export interface RawTable {
@@ -39,6 +46,10 @@ export function alignCells(cells: unknown[], width: number): unknown[] {
   while (cells.length < width) cells.push(null);
   return cells;
 }
+
+/** True when every cell is empty or spaces: such rows are skipped, and never a header. */
+export const isBlankRow = (cells: readonly unknown[]): boolean =>
+  cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
 
 /** Cells per batch: narrow files get BATCH_SIZE rows, wide ones fewer. */
 const BATCH_CELLS = 24_000;

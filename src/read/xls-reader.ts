@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { SourceFormatError } from '../errors.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
-import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
 function cellValue(cell: XLSX.CellObject | undefined): unknown {
@@ -23,11 +23,17 @@ function cellValue(cell: XLSX.CellObject | undefined): unknown {
   return cell.v;
 }
 
-const isBlank = (cells: readonly unknown[]) =>
-  cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+/** A worksheet of a legacy workbook: its rows as Excel numbers them (the sheet is in memory). */
+export interface XlsSheet {
+  readonly name: string;
+  readonly hidden: boolean;
+  readonly rowCount: number;
+  /** The cells of the row at a 0-based index. */
+  rowCells(index: number): unknown[];
+}
 
-/** Resolves to null when the first visible sheet has no non-blank row. */
-export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
+/** Reads the whole workbook (BIFF8 caps a sheet at 65,536 rows) and lists its sheets in tab order. */
+export function xlsSheets(path: string): XlsSheet[] {
   const name = basename(path);
   let workbook: XLSX.WorkBook;
   try {
@@ -45,16 +51,31 @@ export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawT
       (s.Hidden ?? 0) > 0 ? [workbook.SheetNames[i]] : [],
     ),
   );
-  const sheet = workbook.SheetNames.find((n) => !hidden.has(n));
-  if (sheet === undefined) return null;
-  const dense =
-    (workbook.Sheets[sheet] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ?? [];
-  const rowCells = (r: number): unknown[] => (dense[r] ?? []).map((c) => cellValue(c));
+  return workbook.SheetNames.map((sheetName) => {
+    const dense =
+      (workbook.Sheets[sheetName] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ??
+      [];
+    return {
+      name: sheetName,
+      hidden: hidden.has(sheetName),
+      rowCount: dense.length,
+      rowCells: (r: number): unknown[] => (dense[r] ?? []).map((c) => cellValue(c)),
+    };
+  });
+}
+
+/** Resolves to null when the first visible sheet has no non-blank row. */
+export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
+  const first = xlsSheets(path).find((s) => !s.hidden);
+  if (first === undefined) return null;
+  const sheet = first.name;
+  const rowCells = (r: number) => first.rowCells(r);
+  const dense = { length: first.rowCount };
 
   const search = new HeaderSearch(isHeader);
   for (let r = 0; r < dense.length && !search.done; r++) {
     const cells = rowCells(r);
-    search.offer(cells, isBlank(cells));
+    search.offer(cells, isBlankRow(cells));
   }
   const headerRow = search.index;
   if (headerRow < 0) return null;
@@ -63,13 +84,12 @@ export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawT
   while (header.length > 0 && header[header.length - 1] === '') header.pop();
   const width = header.length;
   const perBatch = batchRows(width);
-  const first = at;
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
-    for (let r = first; r < dense.length; r++) {
+    for (let r = at; r < dense.length; r++) {
       const cells = rowCells(r);
-      if (isBlank(cells)) continue;
+      if (isBlankRow(cells)) continue;
       batch.push({ row: r + 1, cells: alignCells(cells, width) });
       if (batch.length >= perBatch) {
         yield batch;

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
-import { alignCells, batchRows, type RawRecord, type RawTable } from './raw-table.ts';
+import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -32,16 +32,24 @@ export function cellValue(value: unknown): unknown {
   return String(value);
 }
 
-const isBlank = (cells: readonly unknown[]) =>
-  cells.every((c) => c === null || c === undefined || (typeof c === 'string' && c.trim() === ''));
-
-interface SheetRow {
+export interface SheetRow {
+  /** Row number as Excel shows it. */
   readonly number: number;
   readonly cells: unknown[];
 }
 
-/** Rows of the first visible worksheet, in batches as exceljs parses them. */
-async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncGenerator<SheetRow[]> {
+/** One worksheet of a workbook read as a stream: its rows must be read (or left) before the next sheet. */
+export interface StreamedSheet {
+  readonly name: string;
+  readonly hidden: boolean;
+  readonly rows: AsyncIterable<SheetRow[]>;
+}
+
+/**
+ * The worksheets of an XLSX workbook in file order, each with its rows in batches as exceljs
+ * parses them. A sheet whose rows are not read is skipped without parsing.
+ */
+export async function* xlsxSheets(path: string): AsyncGenerator<StreamedSheet> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -55,22 +63,39 @@ async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncG
       state?: string;
       parse(): AsyncIterable<{ eventType: string; value: unknown }[]>;
     };
-    if (sheet.state === 'hidden' || sheet.state === 'veryHidden') continue;
-    onSheet(sheet.name);
-    for await (const events of sheet.parse()) {
-      const rows: SheetRow[] = [];
-      for (const { eventType, value } of events) {
-        if (eventType !== 'row') continue;
-        const row = value as { number: number; values: unknown[] };
-        // exceljs row values are 1-based and sparse: index 0 is empty, gaps are empty cells.
-        // `values` is a getter that builds a new array on every access: read it once.
-        const values = row.values;
-        const cells: unknown[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
-        rows.push({ number: row.number, cells });
-      }
-      if (rows.length > 0) yield rows;
+    yield {
+      name: sheet.name,
+      hidden: sheet.state === 'hidden' || sheet.state === 'veryHidden',
+      rows: parsedRows(sheet),
+    };
+  }
+}
+
+async function* parsedRows(sheet: {
+  parse(): AsyncIterable<{ eventType: string; value: unknown }[]>;
+}): AsyncGenerator<SheetRow[]> {
+  for await (const events of sheet.parse()) {
+    const rows: SheetRow[] = [];
+    for (const { eventType, value } of events) {
+      if (eventType !== 'row') continue;
+      const row = value as { number: number; values: unknown[] };
+      // exceljs row values are 1-based and sparse: index 0 is empty, gaps are empty cells.
+      // `values` is a getter that builds a new array on every access: read it once.
+      const values = row.values;
+      const cells: unknown[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
+      rows.push({ number: row.number, cells });
     }
+    if (rows.length > 0) yield rows;
+  }
+}
+
+/** Rows of the first visible worksheet, in batches as exceljs parses them. */
+async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncGenerator<SheetRow[]> {
+  for await (const sheet of xlsxSheets(path)) {
+    if (sheet.hidden) continue;
+    onSheet(sheet.name);
+    yield* sheet.rows;
     return;
   }
 }
@@ -105,7 +130,7 @@ export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<Raw
     // The whole chunk is kept: rows after the header in it are data.
     for (const row of next.value) {
       scanned.push(row);
-      search.offer(row.cells, isBlank(row.cells));
+      search.offer(row.cells, isBlankRow(row.cells));
     }
   }
   const chosen = search.index;
@@ -121,7 +146,7 @@ export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<Raw
     const take = (rows: readonly SheetRow[], from: number) => {
       for (let i = from; i < rows.length; i++) {
         const { number, cells } = rows[i]!;
-        if (isBlank(cells)) continue;
+        if (isBlankRow(cells)) continue;
         batch.push({ row: number, cells: alignCells(cells, width) });
       }
     };

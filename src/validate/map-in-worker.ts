@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CorridorError, type ExitCode } from '../errors.ts';
+import type { LayoutReport } from '../layout/laid-out-table.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
@@ -24,10 +25,10 @@ const WORKBOOK_HEAP_MB = 160;
 const MAX_IN_FLIGHT = 2;
 
 type WorkerMessage =
-  | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells'> }
+  | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells' | 'layoutReport'> }
   | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
   | { type: 'batch'; json: string; packed: PackedBaciRows | null }
-  | { type: 'done' }
+  | { type: 'done'; layoutReport: LayoutReport | null }
   | { type: 'error'; code: string; message: string; exitCode: ExitCode };
 
 export interface WorkerMapInput {
@@ -124,6 +125,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     throw new CorridorError('internal_error', 'the reader thread sent rows before the table description');
   }
 
+  let layoutReport: LayoutReport | null = null;
   async function* batches(): AsyncGenerator<MappedBatch> {
     try {
       for (;;) {
@@ -131,8 +133,10 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
         if (message.type === 'batch') {
           worker.postMessage('ack');
           yield { ...(JSON.parse(message.json) as Omit<MappedBatch, 'packed'>), packed: message.packed };
-        } else if (message.type === 'done') return;
-        else if (message.type === 'error')
+        } else if (message.type === 'done') {
+          layoutReport = message.layoutReport;
+          return;
+        } else if (message.type === 'error')
           throw new CorridorError(message.code, message.message, { exitCode: message.exitCode });
       }
     } finally {
@@ -140,5 +144,5 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     }
   }
 
-  return { ...first.table, batches: batches(), rawCells, close };
+  return { ...first.table, batches: batches(), rawCells, close, layoutReport: () => layoutReport };
 }

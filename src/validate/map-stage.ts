@@ -4,6 +4,7 @@
  * `map-in-worker.ts` runs the same stage in a worker thread for large files.
  */
 import { basename } from 'node:path';
+import { type LayoutReport, readLaidOutTable } from '../layout/laid-out-table.ts';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
@@ -17,6 +18,7 @@ import type { RowIssue } from './row-issue.ts';
 
 export interface RejectedRecord {
   readonly row: number;
+  readonly sheet?: string | null;
   readonly cells: readonly unknown[];
   readonly issues: readonly RowIssue[];
 }
@@ -49,6 +51,8 @@ export interface MappedTable {
   rawCells(rows: readonly number[]): Promise<(readonly unknown[] | null)[]>;
   /** Releases what the stage holds (a worker thread) when the caller stops early. */
   close(): Promise<void>;
+  /** For a source with a layout, what the layout toolkit did (laid-out-table.ts); complete once `batches` ends. */
+  layoutReport(): LayoutReport | null;
 }
 
 /** Batches whose raw cells stay available to `rawCells`: more than a worker can run ahead (map-in-worker's MAX_IN_FLIGHT + 2). */
@@ -105,10 +109,11 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
       return false;
     }
   };
-  const table = await openTable(input.path, {
-    isHeader,
-    ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
-  });
+  const encoding = input.encoding === undefined ? {} : { encoding: input.encoding };
+  // A source that declares a layout reads tables made for people through the layout toolkit.
+  const layout = input.source.layout;
+  const laidOut = layout === undefined ? null : await readLaidOutTable(input.path, layout, encoding);
+  const table = laidOut ?? (await openTable(input.path, { isHeader, ...encoding }));
   const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
   const mapRow = await input.source.begin({
     path: input.path,
@@ -129,7 +134,13 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
       const rejected: RejectedRecord[] = [];
       for (const record of batch) {
         const mapped = mapRecord(record);
-        if (Array.isArray(mapped)) rejected.push({ row: record.row, cells: record.cells, issues: mapped });
+        if (Array.isArray(mapped))
+          rejected.push({
+            row: record.row,
+            cells: record.cells,
+            issues: mapped,
+            ...(record.sheet === undefined ? {} : { sheet: record.sheet }),
+          });
         else if (packer !== null) packer.add(mapped, record.row);
         else rows.push(toRowValues(mapped, record.row));
       }
@@ -148,5 +159,6 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
     batches: batches(),
     rawCells: async (rows) => recent.get(rows),
     close: async () => {},
+    layoutReport: () => laidOut?.report() ?? null,
   };
 }

@@ -43,7 +43,7 @@ try {
     hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
     ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
   });
-  const { batches, close: _close, rawCells: _rawCells, ...description } = table;
+  const { batches, close: _close, rawCells: _rawCells, layoutReport, ...description } = table;
   port.postMessage({ type: 'table', table: description });
   for await (const batch of batches) {
     while (credits === 0) {
@@ -60,7 +60,7 @@ try {
       packed === null ? [] : [packed.values.buffer as ArrayBuffer],
     );
   }
-  port.postMessage({ type: 'done' });
+  port.postMessage({ type: 'done', layoutReport: layoutReport() });
 } catch (error) {
   port.postMessage({
     type: 'error',

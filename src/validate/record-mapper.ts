@@ -38,6 +38,12 @@ export function createRecordMapper<F extends string, P>(
     const at = binding.index[field as F];
     return at === undefined || at < 0 ? undefined : record.cells[at];
   };
+  // A record may say which of the file's columns a cell came from (a wide table's year column).
+  const columnOf = (record: RawRecord) => (field: string) => {
+    const at = binding.index[field as F];
+    const origin = at === undefined || at < 0 ? undefined : record.origins?.[at];
+    return origin ?? binding.headerOf(field);
+  };
 
   return (record) => {
     if (record.cells.length !== width) {
@@ -61,7 +67,7 @@ export function createRecordMapper<F extends string, P>(
       const input: Record<string, unknown> = {};
       for (let i = 0; i < fields.length; i++) input[fields[i]!] = values[i];
       const parsed = source.rowSchema.safeParse(input);
-      if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, binding.headerOf, cellOf(record));
+      if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, columnOf(record), cellOf(record));
       data = parsed.data;
     }
     const mapped = mapRow(data);
@@ -71,7 +77,7 @@ export function createRecordMapper<F extends string, P>(
       const value = issue.field === null ? undefined : cell(issue.field);
       return {
         code: issue.code,
-        column: issue.field === null ? null : binding.headerOf(issue.field),
+        column: issue.field === null ? null : columnOf(record)(issue.field),
         value: value === undefined || value === null ? null : String(value),
         message: issue.message,
       };

@@ -1,0 +1,119 @@
+/**
+ * The options of the generic `table` source, as a pipeline file declares them: the layout of
+ * a table made for people (src/layout/table-layout.ts) and how its columns fill a trade flow.
+ * One zod schema, so a typo or a missing mapping fails when the pipeline is read, naming the
+ * option, before any file loads.
+ */
+import { z } from 'zod';
+
+/** A header label: text matched ignoring case, spaces and punctuation, or a regular expression. */
+const label = z.union([z.string().min(1), z.instanceof(RegExp)]);
+
+const keptColumn = z
+  .strictObject({
+    /** Header labels of the column (a multi-row header reads "Exports › Total"). */
+    labels: z.array(label).min(1).optional(),
+    /** 0-based position, for a column whose header cell is blank. */
+    index: z.number().int().min(0).optional(),
+    /** The table loads without this column. @default false */
+    optional: z.boolean().optional(),
+  })
+  .refine((c) => c.labels !== undefined || c.index !== undefined, {
+    message: 'give the column its header labels or its position (index)',
+  });
+
+const wide = z.discriminatedUnion('kind', [
+  z.strictObject({
+    /** Every column headed by a year, month, quarter or fiscal year becomes one record. */
+    kind: z.literal('periods'),
+    /** Output column for the period. @default 'period' */
+    into: z.string().default('period'),
+    /** Output column for the figure. @default 'value' */
+    value: z.string().default('value'),
+    /** Numbers in header cells are Excel date serials. @default false */
+    serialDates: z.boolean().optional(),
+  }),
+  z.strictObject({
+    /** Named columns become one record each, with their key (Exports → X). */
+    kind: z.literal('columns'),
+    into: z.string(),
+    value: z.string().default('value'),
+    /** Key → header labels of its column. @example { X: ['Exports'], M: ['Imports'] } */
+    columns: z.record(z.string(), z.array(label).min(1)),
+  }),
+]);
+
+const subtotal = z.union([label, z.strictObject({ label, level: z.number().int().min(0) })]);
+
+/** Where a trade-flow field comes from: an output column of the layout, or a constant. */
+const fieldSource = z.union([
+  z.strictObject({ column: z.string().min(1) }),
+  z.strictObject({ value: z.string().min(1) }),
+]);
+
+export const tableOptionsSchema = z.strictObject({
+  /**
+   * Name of these rows in the warehouse's `source` column and the journal: lower case, digits
+   * and dashes. @default 'table'
+   */
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes')
+    .default('table'),
+  sheets: z
+    .strictObject({
+      names: z.array(z.string()).optional(),
+      pattern: z.instanceof(RegExp).optional(),
+      every: z.boolean().optional(),
+    })
+    .optional(),
+  /** Rows in the header block. @default 1 */
+  headerRows: z.number().int().min(1).max(5).optional(),
+  /** Columns kept as they are, by output name. */
+  columns: z.record(z.string(), keptColumn),
+  wide: wide.optional(),
+  /** Output columns (of `columns`) that hold figures, in a table without `wide`. */
+  figures: z.array(z.string()).optional(),
+  unit: z
+    .strictObject({
+      /** The unit when the table names none, as a phrase: "thousand US dollars". */
+      default: z.string().optional(),
+    })
+    .optional(),
+  aggregates: z
+    .strictObject({
+      column: z.string(),
+      labels: z.array(subtotal).default([]),
+      totals: z.array(label).default([]),
+      position: z.enum(['before', 'after']).optional(),
+    })
+    .optional(),
+  nilMarkers: z.array(z.string()).optional(),
+  decimal: z.enum(['.', ',', 'auto']).optional(),
+  context: z
+    .record(
+      z.string(),
+      z.array(z.strictObject({ from: z.enum(['sheet', 'title']), pattern: z.instanceof(RegExp) })).min(1),
+    )
+    .optional(),
+  /** How the layout's output columns fill `trade_flows`. */
+  map: z.strictObject({
+    /** Reporter: an area code, ISO code or name. */
+    reporter: fieldSource,
+    /** Partner: an area code, ISO code or name. */
+    partner: fieldSource,
+    /** Flow: X, M, RX, RM, or "Export", "Imports"… */
+    flow: fieldSource,
+    /** Period: YYYY or YYYY-MM. */
+    period: fieldSource,
+    /** The figure, in US dollars once the unit is applied. */
+    value: fieldSource,
+    /** HS code. @default TOTAL */
+    hsCode: fieldSource.optional(),
+    /** HS edition: H0…H6, or HS when not stated. @default HS */
+    hsEdition: fieldSource.optional(),
+  }),
+});
+
+export type TableOptionsInput = z.input<typeof tableOptionsSchema>;
+export type TableOptions = z.output<typeof tableOptionsSchema>;

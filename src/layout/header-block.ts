@@ -1,0 +1,88 @@
+/**
+ * A table's header block: its rows flattened into one path per column ("Экспорт › Всего"), and
+ * the search for it among a sheet's first rows. Spreadsheets made for people merge a group's
+ * label across the columns below it; only the merge's first cell holds the text, so an empty
+ * cell in an upper header row takes the label on its left, as long as the rows below it name
+ * a column there.
+ */
+import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
+import { isBlankRow } from '../read/raw-table.ts';
+import type { SheetRow } from '../read/sheet-stream.ts';
+import { PATH_SEPARATOR } from './table-layout.ts';
+
+/** A header cell as one line of text. */
+const headerCellText = (cell: unknown): string =>
+  cell === null || cell === undefined ? '' : String(cell).replace(/\s+/g, ' ').trim();
+
+/**
+ * One path per column from the rows of a header block, upper rows first.
+ * @example flattenHeader([['Country', 'Exports', null], [null, 'Total', 'Share, %']])
+ *   // → ['Country', 'Exports › Total', 'Exports › Share, %']
+ */
+export function flattenHeader(rows: readonly (readonly unknown[])[]): string[] {
+  const width = Math.max(0, ...rows.map((r) => r.length));
+  const grid = rows.map((r) => Array.from({ length: width }, (_, j) => headerCellText(r[j])));
+  // Where each row's own labels start, before any carrying: a group above bounds the carry below.
+  const starts = grid.map((cells) => cells.map((text) => text !== ''));
+  for (let level = 0; level < grid.length - 1; level++) {
+    const cells = grid[level]!;
+    let carried = '';
+    for (let j = 0; j < width; j++) {
+      if (cells[j] !== '') {
+        carried = cells[j]!;
+        continue;
+      }
+      // Stop carrying a label over a column no lower row names (the table's right edge), or
+      // where a row above starts a new group ("Total" merged down over this row).
+      const namedBelow = grid.slice(level + 1).some((lower) => lower[j] !== '');
+      const groupAbove = starts.slice(0, level).some((above) => above[j]);
+      if (!namedBelow || groupAbove) carried = '';
+      else cells[j] = carried;
+    }
+  }
+  return Array.from({ length: width }, (_, j) =>
+    grid
+      .map((cells) => cells[j]!)
+      .filter((text, level, all) => text !== '' && text !== all[level - 1])
+      .join(PATH_SEPARATOR),
+  );
+}
+
+export interface FoundHeader {
+  /** Index of the header's first row among the rows given. */
+  readonly index: number;
+  readonly paths: readonly string[];
+}
+
+/**
+ * The first of the first HEADER_SEARCH_ROWS non-blank rows whose block of `height` rows the
+ * test accepts; null when none does.
+ */
+export function findHeader(
+  rows: readonly SheetRow[],
+  height: number,
+  accepts: (paths: readonly string[]) => boolean,
+): FoundHeader | null {
+  let nonBlank = 0;
+  for (let i = 0; i < rows.length && nonBlank < HEADER_SEARCH_ROWS; i++) {
+    if (isBlankRow(rows[i]!.cells)) continue;
+    nonBlank++;
+    const block = rows.slice(i, i + height).map((r) => r.cells);
+    const paths = flattenHeader(block);
+    if (accepts(paths)) return { index: i, paths };
+  }
+  return null;
+}
+
+/** The text of the rows above the header (titles, unit lines, notes), one string per row. */
+export function titleLines(rows: readonly SheetRow[], headerIndex: number): string[] {
+  return rows
+    .slice(0, headerIndex)
+    .filter((r) => !isBlankRow(r.cells))
+    .map((r) =>
+      r.cells
+        .map(headerCellText)
+        .filter((t) => t !== '')
+        .join(' '),
+    );
+}

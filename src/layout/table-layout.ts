@@ -1,0 +1,164 @@
+/**
+ * How a table made for people is laid out, declared by a source (or a pipeline file, for the
+ * generic `table` source) instead of hand-coded: which sheets hold it, which rows are the
+ * header, which columns are kept, which become records (wide to long), where the unit is
+ * written, which rows are totals to check rather than load, and how "no value" is spelled.
+ * `laid-out-table.ts` reads a file by it and gives the same RawTable every reader gives.
+ *
+ * Header cells of a multi-row header are read as paths joined with " › " ("Экспорт › Всего");
+ * labels below match them folded (case, spaces and punctuation ignored), or as a regular
+ * expression when given as one.
+ */
+import { foldName } from '../normalize/fold-name.ts';
+import type { UnitDimension } from './unit-phrase.ts';
+
+/** A header label to look for: text matched folded, or a pattern matched against the path as written. */
+export type HeaderLabel = string | RegExp;
+
+export interface SheetSelection {
+  /** Sheets by name (folded match). */
+  readonly names?: readonly string[] | undefined;
+  /** Sheets whose name matches. */
+  readonly pattern?: RegExp | undefined;
+  /**
+   * Read every matching visible sheet in which the header is found, and pass over the others
+   * (a cover, a legend, a methodology note) with a note; otherwise only the first that has it.
+   * @default false
+   */
+  readonly every?: boolean | undefined;
+}
+
+export interface KeptColumn {
+  /** The column's header labels (any one matches). */
+  readonly labels?: readonly HeaderLabel[] | undefined;
+  /** 0-based position, for a column whose header cell is blank (row labels in column A). */
+  readonly index?: number | undefined;
+  /** The table works without this column. @default false */
+  readonly optional?: boolean | undefined;
+}
+
+/** Columns whose headers are periods become one record each: a year, month, quarter or fiscal year per column. */
+export interface WidePeriods {
+  readonly kind: 'periods';
+  /** Output column for the period ("2019", "2021-07", "2021-Q1", "2022-23"). */
+  readonly into: string;
+  /** Output column for the figure. */
+  readonly value: string;
+  /** Read numbers in header cells as Excel date serials (months typed as dates). @default false */
+  readonly serialDates?: boolean | undefined;
+}
+
+/** Named columns become one record each, the key going into `into` (Экспорт → X, Импорт → M). */
+export interface WideColumns {
+  readonly kind: 'columns';
+  readonly into: string;
+  readonly value: string;
+  /** Key → header labels of its column. */
+  readonly columns: Readonly<Record<string, readonly HeaderLabel[]>>;
+}
+
+export type WideLayout = WidePeriods | WideColumns;
+
+export interface UnitLayout {
+  /**
+   * The unit when neither the titles nor the headers name one, as a phrase findUnit knows
+   * ("thousand US dollars"). Without it, a table that names no unit is refused.
+   */
+  readonly default?: string | undefined;
+  /** The kind of unit the figures must be in (a trade table in money, a port table in mass or boxes). */
+  readonly dimension?: UnitDimension | undefined;
+  /** Output column for the canonical unit the figures were converted into ("USD", "t"). @default 'unit' */
+  readonly into?: string | undefined;
+}
+
+/**
+ * A subtotal's label, with its nesting level when the table's indentation cannot be trusted
+ * (the Kazakh bureau indents " Страны вне ЕАЭС" but not its sibling "Страны ЕАЭС" in one year).
+ */
+export type SubtotalLabel = HeaderLabel | { readonly label: HeaderLabel; readonly level: number };
+
+export interface AggregateLayout {
+  /** Output column that holds the row label. */
+  readonly column: string;
+  /**
+   * Labels of subtotal rows (groups of the rows around them): checked, not loaded. Nesting is
+   * the declared level, else the label's indentation (leading spaces).
+   */
+  readonly labels: readonly SubtotalLabel[];
+  /** Labels of grand-total rows: checked against every other row, not loaded. */
+  readonly totals: readonly HeaderLabel[];
+  /**
+   * Where a subtotal stands relative to its parts: `before` heads them (national tables:
+   * "Europe" then its countries), `after` closes them (port tables: "Total dry bulk").
+   * Nesting is read from the label's indentation (leading spaces).
+   * @default 'before'
+   */
+  readonly position?: 'before' | 'after' | undefined;
+}
+
+/** A value taken once per sheet from its name or its title rows: the first capture group of the first pattern that matches. */
+export interface SheetContext {
+  readonly from: 'sheet' | 'title';
+  readonly pattern: RegExp;
+}
+
+export interface TableLayout {
+  /** @default the first visible sheet */
+  readonly sheets?: SheetSelection | undefined;
+  /** Rows in the header block (a two-row merged header is 2). @default 1 */
+  readonly headerRows?: number | undefined;
+  /** Columns kept as they are, by output name. */
+  readonly columns: Readonly<Record<string, KeptColumn>>;
+  /** Columns that become records (wide to long); without it, each row is a record. */
+  readonly wide?: WideLayout | undefined;
+  /** Output columns (of `columns`) that hold figures: read as numbers and scaled by the unit. Wide values always are. */
+  readonly figures?: readonly string[] | undefined;
+  readonly unit?: UnitLayout | undefined;
+  readonly aggregates?: AggregateLayout | undefined;
+  /** Cell texts meaning "no value" besides the built-in "-", "…", "x", "n.a." and blanks. */
+  readonly nilMarkers?: readonly string[] | undefined;
+  /** Decimal mark of figures stored as text. @default 'auto' */
+  readonly decimal?: '.' | ',' | 'auto' | undefined;
+  /** Values per sheet, by output name: tried in order. */
+  readonly context?: Readonly<Record<string, readonly SheetContext[]>> | undefined;
+}
+
+/** The separator of multi-row header paths. */
+export const PATH_SEPARATOR = ' › ';
+
+/** True when a header path (or a label) matches one of the labels. */
+export function matchesLabel(text: string, labels: readonly HeaderLabel[]): boolean {
+  const trimmed = text.trim();
+  if (trimmed === '') return false;
+  const folded = foldName(text);
+  return labels.some((label) => {
+    if (typeof label !== 'string') {
+      // A /g or /y pattern remembers where it stopped; every test starts from the beginning.
+      label.lastIndex = 0;
+      return label.test(trimmed);
+    }
+    // Labels of punctuation only ("%", "-") fold to nothing: compare them as written.
+    const own = foldName(label);
+    return own === '' ? label.trim() === trimmed : own === folded;
+  });
+}
+
+/** The nesting level of a subtotal label, or null when the label is not one of them. */
+export function subtotalLevel(label: string, subtotals: readonly SubtotalLabel[]): number | null {
+  for (const entry of subtotals) {
+    const declared = typeof entry === 'object' && !(entry instanceof RegExp);
+    if (matchesLabel(label.trim(), [declared ? entry.label : entry])) {
+      return declared ? entry.level : label.length - label.replace(/^[\s\u00a0]+/, '').length;
+    }
+  }
+  return null;
+}
+
+/** The output columns of a laid-out table, in order. */
+export function outputColumns(layout: TableLayout): string[] {
+  const names = Object.keys(layout.columns);
+  if (layout.wide !== undefined) names.push(layout.wide.into, layout.wide.value);
+  names.push(...Object.keys(layout.context ?? {}));
+  names.push(layout.unit?.into ?? 'unit', 'status');
+  return names;
+}

@@ -1,0 +1,86 @@
+/**
+ * Any table file as sheets of raw rows, for the layout toolkit (src/layout/): every row as the
+ * file has it, titles and multi-row headers included, numbered as the user sees it. A CSV file
+ * is one sheet without a name; a workbook gives its sheets in tab order. The reader is chosen
+ * by content, as in open-table.ts.
+ */
+import { basename } from 'node:path';
+import { SourceFormatError } from '../errors.ts';
+import { parseCsvRows, sniffDelimiterOfTable } from './csv-reader.ts';
+import { startsWithCompoundFile, startsWithZip } from './open-table.ts';
+import { openTextStream } from './text-stream.ts';
+import type { SheetRow } from './xlsx-reader.ts';
+
+export type { SheetRow } from './xlsx-reader.ts';
+
+export interface RawSheet {
+  /** The sheet's name; null for a CSV file. */
+  readonly name: string | null;
+  readonly hidden: boolean;
+  /** Rows in batches; blank rows may be missing or present. Read once. */
+  readonly rows: AsyncIterable<readonly SheetRow[]>;
+}
+
+export interface SheetStream {
+  readonly format: 'csv' | 'xlsx' | 'xls';
+  readonly encoding: string;
+  readonly delimiter: string | null;
+  /** Sheets in order; each sheet's rows must be read (or left) before the next is asked for. */
+  readonly sheets: AsyncIterable<RawSheet>;
+}
+
+async function* csvRows(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<SheetRow[]> {
+  let number = 0;
+  for await (const rows of parseCsvRows(chunks, delimiter)) {
+    yield rows.map((cells) => ({ number: ++number, cells }));
+  }
+}
+
+export async function openSheetStream(path: string, encoding?: string): Promise<SheetStream> {
+  const name = basename(path);
+  if (await startsWithZip(path)) {
+    const { xlsxSheets } = await import('./xlsx-reader.ts');
+    async function* sheets(): AsyncGenerator<RawSheet> {
+      try {
+        yield* xlsxSheets(path);
+      } catch (cause) {
+        if (cause instanceof SourceFormatError) throw cause;
+        throw new SourceFormatError(
+          name,
+          'bad_xlsx',
+          `${name} is a ZIP archive but not a readable Excel workbook (${(cause as Error).message}). Open it in Excel and save it again as .xlsx.`,
+          { cause },
+        );
+      }
+    }
+    return { format: 'xlsx', encoding: 'utf-8', delimiter: null, sheets: sheets() };
+  }
+  if (await startsWithCompoundFile(path)) {
+    const { xlsSheets } = await import('./xls-reader.ts');
+    const workbook = xlsSheets(path);
+    async function* sheets(): AsyncGenerator<RawSheet> {
+      for (const sheet of workbook) {
+        async function* rows(): AsyncGenerator<SheetRow[]> {
+          const batch: SheetRow[] = [];
+          for (let r = 0; r < sheet.rowCount; r++) batch.push({ number: r + 1, cells: sheet.rowCells(r) });
+          yield batch;
+        }
+        yield { name: sheet.name, hidden: sheet.hidden, rows: rows() };
+      }
+    }
+    return { format: 'xls', encoding: 'utf-8', delimiter: null, sheets: sheets() };
+  }
+  const text = await openTextStream(path, encoding);
+  if (text.head.trim() === '') {
+    throw new SourceFormatError(
+      name,
+      'empty_file',
+      `${name} is empty: it has no rows. Check that the download or export finished.`,
+    );
+  }
+  const delimiter = sniffDelimiterOfTable(text.head);
+  async function* sheets(): AsyncGenerator<RawSheet> {
+    yield { name: null, hidden: false, rows: csvRows(text.chunks, delimiter) };
+  }
+  return { format: 'csv', encoding: text.encoding, delimiter, sheets: sheets() };
+}
