@@ -131,6 +131,38 @@ describe('the table source, declared in a pipeline file', () => {
     expect(scalar<string>(db(), 'select notes from load_files')).toContain('1 rows without any figure');
   });
 
+  it('reads the periods of a long table as people write them, and refuses a quarter with the reason', async () => {
+    await workbook('months.xlsx', {
+      Sheet1: [
+        ['Monthly exports to Kazakhstan (US dollars)'],
+        ['Month', 'Value'],
+        ['Jul 2023', 10],
+        [new Date(Date.UTC(2023, 7, 1)), 20],
+        [45170, 30],
+        ['Q4 2023', 40],
+      ],
+    });
+    pipeline(
+      'months',
+      'months.xlsx',
+      `{ columns: { month: { labels: ['Month'] }, value: { labels: ['Value'] } }, figures: ['value'],
+         map: { reporter: { value: 'PAK' }, partner: { value: 'KAZ' }, flow: { value: 'X' }, period: { column: 'month' }, value: { column: 'value' } } }`,
+    );
+    await run('months');
+    expect(query(db(), 'select period, freq, value_usd from trade_flows order by period')).toEqual([
+      { period: '2023-07', freq: 'M', value_usd: 10 },
+      { period: '2023-08', freq: 'M', value_usd: 20 },
+      { period: '2023-09', freq: 'M', value_usd: 30 },
+    ]);
+    expect(query(db(), 'select row_number, code, message from rejects')).toEqual([
+      {
+        row_number: 6,
+        code: 'bad_period',
+        message: 'period "Q4 2023" is a quarter; trade_flows holds years and months.',
+      },
+    ]);
+  });
+
   it('refuses a table whose unit it does not know, listing the units it knows, and loads nothing', async () => {
     await workbook('bales.xlsx', {
       Sheet1: [['Cotton exports (bales)'], ['Country', '2023'], ['Kazakhstan', 5]],

@@ -104,7 +104,7 @@ export const tableOptionsSchema = z.strictObject({
     partner: fieldSource,
     /** Flow: X, M, RX, RM, or "Export", "Imports"… */
     flow: fieldSource,
-    /** Period: YYYY or YYYY-MM. */
+    /** Period: a year or a month (2023, 2023-07, Jul 2023, a date, an Excel date serial). */
     period: fieldSource,
     /** The figure, in US dollars once the unit is applied. */
     value: fieldSource,

@@ -5,10 +5,11 @@
  * or which constants, give the reporter, partner, flow, period, value and HS code.
  */
 import { z } from 'zod';
+import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import type { TableLayout } from '../../src/layout/table-layout.ts';
 import type { CountryResolver } from '../../src/normalize/country-resolver.ts';
 import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code.ts';
-import { normalizePeriod } from '../../src/normalize/period.ts';
+import { normalizePeriod, type Period } from '../../src/normalize/period.ts';
 import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
 import { valueOnlyTradeFlow } from '../../src/normalize/value-only-trade-flow.ts';
 import {
@@ -66,6 +67,28 @@ export function layoutOf(options: TableOptions): TableLayout {
   };
 }
 
+/**
+ * A period cell as people write it: `2023`, `2023-07`, and also `Jul 2023`, `июль 2023`, a date
+ * (`2023-07-01`) or an Excel date serial (45108). Quarters and fiscal years do not fit
+ * `trade_flows` (years and months) and are refused with that reason.
+ */
+function periodOf(text: string | null): Period | { problem: string } {
+  const direct = normalizePeriod(text, null, null, null);
+  if (!('problem' in direct) || text === null) return direct;
+  const trimmed = text.trim();
+  const label = readPeriodLabel(/^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed, {
+    serialDates: true,
+  });
+  if (label?.kind === 'year') return normalizePeriod(String(label.year), null, null, null);
+  if (label?.kind === 'month' && label.year !== null)
+    return normalizePeriod(`${label.year}-${String(label.month).padStart(2, '0')}`, null, null, null);
+  if (label !== null)
+    return {
+      problem: `period ${JSON.stringify(text)} is a ${label.kind === 'quarter' ? 'quarter' : label.kind === 'fiscal_year' ? 'fiscal year' : 'month without its year'}; trade_flows holds years and months.`,
+    };
+  return direct;
+}
+
 /** A country cell of unknown kind: a numeric area code, an ISO code, or a name. */
 function resolveCountry(countries: CountryResolver, text: string, year: number | undefined, what: string) {
   const query = /^\d{1,3}$/.test(text)
@@ -118,7 +141,7 @@ export function createTableSource(options: TableOptions): TradeSource<Field, Tab
             message: `figures are in ${row.unit ?? 'no unit'}, not US dollars; trade_flows holds values in US dollars.`,
           });
         const periodText = text('period');
-        const period = normalizePeriod(periodText, null, null, null);
+        const period = periodOf(periodText);
         if ('problem' in period)
           issues.push({ code: 'bad_period', field: 'period', message: period.problem });
         const year = 'problem' in period ? undefined : period.year;

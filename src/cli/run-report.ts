@@ -26,8 +26,12 @@ export function describeFile(f: FileResult, dryRun = false): string {
           ? ''
           : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead)})`;
       const replaced = f.rowsReplaced === 0 ? '' : `, replaced ${formatCount(f.rowsReplaced)} earlier rows`;
+      const totals =
+        f.rowsAggregate === 0
+          ? ''
+          : `, ${formatCount(f.rowsAggregate)} figures on total rows checked, not loaded`;
       const flag = f.overThreshold ? 'WARN' : 'OK  ';
-      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${rejected}${replaced} in ${formatDuration(f.durationMs)}`;
+      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${rejected}${totals}${replaced} in ${formatDuration(f.durationMs)}`;
     }
   }
 }

@@ -11,16 +11,18 @@
  * cells; and checks total and subtotal rows against their parts instead of loading them.
  */
 import { basename } from 'node:path';
-import { CorridorError, SchemaDriftError } from '../errors.ts';
+import { SchemaDriftError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
+import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openSheetStream, type RawSheet, type SheetRow } from '../read/sheet-stream.ts';
 import { AggregateChecker, type PrintedFigure, type RowRole } from './aggregate-check.ts';
 import { type CellReading, readCellNumber } from './cell-number.ts';
+import { bindHeader, describeExpectedHeader, type FigureColumnAt } from './header-binding.ts';
 import { findHeader, titleLines } from './header-block.ts';
-import { type PeriodColumn, periodColumns } from './period-columns.ts';
+import { sheetContext, unitOfColumn } from './sheet-facts.ts';
 import { matchesLabel, outputColumns, subtotalLevel, type TableLayout } from './table-layout.ts';
-import { describeKnownUnits, findUnit, type UnitReading } from './unit-phrase.ts';
+import type { UnitReading } from './unit-phrase.ts';
 
 export interface LayoutWarning {
   readonly code: 'aggregate_mismatch';
@@ -59,15 +61,8 @@ export interface LaidOutTable extends RawTable {
   report(): LayoutReport;
 }
 
-/** A column whose cells are figures: a wide value column or a long table's figure column. */
-interface FigureColumn {
-  readonly index: number;
-  /** Header path, for messages and reject columns. */
-  readonly path: string;
-  /** Wide tables: the key that goes into the record (a period, "X"); null in a long table. */
-  readonly key: string | null;
-  /** Long tables: the output column the figure goes to. */
-  readonly field: string | null;
+/** A figure column with the unit its figures are in. */
+interface FigureColumn extends FigureColumnAt {
   readonly unit: UnitReading;
 }
 
@@ -114,101 +109,8 @@ export async function readLaidOutTable(
     if (sheet.name === null || selection === undefined) return true;
     if (selection.names === undefined && selection.pattern === undefined) return true;
     const byName = selection.names?.some((n) => foldName(n) === foldName(sheet.name!)) ?? false;
+    if (selection.pattern !== undefined) selection.pattern.lastIndex = 0;
     return byName || (selection.pattern?.test(sheet.name) ?? false);
-  };
-
-  /** Columns found in a header block, or null when the block is not this table's header. */
-  const bindHeader = (paths: readonly string[]) => {
-    const kept: Record<string, number> = {};
-    for (const [field, spec] of Object.entries(layout.columns)) {
-      let at = spec.index ?? -1;
-      if (spec.labels !== undefined) at = paths.findIndex((p) => matchesLabel(p, spec.labels!));
-      if (at < 0 && !spec.optional) return null;
-      kept[field] = at;
-    }
-    let wide: Omit<FigureColumn, 'unit'>[] = [];
-    if (layout.wide?.kind === 'columns') {
-      for (const [key, labels] of Object.entries(layout.wide.columns)) {
-        const at = paths.findIndex((p) => matchesLabel(p, labels));
-        if (at >= 0) wide.push({ index: at, path: paths[at]!, key, field: null });
-      }
-      if (wide.length === 0) return null;
-    } else if (layout.wide?.kind === 'periods') {
-      wide = periodColumns(paths, { serialDates: layout.wide.serialDates ?? false }).map(
-        (c: PeriodColumn) => ({ index: c.index, path: c.path, key: c.period, field: null }),
-      );
-      if (wide.length === 0) return null;
-    }
-    // A wide table's figures are its wide columns; a long table's, the kept columns it names.
-    const figures: Omit<FigureColumn, 'unit'>[] =
-      layout.wide !== undefined
-        ? wide
-        : (layout.figures ?? [])
-            .filter((field) => (kept[field] ?? -1) >= 0)
-            .map((field) => ({ index: kept[field]!, path: paths[kept[field]!]!, key: null, field }));
-    return { kept, figures };
-  };
-
-  const expected = () => {
-    const labels = Object.values(layout.columns).flatMap((c) => (c.labels ?? []).slice(0, 2).map(String));
-    const wide =
-      layout.wide?.kind === 'columns'
-        ? Object.values(layout.wide.columns).flatMap((l) => l.slice(0, 1).map(String))
-        : layout.wide?.kind === 'periods'
-          ? ['columns headed by years or months']
-          : [];
-    return [
-      ...labels.map((l) => `"${l}"`),
-      ...wide.map((w) => (w.startsWith('columns') ? w : `"${w}"`)),
-    ].join(', ');
-  };
-
-  const unitFor = (
-    sheet: string | null,
-    path: string,
-    headerCells: readonly string[],
-    titles: readonly string[],
-  ): UnitReading => {
-    const unit =
-      findUnit(path) ??
-      headerCells.map((c) => findUnit(c)).find((u) => u !== null) ??
-      titles.map((t) => findUnit(t)).find((u) => u !== null) ??
-      (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
-    if (unit === null) {
-      throw new CorridorError(
-        'unknown_unit',
-        `${place(sheet)}: no unit found for column "${path}" in its header or the titles above the table${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not a unit Corridor knows`}. Write the unit in a title or header cell; known units: ${describeKnownUnits()}.`,
-      );
-    }
-    const dimension = layout.unit?.dimension;
-    if (dimension !== undefined && unit.dimension !== dimension) {
-      throw new CorridorError(
-        'unexpected_unit',
-        `${place(sheet)}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${dimension}. Check that the file is the table this source reads.`,
-      );
-    }
-    return unit;
-  };
-
-  const contextOf = (sheet: string | null, titles: readonly string[]): Record<string, string> => {
-    const values: Record<string, string> = {};
-    for (const [field, tries] of Object.entries(layout.context ?? {})) {
-      for (const attempt of tries) {
-        const texts = attempt.from === 'sheet' ? (sheet === null ? [] : [sheet]) : titles;
-        const match = texts.map((t) => attempt.pattern.exec(t)).find((m) => m !== null && m[1] !== undefined);
-        if (match) {
-          values[field] = match[1]!;
-          break;
-        }
-      }
-      if (values[field] === undefined) {
-        throw new CorridorError(
-          'missing_context',
-          `${place(sheet)}: the ${field} could not be read from ${tries.map((t) => (t.from === 'sheet' ? `the sheet name ("${sheet ?? ''}")` : 'the title rows')).join(' or ')}${titles.length > 0 ? `; the titles say: ${titles.map((t) => `"${t}"`).join(', ')}` : ''}. Check that the file is the table this source reads.`,
-        );
-      }
-    }
-    return values;
   };
 
   async function* records(): AsyncGenerator<readonly RawRecord[]> {
@@ -231,7 +133,7 @@ export async function readLaidOutTable(
       let ended = false;
       let nonBlank = 0;
       const height = layout.headerRows ?? 1;
-      while (nonBlank < 30 + height) {
+      while (nonBlank < HEADER_SEARCH_ROWS + height) {
         const next = await rows.next();
         if (next.done) {
           ended = true;
@@ -242,10 +144,13 @@ export async function readLaidOutTable(
           if (!isBlankRow(r.cells)) nonBlank++;
         }
       }
-      const found = findHeader(scanned, height, (paths) => bindHeader(paths) !== null);
+      const found = findHeader(scanned, height, (paths) => bindHeader(layout, paths) !== null);
       if (found === null) {
         if (layout.sheets?.every === true) {
-          skippedSheets.push({ name: sheetName ?? '', reason: `no table with ${expected()}` });
+          skippedSheets.push({
+            name: sheetName ?? '',
+            reason: `no table with ${describeExpectedHeader(layout)}`,
+          });
           if (!ended) await rows.return?.(undefined);
           continue;
         }
@@ -253,20 +158,25 @@ export async function readLaidOutTable(
         throw new SchemaDriftError(
           name,
           Object.keys(layout.columns),
-          `${place(sheetName)}: no header row with ${expected()} in its first ${30} rows${seen.length > 0 ? `; it begins: ${seen.map((t) => `"${t.slice(0, 80)}"`).join(', ')}` : ' (it is empty)'}. Check that the file is the table this source reads.`,
+          `${place(sheetName)}: no header row with ${describeExpectedHeader(layout)} in its first ${HEADER_SEARCH_ROWS} rows${seen.length > 0 ? `; it begins: ${seen.map((t) => `"${t.slice(0, 80)}"`).join(', ')}` : ' (it is empty)'}. Check that the file is the table this source reads.`,
         );
       }
       sheetsRead++;
       firstSheet ??= sheetName;
-      const binding = bindHeader(found.paths)!;
+      const binding = bindHeader(layout, found.paths)!;
       const headerCells = scanned
         .slice(found.index, found.index + height)
         .flatMap((r) => r.cells.map((c) => (c === null || c === undefined ? '' : String(c))));
-      const titles = titleLines(scanned, found.index);
-      const context = contextOf(sheetName, titles);
+      const text = {
+        place: place(sheetName),
+        sheet: sheetName,
+        headerCells,
+        titles: titleLines(scanned, found.index),
+      };
+      const context = sheetContext(layout, text);
       const figureColumns: FigureColumn[] = binding.figures.map((c) => ({
         ...c,
-        unit: unitFor(sheetName, c.path, headerCells, titles),
+        unit: unitOfColumn(layout, text, c.path),
       }));
       const units = [
         ...new Set(
@@ -288,7 +198,8 @@ export async function readLaidOutTable(
               figureColumns.map((c) => c.path),
               aggregates.position ?? 'before',
             );
-      const unitName = figureColumns[0]?.unit.unit ?? null;
+      // A long table's record has one unit column: that of its first figure column.
+      const longUnit = figureColumns[0]?.unit.unit ?? null;
 
       const keptCells = (cells: readonly unknown[]): unknown[] =>
         keptNames.map((field) => {
@@ -359,7 +270,7 @@ export async function readLaidOutTable(
                 column.key,
                 figureValue(reading, column),
                 ...contextCells,
-                unitName,
+                column.unit.unit,
                 statusOf(reading),
               ],
               origins: [...keptOrigins, column.path, column.path, ...contextNames, null, column.path],
@@ -379,7 +290,7 @@ export async function readLaidOutTable(
         batch.push({
           row: row.number,
           sheet: sheetName,
-          cells: [...cells, ...contextCells, unitName, status],
+          cells: [...cells, ...contextCells, longUnit, status],
           origins: [...keptOrigins, ...contextNames, null, null],
         });
       };
@@ -420,7 +331,7 @@ export async function readLaidOutTable(
         Object.keys(layout.columns),
         examined.length === 0
           ? `${name}: none of its sheets is one this source reads${layout.sheets?.pattern ? ` (sheet names matching ${layout.sheets.pattern})` : ''}. Check that the file is the table this source reads.`
-          : `${name}: no sheet holds a table with ${expected()} (looked at ${examined.map((s) => `"${s}"`).join(', ')}). Check that the file is the table this source reads.`,
+          : `${name}: no sheet holds a table with ${describeExpectedHeader(layout)} (looked at ${examined.map((s) => `"${s}"`).join(', ')}). Check that the file is the table this source reads.`,
       );
     }
   }

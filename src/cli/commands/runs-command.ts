@@ -23,12 +23,14 @@ export const runsCommand: Command = {
         runId === undefined
           ? query.run(
               `select run_id, pipeline, status, started_at, duration_ms, files_total, files_loaded, files_skipped, files_failed,
-                      rows_read, rows_loaded, rows_rejected, exit_code, message
+                      rows_read, rows_loaded, rows_rejected, rows_aggregate, exit_code, message
                from load_runs order by run_id desc limit ${Math.floor(limit)}`,
             )
           : query.run(
-              `select load_id, run_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, rejects_stored, rows_replaced,
-                      duration_ms, sha256, same_as_load_id, superseded_by, error_code, error_message, notes, path
+              `select load_id, run_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, rows_aggregate,
+                      rejects_stored, rows_replaced, duration_ms, sha256, same_as_load_id, superseded_by, error_code,
+                      error_message, notes,
+                      (select count(*) from load_warnings w where w.load_id = load_files.load_id) as warnings, path
                from load_files where run_id = ${Math.floor(runId)} order by load_id`,
             );
       const list = [...rows];
@@ -62,6 +64,7 @@ export const runsCommand: Command = {
               'rows_read',
               'rows_loaded',
               'rows_rejected',
+              'rows_aggregate',
             ]
           : [
               'load_id',
@@ -70,7 +73,9 @@ export const runsCommand: Command = {
               'rows_read',
               'rows_loaded',
               'rows_rejected',
+              'rows_aggregate',
               'rows_replaced',
+              'warnings',
               'duration_ms',
               'error_message',
             ];
@@ -80,6 +85,23 @@ export const runsCommand: Command = {
         shown.map((r) => at.map((i) => r[i])),
         runId === undefined ? 60 : 90,
       );
+      // A file's notes say what the load did beyond counting: the header and unit it found,
+      // totals checked, revisions, rejects capped.
+      if (runId !== undefined) {
+        const notesAt = columns.indexOf('notes');
+        const idAt = columns.indexOf('load_id');
+        const nameAt = columns.indexOf('file_name');
+        for (const r of list) {
+          const notes = typeof r[notesAt] === 'string' ? (JSON.parse(r[notesAt] as string) as string[]) : [];
+          if (notes.length === 0) continue;
+          ctx.out.line(`load ${r[idAt]} (${r[nameAt]}):`);
+          for (const note of notes) ctx.out.line(`  - ${note}`);
+        }
+        if (list.some((r) => Number(r[columns.indexOf('warnings')]) > 0))
+          ctx.out.line(
+            `Warnings: corridor sql "select * from load_warnings where run_id = ${Math.floor(runId)}"`,
+          );
+      }
       return ExitCode.Success;
     } finally {
       query.close();

@@ -1,0 +1,68 @@
+/**
+ * What a sheet says once for all its rows: the unit of each figure column (its own header,
+ * else the header block, else the title lines, else the layout's default) and the per-sheet
+ * values a layout takes from the title or the sheet name (the year of "за январь-декабрь 2021
+ * года"). Either missing is a whole-file error that names the place and what was looked for.
+ */
+import { CorridorError } from '../errors.ts';
+import type { TableLayout } from './table-layout.ts';
+import { describeKnownUnits, findUnit, type UnitReading } from './unit-phrase.ts';
+
+export interface SheetText {
+  /** "file.xlsx › Sheet", for messages. */
+  readonly place: string;
+  readonly sheet: string | null;
+  /** The header block's cells as text. */
+  readonly headerCells: readonly string[];
+  /** The rows above the header, one string each. */
+  readonly titles: readonly string[];
+}
+
+export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): UnitReading {
+  const unit =
+    findUnit(path) ??
+    text.headerCells.map((c) => findUnit(c)).find((u) => u !== null) ??
+    text.titles.map((t) => findUnit(t)).find((u) => u !== null) ??
+    (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
+  if (unit === null) {
+    throw new CorridorError(
+      'unknown_unit',
+      `${text.place}: no unit found for column "${path}" in its header or the titles above the table${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not a unit Corridor knows`}. Write the unit in a title or header cell; known units: ${describeKnownUnits()}.`,
+    );
+  }
+  const dimension = layout.unit?.dimension;
+  if (dimension !== undefined && unit.dimension !== dimension) {
+    throw new CorridorError(
+      'unexpected_unit',
+      `${text.place}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${dimension}. Check that the file is the table this source reads.`,
+    );
+  }
+  return unit;
+}
+
+export function sheetContext(layout: TableLayout, text: SheetText): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [field, tries] of Object.entries(layout.context ?? {})) {
+    for (const attempt of tries) {
+      const texts = attempt.from === 'sheet' ? (text.sheet === null ? [] : [text.sheet]) : text.titles;
+      attempt.pattern.lastIndex = 0;
+      const match = texts.map((t) => attempt.pattern.exec(t)).find((m) => m !== null && m[1] !== undefined);
+      if (match) {
+        values[field] = match[1]!;
+        break;
+      }
+    }
+    if (values[field] === undefined) {
+      const where = tries
+        .map((t) => (t.from === 'sheet' ? `the sheet name ("${text.sheet ?? ''}")` : 'the title rows'))
+        .join(' or ');
+      const said =
+        text.titles.length > 0 ? `; the titles say: ${text.titles.map((t) => `"${t}"`).join(', ')}` : '';
+      throw new CorridorError(
+        'missing_context',
+        `${text.place}: the ${field} could not be read from ${where}${said}. Check that the file is the table this source reads.`,
+      );
+    }
+  }
+  return values;
+}
