@@ -232,7 +232,7 @@ describe('corridor runs and corridor rejects', () => {
 
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^run_id\s+pipeline\s+status/m);
-    expect(table.stdout).toMatch(/^\s*1\s+load\s+succeeded\s.*\s247\s+245\s+2$/m);
+    expect(table.stdout).toMatch(/^\s*1\s+load\s+succeeded\s.*\s247\s+245\s+2\s+0$/m);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject([
       {
