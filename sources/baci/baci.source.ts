@@ -15,7 +15,20 @@ import { z } from 'zod';
 import { SourceFormatError } from '../../src/errors.ts';
 import { BoundedCache } from '../../src/normalize/bounded-cache.ts';
 import { normalizeHsCode } from '../../src/normalize/hs-code.ts';
-import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import {
+  defineTradeSource,
+  type FastLineReader,
+  type FieldIssue,
+  type SourceFile,
+  type TradeFlowRow,
+} from '../../src/pipeline/trade-source.ts';
+import {
+  fixedDigits,
+  isMissingField,
+  plainDecimal,
+  plainInteger,
+  splitPlainFields,
+} from '../../src/read/plain-fields.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 
 const columns = {
@@ -99,6 +112,159 @@ const PRODUCT_CACHE_SIZE = 20_000;
 /** Dollars from BACI's thousands, without binary noise (1.234 × 1000 = 1233.9999999999998). */
 const thousandsToUnits = (x: number) => Math.round(x * 1e6) / 1e3;
 
+/** What one BACI file's rows are checked against: its edition, country list and product list. */
+interface BaciFile {
+  readonly edition: string;
+  /** ISO alpha-3 of a BACI country code, or null when neither list knows it. */
+  countryOf(code: string): string | null;
+  unknownCountry(code: string, field: Field, role: string): FieldIssue<Field>;
+  /** The product's HS code, or the issue that refuses it. Cached: a year has about 5,000 products. */
+  productOf(k: string): string | FieldIssue<Field>;
+}
+
+function openBaciFile({ path, name, countries, hsCodes }: SourceFile): BaciFile {
+  const fileName = parseBaciFileName(basename(path));
+  const edition = fileName?.edition ?? 'HS';
+
+  // BACI country codes mostly follow UN Comtrade (842 USA, 699 India); its own list says.
+  const baciCountries = new Map<string, string>();
+  const countryList = findCompanion(path, 'country_codes', fileName?.version ?? null);
+  if (countryList !== null) {
+    for (const r of readSmallCsv(countryList)) {
+      const code = pick(r, ['country_code']);
+      const iso3 = pick(r, ['country_iso3', 'iso_3digit_alpha']);
+      const resolved = iso3 === null ? null : countries.fromIso(iso3);
+      if (code !== null && resolved !== null) baciCountries.set(String(Number.parseInt(code, 10)), resolved);
+    }
+  }
+  let productCodes: Set<string> | null = null;
+  const productList =
+    fileName === null ? null : findCompanion(path, `product_codes_HS${fileName.hsTag}`, fileName.version);
+  if (productList !== null) {
+    productCodes = new Set();
+    for (const r of readSmallCsv(productList)) {
+      const code = pick(r, ['code']);
+      const hs = code === null ? null : normalizeHsCode(code);
+      if (hs !== null && !('problem' in hs)) productCodes.add(hs.code);
+    }
+    if (productCodes.size === 0) {
+      throw new SourceFormatError(
+        name,
+        'bad_companion',
+        `${basename(productList)} lists no product codes; it should have a "code" column. Download it again with the BACI release.`,
+      );
+    }
+  }
+
+  const whereLooked =
+    countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList);
+  const products = new BoundedCache<string, string | FieldIssue<Field>>(PRODUCT_CACHE_SIZE);
+  const checkProduct = (k: string): string | FieldIssue<Field> => {
+    const hs = normalizeHsCode(k);
+    if ('problem' in hs) return { code: 'bad_hs_code', field: 'k', message: hs.problem };
+    if (hs.level !== 6)
+      return {
+        code: 'bad_hs_code',
+        field: 'k',
+        message: `${JSON.stringify(k)} is not a 6-digit code; BACI products are HS subheadings.`,
+      };
+    if (productList !== null && !productCodes!.has(hs.code))
+      return {
+        code: 'unknown_hs_code',
+        field: 'k',
+        message: `${hs.code} is not in ${basename(productList)}; check the file belongs to the same HS revision.`,
+      };
+    const unknown = hsCodes.problem(edition, hs.code);
+    if (unknown !== null) return { code: 'unknown_hs_code', field: 'k', message: unknown };
+    return hs.code;
+  };
+
+  return {
+    edition,
+    countryOf: (code) => baciCountries.get(code) ?? countries.fromCode(code),
+    unknownCountry: (code, field, role) => ({
+      code: 'unknown_country',
+      field,
+      message: `${role} code ${code} is in neither ${whereLooked} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
+    }),
+    productOf: (k) => products.get(k, checkProduct),
+  };
+}
+
+/** Fields of a BACI line, in the fast reader's order. */
+const FAST_FIELDS = ['t', 'i', 'j', 'k', 'v', 'q'] as const;
+
+/**
+ * BACI lines read in place (a year is ten million of them): a line whose fields are all plainly
+ * valid is packed as numbers; any other goes to the general path, which describes its problems.
+ * The checks and conversions are the general path's, on numbers instead of strings.
+ */
+function fastBaciLines(file: SourceFile, columnOf: Readonly<Record<Field, number>>): FastLineReader {
+  const baci = openBaciFile(file);
+  const at = FAST_FIELDS.map((f) => columnOf[f]);
+  const width = Math.max(...at) + 1;
+  const [tAt, iAt, jAt, kAt, vAt, qAt] = at as [number, number, number, number, number, number];
+  const bounds = new Int32Array(2 * (width + 1));
+  // Per code, its ISO code (a string), or null when unknown: looked up once per file.
+  const isoOfCode = new Map<number, string | null>();
+  const iso = (code: number): string | null => {
+    let found = isoOfCode.get(code);
+    if (found === undefined) {
+      found = baci.countryOf(String(code));
+      isoOfCode.set(code, found);
+    }
+    return found;
+  };
+  // Per 6-digit product code: 0 not yet checked, 1 valid, 2 refused.
+  const productState = new Uint8Array(1_000_000);
+  const validProduct = (hs: number): boolean => {
+    let state = productState[hs]!;
+    if (state === 0) {
+      state = typeof baci.productOf(String(hs).padStart(6, '0')) === 'string' ? 1 : 2;
+      productState[hs] = state;
+    }
+    return state === 1;
+  };
+
+  // Field i of the line at hand is text[bounds[2i], bounds[2i + 1]).
+  const from = (i: number) => bounds[2 * i]!;
+  const to = (i: number) => bounds[2 * i + 1]!;
+  return (text, start, end, row, packer) => {
+    if (splitPlainFields(text, start, end, bounds) !== width) return false;
+    const year = plainInteger(text, from(tAt), to(tAt));
+    if (year < 1900 || year > 2100) return false;
+    const exporter = plainInteger(text, from(iAt), to(iAt));
+    const importer = plainInteger(text, from(jAt), to(jAt));
+    if (exporter < 0 || importer < 0) return false;
+    const exporterIso = iso(exporter);
+    const importerIso = iso(importer);
+    if (exporterIso === null || importerIso === null) return false;
+    const hs = fixedDigits(text, from(kAt), to(kAt), 6);
+    if (hs < 0 || !validProduct(hs)) return false;
+    const value = plainDecimal(text, from(vAt), to(vAt));
+    if (Number.isNaN(value)) return false;
+    let weight = Number.NaN;
+    if (qAt >= 0 && !isMissingField(text, from(qAt), to(qAt))) {
+      const q = plainDecimal(text, from(qAt), to(qAt));
+      if (Number.isNaN(q)) return false;
+      weight = thousandsToUnits(q);
+    }
+    packer.addNumbers(
+      baci.edition,
+      exporter,
+      exporterIso,
+      year,
+      importer,
+      importerIso,
+      hs,
+      thousandsToUnits(value),
+      weight,
+      row,
+    );
+    return true;
+  };
+}
+
 export const baciSource = defineTradeSource<Field, BaciRow>({
   name: 'baci',
   description: 'CEPII BACI (t,i,j,k,v,q), with its country and product code lists beside the data file',
@@ -108,80 +274,17 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
   columns,
   required: [['t'], ['i'], ['j'], ['k'], ['v']],
   rowSchema,
-  begin: ({ path, name, countries, hsCodes }) => {
-    const fileName = parseBaciFileName(basename(path));
-    const edition = fileName?.edition ?? 'HS';
-
-    // BACI country codes mostly follow UN Comtrade (842 USA, 699 India); its own list says.
-    const baciCountries = new Map<string, string>();
-    const countryList = findCompanion(path, 'country_codes', fileName?.version ?? null);
-    if (countryList !== null) {
-      for (const r of readSmallCsv(countryList)) {
-        const code = pick(r, ['country_code']);
-        const iso3 = pick(r, ['country_iso3', 'iso_3digit_alpha']);
-        const resolved = iso3 === null ? null : countries.fromIso(iso3);
-        if (code !== null && resolved !== null)
-          baciCountries.set(String(Number.parseInt(code, 10)), resolved);
-      }
-    }
-    let productCodes: Set<string> | null = null;
-    const productList =
-      fileName === null ? null : findCompanion(path, `product_codes_HS${fileName.hsTag}`, fileName.version);
-    if (productList !== null) {
-      productCodes = new Set();
-      for (const r of readSmallCsv(productList)) {
-        const code = pick(r, ['code']);
-        const hs = code === null ? null : normalizeHsCode(code);
-        if (hs !== null && !('problem' in hs)) productCodes.add(hs.code);
-      }
-      if (productCodes.size === 0) {
-        throw new SourceFormatError(
-          name,
-          'bad_companion',
-          `${basename(productList)} lists no product codes; it should have a "code" column. Download it again with the BACI release.`,
-        );
-      }
-    }
-
-    const whereLooked =
-      countryList === null ? 'a BACI country list (none found beside the file)' : basename(countryList);
-
-    const unknownCountry = (code: string, field: Field, role: string): FieldIssue<Field> => ({
-      code: 'unknown_country',
-      field,
-      message: `${role} code ${code} is in neither ${whereLooked} nor the country reference; add the BACI country_codes file of this release beside the data file.`,
-    });
-    const countryOf = (code: string): string | null => baciCountries.get(code) ?? countries.fromCode(code);
-
-    // A year has about 5,000 distinct products among millions of rows: each is checked once.
-    const products = new BoundedCache<string, string | FieldIssue<Field>>(PRODUCT_CACHE_SIZE);
-    const productOf = (k: string): string | FieldIssue<Field> => {
-      const hs = normalizeHsCode(k);
-      if ('problem' in hs) return { code: 'bad_hs_code', field: 'k', message: hs.problem };
-      if (hs.level !== 6)
-        return {
-          code: 'bad_hs_code',
-          field: 'k',
-          message: `${JSON.stringify(k)} is not a 6-digit code; BACI products are HS subheadings.`,
-        };
-      if (productList !== null && !productCodes!.has(hs.code))
-        return {
-          code: 'unknown_hs_code',
-          field: 'k',
-          message: `${hs.code} is not in ${basename(productList)}; check the file belongs to the same HS revision.`,
-        };
-      const unknown = hsCodes.problem(edition, hs.code);
-      if (unknown !== null) return { code: 'unknown_hs_code', field: 'k', message: unknown };
-      return hs.code;
-    };
-
+  fastLines: fastBaciLines,
+  begin: (file) => {
+    const baci = openBaciFile(file);
+    const edition = baci.edition;
     // This runs on every one of millions of rows: nothing is allocated for the issues of a
     // row unless it has some.
     return (row): TradeFlowRow | FieldIssue<Field>[] => {
       const year = Number(row.t);
-      const exporter = countryOf(row.i);
-      const importer = countryOf(row.j);
-      const product = products.get(row.k, productOf);
+      const exporter = baci.countryOf(row.i);
+      const importer = baci.countryOf(row.j);
+      const product = baci.productOf(row.k);
       if (
         year < 1900 ||
         year > 2100 ||
@@ -196,8 +299,8 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
             field: 't',
             message: `${row.t} is not a year between 1900 and 2100.`,
           });
-        if (exporter === null) issues.push(unknownCountry(row.i, 'i', 'exporter'));
-        if (importer === null) issues.push(unknownCountry(row.j, 'j', 'importer'));
+        if (exporter === null) issues.push(baci.unknownCountry(row.i, 'i', 'exporter'));
+        if (importer === null) issues.push(baci.unknownCountry(row.j, 'j', 'importer'));
         if (typeof product !== 'string') issues.push(product);
         return issues;
       }

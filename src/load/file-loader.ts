@@ -245,7 +245,11 @@ export async function loadFile(
     // pipeline file the worker cannot load: they are read here.
     table =
       file.sizeBytes >= parallelMinBytes() && source.layout === undefined
-        ? await openMappedTableInWorker({ ...mapInput, sourceName: source.name })
+        ? await openMappedTableInWorker({
+            ...mapInput,
+            sourceName: source.name,
+            readsInPlace: source.fastLines !== undefined,
+          })
         : await openMappedTable({ ...mapInput, source });
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
     // A laid-out table's columns are the layout's own: only a plain table's spare columns are news.

@@ -133,6 +133,57 @@ export class BaciRowPacker {
     else if (row.hs_edition !== this.#hsEdition)
       throw new Error(`a BACI file has rows of two HS editions (${this.#hsEdition}, ${row.hs_edition})`);
 
+    this.#put(
+      this.#code(codeNumber(row.reporter_code, 'country code', null), row.reporter_iso3),
+      codeNumber(row.period, 'period', 4),
+      this.#code(codeNumber(row.partner_code, 'country code', null), row.partner_iso3),
+      codeNumber(row.hs_code, 'HS code', 6),
+      row.value_usd,
+      row.net_weight_kg ?? Number.NaN,
+      sourceRow,
+    );
+  }
+
+  /**
+   * A row given as its numbers, by a source's fast line reader (src/validate/fast-line-stage.ts),
+   * which has already checked what `add` checks: exporter and importer codes with their ISO
+   * codes, a 4-digit year, a 6-digit HS code as a number, dollars, kilograms or NaN.
+   */
+  addNumbers(
+    hsEdition: string,
+    reporterCode: number,
+    reporterIso3: string,
+    year: number,
+    partnerCode: number,
+    partnerIso3: string,
+    hsCode: number,
+    valueUsd: number,
+    netWeightKg: number,
+    sourceRow: number,
+  ): void {
+    if (this.#hsEdition === null) this.#hsEdition = hsEdition;
+    else if (hsEdition !== this.#hsEdition)
+      throw new Error(`a BACI file has rows of two HS editions (${this.#hsEdition}, ${hsEdition})`);
+    this.#put(
+      this.#code(reporterCode, reporterIso3),
+      year,
+      this.#code(partnerCode, partnerIso3),
+      hsCode,
+      valueUsd,
+      netWeightKg,
+      sourceRow,
+    );
+  }
+
+  #put(
+    reporter: number,
+    year: number,
+    partner: number,
+    hsCode: number,
+    value: number,
+    weight: number,
+    sourceRow: number,
+  ): void {
     if (this.#count * BACI_WIDTH >= this.#values.length) {
       const grown = new Float64Array(this.#values.length * 2);
       grown.set(this.#values);
@@ -140,18 +191,22 @@ export class BaciRowPacker {
     }
     const v = this.#values;
     const at = this.#count * BACI_WIDTH;
-    v[at] = this.#code(row.reporter_code, row.reporter_iso3);
-    v[at + 1] = codeNumber(row.period, 'period', 4);
-    v[at + 2] = this.#code(row.partner_code, row.partner_iso3);
-    v[at + 3] = codeNumber(row.hs_code, 'HS code', 6);
-    v[at + 4] = row.value_usd;
-    v[at + 5] = row.net_weight_kg ?? Number.NaN;
+    v[at] = reporter;
+    v[at + 1] = year;
+    v[at + 2] = partner;
+    v[at + 3] = hsCode;
+    v[at + 4] = value;
+    v[at + 5] = weight;
     v[at + 6] = sourceRow;
     this.#count++;
   }
 
-  #code(text: string | null, iso3: string): number {
-    const code = codeNumber(text, 'country code', null);
+  /** Packed rows waiting for `take`. */
+  get count(): number {
+    return this.#count;
+  }
+
+  #code(code: number, iso3: string): number {
     const known = this.#codes.get(code);
     if (known === iso3) return code;
     if (known !== undefined)

@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import type { TradeFlowsTable } from '../../warehouse/schema.ts';
 import type { TableLayout } from '../layout/table-layout.ts';
-import type { StorageName } from '../load/trade-flow-storage.ts';
+import type { BaciRowPacker, StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { ColumnSpecs } from '../validate/header-matcher.ts';
@@ -35,6 +35,20 @@ export interface SourceFile {
 }
 
 export type RowMapper<P, F extends string> = (row: P) => TradeFlowRow | readonly FieldIssue<F>[];
+
+/**
+ * Reads one line of a plain CSV file, `text.slice(start, end)`, without the general path
+ * (papaparse, zod, an object per row): it packs the line's row and returns true, or returns
+ * false for any line it does not accept as plainly valid. Such a line then goes through the
+ * general path, so every problem is described exactly as it would be otherwise.
+ */
+export type FastLineReader = (
+  text: string,
+  start: number,
+  end: number,
+  row: number,
+  packer: BaciRowPacker,
+) => boolean;
 
 export interface TradeSource<F extends string = string, P = unknown> {
   readonly name: string;
@@ -64,6 +78,15 @@ export interface TradeSource<F extends string = string, P = unknown> {
   readonly rowSchema: z.ZodType<P>;
   /** Called once per file before its rows; returns the row mapper. */
   begin(file: SourceFile): Promise<RowMapper<P, F>> | RowMapper<P, F>;
+  /**
+   * For a source whose files are millions of lines of plain numbers (BACI, storage
+   * `baci_flows`): called once per plain comma-separated file, with the column of each field,
+   * it returns a reader of lines that bypasses the general path (src/validate/fast-line-stage.ts).
+   */
+  fastLines?(
+    file: SourceFile,
+    columnOf: Readonly<Record<F, number>>,
+  ): Promise<FastLineReader> | FastLineReader;
 }
 
 /** Identity helper that keeps a source's field names and row type checked together. */

@@ -19,6 +19,12 @@ import type { MapWorkerData } from './map-worker.ts';
  * cells rather than rows (raw-table.ts batchRows), so 64 MB holds a 47-column file too.
  */
 const TEXT_HEAP_MB = 64;
+/**
+ * Young-generation cap for a source that reads lines in place (BACI's fast lines): its garbage
+ * is a few strings per chunk, so a small nursery costs nothing and keeps the reader thread
+ * about 30 MB lighter (a 5,000,000-row load: 276 → 245 MB peak RSS at the same speed).
+ */
+const IN_PLACE_YOUNG_MB = 8;
 const WORKBOOK_HEAP_MB = 160;
 
 /** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */
@@ -37,6 +43,8 @@ export interface WorkerMapInput {
   readonly countries: CountryResolver;
   readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
+  /** The source reads plain lines in place (TradeSource.fastLines). */
+  readonly readsInPlace?: boolean;
 }
 
 export async function openMappedTableInWorker(input: WorkerMapInput): Promise<MappedTable> {
@@ -59,7 +67,10 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   const worker = new Worker(mapWorkerUrl(), {
     workerData,
     execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    resourceLimits: {
+      maxOldGenerationSizeMb: heapMb,
+      ...(input.readsInPlace ? { maxYoungGenerationSizeMb: IN_PLACE_YOUNG_MB } : {}),
+    },
   });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;

@@ -12,6 +12,7 @@ import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openTable } from '../read/open-table.ts';
 import { BATCH_SIZE } from '../read/raw-table.ts';
+import { openFastLineTable } from './fast-line-stage.ts';
 import { bindColumns } from './header-matcher.ts';
 import { createRecordMapper } from './record-mapper.ts';
 import type { RowIssue } from './row-issue.ts';
@@ -99,6 +100,9 @@ export interface MapStageInput {
 }
 
 export async function openMappedTable(input: MapStageInput): Promise<MappedTable> {
+  // Plain numeric CSV files of a source that reads lines in place (BACI) skip the general path.
+  const fast = await openFastLineTable(input);
+  if (fast !== null) return fast;
   const name = basename(input.path);
   // In a spreadsheet, the header is the first row in which the source finds its columns.
   const isHeader = (cells: readonly string[]) => {
