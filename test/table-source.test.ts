@@ -175,7 +175,7 @@ describe('the table source, declared in a pipeline file', () => {
     );
     const result = await run('bales');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('no unit found for column "2023"');
+    expect(result.stderr).toContain('no unit Corridor knows is named for column "2023"');
     expect(result.stderr).toContain('thousand US dollars');
     expect(result.stderr).toMatch(/TEU/);
     expect(scalar(db(), 'select count(*) from trade_flows')).toBe(0);

@@ -6,8 +6,10 @@
  * The layout, as the toolkit reads it: titles in Kyrgyz, Russian and English with the unit
  * ("(thousand US dollars)"); a header row of years whose label cells are blank; three label
  * columns (Kyrgyz, Russian, English); "-" for no value; groups first ("Total", "The EU", "CIS",
- * "SCO", "EAEU"), then continents each followed by its countries. Groups and continents are
- * checked where their members follow them, and never loaded.
+ * "SCO", "EAEU"), then continents each followed by its countries. The table lists main
+ * partners only, so a continent or the total may exceed its rows (only the opposite is a
+ * warning). Groups and continents are checked where their members follow them and never
+ * loaded; the total loads as partner W00 (World), since the countries do not add up to it.
  *
  * Countries resolve by their English label, else their Russian one. "Undefined country" is
  * exports whose destination the committee could not determine: it loads as `_X` (areas not
@@ -60,6 +62,10 @@ export const kgNscSource = defineTradeSource<Field, KgRow>({
     aggregates: {
       column: 'nameEn',
       totals: ['Total'],
+      // The table lists main partners only: continents and the total exceed their rows, and
+      // the total, loaded as World (W00), is the only place the rest survives.
+      selection: true,
+      loadTotalsAs: 'World',
       labels: [
         'The EU',
         'EU',

@@ -5,6 +5,7 @@
  * option, before any file loads.
  */
 import { z } from 'zod';
+import { describeKnownUnits, findUnit } from '../../src/layout/unit-phrase.ts';
 
 /** A header label: text matched ignoring case, spaces and punctuation, or a regular expression. */
 const label = z.union([z.string().min(1), z.instanceof(RegExp)]);
@@ -51,7 +52,7 @@ const fieldSource = z.union([
   z.strictObject({ value: z.string().min(1) }),
 ]);
 
-export const tableOptionsSchema = z.strictObject({
+const tableOptionsShape = z.strictObject({
   /**
    * Name of these rows in the warehouse's `source` column and the journal: lower case, digits
    * and dashes. @default 'table'
@@ -113,6 +114,67 @@ export const tableOptionsSchema = z.strictObject({
     /** HS edition: H0…H6, or HS when not stated. @default HS */
     hsEdition: fieldSource.optional(),
   }),
+});
+
+/** The names a layout gives its output columns (table-layout.ts outputColumns). */
+function outputNames(options: z.output<typeof tableOptionsShape>): string[] {
+  return [
+    ...Object.keys(options.columns),
+    ...(options.wide === undefined ? [] : [options.wide.into, options.wide.value]),
+    ...Object.keys(options.context ?? {}),
+    'unit',
+    'status',
+  ];
+}
+
+/**
+ * The options, with the checks that need several of them at once: every column `map`,
+ * `figures` or `aggregates` names is one the layout gives, and a default unit is one Corridor
+ * knows. A mistake fails when the pipeline is read (exit 2), not file by file.
+ */
+export const tableOptionsSchema = tableOptionsShape.superRefine((options, ctx) => {
+  const names = outputNames(options);
+  const known = (name: string, path: (string | number)[], what: string) => {
+    if (!names.includes(name))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `${what} "${name}" is not a column of this layout; its columns are ${names.map((n) => `"${n}"`).join(', ')}`,
+      });
+  };
+  for (const [field, spec] of Object.entries(options.map)) {
+    if (spec !== undefined && 'column' in spec) known(spec.column, ['map', field, 'column'], 'column');
+  }
+  for (const [i, field] of (options.figures ?? []).entries()) {
+    if (!Object.keys(options.columns).includes(field))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['figures', i],
+        message: `"${field}" is not one of the kept columns (${Object.keys(options.columns).join(', ')})`,
+      });
+  }
+  if (options.aggregates !== undefined && !Object.keys(options.columns).includes(options.aggregates.column))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['aggregates', 'column'],
+      message: `"${options.aggregates.column}" is not one of the kept columns (${Object.keys(options.columns).join(', ')}); name the column that holds the row labels`,
+    });
+  const fallback = options.unit?.default;
+  if (fallback !== undefined) {
+    const unit = findUnit(fallback);
+    if (unit === null || unit.dimension !== 'value')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit', 'default'],
+        message:
+          unit === null
+            ? `"${fallback}" is not a unit Corridor knows; for trade values use one of: ${describeKnownUnits()
+                .split('\n')
+                .filter((line) => /dollar/i.test(line))
+                .join('; ')}`
+            : `"${fallback}" is a unit of ${unit.dimension}; trade_flows holds values in US dollars`,
+      });
+  }
 });
 
 export type TableOptionsInput = z.input<typeof tableOptionsSchema>;

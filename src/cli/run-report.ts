@@ -21,10 +21,11 @@ export function describeFile(f: FileResult, dryRun = false): string {
     case 'failed':
       return `FAIL  ${name}: ${f.error?.message ?? 'failed'}`;
     case 'loaded': {
+      // Shares are of the records offered for loading: figures on total rows are neither.
       const rejected =
         f.rowsRejected === 0
           ? ''
-          : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead)})`;
+          : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead - f.rowsAggregate)})`;
       const replaced = f.rowsReplaced === 0 ? '' : `, replaced ${formatCount(f.rowsReplaced)} earlier rows`;
       const totals =
         f.rowsAggregate === 0
@@ -48,7 +49,7 @@ export function progressHooks(out: Output, threshold: number, dryRun = false): R
       if (f.status === 'failed' && !out.json)
         out.message(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
       else out.progress(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
-      for (const warning of f.warnings) out.progress(`        note: ${warning}`);
+      for (const warning of f.warnings) out.progress(`        warning: ${warning}`);
       if (f.status === 'loaded' && f.rowsRejected > 0) {
         for (const issue of f.firstIssues.slice(0, 3))
           out.progress(`        ${formatRowIssue(issue, basename(issue.place.file))}`);
@@ -58,7 +59,7 @@ export function progressHooks(out: Output, threshold: number, dryRun = false): R
           );
         if (f.overThreshold)
           out.progress(
-            `        ${percent(f.rowsRejected, f.rowsRead)} of rows rejected, above the threshold of ${+(threshold * 100).toFixed(2)}%`,
+            `        ${percent(f.rowsRejected, f.rowsRead - f.rowsAggregate)} of rows rejected, above the threshold of ${+(threshold * 100).toFixed(2)}%`,
           );
       }
     },
@@ -76,7 +77,8 @@ export function summaryLine(result: RunResult): string {
     t.filesSkipped > 0 ? `${t.filesSkipped} unchanged file${t.filesSkipped === 1 ? '' : 's'} skipped` : null,
     t.filesFailed > 0 ? `${t.filesFailed} file${t.filesFailed === 1 ? '' : 's'} failed` : null,
   ].filter((e) => e !== null);
-  return `${verb} ${formatCount(t.rowsLoaded)} rows (${formatCount(t.rowsRejected)} rejected) from ${files} into trade_flows in ${formatDuration(result.durationMs)}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
+  const warned = t.warnings === 0 ? '' : `; ${formatCount(t.warnings)} warning${t.warnings === 1 ? '' : 's'}`;
+  return `${verb} ${formatCount(t.rowsLoaded)} rows (${formatCount(t.rowsRejected)} rejected${warned}) from ${files} into trade_flows in ${formatDuration(result.durationMs)}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
 }
 
 export function printRunResult(out: Output, result: RunResult): void {

@@ -12,7 +12,8 @@
  * - a subtotal closing its parts (`after`): the rows since the previous aggregate indented as
  *   much or less ("Wheat", "Rice", then "Total grain").
  * An aggregate without parts in that span (the Kyrgyz table lists "CIS", "SCO" at the top,
- * their members scattered below) cannot be checked by position and is passed over.
+ * their members scattered below) cannot be checked by position and is passed over; a blank row
+ * ends the groups headed above it.
  */
 
 /** A figure as printed: its value and the decimals it was written with (rounding tolerance). */
@@ -79,10 +80,18 @@ export class AggregateChecker {
   #totals: OfferedRow[] = [];
   #all: PartSums[];
 
-  /** @param columns names of the checked columns, for messages. */
-  constructor(columns: readonly string[], position: 'before' | 'after' = 'before') {
+  readonly #selection: boolean;
+
+  /**
+   * @param columns names of the checked columns, for messages.
+   * @param selection the table lists only some of each aggregate's members (the Kyrgyz table
+   *   lists main partners): an aggregate above the sum of its rows is expected and passes; one
+   *   below it is still a mismatch.
+   */
+  constructor(columns: readonly string[], position: 'before' | 'after' = 'before', selection = false) {
     this.#columns = columns;
     this.#position = position;
+    this.#selection = selection;
     this.#all = this.#newSums();
     this.#resetPrefix();
   }
@@ -115,6 +124,14 @@ export class AggregateChecker {
         this.#open.push({ row, sums: this.#newSums() });
       } else this.#closeAfter(row);
     } else this.#addPart(row);
+  }
+
+  /**
+   * A blank row: groups headed above it end there (the Kyrgyz table leaves a blank row before
+   * "Undefined country", which belongs to no continent).
+   */
+  breakGroups(): void {
+    if (this.#position === 'before') this.#closeWhile(() => true);
   }
 
   #addPart(row: OfferedRow): void {
@@ -162,7 +179,8 @@ export class AggregateChecker {
       if (stated === null || parts.parts === 0) return;
       this.#checked++;
       const tolerance = roundingOf(stated) + parts.tolerance + 1e-9 * Math.abs(stated.value);
-      if (Math.abs(stated.value - parts.sum) > tolerance) {
+      const excess = stated.value - parts.sum;
+      if (excess > tolerance ? !this.#selection : excess < -tolerance) {
         this.#mismatches.push({
           row: row.row,
           label: row.label,

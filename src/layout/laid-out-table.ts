@@ -16,13 +16,17 @@ import { foldName } from '../normalize/fold-name.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openSheetStream, type RawSheet, type SheetRow } from '../read/sheet-stream.ts';
-import { AggregateChecker, type PrintedFigure, type RowRole } from './aggregate-check.ts';
+import {
+  AggregateChecker,
+  type AggregateMismatch,
+  type PrintedFigure,
+  type RowRole,
+} from './aggregate-check.ts';
 import { type CellReading, readCellNumber } from './cell-number.ts';
 import { bindHeader, describeExpectedHeader, type FigureColumnAt } from './header-binding.ts';
 import { findHeader, titleLines } from './header-block.ts';
-import { sheetContext, unitOfColumn } from './sheet-facts.ts';
+import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
 import { matchesLabel, outputColumns, subtotalLevel, type TableLayout } from './table-layout.ts';
-import type { UnitReading } from './unit-phrase.ts';
 
 export interface LayoutWarning {
   readonly code: 'aggregate_mismatch';
@@ -63,11 +67,23 @@ export interface LaidOutTable extends RawTable {
 
 /** A figure column with the unit its figures are in. */
 interface FigureColumn extends FigureColumnAt {
-  readonly unit: UnitReading;
+  readonly unit: ColumnUnit;
 }
 
 const formatFigure = (n: number) =>
   n.toLocaleString('en-US', { maximumFractionDigits: 6 }).replace(/,/g, '\u202f');
+
+/** A subtotal that does not match its rows, in words: which way, by how much, and what may explain it. */
+function mismatchMessage(place: string, m: AggregateMismatch, selection: boolean): string {
+  const gap = m.stated - m.sum;
+  const share = m.stated === 0 ? '' : ` (${Math.abs((100 * gap) / m.stated).toFixed(1)} %)`;
+  const rows = `${m.parts} row${m.parts === 1 ? '' : 's'}`;
+  const cause =
+    gap > 0
+      ? `A row may be missing${selection ? '' : ', or the table lists only some members (a source can declare its aggregates a selection)'}`
+      : 'A row may be counted twice, or belong to another group';
+  return `${place} row ${m.row} "${m.label}", column "${m.column}": the ${rows} it sums add up to ${formatFigure(m.sum)}, ${formatFigure(Math.abs(gap))}${share} ${gap > 0 ? 'less' : 'more'} than the ${formatFigure(m.stated)} it states, beyond what rounding allows. ${cause}; compare the table with the publisher's.`;
+}
 
 /** `value` × `multiplier` without binary noise: rounded to the decimals the product can have. */
 function scaled(value: number, decimals: number, multiplier: number): number {
@@ -180,11 +196,11 @@ export async function readLaidOutTable(
       }));
       const units = [
         ...new Set(
-          figureColumns.map((c) =>
-            c.unit.multiplier === 1
-              ? c.unit.phrase
-              : `${c.unit.phrase} (×${c.unit.multiplier} → ${c.unit.unit})`,
-          ),
+          figureColumns.map((c) => {
+            const factor = c.unit.multiplier === 1 ? '' : ` (×${c.unit.multiplier} → ${c.unit.unit})`;
+            const assumed = c.unit.assumed ? ', not stated in the file: the source assumes it' : '';
+            return `${c.unit.phrase}${factor}${assumed}`;
+          }),
         ),
       ];
       sheets.push({ name: sheetName, headerRow: scanned[found.index]!.number, units, context });
@@ -197,7 +213,10 @@ export async function readLaidOutTable(
           : new AggregateChecker(
               figureColumns.map((c) => c.path),
               aggregates.position ?? 'before',
+              aggregates.selection ?? false,
             );
+      // Grand totals loaded under another label (a selection table's World row), if asked.
+      const totalLabel = aggregates?.loadTotalsAs;
       // A long table's record has one unit column: that of its first figure column.
       const longUnit = figureColumns[0]?.unit.unit ?? null;
 
@@ -211,7 +230,10 @@ export async function readLaidOutTable(
       const contextCells = contextNames.map((field) => context[field]!);
 
       const takeRow = (row: SheetRow) => {
-        if (isBlankRow(row.cells)) return;
+        if (isBlankRow(row.cells)) {
+          checker?.breakGroups();
+          return;
+        }
         const rawLabel = labelIndex < 0 ? '' : String(row.cells[labelIndex] ?? '');
         // "Всего\nв том числе" reads as "Всего"; indentation is kept for the nesting level.
         const label = rawLabel.split(/\r?\n/)[0]!.trimEnd();
@@ -250,15 +272,23 @@ export async function readLaidOutTable(
           rowsWithoutFigures++;
           return;
         }
+        // A total loaded as data: its label replaced, the row otherwise a part like any other.
+        const loadedTotal = role === 'total' && totalLabel !== undefined;
+        const loaded = role === 'part' || loadedTotal;
+        const keptOf = (cells: readonly unknown[]) => {
+          const kept = keptCells(cells);
+          if (loadedTotal) kept[keptNames.indexOf(aggregates!.column)] = totalLabel;
+          return kept;
+        };
         if (layout.wide !== undefined) {
-          const kept = keptCells(row.cells);
+          const kept = keptOf(row.cells);
           readings.forEach((reading, i) => {
             const column = figureColumns[i]!;
             if (reading.kind === 'nil') {
               nilCells++;
               return;
             }
-            if (role !== 'part') {
+            if (!loaded) {
               aggregateRecords++;
               return;
             }
@@ -278,11 +308,11 @@ export async function readLaidOutTable(
           });
           return;
         }
-        if (role !== 'part') {
+        if (!loaded) {
           aggregateRecords++;
           return;
         }
-        const cells = keptCells(row.cells);
+        const cells = keptOf(row.cells);
         figureColumns.forEach((column, i) => {
           cells[keptNames.indexOf(column.field!)] = figureValue(readings[i]!, column);
         });
@@ -316,7 +346,7 @@ export async function readLaidOutTable(
             sheet: sheetName,
             row: m.row,
             column: m.column,
-            message: `${place(sheetName)} row ${m.row} "${m.label}", column "${m.column}": the table states ${formatFigure(m.stated)}, but the ${m.parts} rows it sums add up to ${formatFigure(m.sum)} (a difference of ${formatFigure(m.stated - m.sum)}, more than rounding allows). A row may be missing or counted twice; compare the table with the publisher's.`,
+            message: mismatchMessage(place(sheetName), m, aggregates?.selection ?? false),
           });
         }
       }

@@ -18,16 +18,21 @@ export interface SheetText {
   readonly titles: readonly string[];
 }
 
-export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): UnitReading {
-  const unit =
+/** A figure column's unit, and whether the file states it or the layout's default supplied it. */
+export interface ColumnUnit extends UnitReading {
+  readonly assumed: boolean;
+}
+
+export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): ColumnUnit {
+  const stated =
     findUnit(path) ??
     text.headerCells.map((c) => findUnit(c)).find((u) => u !== null) ??
-    text.titles.map((t) => findUnit(t)).find((u) => u !== null) ??
-    (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
+    text.titles.map((t) => findUnit(t)).find((u) => u !== null);
+  const unit = stated ?? (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
   if (unit === null) {
     throw new CorridorError(
       'unknown_unit',
-      `${text.place}: no unit found for column "${path}" in its header or the titles above the table${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not a unit Corridor knows`}. Write the unit in a title or header cell; known units: ${describeKnownUnits()}.`,
+      `${text.place}: no unit Corridor knows is named for column "${path}", in its header or the titles above the table${text.titles.length > 0 ? ` (${text.titles.map((t) => `"${t.slice(0, 80)}"`).join(', ')})` : ''}${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not one either`}. If the table states its unit in other words, give it as the layout's unit.default in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
     );
   }
   const dimension = layout.unit?.dimension;
@@ -37,7 +42,7 @@ export function unitOfColumn(layout: TableLayout, text: SheetText, path: string)
       `${text.place}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${dimension}. Check that the file is the table this source reads.`,
     );
   }
-  return unit;
+  return { ...unit, assumed: stated === null };
 }
 
 export function sheetContext(layout: TableLayout, text: SheetText): Record<string, string> {

@@ -94,6 +94,17 @@ export interface AggregateLayout {
    * @default 'before'
    */
   readonly position?: 'before' | 'after' | undefined;
+  /**
+   * The table lists only some members of each aggregate (main partners): a total above the sum
+   * of its rows is expected; one below it is still a warning. @default false
+   */
+  readonly selection?: boolean | undefined;
+  /**
+   * Load grand-total rows as well, with this text in place of their label (`World`, which
+   * resolves to W00): for a selection table, the only place its total survives. They are still
+   * checked.
+   */
+  readonly loadTotalsAs?: string | undefined;
 }
 
 /** A value taken once per sheet from its name or its title rows: the first capture group of the first pattern that matches. */

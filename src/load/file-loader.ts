@@ -67,6 +67,8 @@ export interface FileResult {
   readonly notes: readonly string[];
   /** Notes worth a user's attention at once (rows of another file replaced); also in `notes`. */
   readonly warnings: readonly string[];
+  /** Warnings kept in `load_warnings` (subtotals that do not match their rows). */
+  readonly warningsRecorded: number;
 }
 
 export interface FileProgress {
@@ -113,6 +115,7 @@ function emptyResult(
     rejectsByCode: {},
     notes: [],
     warnings: [],
+    warningsRecorded: 0,
   };
 }
 
@@ -331,7 +334,9 @@ export async function loadFile(
     const warnings = [
       ...replacements.filter((r) => r.warn).map((r) => r.text),
       ...layoutWarnings.slice(0, 3).map((w) => w.message),
-      ...(layoutWarnings.length > 3 ? [`${layoutWarnings.length - 3} more warnings in load_warnings`] : []),
+      ...(layoutWarnings.length > 3
+        ? [`${layoutWarnings.length - 3} more in load_warnings (corridor runs --files ${ctx.runId})`]
+        : []),
     ];
     if (sink.capped)
       notes.push(
@@ -384,6 +389,7 @@ export async function loadFile(
       rejectsByCode: Object.fromEntries(sink.byCode),
       notes,
       warnings,
+      warningsRecorded: layoutWarnings.length,
     };
   } catch (cause) {
     if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');

@@ -27,7 +27,9 @@ import {
 import type { Warehouse } from './warehouse.ts';
 
 /** Bumped when hs-model.ts computes something else from the same files, so stale caches are not used. */
-const MODEL_VERSION = 7;
+const MODEL_VERSION = 8;
+/** Settings key: the MODEL_VERSION the HS tables were built by. */
+const BUILT_BY = 'hs_model_version';
 
 const FIXED_FILES = ['hs/hs-sections.csv', 'hs/hs2022.csv', 'hs/hs2017.csv', 'categories.csv'] as const;
 /** Errors that mean a folder cannot hold the cache. */
@@ -131,9 +133,16 @@ export async function loadHsReference(
     .select('value')
     .where('key', '=', CONVERTED_FOR)
     .executeTakeFirst();
+  const builtBy = await warehouse.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', BUILT_BY)
+    .executeTakeFirst();
   const upToDate =
     files.every((f) => current.get(f.file) === f.sha256) &&
     builtFor?.value === target &&
+    // A Corridor that computes the tables differently rebuilds them from the same files.
+    builtBy?.value === String(MODEL_VERSION) &&
     [...current.keys()].filter((f) => f.startsWith('hs/')).length ===
       files.filter((f) => f.file.startsWith('hs/')).length;
   if (upToDate && !options.force) return { loaded: [] };
@@ -170,6 +179,7 @@ export async function loadHsReference(
         'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
       );
       setting.run(CONVERTED_FOR, target);
+      setting.run(BUILT_BY, String(MODEL_VERSION));
       setting.run('target_hs_edition', target);
       sqlite.exec('commit');
     } catch (error) {

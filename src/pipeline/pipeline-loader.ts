@@ -20,14 +20,22 @@ export function pipelineNames(root: string = process.cwd()): string[] {
     .sort();
 }
 
-let tsxRegistered = false;
-
-/** Pipelines are TypeScript: the bundled CLI registers tsx the first time it loads one. */
-async function enableTypeScriptImports(): Promise<void> {
-  if (!isBundled || tsxRegistered) return;
-  const { register } = await import('tsx/esm/api');
-  register();
-  tsxRegistered = true;
+/**
+ * Imports a pipeline file. Pipelines are TypeScript: the bundled CLI has tsx import them as ES
+ * modules whatever folder they sit in (a folder without a package.json would otherwise make
+ * them CommonJS); run from source, the TypeScript loader is already there.
+ */
+async function importPipeline(path: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (!isBundled) return ((await import(url)) as { default?: unknown }).default;
+  const { tsImport } = await import('tsx/esm/api');
+  const exported = ((await tsImport(url, import.meta.url)) as { default?: unknown }).default;
+  // Outside a `"type": "module"` package tsx compiles the file to CommonJS, and the default
+  // export arrives wrapped once more: { default: pipeline }.
+  const wrapped = exported as { default?: unknown; __esModule?: boolean } | null;
+  return wrapped !== null && typeof wrapped === 'object' && 'default' in wrapped && !('name' in wrapped)
+    ? wrapped.default
+    : exported;
 }
 
 export async function loadPipeline(name: string, root: string = process.cwd()): Promise<Pipeline> {
@@ -41,8 +49,7 @@ export async function loadPipeline(name: string, root: string = process.cwd()): 
   }
   let exported: unknown;
   try {
-    await enableTypeScriptImports();
-    exported = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+    exported = await importPipeline(path);
   } catch (cause) {
     throw new ConfigError(`Pipeline file ${path} does not load: ${describeError(cause)}`, {
       code: 'bad_pipeline',
@@ -55,7 +62,7 @@ export async function loadPipeline(name: string, root: string = process.cwd()): 
       .map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`)
       .join('\n');
     throw new ConfigError(
-      `Invalid pipeline ${path}:\n${problems}\nFix the file; every key is documented in src/pipeline/define-pipeline.ts.`,
+      `Invalid pipeline ${path}:\n${problems}\nFix the file; every key is documented in src/pipeline/define-pipeline.ts${parsed.error.issues.some((i) => i.path.includes('table')) ? ", and a table layout's in sources/table/table-options.ts" : ''}.`,
       { code: 'bad_pipeline' },
     );
   }

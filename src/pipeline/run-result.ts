@@ -9,6 +9,8 @@ import type { RunCounts } from '../load/journal.ts';
 export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold';
 
 export interface RunTotals extends RunCounts {
+  /** Warnings the run's files recorded in `load_warnings`. */
+  readonly warnings: number;
   /** Rows of earlier loads that this run's files replaced. */
   readonly rowsReplaced: number;
 }
@@ -37,6 +39,7 @@ export function totalsOf(files: readonly FileResult[]): RunTotals {
     rowsLoaded: sum((f) => f.rowsLoaded),
     rowsRejected: sum((f) => f.rowsRejected),
     rowsAggregate: sum((f) => f.rowsAggregate),
+    warnings: sum((f) => f.warningsRecorded),
     rowsReplaced: sum((f) => f.rowsReplaced),
   };
 }

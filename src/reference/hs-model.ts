@@ -369,5 +369,10 @@ export function buildConversion(
       }
     }
   }
+  // Rows whose edition was not stated (`HS`: national tables of totals) convert only where the
+  // edition does not matter: the special codes, TOTAL first, mean the same in every edition.
+  for (const row of codes.get(UNSTATED_EDITION)?.values() ?? []) {
+    if (row.special !== null) push(UNSTATED_EDITION, row.code, new Map([[row.code, 1]]), false);
+  }
   return rows;
 }

@@ -461,3 +461,41 @@ describe('AggregateChecker.finish', () => {
     expect(checker.checked).toBe(2);
   });
 });
+
+describe('AggregateChecker, tables that list only some members, and blank rows', () => {
+  const columns = ['2023'];
+
+  it('passes a total above the sum of its rows in a selection table, and still reports one below it', () => {
+    const checker = new AggregateChecker(columns, 'before', true);
+    for (const row of offered([
+      total('Total', 100),
+      subtotal('Europe', 0, 50),
+      part('Austria', 10),
+      part('Belarus', 20), // Europe 50 > 30: other European countries are not listed
+      subtotal('Asia', 0, 20),
+      part('Kazakhstan', 25), // Asia 20 < 25: a row counted twice or in the wrong group
+    ]))
+      checker.offer(row);
+    checker.finish();
+    expect(checker.mismatches).toEqual([
+      mismatch({ row: 10, label: 'Asia', column: '2023', stated: 20, sum: 25, parts: 1 }),
+    ]);
+    expect(checker.checked).toBe(3);
+  });
+
+  it('ends the groups headed above a blank row, so a row after it belongs to none of them', () => {
+    const checker = new AggregateChecker(columns, 'before');
+    const [oceania, australia, undefinedCountry] = offered([
+      subtotal('Australia and Oceania', 0, 5),
+      part('Australia', 5),
+      part('Undefined country', 300),
+    ]);
+    checker.offer(oceania!);
+    checker.offer(australia!);
+    checker.breakGroups();
+    checker.offer(undefinedCountry!);
+    checker.finish();
+    expect(checker.mismatches).toEqual([]);
+    expect(checker.checked).toBe(1);
+  });
+});
