@@ -182,6 +182,35 @@ describe('the table source, declared in a pipeline file', () => {
     expect(scalar<string>(db(), 'select error_code from load_files')).toBe('unknown_unit');
   });
 
+  it('refuses a header declared one row too short, rather than loading months as years, and names the sheets it has when none is the one asked for', async () => {
+    await workbook('months-wide.xlsx', {
+      Cover: [['About']],
+      Data: [
+        ['Exports (thousand US dollars)'],
+        ['Country', '2023', null],
+        [null, 'January', 'February'],
+        ['Kazakhstan', 1, 2],
+      ],
+    });
+    const options = (
+      sheets: string,
+    ) => `{ ${sheets} columns: { country: { labels: ['Country'] } }, wide: { kind: 'periods' },
+         map: { reporter: { value: 'PAK' }, partner: { column: 'country' }, flow: { value: 'X' }, period: { column: 'period' }, value: { column: 'value' } } }`;
+    pipeline('short', 'months-wide.xlsx', options("sheets: { names: ['Data'] },"));
+    const short = await run('short');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('row 3 reads as more header, not data ("January"…)');
+    expect(short.stderr).toContain('Set headerRows to 2');
+    expect(scalar(db(), 'select count(*) from trade_flows')).toBe(0);
+
+    pipeline('typo', 'months-wide.xlsx', options("headerRows: 2, sheets: { names: ['Dta'] },"));
+    const typo = await run('typo');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain(
+      'none of its sheets ("Cover", "Data") is one this table is read from ("Dta")',
+    );
+  });
+
   it('rejects a pipeline whose table options are wrong before loading anything, naming the option', async () => {
     pipeline('bad', 'x.csv', `{ columns: { country: {} }, map: { reporter: { value: 'PAK' } } }`);
     const result = await run('bad');

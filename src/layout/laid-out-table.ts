@@ -11,7 +11,7 @@
  * cells; and checks total and subtotal rows against their parts instead of loading them.
  */
 import { basename } from 'node:path';
-import { SchemaDriftError } from '../errors.ts';
+import { CorridorError, SchemaDriftError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
@@ -25,6 +25,7 @@ import {
 import { type CellReading, readCellNumber } from './cell-number.ts';
 import { bindHeader, describeExpectedHeader, type FigureColumnAt } from './header-binding.ts';
 import { findHeader, titleLines } from './header-block.ts';
+import { readPeriodLabel } from './period-label.ts';
 import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
 import { matchesLabel, outputColumns, subtotalLevel, type TableLayout } from './table-layout.ts';
 
@@ -72,6 +73,38 @@ interface FigureColumn extends FigureColumnAt {
 
 const formatFigure = (n: number) =>
   n.toLocaleString('en-US', { maximumFractionDigits: 6 }).replace(/,/g, '\u202f');
+
+/**
+ * A header block declared one row too short leaves its last row among the data: a row of
+ * month or quarter names where figures should be ("2023" above "January", "February"…). Its
+ * figures would load under the wrong period, so the table is refused with the fix.
+ */
+function refuseShortHeader(
+  place: string,
+  rows: readonly SheetRow[],
+  figureColumns: readonly FigureColumnAt[],
+  height: number,
+): void {
+  const first = rows.find((r) => !isBlankRow(r.cells));
+  if (first === undefined || figureColumns.length === 0) return;
+  const labels = figureColumns
+    .map((c) => first.cells[c.index])
+    .filter((cell): cell is string => typeof cell === 'string' && cell.trim() !== '');
+  const periods = labels.filter((cell) => {
+    const label = readPeriodLabel(cell);
+    return label !== null && (label.kind === 'month' || label.kind === 'quarter');
+  });
+  if (periods.length === 0 || periods.length * 2 < figureColumns.length) return;
+  throw new CorridorError(
+    'header_too_short',
+    `${place}: row ${first.number} reads as more header, not data (${periods
+      .slice(0, 3)
+      .map((p) => `"${p}"`)
+      .join(
+        ', ',
+      )}…): the table's header has more rows than the ${height} its layout declares. Set headerRows to ${height + 1}.`,
+  );
+}
 
 /** A subtotal that does not match its rows, in words: which way, by how much, and what may explain it. */
 function mismatchMessage(place: string, m: AggregateMismatch, selection: boolean): string {
@@ -134,8 +167,10 @@ export async function readLaidOutTable(
     let batch: RawRecord[] = [];
     let sheetsRead = 0;
     const examined: string[] = [];
+    const visible: string[] = [];
     for await (const sheet of stream.sheets) {
       const sheetName = sheet.name;
+      if (!sheet.hidden && sheetName !== null) visible.push(sheetName);
       if (sheet.hidden) {
         skippedSheets.push({ name: sheetName ?? '', reason: 'hidden' });
         continue;
@@ -325,6 +360,7 @@ export async function readLaidOutTable(
         });
       };
 
+      refuseShortHeader(place(sheetName), scanned.slice(found.index + height), figureColumns, height);
       for (const row of scanned.slice(found.index + height)) takeRow(row);
       if (!ended) {
         for (;;) {
@@ -360,7 +396,7 @@ export async function readLaidOutTable(
         name,
         Object.keys(layout.columns),
         examined.length === 0
-          ? `${name}: none of its sheets is one this source reads${layout.sheets?.pattern ? ` (sheet names matching ${layout.sheets.pattern})` : ''}. Check that the file is the table this source reads.`
+          ? `${name}: none of its sheets (${visible.map((v) => `"${v}"`).join(', ') || 'none visible'}) is one this table is read from (${[...(layout.sheets?.names ?? []).map((n) => `"${n}"`), ...(layout.sheets?.pattern ? [`names matching ${layout.sheets.pattern}`] : [])].join(' or ')}). Check the sheet's name, or the layout's sheets option.`
           : `${name}: no sheet holds a table with ${describeExpectedHeader(layout)} (looked at ${examined.map((s) => `"${s}"`).join(', ')}). Check that the file is the table this source reads.`,
       );
     }
