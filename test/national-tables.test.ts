@@ -197,7 +197,9 @@ describe('kz-bns: the Kazakh bureau’s trade-by-country workbook', () => {
       ['12_2021', 8, 'Экспорт › Всего', 'aggregate_mismatch'],
     ]);
     expect(warnings[2]!.message).toContain('"Страны ЕАЭС"');
-    expect(warnings[2]!.message).toContain('the 2 rows it sums add up to 710.5, 10 (1.4 %) more than the 700.5 it states');
+    expect(warnings[2]!.message).toContain(
+      'the 2 rows it sums add up to 710.5, 10 (1.4 %) more than the 700.5 it states',
+    );
     expect(run.stderr).toContain('warning: kz_2021.xls › 12_2021 row 6 "Всего"');
     expect(run.stdout + run.stderr).toContain('3 warnings');
     expect(scalar(db(), "select value_usd from trade_flows where partner_iso3 = 'RUS' and flow = 'X'")).toBe(
@@ -337,7 +339,7 @@ describe.skipIf(!HAS_SHARED_DATA)('the published national tables (../shared)', (
     // The table lists main partners only: its total loads as World, the rest of the world's
     // exports surviving nowhere else, and a total above its rows is no warning.
     expect(value('W00', '2021')).toBe(2_752_163_747);
-    expect(scalar(db(), "select count(*) from load_warnings where message like '%\"Total\"%'")).toBe(0);
+    expect(scalar(db(), 'select count(*) from load_warnings where message like \'%"Total"%\'')).toBe(0);
     // "Undefined country" follows a blank row: not a member of the continent above it.
     expect(scalar(db(), 'select count(*) from load_warnings where row_number = 157')).toBe(0);
     // What is left is a continent whose listed rows exceed it: a real inconsistency.
