@@ -3,8 +3,9 @@
  * CorridorError family become a message and their exit code; anything else is a bug, shown as
  * one line (the stack only with CORRIDOR_DEBUG=1).
  */
-import { sourceNames } from '../pipeline/source-registry.ts';
+
 import { CorridorError, ExitCode } from '../errors.ts';
+import { sourceNames } from '../pipeline/source-registry.ts';
 import type { Command, GlobalOptions } from './command.ts';
 import { addCorrelationCommand } from './commands/add-correlation-command.ts';
 import { deriveCommand } from './commands/derive-command.ts';
@@ -41,7 +42,7 @@ function helpText(): string {
     "corridor <command> --help shows a command's options.",
     '',
     `Sources (--source, or a pipeline's sources): ${sourceNames().join(', ')}.`,
-    "  'table' reads a layout a pipeline file declares: README, \"Loading a new table layout\".",
+    '  \'table\' reads a layout a pipeline file declares: README, "Loading a new table layout".',
     '',
     'Global options:',
     '  --db <file>   warehouse file (default: $CORRIDOR_DB or warehouse/corridor.db)',
