@@ -33,6 +33,8 @@ const wide = z.discriminatedUnion('kind', [
     value: z.string().default('value'),
     /** Numbers in header cells are Excel date serials. @default false */
     serialDates: z.boolean().optional(),
+    /** The figures are year-to-date: each month is de-cumulated (its column minus the one before). @default false */
+    cumulative: z.boolean().optional(),
   }),
   z.strictObject({
     /** Named columns become one record each, with their key (Exports → X). */
@@ -47,20 +49,13 @@ const wide = z.discriminatedUnion('kind', [
 const subtotal = z.union([label, z.strictObject({ label, level: z.number().int().min(0) })]);
 
 /** Where a trade-flow field comes from: an output column of the layout, or a constant. */
-const fieldSource = z.union([
+export const fieldSource = z.union([
   z.strictObject({ column: z.string().min(1) }),
   z.strictObject({ value: z.string().min(1) }),
 ]);
 
-const tableOptionsShape = z.strictObject({
-  /**
-   * Name of these rows in the warehouse's `source` column and the journal: lower case, digits
-   * and dashes. @default 'table'
-   */
-  name: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes')
-    .default('table'),
+/** The layout options every pipeline-declared table takes (table-layout.ts explains each). */
+export const layoutOptionFields = {
   sheets: z
     .strictObject({
       names: z.array(z.string()).optional(),
@@ -87,6 +82,10 @@ const tableOptionsShape = z.strictObject({
       labels: z.array(subtotal).default([]),
       totals: z.array(label).default([]),
       position: z.enum(['before', 'after']).optional(),
+      /** The table lists only some members: a total may exceed its rows. @default false */
+      selection: z.boolean().optional(),
+      /** Load grand totals too, with this label (`World`). */
+      loadTotalsAs: z.string().optional(),
     })
     .optional(),
   nilMarkers: z.array(z.string()).optional(),
@@ -97,6 +96,20 @@ const tableOptionsShape = z.strictObject({
       z.array(z.strictObject({ from: z.enum(['sheet', 'title']), pattern: z.instanceof(RegExp) })).min(1),
     )
     .optional(),
+};
+
+/** The name of a table's rows in the warehouse's `source` column and the journal. */
+export const sourceNameField = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes');
+
+const tableOptionsShape = z.strictObject({
+  /**
+   * Name of these rows in the warehouse's `source` column and the journal: lower case, digits
+   * and dashes. @default 'table'
+   */
+  name: sourceNameField.default('table'),
+  ...layoutOptionFields,
   /** How the layout's output columns fill `trade_flows`. */
   map: z.strictObject({
     /** Reporter: an area code, ISO code or name. */
@@ -116,8 +129,10 @@ const tableOptionsShape = z.strictObject({
   }),
 });
 
+type LayoutOptions = z.output<z.ZodObject<typeof layoutOptionFields>>;
+
 /** The names a layout gives its output columns (table-layout.ts outputColumns). */
-function outputNames(options: z.output<typeof tableOptionsShape>): string[] {
+function outputNames(options: LayoutOptions): string[] {
   return [
     ...Object.keys(options.columns),
     ...(options.wide === undefined ? [] : [options.wide.into, options.wide.value]),
@@ -132,7 +147,13 @@ function outputNames(options: z.output<typeof tableOptionsShape>): string[] {
  * `figures` or `aggregates` names is one the layout gives, and a default unit is one Corridor
  * knows. A mistake fails when the pipeline is read (exit 2), not file by file.
  */
-export const tableOptionsSchema = tableOptionsShape.superRefine((options, ctx) => {
+export function checkLayoutOptions(
+  options: LayoutOptions & {
+    readonly map: Readonly<Record<string, { column: string } | { value: string } | undefined>>;
+  },
+  ctx: z.RefinementCtx,
+  unitProblem: (fallback: string) => string | null,
+): void {
   const names = outputNames(options);
   const known = (name: string, path: (string | number)[], what: string) => {
     if (!names.includes(name))
@@ -160,22 +181,23 @@ export const tableOptionsSchema = tableOptionsShape.superRefine((options, ctx) =
       message: `"${options.aggregates.column}" is not one of the kept columns (${Object.keys(options.columns).join(', ')}); name the column that holds the row labels`,
     });
   const fallback = options.unit?.default;
-  if (fallback !== undefined) {
+  const problem = fallback === undefined ? null : unitProblem(fallback);
+  if (problem !== null) ctx.addIssue({ code: 'custom', path: ['unit', 'default'], message: problem });
+}
+
+export const tableOptionsSchema = tableOptionsShape.superRefine((options, ctx) =>
+  checkLayoutOptions(options, ctx, (fallback) => {
     const unit = findUnit(fallback);
-    if (unit === null || unit.dimension !== 'value')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['unit', 'default'],
-        message:
-          unit === null
-            ? `"${fallback}" is not a unit Corridor knows; for trade values use one of: ${describeKnownUnits()
-                .split('\n')
-                .filter((line) => /dollar/i.test(line))
-                .join('; ')}`
-            : `"${fallback}" is a unit of ${unit.dimension}; trade_flows holds values in US dollars`,
-      });
-  }
-});
+    if (unit === null)
+      return `"${fallback}" is not a unit Corridor knows; for trade values use one of: ${describeKnownUnits()
+        .split('\n')
+        .filter((line) => /dollar/i.test(line))
+        .join('; ')}`;
+    return unit.dimension === 'value'
+      ? null
+      : `"${fallback}" is a unit of ${unit.dimension}; trade_flows holds values in US dollars`;
+  }),
+);
 
 export type TableOptionsInput = z.input<typeof tableOptionsSchema>;
 export type TableOptions = z.output<typeof tableOptionsSchema>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import type { TableLayout } from '../../src/layout/table-layout.ts';
+import type { UnitDimension } from '../../src/layout/unit-phrase.ts';
 import type { CountryResolver } from '../../src/normalize/country-resolver.ts';
 import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code.ts';
 import { normalizePeriod, type Period } from '../../src/normalize/period.ts';
@@ -19,6 +20,7 @@ import {
   type TradeSource,
 } from '../../src/pipeline/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
+import { fieldMap } from './field-map.ts';
 import type { TableOptions } from './table-options.ts';
 
 const FIELDS = ['reporter', 'partner', 'flow', 'period', 'value', 'hsCode', 'hsEdition', 'unit'] as const;
@@ -48,12 +50,15 @@ const rowSchema = z.object({
 
 type TableRow = z.infer<typeof rowSchema>;
 
-/** The layout the toolkit reads, from the pipeline's options. */
-export function layoutOf(options: TableOptions): TableLayout {
+/** The layout the toolkit reads, from a pipeline's options; `dimension` is the kind of unit its figures must be in. */
+export function layoutOf(
+  options: Omit<TableOptions, 'name' | 'map'>,
+  dimension?: UnitDimension,
+): TableLayout {
   return {
     columns: options.columns,
     unit: {
-      dimension: 'value',
+      ...(dimension === undefined ? {} : { dimension }),
       ...(options.unit?.default === undefined ? {} : { default: options.unit.default }),
     },
     ...(options.sheets === undefined ? {} : { sheets: options.sheets }),
@@ -100,29 +105,16 @@ function resolveCountry(countries: CountryResolver, text: string, year: number |
 }
 
 export function createTableSource(options: TableOptions): TradeSource<Field, TableRow> {
-  const mapped = { ...options.map, unit: { column: 'unit' } } as Readonly<
-    Record<Field, { column: string } | { value: string } | undefined>
-  >;
-  const fromColumn = FIELDS.filter((f) => mapped[f] !== undefined && 'column' in mapped[f]!);
-  // Every field of the row schema has a column spec; a field given as a constant has no alias,
-  // so no column binds to it and its cell reads as absent.
-  const columns = Object.fromEntries(
-    FIELDS.map((f) => {
-      const spec = mapped[f];
-      return [f, { label: LABELS[f], aliases: spec !== undefined && 'column' in spec ? [spec.column] : [] }];
-    }),
-  ) as Record<Field, { label: string; aliases: string[] }>;
-  // Fields given as constants, or left to their defaults (HS code TOTAL, edition HS).
-  const constant = (field: Field, fallback: string | null = null): string | null => {
-    const spec = mapped[field];
-    return spec !== undefined && 'value' in spec ? spec.value : fallback;
-  };
+  const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
+    ...options.map,
+    unit: { column: 'unit' },
+  });
 
   return defineTradeSource<Field, TableRow>({
     name: options.name,
     description: 'a table made for people, read by the layout its pipeline declares',
     target: 'trade_flows',
-    layout: layoutOf(options),
+    layout: layoutOf(options, 'value'),
     columns,
     required: fromColumn.filter((f) => f !== 'unit').map((f) => [f]),
     rowSchema,

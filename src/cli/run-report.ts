@@ -78,7 +78,9 @@ export function summaryLine(result: RunResult): string {
     t.filesFailed > 0 ? `${t.filesFailed} file${t.filesFailed === 1 ? '' : 's'} failed` : null,
   ].filter((e) => e !== null);
   const warned = t.warnings === 0 ? '' : `; ${formatCount(t.warnings)} warning${t.warnings === 1 ? '' : 's'}`;
-  return `${verb} ${formatCount(t.rowsLoaded)} rows (${formatCount(t.rowsRejected)} rejected${warned}) from ${files} into trade_flows in ${formatDuration(result.durationMs)}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
+  const targets = [...new Set(result.files.map((f) => f.target))];
+  const into = targets.length === 0 ? 'trade_flows' : targets.join(' and ');
+  return `${verb} ${formatCount(t.rowsLoaded)} rows (${formatCount(t.rowsRejected)} rejected${warned}) from ${files} into ${into} in ${formatDuration(result.durationMs)}${extras.length > 0 ? `; ${extras.join(', ')}` : ''}.`;
 }
 
 export function printRunResult(out: Output, result: RunResult): void {

@@ -17,6 +17,8 @@ export interface FigureColumnAt {
   readonly key: string | null;
   /** Long tables: the output column the figure goes to. */
   readonly field: string | null;
+  /** Wide tables by period: the heading over the period, where a year-to-date series restarts. */
+  readonly group: string | null;
 }
 
 export interface HeaderBinding {
@@ -38,7 +40,7 @@ export function bindHeader(layout: TableLayout, paths: readonly string[]): Heade
   if (layout.wide?.kind === 'columns') {
     for (const [key, labels] of Object.entries(layout.wide.columns)) {
       const at = paths.findIndex((p) => matchesLabel(p, labels));
-      if (at >= 0) wide.push({ index: at, path: paths[at]!, key, field: null });
+      if (at >= 0) wide.push({ index: at, path: paths[at]!, key, field: null, group: null });
     }
     if (wide.length === 0) return null;
   } else if (layout.wide?.kind === 'periods') {
@@ -47,6 +49,7 @@ export function bindHeader(layout: TableLayout, paths: readonly string[]): Heade
       path: c.path,
       key: c.period,
       field: null,
+      group: c.group,
     }));
     if (wide.length === 0) return null;
   }
@@ -56,7 +59,13 @@ export function bindHeader(layout: TableLayout, paths: readonly string[]): Heade
       ? wide
       : (layout.figures ?? [])
           .filter((field) => (kept[field] ?? -1) >= 0)
-          .map((field) => ({ index: kept[field]!, path: paths[kept[field]!]!, key: null, field }));
+          .map((field) => ({
+            index: kept[field]!,
+            path: paths[kept[field]!]!,
+            key: null,
+            field,
+            group: null,
+          }));
   return { kept, figures };
 }
 

@@ -30,7 +30,7 @@ import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
 import { matchesLabel, outputColumns, subtotalLevel, type TableLayout } from './table-layout.ts';
 
 export interface LayoutWarning {
-  readonly code: 'aggregate_mismatch';
+  readonly code: 'aggregate_mismatch' | 'ytd_decrease';
   readonly sheet: string | null;
   readonly row: number;
   readonly column: string;
@@ -104,6 +104,45 @@ function refuseShortHeader(
         ', ',
       )}…): the table's header has more rows than the ${height} its layout declares. Set headerRows to ${height + 1}.`,
   );
+}
+
+/**
+ * A row of year-to-date figures as each month's own: m_k = YTD_k − YTD_(k−1), starting again
+ * under each year heading (DOMAIN.md §5.4). A month that comes out negative means an earlier
+ * month was revised: it stays negative, so the source rejects it, and a warning says why.
+ */
+function decumulate(
+  readings: readonly CellReading[],
+  columns: readonly FigureColumnAt[],
+  place: string,
+  sheet: string | null,
+  row: number,
+  warnings: LayoutWarning[],
+): CellReading[] {
+  let group: string | null = null;
+  let previous: { value: number; decimals: number; path: string } | null = null;
+  return readings.map((reading, i) => {
+    const column = columns[i]!;
+    if (column.group !== group) {
+      group = column.group;
+      previous = null;
+    }
+    if (reading.kind !== 'number') return reading;
+    const decimals = Math.max(reading.decimals, previous?.decimals ?? 0);
+    const own =
+      previous === null ? reading.value : Number((reading.value - previous.value).toFixed(decimals));
+    if (own < 0 && previous !== null) {
+      warnings.push({
+        code: 'ytd_decrease',
+        sheet,
+        row,
+        column: column.path,
+        message: `${place} row ${row}, column "${column.path}": the year-to-date figure falls from ${formatFigure(previous.value)} ("${previous.path}") to ${formatFigure(reading.value)}, so the month comes out at ${formatFigure(own)}; an earlier month was probably revised. That month is rejected; load the revised table.`,
+      });
+    }
+    previous = { value: reading.value, decimals, path: column.path };
+    return { ...reading, value: own, decimals };
+  });
 }
 
 /** A subtotal that does not match its rows, in words: which way, by how much, and what may explain it. */
@@ -250,6 +289,7 @@ export async function readLaidOutTable(
               aggregates.position ?? 'before',
               aggregates.selection ?? false,
             );
+      const cumulative = layout.wide?.kind === 'periods' && layout.wide.cumulative === true;
       // Grand totals loaded under another label (a selection table's World row), if asked.
       const totalLabel = aggregates?.loadTotalsAs;
       // A long table's record has one unit column: that of its first figure column.
@@ -281,9 +321,10 @@ export async function readLaidOutTable(
               : level !== null
                 ? 'subtotal'
                 : 'part';
-        const readings: CellReading[] = figureColumns.map((c) =>
-          readCellNumber(row.cells[c.index], numberStyle),
-        );
+        const read: CellReading[] = figureColumns.map((c) => readCellNumber(row.cells[c.index], numberStyle));
+        const readings = cumulative
+          ? decumulate(read, figureColumns, place(sheetName), sheetName, row.number, warnings)
+          : read;
         const printed = (reading: CellReading): PrintedFigure | null =>
           reading.kind === 'number' ? { value: reading.value, decimals: reading.decimals } : null;
         checker?.offer({

@@ -13,6 +13,8 @@ export interface PeriodColumn {
   readonly path: string;
   /** "2019", "2021-07", "2021-Q1" or a fiscal year "2022-23". */
   readonly period: string;
+  /** The path above the period ("2022-23" over its months): a year-to-date series restarts with each. */
+  readonly group: string;
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
@@ -39,6 +41,7 @@ export function periodColumns(
   const fiscal = new Map<string, { lastMonth: number; turned: boolean }>();
   paths.forEach((path, index) => {
     const segments = path.split(PATH_SEPARATOR);
+    const group = segments.slice(0, -1).join(PATH_SEPARATOR);
     const leafText = segments[segments.length - 1]!;
     // Header paths are text: a date serial typed as a number reads as one again when asked.
     const leafCell = options.serialDates && /^\d+(\.\d+)?$/.test(leafText) ? Number(leafText) : leafText;
@@ -47,21 +50,20 @@ export function periodColumns(
     const undated = (leaf.kind === 'month' || leaf.kind === 'quarter') && leaf.year === null;
     if (!undated) {
       const year = leaf.kind === 'month' || leaf.kind === 'quarter' ? leaf.year! : 0;
-      columns.push({ index, path, period: periodText(leaf, year) });
+      columns.push({ index, path, period: periodText(leaf, year), group });
       return;
     }
     // A month or quarter without a year takes it from the nearest segment above that has one.
     for (let level = segments.length - 2; level >= 0; level--) {
       const above = readPeriodLabel(segments[level], { serialDates: false });
       if (above?.kind === 'year') {
-        columns.push({ index, path, period: periodText(leaf, above.year) });
+        columns.push({ index, path, period: periodText(leaf, above.year), group });
         return;
       }
       if (above?.kind === 'fiscal_year') {
         // Quarters of a fiscal year are fiscal quarters (Q1 = Jul–Sep in Pakistan): not calendar ones.
         if (leaf.kind !== 'month') return;
         // Months run in order under their own parent ("2022-23 › Exports", "2022-23 › Imports").
-        const group = segments.slice(0, -1).join(PATH_SEPARATOR);
         const order = leaf.month;
         const state = fiscal.get(group) ?? { lastMonth: 0, turned: false };
         if (order < state.lastMonth) state.turned = true;
@@ -71,6 +73,7 @@ export function periodColumns(
           index,
           path,
           period: periodText(leaf, state.turned ? above.endYear : above.startYear),
+          group,
         });
         return;
       }

@@ -23,11 +23,24 @@ export interface ColumnUnit extends UnitReading {
   readonly assumed: boolean;
 }
 
+/**
+ * The unit the title lines give the table. A title may mention other quantities ("the year's
+ * total, 51.71 Mt and 2.21 M TEU"), so a line that is nothing but a unit ("('000 tonnes)",
+ * "тыс. долларов США") wins; otherwise the first line that names one.
+ */
+function unitOfTitles(titles: readonly string[]): UnitReading | null {
+  const found = titles.map((t) => ({ line: t, unit: findUnit(t) })).filter((f) => f.unit !== null);
+  const alone = found.find(
+    ({ line, unit }) => line.replace(unit!.phrase, '').replace(/[\s()[\].,;:'’"-]/g, '') === '',
+  );
+  return (alone ?? found[0])?.unit ?? null;
+}
+
 export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): ColumnUnit {
   const stated =
     findUnit(path) ??
     text.headerCells.map((c) => findUnit(c)).find((u) => u !== null) ??
-    text.titles.map((t) => findUnit(t)).find((u) => u !== null);
+    unitOfTitles(text.titles);
   const unit = stated ?? (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
   if (unit === null) {
     throw new CorridorError(

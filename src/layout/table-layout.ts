@@ -46,6 +46,12 @@ export interface WidePeriods {
   readonly value: string;
   /** Read numbers in header cells as Excel date serials (months typed as dates). @default false */
   readonly serialDates?: boolean | undefined;
+  /**
+   * The figures are year-to-date (Jul, Jul–Aug, …): each month's own figure is its column minus
+   * the one before it, starting again under each year heading. A month that comes out
+   * negative (a revision of an earlier month) is reported, not loaded. @default false
+   */
+  readonly cumulative?: boolean | undefined;
 }
 
 /** Named columns become one record each, the key going into `into` (Экспорт → X, Импорт → M). */

@@ -19,6 +19,7 @@ import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
 import type { FlowWriter } from './flow-writer.ts';
 import type { FileOutcome, Journal } from './journal.ts';
+import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
 import type { Warehouse } from './warehouse.ts';
@@ -45,6 +46,8 @@ export interface FileResult {
   readonly path: string;
   readonly shown: string;
   readonly source: string;
+  /** The fact table the source fills. */
+  readonly target: 'trade_flows' | 'port_throughput';
   readonly status: FileStatus;
   readonly loadId: number | null;
   readonly sha256: string | null;
@@ -91,13 +94,14 @@ const PROGRESS_EVERY_MS = 2000;
 
 function emptyResult(
   file: LocatedFile,
-  source: string,
+  source: AnySource,
   started: number,
 ): Omit<FileResult, 'status' | 'loadId'> {
   return {
     path: file.path,
     shown: file.shown,
-    source,
+    source: source.name,
+    target: source.target,
     sha256: null,
     rowsRead: 0,
     rowsLoaded: 0,
@@ -179,7 +183,7 @@ function describeLayout(report: LayoutReport): string[] {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the engine handles every source alike.
-type AnySource = TradeSource<string, any>;
+type AnySource = TradeSource<string, any, any>;
 
 export async function loadFile(
   ctx: LoadContext,
@@ -208,7 +212,7 @@ export async function loadFile(
       ? null
       : await journal.recordUnreadable(fileStart, 'file_not_readable', message);
     return {
-      ...emptyResult(file, source.name, started),
+      ...emptyResult(file, source, started),
       status: 'failed',
       loadId,
       error: { code: 'file_not_readable', message },
@@ -221,7 +225,7 @@ export async function loadFile(
     if (current !== null) {
       const loadId = options.dryRun ? null : await journal.recordSkip(hashed, current);
       return {
-        ...emptyResult(file, source.name, started),
+        ...emptyResult(file, source, started),
         status: 'skipped',
         loadId,
         sha256,
@@ -264,9 +268,11 @@ export async function loadFile(
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;
     const writer: FlowWriter =
-      source.storage === 'baci_flows'
-        ? new BaciFlowWriter(warehouse.sqlite, loadId)
-        : new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
+      source.target === 'port_throughput'
+        ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId)
+        : source.storage === 'baci_flows'
+          ? new BaciFlowWriter(warehouse.sqlite, loadId)
+          : new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
     sink = new RejectSink(warehouse.sqlite, {
       runId: ctx.runId,
       loadId,
@@ -290,7 +296,10 @@ export async function loadFile(
             code: 'duplicate_key',
             column: null,
             value: null,
-            message: `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
+            message:
+              source.target === 'port_throughput'
+                ? `repeats the figure of ${table!.rowUnit} ${dup.firstRow} (same port, period, direction, cargo group, commodity label and unit). Remove one of the two, or check the file was not appended to itself.`
+                : `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
           };
           const raw = cells[i];
           if (raw) sink!.reject({ row: dup.sourceRow, cells: raw }, [issue]);
@@ -372,7 +381,7 @@ export async function loadFile(
     warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
     inTransaction = false;
     return {
-      ...emptyResult(file, source.name, started),
+      ...emptyResult(file, source, started),
       status: 'loaded',
       loadId: options.dryRun ? null : loadId,
       sha256,
@@ -428,7 +437,7 @@ export async function loadFile(
       });
     }
     return {
-      ...emptyResult(file, source.name, started),
+      ...emptyResult(file, source, started),
       status: 'failed',
       loadId: options.dryRun ? null : loadId,
       sha256,

@@ -5,6 +5,7 @@
 
 import { loadHsReference } from './hs-reference-loader.ts';
 import { type MigrationSummary, migrateToLatest } from './migrate.ts';
+import { loadPortReference } from './port-reference-loader.ts';
 import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
 import type { Warehouse } from './warehouse.ts';
 
@@ -14,5 +15,6 @@ export async function prepareWarehouse(
   const migrations = await migrateToLatest(warehouse);
   const countries = await loadReferenceData(warehouse);
   const hs = await loadHsReference(warehouse);
-  return { migrations, reference: { loaded: [...countries.loaded, ...hs.loaded] } };
+  const ports = await loadPortReference(warehouse);
+  return { migrations, reference: { loaded: [...countries.loaded, ...hs.loaded, ...ports.loaded] } };
 }

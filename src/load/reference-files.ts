@@ -3,10 +3,13 @@
  * "004" and Namibia's "NA" must survive), with the sha256 that tells whether the warehouse holds
  * the current version.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import Papa from 'papaparse';
+import type { DB } from '../../warehouse/schema.ts';
 import { WarehouseError } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime.ts';
 
@@ -54,4 +57,21 @@ export function parseReferenceCsv(path: string, text: string): CsvRow[] {
 export function readReferenceCsv(file: string): { rows: CsvRow[]; sha256: string } {
   const { text, sha256, path } = readReferenceText(file);
   return { rows: parseReferenceCsv(path, text), sha256 };
+}
+
+/** Records loaded reference files with their sha256 (inside the loader's transaction). */
+export async function recordReferenceFiles(
+  trx: Kysely<DB>,
+  files: readonly { readonly file: string; readonly sha256: string; readonly rows: readonly unknown[] }[],
+): Promise<void> {
+  const now = new Date().toISOString();
+  for (const f of files) {
+    await trx
+      .insertInto('reference_files')
+      .values({ file: f.file, sha256: f.sha256, rows: f.rows.length, loaded_at: now })
+      .onConflict((oc) =>
+        oc.column('file').doUpdateSet({ sha256: f.sha256, rows: f.rows.length, loaded_at: now }),
+      )
+      .execute();
+  }
 }

@@ -6,7 +6,12 @@
 import { sql } from 'kysely';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
-import { type CsvRow, type ReferenceSummary, readReferenceCsv } from './reference-files.ts';
+import {
+  type CsvRow,
+  type ReferenceSummary,
+  readReferenceCsv,
+  recordReferenceFiles,
+} from './reference-files.ts';
 
 export type { ReferenceSummary };
 
@@ -72,7 +77,6 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
     ...(typeof files)[number][],
   ];
   const aliases = curatedAliases(aliasFiles);
-  const now = new Date().toISOString();
   await warehouse.db.transaction().execute(async (trx) => {
     // Loaded rows point at countries (baci_country_codes): the reference is replaced whole, so
     // those links are checked once at the end, against the new reference, not row by row.
@@ -182,15 +186,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
       );
     }
 
-    for (const f of files) {
-      await trx
-        .insertInto('reference_files')
-        .values({ file: f.file, sha256: f.sha256, rows: f.rows.length, loaded_at: now })
-        .onConflict((oc) =>
-          oc.column('file').doUpdateSet({ sha256: f.sha256, rows: f.rows.length, loaded_at: now }),
-        )
-        .execute();
-    }
+    await recordReferenceFiles(trx, files);
   });
   return { loaded: files.map((f) => ({ file: f.file, rows: f.rows.length })) };
 }

@@ -4,6 +4,7 @@
  * errors, so a typo in a nightly job fails loudly instead of being ignored.
  */
 import { z } from 'zod';
+import { portTableOptionsSchema } from '../../sources/port-table/port-table-options.ts';
 import { tableOptionsSchema } from '../../sources/table/table-options.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
 
@@ -26,10 +27,19 @@ const sourceEntry = z
      * "Loading a new table layout").
      */
     table: tableOptionsSchema.optional(),
+    /**
+     * For `source: 'port-table'`: the port table's layout and how its columns fill
+     * port_throughput (README, "Port throughput").
+     */
+    portTable: portTableOptionsSchema.optional(),
   })
   .refine((entry) => (entry.source === 'table') === (entry.table !== undefined), {
     message: "source 'table' needs a `table` layout, and only it takes one",
     path: ['table'],
+  })
+  .refine((entry) => (entry.source === 'port-table') === (entry.portTable !== undefined), {
+    message: "source 'port-table' needs a `portTable` layout, and only it takes one",
+    path: ['portTable'],
   });
 
 export const pipelineSchema = z.strictObject({

@@ -5,6 +5,8 @@ import { baciSource } from '../../sources/baci/baci.source.ts';
 import { comtradeSource } from '../../sources/comtrade/comtrade.source.ts';
 import { kgNscSource } from '../../sources/kg-nsc/kg-nsc.source.ts';
 import { kzBnsSource } from '../../sources/kz-bns/kz-bns.source.ts';
+import { createPortTableSource } from '../../sources/port-table/port-table.source.ts';
+import type { PortTableOptions } from '../../sources/port-table/port-table-options.ts';
 import { createTableSource } from '../../sources/table/table.source.ts';
 import type { TableOptions } from '../../sources/table/table-options.ts';
 import { uzStatSource } from '../../sources/uz-stat/uz-stat.source.ts';
@@ -12,7 +14,7 @@ import { ConfigError } from '../errors.ts';
 import type { TradeSource } from './trade-source.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each source has its own field and row types.
-type AnySource = TradeSource<string, any>;
+type AnySource = TradeSource<string, any, any>;
 
 const SOURCES: ReadonlyMap<string, AnySource> = new Map<string, AnySource>([
   [comtradeSource.name, comtradeSource as AnySource],
@@ -23,11 +25,13 @@ const SOURCES: ReadonlyMap<string, AnySource> = new Map<string, AnySource>([
 ]);
 
 export function sourceNames(): string[] {
-  return [...SOURCES.keys(), TABLE_SOURCE];
+  return [...SOURCES.keys(), TABLE_SOURCE, PORT_TABLE_SOURCE];
 }
 
 /** The generic source whose layout a pipeline declares (sources/table/). */
 export const TABLE_SOURCE = 'table';
+/** The same for a port's table, into port_throughput (sources/port-table/). */
+export const PORT_TABLE_SOURCE = 'port-table';
 
 /**
  * The source of a pipeline entry: a known source by name, or the generic `table` source built
@@ -36,16 +40,19 @@ export const TABLE_SOURCE = 'table';
 export function sourceOfEntry(entry: {
   readonly source: string;
   readonly table?: TableOptions | undefined;
+  readonly portTable?: PortTableOptions | undefined;
 }): AnySource {
   if (entry.source === TABLE_SOURCE && entry.table !== undefined)
     return createTableSource(entry.table) as AnySource;
+  if (entry.source === PORT_TABLE_SOURCE && entry.portTable !== undefined)
+    return createPortTableSource(entry.portTable) as AnySource;
   return getSource(entry.source);
 }
 
 export function getSource(name: string): AnySource {
-  if (name === TABLE_SOURCE) {
+  if (name === TABLE_SOURCE || name === PORT_TABLE_SOURCE) {
     throw new ConfigError(
-      'The table source reads the layout its pipeline file declares: add a `table` entry to a pipeline (README, "Loading a new table layout") and use corridor run.',
+      `The ${name} source reads the layout its pipeline file declares: add a \`${name === TABLE_SOURCE ? 'table' : 'portTable'}\` entry to a pipeline (README, "${name === TABLE_SOURCE ? 'Loading a new table layout' : 'Port throughput'}") and use corridor run.`,
       { code: 'unknown_source' },
     );
   }

@@ -6,7 +6,7 @@
  * file (BACI's country list).
  */
 import type { z } from 'zod';
-import type { TradeFlowsTable } from '../../warehouse/schema.ts';
+import type { PortThroughputRowsTable, TradeFlowsTable } from '../../warehouse/schema.ts';
 import type { TableLayout } from '../layout/table-layout.ts';
 import type { BaciRowPacker, StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
@@ -16,6 +16,15 @@ import type { RowIssueCode } from '../validate/row-issue.ts';
 
 /** A canonical row for `trade_flows`, before the engine adds source, source_row and load_id. */
 export type TradeFlowRow = Omit<TradeFlowsTable, 'source' | 'source_row' | 'load_id'>;
+
+/** A canonical row for `port_throughput`, before the engine adds source, the label's key, source_row and load_id. */
+export type PortThroughputRow = Omit<
+  PortThroughputRowsTable,
+  'source' | 'source_row' | 'load_id' | 'commodity_key'
+>;
+
+/** The rows a source may produce, one kind per target table. */
+export type TargetRow = TradeFlowRow | PortThroughputRow;
 
 /** A problem found while mapping a valid row, tied to a source field rather than a column. */
 export interface FieldIssue<F extends string = string> {
@@ -34,7 +43,9 @@ export interface SourceFile {
   readonly hsCodes: HsCodeBook;
 }
 
-export type RowMapper<P, F extends string> = (row: P) => TradeFlowRow | readonly FieldIssue<F>[];
+export type RowMapper<P, F extends string, R extends TargetRow = TradeFlowRow> = (
+  row: P,
+) => R | readonly FieldIssue<F>[];
 
 /**
  * Reads one line of a plain CSV file, `text.slice(start, end)`, without the general path
@@ -50,11 +61,12 @@ export type FastLineReader = (
   packer: BaciRowPacker,
 ) => boolean;
 
-export interface TradeSource<F extends string = string, P = unknown> {
+export interface TradeSource<F extends string = string, P = unknown, R extends TargetRow = TradeFlowRow> {
   readonly name: string;
   /** One line for `corridor sources` and the README. */
   readonly description: string;
-  readonly target: 'trade_flows';
+  /** The fact table the rows go to: `trade_flows`, or `port_throughput` for a port's figures. */
+  readonly target: 'trade_flows' | 'port_throughput';
   /**
    * Which table behind `trade_flows` keeps the rows (trade-flow-storage.ts): `trade_flow_rows`
    * (every column; the default) or a narrow table for a source whose rows fit it.
@@ -77,7 +89,7 @@ export interface TradeSource<F extends string = string, P = unknown> {
   /** Validates one row given as `{ field: cell }`. */
   readonly rowSchema: z.ZodType<P>;
   /** Called once per file before its rows; returns the row mapper. */
-  begin(file: SourceFile): Promise<RowMapper<P, F>> | RowMapper<P, F>;
+  begin(file: SourceFile): Promise<RowMapper<P, F, R>> | RowMapper<P, F, R>;
   /**
    * For a source whose files are millions of lines of plain numbers (BACI, storage
    * `baci_flows`): called once per plain comma-separated file, with the column of each field,
@@ -90,13 +102,15 @@ export interface TradeSource<F extends string = string, P = unknown> {
 }
 
 /** Identity helper that keeps a source's field names and row type checked together. */
-export function defineTradeSource<F extends string, P>(source: TradeSource<F, P>): TradeSource<F, P> {
+export function defineTradeSource<F extends string, P, R extends TargetRow = TradeFlowRow>(
+  source: TradeSource<F, P, R>,
+): TradeSource<F, P, R> {
   return Object.freeze(source);
 }
 
 /** True when the mapper returned issues rather than a row. */
 export function isFieldIssues<F extends string>(
-  result: TradeFlowRow | readonly FieldIssue<F>[],
+  result: TargetRow | readonly FieldIssue<F>[],
 ): result is readonly FieldIssue<F>[] {
   return Array.isArray(result);
 }

@@ -145,12 +145,13 @@ export async function openFastLineTable(input: MapStageInput): Promise<MappedTab
         else packer.add(mapped, row);
       }
       if (read >= BATCH_SIZE) {
-        yield { rows: [], packed: packer.take(), rejected, read };
+        yield { rows: [], packed: packer.take(), portRows: null, rejected, read };
         read = 0;
         rejected = [];
       }
     }
-    if (read > 0 || packer.count > 0) yield { rows: [], packed: packer.take(), rejected, read };
+    if (read > 0 || packer.count > 0)
+      yield { rows: [], packed: packer.take(), portRows: null, rejected, read };
   }
 
   return {

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { type LayoutReport, readLaidOutTable } from '../layout/laid-out-table.ts';
+import type { PortRowValues } from '../load/port-throughput-writer.ts';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
@@ -29,6 +30,8 @@ export interface MappedBatch {
   readonly rows: RowValues[];
   /** Valid rows for `baci_flows`, packed as numbers (trade-flow-storage.ts); null for other sources. */
   readonly packed: PackedBaciRows | null;
+  /** Valid rows for `port_throughput`; null for trade sources. */
+  readonly portRows: PortRowValues[] | null;
   readonly rejected: RejectedRecord[];
   /** Records read in this batch: rows + rejected. */
   readonly read: number;
@@ -93,7 +96,7 @@ export class RecentCells {
 export interface MapStageInput {
   readonly path: string;
   // biome-ignore lint/suspicious/noExplicitAny: the stage handles every source alike.
-  readonly source: TradeSource<string, any>;
+  readonly source: TradeSource<string, any, any>;
   readonly countries: CountryResolver;
   readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
@@ -130,11 +133,13 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
   });
 
   const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
+  const toPort = input.source.target === 'port_throughput';
   const recent = new RecentCells();
   async function* batches(): AsyncGenerator<MappedBatch> {
     for await (const batch of table.batches) {
       recent.add(batch);
       const rows: RowValues[] = [];
+      const portRows: PortRowValues[] | null = toPort ? [] : null;
       const rejected: RejectedRecord[] = [];
       for (const record of batch) {
         const mapped = mapRecord(record);
@@ -145,10 +150,11 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
             issues: mapped,
             ...(record.sheet === undefined ? {} : { sheet: record.sheet }),
           });
+        else if (portRows !== null) portRows.push({ row: mapped, sourceRow: record.row });
         else if (packer !== null) packer.add(mapped, record.row);
         else rows.push(toRowValues(mapped, record.row));
       }
-      yield { rows, packed: packer?.take() ?? null, rejected, read: batch.length };
+      yield { rows, packed: packer?.take() ?? null, portRows, rejected, read: batch.length };
     }
   }
 

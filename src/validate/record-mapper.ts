@@ -7,6 +7,7 @@
 import {
   isFieldIssues,
   type RowMapper,
+  type TargetRow,
   type TradeFlowRow,
   type TradeSource,
 } from '../pipeline/trade-source.ts';
@@ -15,15 +16,15 @@ import type { ColumnBinding } from './header-matcher.ts';
 import type { RowIssue } from './row-issue.ts';
 import { compileRowParser, zodIssuesToRowIssues } from './zod-cells.ts';
 
-export type RecordMapper = (record: RawRecord) => TradeFlowRow | RowIssue[];
+export type RecordMapper<R extends TargetRow = TradeFlowRow> = (record: RawRecord) => R | RowIssue[];
 
-export function createRecordMapper<F extends string, P>(
-  source: TradeSource<F, P>,
+export function createRecordMapper<F extends string, P, R extends TargetRow>(
+  source: TradeSource<F, P, R>,
   header: readonly string[],
   binding: ColumnBinding<F>,
-  mapRow: RowMapper<P, F>,
+  mapRow: RowMapper<P, F, R>,
   options: { readonly decimalComma?: boolean } = {},
-): RecordMapper {
+): RecordMapper<R> {
   // In `;`-delimited files (Excel in most of Europe and Central Asia) "1234,5" is a decimal.
   const decimalComma = options.decimalComma ?? false;
   const commaDecimal = /^\s*[+-]?\d+,\d+\s*$/;

@@ -18,6 +18,9 @@ export const ROW_ISSUE_CODES = {
   unsupported_classification: 'The row is classified in SITC or BEC, not HS.',
   wrong_field_count: 'The row has a different number of fields than the header.',
   duplicate_key: 'The same flow appears twice in one file.',
+  unknown_port: 'A port is not given as a UN/LOCODE (PKKHI).',
+  bad_direction: 'A port figure is not import, export, transit, transshipment or total.',
+  unknown_unit: 'A port figure is in a unit port_throughput does not keep (t, TEU, boxes, calls).',
 } as const;
 
 export type RowIssueCode = keyof typeof ROW_ISSUE_CODES;

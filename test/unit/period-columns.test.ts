@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { flattenHeader } from '../../src/layout/header-block.ts';
 import { type PeriodColumn, periodColumns } from '../../src/layout/period-columns.ts';
 
-const periods = (paths: readonly string[], serialDates = false): PeriodColumn[] =>
-  periodColumns(paths, { serialDates });
+/** The period columns without their group (tested on its own below). */
+const periods = (paths: readonly string[], serialDates = false): Omit<PeriodColumn, 'group'>[] =>
+  periodColumns(paths, { serialDates }).map(({ group: _group, ...column }) => column);
 
 /** The period of each period column, by the column's index. */
 const periodByIndex = (paths: readonly string[], serialDates = false): Record<number, string> =>
@@ -144,5 +145,15 @@ describe('periodColumns', () => {
 
   it('reads Excel date serials as no period unless asked', () => {
     expect(periods(flattenHeader([['Country', 44378, 44409]]), false)).toEqual([]);
+  });
+
+  it('gives each period column the heading it stands under, where a year-to-date series starts again', () => {
+    const paths = ['Commodity', '2021-22 › Jul', '2021-22 › Aug', '2022-23 › Jul', '2023'];
+    expect(periodColumns(paths, { serialDates: false }).map((c) => [c.period, c.group])).toEqual([
+      ['2021-07', '2021-22'],
+      ['2021-08', '2021-22'],
+      ['2022-07', '2022-23'],
+      ['2023', ''],
+    ]);
   });
 });

@@ -7,10 +7,12 @@ import * as core from './0001-core.ts';
 import * as baciFlows from './0002-baci-flows.ts';
 import * as hsNomenclature from './0003-hs-nomenclature.ts';
 import * as layoutJournal from './0004-layout-journal.ts';
+import * as portThroughput from './0005-port-throughput.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
   '0002-baci-flows': baciFlows,
   '0003-hs-nomenclature': hsNomenclature,
   '0004-layout-journal': layoutJournal,
+  '0005-port-throughput': portThroughput,
 });

@@ -11,6 +11,8 @@ import { parseCommandArgs } from '../parse-options.ts';
 
 /** Reject codes that mean "a code or name Corridor could not resolve". */
 const UNRESOLVED_CODES = [
+  'unknown_port',
+  'unknown_unit',
   'unknown_hs_code',
   'bad_hs_code',
   'unknown_country',
@@ -49,6 +51,16 @@ const SECTIONS = {
           where t.hs_code <> 'TOTAL' and not exists (
             select 1 from hs_code_categories c
             where c.edition = t.hs_edition and c.code = t.hs_code and c.scheme = 'section')
+          group by 1, 2 order by rows desc, 1, 2`,
+  },
+  portLabels: {
+    title:
+      'Port commodity labels with no commodity (add them to warehouse/reference/port-commodities.csv; no reload needed)',
+    sql: `select t.commodity_raw as label, t.port_locode as port, count(*) as rows,
+            count(distinct t.load_id) as files, min(f.path) as example_file
+          from port_throughput t
+          join load_files f on f.load_id = t.load_id
+          where t.commodity is null
           group by 1, 2 order by rows desc, 1, 2`,
   },
 } as const;

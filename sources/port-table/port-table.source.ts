@@ -1,0 +1,207 @@
+/**
+ * The `port-table` source: a port authority's published table (cargo handled by commodity,
+ * months or years as columns, units in a title) read by the layout a pipeline file declares,
+ * into `port_throughput` (README, "Port throughput"). One figure a row: port, period,
+ * direction, cargo group, the commodity label as written, unit and quantity.
+ *
+ * Units are kept apart (t, TEU, boxes, calls) and never converted into one another; tonnes are
+ * tonnes whatever the table's scale ('000 tonnes × 1000). A fiscal-year column ("2022-23") with
+ * no months under it is stored as the fiscal year itself, period `FY2022-23`, year 2023
+ * (Pakistan names that year FY23).
+ */
+import { z } from 'zod';
+import { readPeriodLabel } from '../../src/layout/period-label.ts';
+import { normalizePeriod } from '../../src/normalize/period.ts';
+import {
+  defineTradeSource,
+  type FieldIssue,
+  type PortThroughputRow,
+  type TradeSource,
+} from '../../src/pipeline/trade-source.ts';
+import { cells } from '../../src/validate/zod-cells.ts';
+import { fieldMap } from '../table/field-map.ts';
+import { layoutOf } from '../table/table.source.ts';
+import type { PortTableOptions } from './port-table-options.ts';
+
+const FIELDS = [
+  'port',
+  'period',
+  'month',
+  'direction',
+  'cargoGroup',
+  'commodity',
+  'quantity',
+  'unit',
+  'status',
+] as const;
+type Field = (typeof FIELDS)[number];
+
+const LABELS: Readonly<Record<Field, string>> = {
+  port: 'port',
+  period: 'period',
+  month: 'month',
+  direction: 'direction',
+  cargoGroup: 'cargo group',
+  commodity: 'commodity',
+  quantity: 'quantity',
+  unit: 'unit',
+  status: 'status',
+};
+
+const rowSchema = z.object({
+  port: cells.code({ label: 'port' }),
+  period: cells.code({ label: 'period' }),
+  month: cells.code({ label: 'month' }),
+  direction: cells.code({ label: 'direction' }),
+  cargoGroup: cells.code({ label: 'cargo group' }),
+  commodity: cells.code({ label: 'commodity' }),
+  quantity: cells.number({ label: 'quantity', nonNegative: true }),
+  unit: cells.code({ label: 'unit' }),
+  status: cells.code({ label: 'status' }),
+});
+
+type PortRow = z.infer<typeof rowSchema>;
+
+/** The units port_throughput keeps, from the layout toolkit's canonical units. */
+const UNITS: Readonly<Record<string, { unit: string; factor: number }>> = {
+  t: { unit: 't', factor: 1 },
+  kg: { unit: 't', factor: 0.001 },
+  TEU: { unit: 'TEU', factor: 1 },
+  boxes: { unit: 'boxes', factor: 1 },
+  calls: { unit: 'calls', factor: 1 },
+};
+
+const DIRECTIONS: readonly [RegExp, string][] = [
+  [/^(imp|import|imports|inward|unloaded|discharged?)$/i, 'import'],
+  [/^(exp|export|exports|outward|loaded|shipped)$/i, 'export'],
+  [/^trans-?shipments?$/i, 'transshipment'],
+  [/^transit$/i, 'transit'],
+  [/^(total|all|both|imports? and exports?|import\/export)$/i, 'total'],
+];
+
+const CARGO_GROUPS: readonly [RegExp, string][] = [
+  [/^dry(\s|-|_)*(bulk)?$/i, 'dry_bulk'],
+  [/^liquid(\s|-|_)*(bulk)?$/i, 'liquid_bulk'],
+  [/^(container(s|i[sz]ed)?(\s+cargo)?)$/i, 'container'],
+  [/^(general(\s+cargo)?|break(\s|-)*bulk)$/i, 'general'],
+  [/^(all|total)$/i, 'all'],
+];
+
+const MONTHS_OR_YEAR = /^(all|year|annual|total)$/i;
+
+/** A period cell (with a month cell beside it, if the table has one) as port_throughput stores it. */
+function portPeriod(
+  text: string | null,
+  month: string | null,
+): Pick<PortThroughputRow, 'period' | 'freq' | 'year' | 'month'> | { problem: string } {
+  if (text === null) return { problem: 'is empty; every figure needs its period.' };
+  if (month !== null && !MONTHS_OR_YEAR.test(month.trim())) {
+    const label = readPeriodLabel(`${month} ${text}`);
+    if (label?.kind !== 'month' || label.year === null)
+      return { problem: `${JSON.stringify(month)} ${JSON.stringify(text)} is not a month and a year.` };
+    text = `${label.year}-${String(label.month).padStart(2, '0')}`;
+  }
+  const trimmed = text.trim();
+  const label = readPeriodLabel(/^\d+$/.test(trimmed) ? Number(trimmed) : trimmed, { serialDates: true });
+  if (label?.kind === 'fiscal_year')
+    return { period: `FY${label.label}`, freq: 'FY', year: label.endYear, month: null };
+  if (label?.kind === 'quarter')
+    return { problem: `${JSON.stringify(text)} is a quarter; port_throughput holds months and years.` };
+  const normal = normalizePeriod(
+    label?.kind === 'month' && label.year !== null
+      ? `${label.year}-${String(label.month).padStart(2, '0')}`
+      : label?.kind === 'year'
+        ? String(label.year)
+        : trimmed,
+    null,
+    null,
+    null,
+  );
+  if ('problem' in normal) return normal;
+  return { period: normal.period, freq: normal.freq, year: normal.year, month: normal.month };
+}
+
+export function createPortTableSource(
+  options: PortTableOptions,
+): TradeSource<Field, PortRow, PortThroughputRow> {
+  const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
+    ...options.map,
+    unit: { column: 'unit' },
+    status: { column: 'status' },
+  });
+
+  return defineTradeSource<Field, PortRow, PortThroughputRow>({
+    name: options.name,
+    description: "a port's published table, read by the layout its pipeline declares",
+    target: 'port_throughput',
+    layout: layoutOf(options),
+    columns,
+    required: fromColumn.filter((f) => f !== 'unit' && f !== 'status').map((f) => [f]),
+    rowSchema,
+    begin: () => (row) => {
+      const issues: FieldIssue<Field>[] = [];
+      const text = (field: Exclude<Field, 'quantity'>) => row[field] ?? constant(field);
+
+      const port = text('port')?.trim().toUpperCase() ?? null;
+      if (port === null || !/^[A-Z]{2}[A-Z0-9]{3}$/.test(port))
+        issues.push({
+          code: 'unknown_port',
+          field: 'port',
+          message: `${JSON.stringify(port)} is not a UN/LOCODE; give the port as 2 letters of country and 3 of place (PKKHI Karachi, PKBQM Port Qasim), and add new ports to warehouse/reference/ports.csv.`,
+        });
+      const period = portPeriod(text('period'), text('month'));
+      if ('problem' in period) issues.push({ code: 'bad_period', field: 'period', message: period.problem });
+
+      const directionText = text('direction') ?? 'total';
+      const direction = DIRECTIONS.find(([pattern]) => pattern.test(directionText.trim()))?.[1];
+      if (direction === undefined)
+        issues.push({
+          code: 'bad_direction',
+          field: 'direction',
+          message: `${JSON.stringify(directionText)} is not a direction; use import, export, transit, transshipment or total.`,
+        });
+      const groupText = text('cargoGroup') ?? 'all';
+      const cargoGroup = CARGO_GROUPS.find(([pattern]) => pattern.test(groupText.trim()))?.[1] ?? null;
+      if (cargoGroup === null)
+        issues.push({
+          code: 'bad_direction',
+          field: 'cargoGroup',
+          message: `${JSON.stringify(groupText)} is not a cargo group; use dry bulk, liquid bulk, container, general or all.`,
+        });
+      const commodity = text('commodity');
+      if (commodity === null)
+        issues.push({
+          code: 'missing_value',
+          field: 'commodity',
+          message: 'is empty; every figure needs its commodity label.',
+        });
+      const unit = row.unit === null ? undefined : UNITS[row.unit];
+      if (unit === undefined)
+        issues.push({
+          code: 'unknown_unit',
+          field: 'unit',
+          message: `figures in ${row.unit ?? 'no unit'} are not port throughput; port_throughput keeps tonnes, TEU, boxes and ship calls (${Object.keys(UNITS).join(', ')}).`,
+        });
+      if (row.quantity === null)
+        issues.push({
+          code: 'missing_value',
+          field: 'quantity',
+          message: 'is empty; give the figure or a nil marker ("-").',
+        });
+      if (issues.length > 0 || 'problem' in period) return issues;
+
+      const status = row.status ?? '';
+      return {
+        port_locode: port!,
+        ...period,
+        direction: direction!,
+        cargo_group: cargoGroup!,
+        commodity_raw: commodity!.replace(/\s+/g, ' ').trim(),
+        unit: unit!.unit,
+        quantity: unit!.factor === 1 ? row.quantity! : Number((row.quantity! * unit!.factor).toPrecision(15)),
+        is_provisional: status.includes('provisional') ? 1 : 0,
+        is_revised: status.includes('revised') ? 1 : 0,
+      };
+    },
+  });
+}
