@@ -191,6 +191,68 @@ describe('port-table: a port authority’s monthly table', () => {
     );
   });
 
+  it('reads the direction from the header levels over the months ("Imports › 2023-24 › Jul")', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Gwadar');
+    sheet.addRow(['Gwadar Port: cargo handled (test figures)']);
+    sheet.addRow(["('000 tonnes)"]);
+    sheet.addRow(['Commodity', 'Imports', null, 'Exports', null]);
+    sheet.addRow([null, '2023-24', null, '2023-24', null]);
+    sheet.addRow([null, 'Jul', 'Aug', 'Jul', 'Aug']);
+    sheet.addRow(['Fertilizer', 1, 2, null, null]);
+    sheet.addRow(['Clinker', null, null, '3 (p)', 4]);
+    await workbook.xlsx.writeFile(join(tmp(), 'gwadar.xlsx'));
+    mkdirSync(join(tmp(), 'pipelines'), { recursive: true });
+    writeFileSync(
+      join(tmp(), 'pipelines', 'gwadar.pipeline.ts'),
+      `export default { name: 'gwadar', sources: [{ source: 'port-table', files: ['gwadar.xlsx'], portTable: {
+        name: 'gwadar', headerRows: 3, columns: { commodity: { labels: ['Commodity'] } },
+        wide: { kind: 'periods', into: 'period', value: 'quantity' },
+        map: { port: { value: 'PKGWD' }, period: { column: 'period' }, direction: { column: 'heading' },
+               commodity: { column: 'commodity' }, quantity: { column: 'quantity' } } } }] };\n`,
+    );
+    expect((await cli(['run', 'gwadar', '--db', db()], tmp())).code).toBe(0);
+    expect(
+      query(
+        db(),
+        'select commodity, direction, period, fiscal_year, quantity, is_provisional from port_throughput order by direction, period',
+      ),
+    ).toEqual([
+      {
+        commodity: 'clinker',
+        direction: 'export',
+        period: '2023-07',
+        fiscal_year: '2023-24',
+        quantity: 3000,
+        is_provisional: 1,
+      },
+      {
+        commodity: 'clinker',
+        direction: 'export',
+        period: '2023-08',
+        fiscal_year: '2023-24',
+        quantity: 4000,
+        is_provisional: 0,
+      },
+      {
+        commodity: 'fertiliser',
+        direction: 'import',
+        period: '2023-07',
+        fiscal_year: '2023-24',
+        quantity: 1000,
+        is_provisional: 0,
+      },
+      {
+        commodity: 'fertiliser',
+        direction: 'import',
+        period: '2023-08',
+        fiscal_year: '2023-24',
+        quantity: 2000,
+        is_provisional: 0,
+      },
+    ]);
+  });
+
   it('refuses a table in a unit port_throughput does not keep, naming the units it knows', async () => {
     await portWorkbook('bales.xlsx', '(bales)', '2023-24', [['Cotton', 'Export', ...twelve(1)]]);
     portPipeline('bales', 'bales.xlsx', 'PKKHI');

@@ -24,9 +24,12 @@ const portOptionsShape = z.strictObject({
     period: fieldSource,
     /** A month column beside a year column (Hong Kong's `Month`: Jan…Dec, or All for the year). */
     month: fieldSource.optional(),
-    /** import, export, transit, transshipment, or total. @default total */
+    /**
+     * import, export, transit, transshipment, or total. `{ column: 'heading' }` reads it from the
+     * header levels above a wide table's figure ("Imports › Dry bulk › 2022-23 › Jul"). @default total
+     */
     direction: fieldSource.optional(),
-    /** dry bulk, liquid bulk, container, general, or all. @default all */
+    /** dry bulk, liquid bulk, container, general, or all; may come from the heading too. @default all */
     cargoGroup: fieldSource.optional(),
     /** The commodity label as the port writes it (Wheat, POL products, Containers). */
     commodity: fieldSource,

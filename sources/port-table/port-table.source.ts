@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { readPeriodLabel } from '../../src/layout/period-label.ts';
+import { PATH_SEPARATOR } from '../../src/layout/table-layout.ts';
 import { normalizePeriod } from '../../src/normalize/period.ts';
 import {
   defineTradeSource,
@@ -89,6 +90,18 @@ const CARGO_GROUPS: readonly [RegExp, string][] = [
 
 const MONTHS_OR_YEAR = /^(all|year|annual|total)$/i;
 
+/**
+ * The value a cell names, or the first a heading path names ("Imports › Dry bulk › 2022-23"
+ * gives import and dry_bulk): header levels often carry the direction and the cargo group.
+ */
+function findIn(text: string, patterns: readonly [RegExp, string][]): string | undefined {
+  for (const part of [text, ...text.split(PATH_SEPARATOR)]) {
+    const found = patterns.find(([pattern]) => pattern.test(part.trim()))?.[1];
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** A period cell (with a month cell beside it, if the table has one) as port_throughput stores it. */
 function portPeriod(
   text: string | null,
@@ -153,7 +166,7 @@ export function createPortTableSource(
       if ('problem' in period) issues.push({ code: 'bad_period', field: 'period', message: period.problem });
 
       const directionText = text('direction') ?? 'total';
-      const direction = DIRECTIONS.find(([pattern]) => pattern.test(directionText.trim()))?.[1];
+      const direction = findIn(directionText, DIRECTIONS);
       if (direction === undefined)
         issues.push({
           code: 'bad_direction',
@@ -161,7 +174,7 @@ export function createPortTableSource(
           message: `${JSON.stringify(directionText)} is not a direction; use import, export, transit, transshipment or total.`,
         });
       const groupText = text('cargoGroup') ?? 'all';
-      const cargoGroup = CARGO_GROUPS.find(([pattern]) => pattern.test(groupText.trim()))?.[1] ?? null;
+      const cargoGroup = findIn(groupText, CARGO_GROUPS) ?? null;
       if (cargoGroup === null)
         issues.push({
           code: 'bad_direction',

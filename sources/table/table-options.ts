@@ -135,7 +135,7 @@ type LayoutOptions = z.output<z.ZodObject<typeof layoutOptionFields>>;
 function outputNames(options: LayoutOptions): string[] {
   return [
     ...Object.keys(options.columns),
-    ...(options.wide === undefined ? [] : [options.wide.into, options.wide.value]),
+    ...(options.wide === undefined ? [] : [options.wide.into, options.wide.value, 'heading']),
     ...Object.keys(options.context ?? {}),
     'unit',
     'status',

@@ -375,11 +375,20 @@ export async function readLaidOutTable(
                 ...kept,
                 column.key,
                 figureValue(reading, column),
+                column.group ?? column.path,
                 ...contextCells,
                 column.unit.unit,
                 statusOf(reading),
               ],
-              origins: [...keptOrigins, column.path, column.path, ...contextNames, null, column.path],
+              origins: [
+                ...keptOrigins,
+                column.path,
+                column.path,
+                column.path,
+                ...contextNames,
+                null,
+                column.path,
+              ],
             });
           });
           return;

@@ -140,6 +140,9 @@ export interface TableLayout {
   readonly context?: Readonly<Record<string, readonly SheetContext[]>> | undefined;
 }
 
+/** Output column of a wide record's heading: its figure column's header path above the period (or the whole path for named columns). */
+export const HEADING_COLUMN = 'heading';
+
 /** The separator of multi-row header paths. */
 export const PATH_SEPARATOR = ' › ';
 
@@ -174,7 +177,9 @@ export function subtotalLevel(label: string, subtotals: readonly SubtotalLabel[]
 /** The output columns of a laid-out table, in order. */
 export function outputColumns(layout: TableLayout): string[] {
   const names = Object.keys(layout.columns);
-  if (layout.wide !== undefined) names.push(layout.wide.into, layout.wide.value);
+  // A wide record also says which heading its figure stood under ("Imports › Dry bulk"), for
+  // tables whose header levels carry a dimension.
+  if (layout.wide !== undefined) names.push(layout.wide.into, layout.wide.value, HEADING_COLUMN);
   names.push(...Object.keys(layout.context ?? {}));
   names.push(layout.unit?.into ?? 'unit', 'status');
   return names;

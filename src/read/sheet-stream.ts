@@ -4,6 +4,7 @@
  * is one sheet without a name; a workbook gives its sheets in tab order. The reader is chosen
  * by content, as in open-table.ts.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { parseCsvRows, sniffDelimiterOfTable } from './csv-reader.ts';
@@ -36,13 +37,47 @@ async function* csvRows(chunks: AsyncIterable<string>, delimiter: string): Async
   }
 }
 
+/**
+ * Workbooks up to this size are read whole. Tables made for people are small, and exceljs's
+ * streaming reader has to park the sheets of a workbook that stores them before its
+ * workbook.xml (as exceljs itself writes them) in temporary files, a path that failed now and
+ * then; the whole-file reader has no such order to depend on.
+ */
+const WHOLE_WORKBOOK_BYTES = 8 * 1024 * 1024;
+
+/** The sheets of a small workbook, read whole, in tab order. */
+async function* wholeWorkbookSheets(path: string): AsyncGenerator<RawSheet> {
+  const { default: ExcelJS } = await import('exceljs');
+  const { cellValue } = await import('./xlsx-reader.ts');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  for (const worksheet of workbook.worksheets) {
+    const rows: SheetRow[] = [];
+    worksheet.eachRow({ includeEmpty: false }, (row) => {
+      const values = row.values as unknown[];
+      const cells: unknown[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(cellValue(values[i]));
+      rows.push({ number: row.number, cells });
+    });
+    async function* batches(): AsyncGenerator<SheetRow[]> {
+      yield rows;
+    }
+    yield {
+      name: worksheet.name,
+      hidden: worksheet.state === 'hidden' || worksheet.state === 'veryHidden',
+      rows: batches(),
+    };
+  }
+}
+
 export async function openSheetStream(path: string, encoding?: string): Promise<SheetStream> {
   const name = basename(path);
   if (await startsWithZip(path)) {
     const { xlsxSheets } = await import('./xlsx-reader.ts');
+    const small = (await stat(path)).size <= WHOLE_WORKBOOK_BYTES;
     async function* sheets(): AsyncGenerator<RawSheet> {
       try {
-        yield* xlsxSheets(path);
+        yield* small ? wholeWorkbookSheets(path) : xlsxSheets(path);
       } catch (cause) {
         if (cause instanceof SourceFormatError) throw cause;
         throw new SourceFormatError(

@@ -95,13 +95,13 @@ describe('outputColumns', () => {
       expected: ['partner', 'hs', 'value', 'unit', 'status'],
     },
     {
-      case: 'a wide table by period: its columns, the period and the value, then context, unit and status',
+      case: 'a wide table by period: its columns, the period, the value and its heading, then context, unit and status',
       layout: {
         columns: { region: { index: 0 } },
         wide: { kind: 'periods', into: 'period', value: 'value' },
         context: { flow: [{ from: 'sheet', pattern: /^(Экспорт|Импорт)/ }] },
       },
-      expected: ['region', 'period', 'value', 'flow', 'unit', 'status'],
+      expected: ['region', 'period', 'value', 'heading', 'flow', 'unit', 'status'],
     },
     {
       case: 'a wide table by named columns, with the unit column renamed',
@@ -115,7 +115,7 @@ describe('outputColumns', () => {
         },
         unit: { default: 'thousand US dollars', into: 'currency' },
       },
-      expected: ['region', 'flow', 'value_usd', 'currency', 'status'],
+      expected: ['region', 'flow', 'value_usd', 'heading', 'currency', 'status'],
     },
     {
       case: 'a table with context values and a unit without its own column name',
