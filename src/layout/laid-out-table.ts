@@ -304,11 +304,13 @@ export async function readLaidOutTable(
       const keptOrigins = keptNames.map((field) => found.paths[binding.kept[field]!] ?? field);
       const contextCells = contextNames.map((field) => context[field]!);
 
+      // Readers may leave blank rows out: a gap in the row numbers is a blank row too.
+      let lastRow = scanned[found.index + height - 1]?.number ?? 0;
       const takeRow = (row: SheetRow) => {
-        if (isBlankRow(row.cells)) {
-          checker?.breakGroups();
-          return;
-        }
+        const gap = row.number > lastRow + 1;
+        lastRow = row.number;
+        if (gap || isBlankRow(row.cells)) checker?.breakGroups();
+        if (isBlankRow(row.cells)) return;
         const rawLabel = labelIndex < 0 ? '' : String(row.cells[labelIndex] ?? '');
         // "Всего\nв том числе" reads as "Всего"; indentation is kept for the nesting level.
         const label = rawLabel.split(/\r?\n/)[0]!.trimEnd();
