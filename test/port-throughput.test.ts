@@ -289,6 +289,87 @@ describe('port-table: a port authority’s monthly table', () => {
   });
 });
 
+describe('port-table: what a port analyst gets wrong, and what Corridor says', () => {
+  it('places a month by its port’s fiscal year even when the table starts mid-year', async () => {
+    await portWorkbook('mar.xlsx', "('000 tonnes)", '2023-24', [['Wheat', 'Transhipment', 5]], 1);
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Cargo');
+    sheet.addRow(["('000 tonnes)"]);
+    sheet.addRow(['Commodity', 'Direction', '2023-24']);
+    sheet.addRow([null, null, 'Mar']);
+    sheet.addRow(['Wheat', 'Transhipment', 5]);
+    await workbook.xlsx.writeFile(join(tmp(), 'mar.xlsx'));
+    portPipeline('mar', 'mar.xlsx', 'PKKHI');
+    expect((await cli(['run', 'mar', '--db', db()], tmp())).code).toBe(0);
+    expect(query(db(), 'select period, fiscal_year, direction from port_throughput')).toEqual([
+      { period: '2024-03', fiscal_year: '2023-24', direction: 'transshipment' },
+    ]);
+  });
+
+  it('refuses a port missing from ports.csv when the pipeline is read, naming the closest', async () => {
+    portPipeline('typo', 'x.xlsx', 'PKGWX');
+    const run = await cli(['run', 'typo', '--db', db()], tmp());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'port "PKGWX" is not in warehouse/reference/ports.csv (the closest is PKGWD (Gwadar))',
+    );
+  });
+
+  it.each([
+    ["('000 freight tons)", "'000"],
+    ['(in lakh tonnes)', 'lakh'],
+    ['(Tonnes in thousands)', 'thousands'],
+  ])('refuses a unit it reads only in part: %s', async (unit, qualifier) => {
+    await portWorkbook('odd.xlsx', unit, '2023-24', [['Wheat', 'Import', ...twelve(1)]]);
+    portPipeline('odd', 'odd.xlsx', 'PKKHI');
+    const run = await cli(['run', 'odd', '--db', db()], tmp());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`says "${qualifier}", which Corridor does not read`);
+    expect(scalar(db(), 'select count(*) from port_throughput_rows')).toBe(0);
+  });
+
+  it('refuses a table in money as a whole, and rejects a row whose label names another unit', async () => {
+    await portWorkbook('usd.xlsx', '(US$ million)', '2023-24', [['Wheat', 'Import', ...twelve(1)]]);
+    portPipeline('usd', 'usd.xlsx', 'PKKHI');
+    const usd = await cli(['run', 'usd', '--db', db()], tmp());
+    expect(usd.code).toBe(1);
+    expect(usd.stderr).toContain('must be in a unit of mass or containers or count');
+
+    await portWorkbook('mixed.xlsx', "('000 tonnes)", '2023-24', [
+      ['Wheat', 'Import', ...twelve(1)],
+      ['Containers (TEUs)', 'Import', ...twelve(100)],
+    ]);
+    portPipeline('mixed', 'mixed.xlsx', 'PKKHI');
+    expect((await cli(['run', 'mixed', '--db', db()], tmp())).code).toBe(3);
+    expect(
+      scalar(
+        db(),
+        "select count(*) from rejects where code = 'unknown_unit' and value = 'Containers (TEUs)'",
+      ),
+    ).toBe(12);
+    expect(scalar(db(), "select count(*) from port_throughput where commodity_raw like 'Containers%'")).toBe(
+      0,
+    );
+  });
+
+  it('keeps a port’s TEU table and its tonnage table side by side: a slice is port, period, direction and unit', async () => {
+    await portWorkbook('t.xlsx', "('000 tonnes)", '2023-24', [
+      ['Containerised cargo', 'Import', ...twelve(1)],
+    ]);
+    await portWorkbook('teu.xlsx', '(TEU)', '2023-24', [['Containers', 'Import', ...twelve(100)]]);
+    portPipeline('both', '*.xlsx', 'PKKHI');
+    const run = await cli(['run', 'both', '--db', db()], tmp());
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('replaced');
+    expect(
+      query(db(), 'select unit, count(*) as n from port_throughput group by unit order by unit'),
+    ).toEqual([
+      { unit: 'TEU', n: 12 },
+      { unit: 't', n: 12 },
+    ]);
+  });
+});
+
 describe('fiscal years', () => {
   it('labels every month of a year by its port’s fiscal year: July in Pakistan, April in India, January elsewhere', async () => {
     expect((await cli(['init', '--db', db()])).code).toBe(0);

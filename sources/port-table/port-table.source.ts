@@ -10,8 +10,11 @@
  * (Pakistan names that year FY23).
  */
 import { z } from 'zod';
+import { ConfigError } from '../../src/errors.ts';
 import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import { PATH_SEPARATOR } from '../../src/layout/table-layout.ts';
+import { findUnit } from '../../src/layout/unit-phrase.ts';
+import { readReferenceCsv } from '../../src/load/reference-files.ts';
 import { normalizePeriod } from '../../src/normalize/period.ts';
 import {
   defineTradeSource,
@@ -56,7 +59,8 @@ const rowSchema = z.object({
   direction: cells.code({ label: 'direction' }),
   cargoGroup: cells.code({ label: 'cargo group' }),
   commodity: cells.code({ label: 'commodity' }),
-  quantity: cells.number({ label: 'quantity', nonNegative: true }),
+  // A negative figure is reported by the mapper, which knows whether the table is year-to-date.
+  quantity: cells.number({ label: 'quantity' }),
   unit: cells.code({ label: 'unit' }),
   status: cells.code({ label: 'status' }),
 });
@@ -73,10 +77,10 @@ const UNITS: Readonly<Record<string, { unit: string; factor: number }>> = {
 };
 
 const DIRECTIONS: readonly [RegExp, string][] = [
-  [/^(imp|import|imports|inward|unloaded|discharged?)$/i, 'import'],
-  [/^(exp|export|exports|outward|loaded|shipped)$/i, 'export'],
-  [/^trans-?shipments?$/i, 'transshipment'],
-  [/^transit$/i, 'transit'],
+  [/^(imp\.?|import|imports|inward|unloaded|unloading|discharged?|discharging)$/i, 'import'],
+  [/^(exp\.?|export|exports|outward|loaded|loading|shipped)$/i, 'export'],
+  [/^trans-?s?hip(ment|ments|\.)?$/i, 'transshipment'],
+  [/^(\w+\s+)?transit$/i, 'transit'],
   [/^(total|all|both|imports? and exports?|import\/export)$/i, 'total'],
 ];
 
@@ -134,9 +138,51 @@ function portPeriod(
   return { period: normal.period, freq: normal.freq, year: normal.year, month: normal.month };
 }
 
+/** The ports of warehouse/reference/ports.csv, by UN/LOCODE, with their fiscal-year start. */
+function knownPorts(): Map<string, { name: string; fiscalYearStart: number }> {
+  return new Map(
+    readReferenceCsv('ports.csv').rows.map((r) => [
+      r.locode?.trim() ?? '',
+      { name: r.name?.trim() ?? '', fiscalYearStart: Number(r.fiscal_year_start ?? '1') },
+    ]),
+  );
+}
+
+/** The closest known LOCODE to a misspelt one, for the message. */
+function closestPort(code: string, ports: ReadonlyMap<string, { name: string }>): string {
+  let best = '';
+  let bestShared = -1;
+  for (const [locode, port] of ports) {
+    let shared = 0;
+    for (let i = 0; i < Math.min(code.length, locode.length); i++) if (code[i] === locode[i]) shared++;
+    if (shared > bestShared) {
+      best = `${locode} (${port.name})`;
+      bestShared = shared;
+    }
+  }
+  return best;
+}
+
 export function createPortTableSource(
   options: PortTableOptions,
 ): TradeSource<Field, PortRow, PortThroughputRow> {
+  // A port named as a constant must be one Corridor knows: its fiscal year places the months.
+  const ports = knownPorts();
+  const portConstant = 'value' in options.map.port ? options.map.port.value.trim().toUpperCase() : null;
+  if (portConstant !== null && !ports.has(portConstant)) {
+    throw new ConfigError(
+      `Pipeline table "${options.name}": port "${portConstant}" is not in warehouse/reference/ports.csv${ports.size > 0 ? ` (the closest is ${closestPort(portConstant, ports)})` : ''}. Give the port's UN/LOCODE, or add the port to ports.csv with its fiscal-year start, then run corridor init.`,
+      { code: 'unknown_port' },
+    );
+  }
+  const fiscalYearStart =
+    options.wide?.kind === 'periods'
+      ? (options.wide.fiscalYearStart ??
+        (portConstant === null ? undefined : ports.get(portConstant)!.fiscalYearStart))
+      : undefined;
+  // Port figures are tonnes, boxes or calls: a table in money is refused whole.
+  const layout = layoutOf(options, ['mass', 'containers', 'count']);
+  const cumulative = options.wide?.kind === 'periods' && options.wide.cumulative === true;
   const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
     ...options.map,
     unit: { column: 'unit' },
@@ -147,7 +193,10 @@ export function createPortTableSource(
     name: options.name,
     description: "a port's published table, read by the layout its pipeline declares",
     target: 'port_throughput',
-    layout: layoutOf(options),
+    layout:
+      layout.wide?.kind === 'periods' && fiscalYearStart !== undefined
+        ? { ...layout, wide: { ...layout.wide, fiscalYearStart } }
+        : layout,
     columns,
     required: fromColumn.filter((f) => f !== 'unit' && f !== 'status').map((f) => [f]),
     rowSchema,
@@ -200,6 +249,22 @@ export function createPortTableSource(
           code: 'missing_value',
           field: 'quantity',
           message: 'is empty; give the figure or a nil marker ("-").',
+        });
+      else if (row.quantity < 0)
+        issues.push({
+          code: 'negative_value',
+          field: 'quantity',
+          message: cumulative
+            ? `comes out at ${row.quantity} for the month: the year-to-date figure fell below the month before's (an earlier month revised; see load_warnings, ytd_decrease). Load the revised table.`
+            : `${row.quantity} is negative; a port handles no negative cargo. Check the sign in the source file.`,
+        });
+      // A row whose label names another unit ("Containers (TEUs)" in a tonnes table) is not in the table's unit.
+      const labelUnit = commodity === null ? null : findUnit(commodity);
+      if (labelUnit !== null && unit !== undefined && UNITS[labelUnit.unit]?.unit !== unit.unit)
+        issues.push({
+          code: 'unknown_unit',
+          field: 'commodity',
+          message: `names its own unit (${labelUnit.phrase}) while the table's figures are in ${unit.unit}; put such rows in a table of their own unit, so that quantities are never summed across units.`,
         });
       if (issues.length > 0 || 'problem' in period) return issues;
 

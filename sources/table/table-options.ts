@@ -35,6 +35,8 @@ const wide = z.discriminatedUnion('kind', [
     serialDates: z.boolean().optional(),
     /** The figures are year-to-date: each month is de-cumulated (its column minus the one before). @default false */
     cumulative: z.boolean().optional(),
+    /** The month a fiscal year starts (7 for July), placing months under a fiscal-year heading; a port's comes from ports.csv. */
+    fiscalYearStart: z.number().int().min(1).max(12).optional(),
   }),
   z.strictObject({
     /** Named columns become one record each, with their key (Exports → X). */

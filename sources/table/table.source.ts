@@ -53,7 +53,7 @@ type TableRow = z.infer<typeof rowSchema>;
 /** The layout the toolkit reads, from a pipeline's options; `dimension` is the kind of unit its figures must be in. */
 export function layoutOf(
   options: Omit<TableOptions, 'name' | 'map'>,
-  dimension?: UnitDimension,
+  dimension?: UnitDimension | readonly UnitDimension[],
 ): TableLayout {
   return {
     columns: options.columns,

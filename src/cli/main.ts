@@ -85,7 +85,22 @@ export interface CliIo {
 }
 
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests can call it. */
+/**
+ * A reader that stops early (`corridor sql ... | head`) closes the pipe: the rest of the output
+ * has nowhere to go, which is not an error. Without a listener Node throws EPIPE as a stack trace.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
 export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {
+  if (io.stdout === undefined) endQuietlyOnClosedPipe();
   let out = new Output({
     json: false,
     quiet: false,

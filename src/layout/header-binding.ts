@@ -44,7 +44,10 @@ export function bindHeader(layout: TableLayout, paths: readonly string[]): Heade
     }
     if (wide.length === 0) return null;
   } else if (layout.wide?.kind === 'periods') {
-    wide = periodColumns(paths, { serialDates: layout.wide.serialDates ?? false }).map((c: PeriodColumn) => ({
+    wide = periodColumns(paths, {
+      serialDates: layout.wide.serialDates ?? false,
+      fiscalYearStart: layout.wide.fiscalYearStart,
+    }).map((c: PeriodColumn) => ({
       index: c.index,
       path: c.path,
       key: c.period,

@@ -2,8 +2,9 @@
  * Which columns of a wide table are periods, and which period each is. A column's header path
  * is read from its last segment up: "2019" is a year; "Jul" under "2022-23" is a month of that
  * fiscal year; "Q1" under "2021" a quarter. Months of a fiscal year are placed by their order
- * under it: the year turns when the month number falls (Jul … Dec of 2022, then Jan … Jun of
- * 2023), so no fiscal-year start needs declaring.
+ * under it: by the fiscal year's first month when the layout knows it (a port's), else by
+ * their order: the year turns when the month number falls (Jul … Dec of 2022, then Jan … Jun
+ * of 2023).
  */
 import { type PeriodLabel, readPeriodLabel } from './period-label.ts';
 import { PATH_SEPARATOR } from './table-layout.ts';
@@ -34,7 +35,7 @@ function periodText(label: PeriodLabel, year: number): string {
 
 export function periodColumns(
   paths: readonly string[],
-  options: { readonly serialDates: boolean },
+  options: { readonly serialDates: boolean; readonly fiscalYearStart?: number | undefined },
 ): PeriodColumn[] {
   const columns: PeriodColumn[] = [];
   // Per group of months (their path above the month), the last month seen and whether the year turned.
@@ -64,15 +65,22 @@ export function periodColumns(
         // Quarters of a fiscal year are fiscal quarters (Q1 = Jul–Sep in Pakistan): not calendar ones.
         if (leaf.kind !== 'month') return;
         // Months run in order under their own parent ("2022-23 › Exports", "2022-23 › Imports").
-        const order = leaf.month;
-        const state = fiscal.get(group) ?? { lastMonth: 0, turned: false };
-        if (order < state.lastMonth) state.turned = true;
-        state.lastMonth = order;
-        fiscal.set(group, state);
+        // With the fiscal year's first month known, a month is placed by it ("Mar" under
+        // "2023-24" is March 2024 in Pakistan); otherwise by its order under the heading.
+        const start = options.fiscalYearStart;
+        let inEndYear: boolean;
+        if (start !== undefined && start > 1) inEndYear = leaf.month < start;
+        else {
+          const state = fiscal.get(group) ?? { lastMonth: 0, turned: false };
+          if (leaf.month < state.lastMonth) state.turned = true;
+          state.lastMonth = leaf.month;
+          fiscal.set(group, state);
+          inEndYear = state.turned;
+        }
         columns.push({
           index,
           path,
-          period: periodText(leaf, state.turned ? above.endYear : above.startYear),
+          period: periodText(leaf, inEndYear ? above.endYear : above.startYear),
           group,
         });
         return;

@@ -28,19 +28,59 @@ export interface ColumnUnit extends UnitReading {
  * total, 51.71 Mt and 2.21 M TEU"), so a line that is nothing but a unit ("('000 tonnes)",
  * "тыс. долларов США") wins; otherwise the first line that names one.
  */
-function unitOfTitles(titles: readonly string[]): UnitReading | null {
-  const found = titles.map((t) => ({ line: t, unit: findUnit(t) })).filter((f) => f.unit !== null);
+function unitOfTitles(titles: readonly string[]): Stated | null {
+  const found = titles
+    .map((t) => ({ text: t, unit: findUnit(t) }))
+    .filter((f): f is Stated => f.unit !== null);
   const alone = found.find(
-    ({ line, unit }) => line.replace(unit!.phrase, '').replace(/[\s()[\].,;:'’"-]/g, '') === '',
+    ({ text, unit }) => text.replace(unit.phrase, '').replace(/[\s()[\].,;:'’"-]/g, '') === '',
   );
-  return (alone ?? found[0])?.unit ?? null;
+  return alone ?? found[0] ?? null;
+}
+
+/** A unit and the text that states it. */
+interface Stated {
+  readonly text: string;
+  readonly unit: UnitReading;
+}
+
+/** Words that change what a unit phrase means (its scale, or what kind of ton). */
+const QUALIFIER =
+  /\b(thousands?|lakhs?|crores?|millions?|mln|billions?|freight)\b|'?\b000\b|\bM\.\s*tons?\b/i;
+
+/**
+ * A word in the unit's text that the phrase Corridor read does not account for ("'000
+ * freight tons" read as tons; "tonnes in thousands"; "lakh tonnes"): reading the figures in the
+ * bare unit would be off by that scale, so the table is refused instead. Other phrases for the
+ * same unit in the text (a title in three languages) are not qualifiers.
+ */
+function unreadQualifier({ text, unit }: Stated): string | null {
+  let rest = text.replace(unit.phrase, ' ');
+  for (
+    let again = findUnit(rest);
+    again !== null && again.unit === unit.unit && again.multiplier === unit.multiplier;
+    again = findUnit(rest)
+  )
+    rest = rest.replace(again.phrase, ' ');
+  return QUALIFIER.exec(rest)?.[0] ?? null;
 }
 
 export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): ColumnUnit {
-  const stated =
-    findUnit(path) ??
-    text.headerCells.map((c) => findUnit(c)).find((u) => u !== null) ??
-    unitOfTitles(text.titles);
+  const inText = (t: string): Stated | null => {
+    const unit = findUnit(t);
+    return unit === null ? null : { text: t, unit };
+  };
+  const statedIn =
+    inText(path) ?? text.headerCells.map(inText).find((u) => u !== null) ?? unitOfTitles(text.titles);
+  if (statedIn !== null) {
+    const qualifier = unreadQualifier(statedIn);
+    if (qualifier !== null)
+      throw new CorridorError(
+        'unknown_unit',
+        `${text.place}: the unit "${statedIn.text.trim().slice(0, 80)}" says "${qualifier}", which Corridor does not read: it would take the figures as ${statedIn.unit.phrase} (${statedIn.unit.unit} ×${statedIn.unit.multiplier}). Give the unit as the layout's unit.default in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
+      );
+  }
+  const stated = statedIn?.unit ?? null;
   const unit = stated ?? (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
   if (unit === null) {
     throw new CorridorError(
@@ -49,10 +89,11 @@ export function unitOfColumn(layout: TableLayout, text: SheetText, path: string)
     );
   }
   const dimension = layout.unit?.dimension;
-  if (dimension !== undefined && unit.dimension !== dimension) {
+  const allowed = dimension === undefined ? null : typeof dimension === 'string' ? [dimension] : dimension;
+  if (allowed !== null && !allowed.includes(unit.dimension)) {
     throw new CorridorError(
       'unexpected_unit',
-      `${text.place}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${dimension}. Check that the file is the table this source reads.`,
+      `${text.place}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${allowed.join(' or ')}. Check that the file is the table this source reads.`,
     );
   }
   return { ...unit, assumed: stated === null };

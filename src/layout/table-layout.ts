@@ -52,6 +52,11 @@ export interface WidePeriods {
    * negative (a revision of an earlier month) is reported, not loaded. @default false
    */
   readonly cumulative?: boolean | undefined;
+  /**
+   * The month a fiscal year starts (7 for Pakistan's July–June): months under a fiscal-year
+   * heading are placed by it. Without it, by their order under the heading.
+   */
+  readonly fiscalYearStart?: number | undefined;
 }
 
 /** Named columns become one record each, the key going into `into` (Экспорт → X, Импорт → M). */
@@ -72,7 +77,7 @@ export interface UnitLayout {
    */
   readonly default?: string | undefined;
   /** The kind of unit the figures must be in (a trade table in money, a port table in mass or boxes). */
-  readonly dimension?: UnitDimension | undefined;
+  readonly dimension?: UnitDimension | readonly UnitDimension[] | undefined;
   /** Output column for the canonical unit the figures were converted into ("USD", "t"). @default 'unit' */
   readonly into?: string | undefined;
 }

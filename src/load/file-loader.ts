@@ -133,6 +133,7 @@ async function describeReplacedLoads(
   replaced: ReadonlyMap<number, number>,
   path: string,
   revisionsExpected: boolean,
+  ports = false,
 ): Promise<{ text: string; warn: boolean }[]> {
   if (replaced.size === 0) return [];
   const loads = await warehouse.db
@@ -151,7 +152,7 @@ async function describeReplacedLoads(
         warn: false,
       };
     return {
-      text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same reporter and period; if both extracts should stay, merge them into one file`,
+      text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same ${ports ? 'port, period, direction and unit' : 'reporter and period'}; if both extracts should stay, merge them into one file`,
       warn: true,
     };
   });
@@ -171,9 +172,10 @@ function describeLayout(report: LayoutReport): string[] {
   );
   for (const skipped of report.skippedSheets)
     notes.push(`sheet ${skipped.name} passed over: ${skipped.reason}`);
+  const mismatches = report.warnings.filter((w) => w.code === 'aggregate_mismatch').length;
   if (report.aggregateRecords > 0)
     notes.push(
-      `${formatCount(report.aggregateRecords)} figures on total and subtotal rows not loaded; ${formatCount(report.aggregatesChecked)} checked against their parts, ${report.warnings.length === 0 ? 'all match' : `${report.warnings.length} do not match (see load_warnings)`}`,
+      `${formatCount(report.aggregateRecords)} figures on total and subtotal rows not loaded; ${formatCount(report.aggregatesChecked)} checked against their parts, ${mismatches === 0 ? 'all match' : `${mismatches} do not match (see load_warnings)`}`,
     );
   if (report.nilCells > 0)
     notes.push(`${formatCount(report.nilCells)} cells without a figure ("-", "…", blank) skipped`);
@@ -337,6 +339,7 @@ export async function loadFile(
       writer.replacer.replacedLoads,
       file.path,
       source.revisesEarlierFiles ?? false,
+      source.target === 'port_throughput',
     );
     notes.push(...replacements.map((r) => r.text));
     const layoutWarnings = layout?.warnings ?? [];

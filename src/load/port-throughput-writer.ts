@@ -2,7 +2,8 @@
  * The bulk row path into `port_throughput_rows` (migration 0005). Port tables are small (a
  * port's year is a few thousand figures), so rows go through one prepared multi-row INSERT
  * without the constant-column tricks of trade-flow-writer.ts. Slices are (source, port,
- * period): a revised table replaces the months it covers. Rows the unique key refuses (the
+ * period, direction, unit): a revised table replaces the months it covers, and a port's TEU
+ * table does not replace its tonnage table. Rows the unique key refuses (the
  * same port, period, direction, cargo group, label and unit twice in one file) come back as
  * duplicates.
  *
@@ -74,7 +75,9 @@ export class PortThroughputWriter implements FlowWriter {
     this.#sqlite = sqlite;
     this.#source = source;
     this.#loadId = loadId;
-    const sliceWhere = 'source = ? and port_locode = ? and period = ?';
+    // A port's slice is one series of a period: its direction and unit too, since ports publish
+    // imports and exports, tonnes and TEU, in separate tables.
+    const sliceWhere = 'source = ? and port_locode = ? and period = ? and direction = ? and unit = ?';
     this.replacer = new SliceReplacer(sqlite, loadId, {
       count: sqlite.prepare(
         `select load_id, count(*) as n from port_throughput_rows where ${sliceWhere} group by load_id`,
@@ -104,11 +107,10 @@ export class PortThroughputWriter implements FlowWriter {
     const rows = batch.portRows ?? [];
     for (const { row } of rows) {
       // A slice's `reporter` is the port here.
-      this.replacer.claim({ reporter: row.port_locode, period: row.period }, [
-        this.#source,
-        row.port_locode,
-        row.period,
-      ]);
+      this.replacer.claim(
+        { reporter: row.port_locode, period: row.period, direction: row.direction, unit: row.unit },
+        [this.#source, row.port_locode, row.period, row.direction, row.unit],
+      );
     }
     const duplicates: Duplicate[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {

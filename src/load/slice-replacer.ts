@@ -11,6 +11,9 @@ export interface Slice {
   readonly period: string;
   /** For slices that include the HS edition (BACI). */
   readonly hs_edition?: string;
+  /** Port slices: a port's imports and exports, tonnes and TEU come in separate files. */
+  readonly direction?: string;
+  readonly unit?: string;
 }
 
 export interface SliceStatements {

@@ -55,7 +55,7 @@ const SECTIONS = {
   },
   portLabels: {
     title:
-      'Port commodity labels with no commodity (add them to warehouse/reference/port-commodities.csv; no reload needed)',
+      'Port commodity labels with no commodity (add them to warehouse/reference/port-commodities.csv and run corridor init; no reload)',
     sql: `select t.commodity_raw as label, t.port_locode as port, count(*) as rows,
             count(distinct t.load_id) as files, min(f.path) as example_file
           from port_throughput t
