@@ -431,5 +431,9 @@ describe('the bundled port samples', () => {
     // Hong Kong's 2021 months sum to 17,800 thousand TEU against an annual 17,798: both kept, apart.
     expect(total('HKHKG', '2021', 'TEU')).toBe(17_800_000);
     expect(scalar(db(), 'select count(*) from load_warnings')).toBe(0);
+    // KPT's annual Total column is neither kept nor read: the journal says so.
+    expect(
+      scalar<string>(db(), "select notes from load_files where file_name like 'kpt%2023-24%'"),
+    ).toContain('sheet Cargo: column(s) not read: Total');
   });
 });

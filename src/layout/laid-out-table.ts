@@ -44,6 +44,8 @@ export interface LaidOutSheet {
   /** The unit the sheet's figures were written in, as written, and its factor to the canonical unit. */
   readonly units: readonly string[];
   readonly context: Readonly<Record<string, string>>;
+  /** Header columns the layout neither keeps nor reads figures from (a "Total" or "% change" column). */
+  readonly unread: readonly string[];
 }
 
 export interface LayoutReport {
@@ -277,7 +279,12 @@ export async function readLaidOutTable(
           }),
         ),
       ];
-      sheets.push({ name: sheetName, headerRow: scanned[found.index]!.number, units, context });
+      const used = new Set([
+        ...Object.values(binding.kept).filter((i) => i >= 0),
+        ...binding.figures.map((f) => f.index),
+      ]);
+      const unread = found.paths.filter((p, i) => p !== '' && !used.has(i));
+      sheets.push({ name: sheetName, headerRow: scanned[found.index]!.number, units, context, unread });
 
       const aggregates = layout.aggregates;
       const labelIndex = aggregates === undefined ? -1 : (binding.kept[aggregates.column] ?? -1);

@@ -170,6 +170,11 @@ function describeLayout(report: LayoutReport): string[] {
           : ''
       }`,
   );
+  for (const sheet of report.sheets)
+    if (sheet.unread.length > 0)
+      notes.push(
+        `${sheet.name === null ? 'table' : `sheet ${sheet.name}`}: column(s) not read: ${sheet.unread.slice(0, 6).join(', ')}${sheet.unread.length > 6 ? ', …' : ''}`,
+      );
   for (const skipped of report.skippedSheets)
     notes.push(`sheet ${skipped.name} passed over: ${skipped.reason}`);
   const mismatches = report.warnings.filter((w) => w.code === 'aggregate_mismatch').length;
