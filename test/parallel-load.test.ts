@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realSubheadings } from './helpers/hs-codes.ts';
 import { cli } from './helpers/run-cli.ts';
@@ -70,6 +71,21 @@ describe('loading in a worker thread', () => {
       flowCode: 'X',
       primaryValue: '1',
     });
+    expect(snapshot(join(tmp(), 'parallel.db'))).toEqual(a);
+  });
+
+  it('gives the same for a workbook, whose records the worker only reads and this thread maps', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Trade');
+    for (const line of sample().trim().split('\n')) sheet.addRow(line === '' ? [] : line.split(','));
+    const file = join(tmp(), 'pak_2021.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const single = await loadWith('1000000000', file, join(tmp(), 'single.db'));
+    const parallel = await loadWith('0', file, join(tmp(), 'parallel.db'));
+    expect(single.code).toBe(0);
+    expect(parallel.code).toBe(0);
+    const a = snapshot(join(tmp(), 'single.db'));
+    expect(a.rejects.map((r) => r.code)).toEqual(['bad_hs_code', 'duplicate_key']);
     expect(snapshot(join(tmp(), 'parallel.db'))).toEqual(a);
   });
 

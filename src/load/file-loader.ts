@@ -263,6 +263,7 @@ export async function loadFile(
             ...mapInput,
             sourceName: source.name,
             readsInPlace: source.fastLines !== undefined,
+            source,
           })
         : await openMappedTable({ ...mapInput, source });
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);

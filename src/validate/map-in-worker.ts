@@ -8,9 +8,11 @@ import type { LayoutReport } from '../layout/laid-out-table.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
+import type { TradeSource } from '../pipeline/trade-source.ts';
 import { isWorkbookFile } from '../read/open-table.ts';
+import type { RawRecord, RawTable } from '../read/raw-table.ts';
 import { mapWorkerUrl } from '../runtime.ts';
-import type { MappedBatch, MappedTable } from './map-stage.ts';
+import { type MappedBatch, type MappedTable, mapRawTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
 
 /**
@@ -32,6 +34,8 @@ const MAX_IN_FLIGHT = 2;
 
 type WorkerMessage =
   | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells' | 'layoutReport'> }
+  | { type: 'raw-table'; table: Omit<RawTable, 'batches'> }
+  | { type: 'records'; json: string }
   | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
   | { type: 'batch'; json: string; packed: PackedBaciRows | null }
   | { type: 'done'; layoutReport: LayoutReport | null }
@@ -45,15 +49,24 @@ export interface WorkerMapInput {
   readonly encoding?: string;
   /** The source reads plain lines in place (TradeSource.fastLines). */
   readonly readsInPlace?: boolean;
+  /**
+   * The source itself: given, a workbook's records are mapped in this thread (the writer's,
+   * mostly idle) while the worker only parses, its parsing alone being the longer job.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the stage handles every source alike.
+  readonly source?: TradeSource<string, any, any>;
 }
 
 export async function openMappedTableInWorker(input: WorkerMapInput): Promise<MappedTable> {
+  const workbook = await isWorkbookFile(input.path);
+  const mapHere = workbook && input.source !== undefined;
   const workerData: MapWorkerData = {
     path: input.path,
     sourceName: input.sourceName,
     countries: input.countries.toSnapshot(),
     hsCodes: input.hsCodes.toSnapshot(),
     maxInFlight: MAX_IN_FLIGHT,
+    ...(mapHere ? { rawRecords: true } : {}),
     ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
   };
   // execArgv: [] so the worker does not inherit a test runner's or debugger's loader flags;
@@ -63,7 +76,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   // A workbook's reader keeps the shared-string table of the whole file (an .xls is read
   // whole): 1,000,000 XLSX rows need about 100 MB, and a tighter cap makes the collector run
   // without end (10 times slower).
-  const heapMb = (await isWorkbookFile(input.path)) ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
+  const heapMb = workbook ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
   const worker = new Worker(mapWorkerUrl(), {
     workerData,
     execArgv: [],
@@ -129,6 +142,38 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   };
 
   const first = await next();
+  if (first.type === 'raw-table' && input.source !== undefined) {
+    // The worker reads; this thread maps, as the map stage does for a file read here.
+    async function* records(): AsyncGenerator<readonly RawRecord[]> {
+      for (;;) {
+        const message = await next();
+        if (message.type === 'records') {
+          worker.postMessage('ack');
+          yield JSON.parse(message.json) as RawRecord[];
+        } else if (message.type === 'done') return;
+        else if (message.type === 'error')
+          throw new CorridorError(message.code, message.message, { exitCode: message.exitCode });
+      }
+    }
+    const mapped = await mapRawTable(
+      {
+        path: input.path,
+        source: input.source,
+        countries: input.countries,
+        hsCodes: input.hsCodes,
+        ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
+      },
+      { ...first.table, batches: records() },
+    );
+    async function* batches(): AsyncGenerator<MappedBatch> {
+      try {
+        yield* mapped.batches;
+      } finally {
+        await close();
+      }
+    }
+    return { ...mapped, batches: batches(), close };
+  }
   if (first.type !== 'table') {
     await close();
     if (first.type === 'error')

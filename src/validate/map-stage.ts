@@ -12,7 +12,7 @@ import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openTable } from '../read/open-table.ts';
-import { BATCH_SIZE } from '../read/raw-table.ts';
+import { BATCH_SIZE, type RawTable } from '../read/raw-table.ts';
 import { openFastLineTable } from './fast-line-stage.ts';
 import { bindColumns } from './header-matcher.ts';
 import { createRecordMapper } from './record-mapper.ts';
@@ -102,12 +102,15 @@ export interface MapStageInput {
   readonly encoding?: string;
 }
 
-export async function openMappedTable(input: MapStageInput): Promise<MappedTable> {
-  // Plain numeric CSV files of a source that reads lines in place (BACI) skip the general path.
-  const fast = await openFastLineTable(input);
-  if (fast !== null) return fast;
+/**
+ * The file as raw records: through the layout toolkit for a source that declares a layout,
+ * else the reader its content calls for, the header being the first row where the source
+ * finds its columns.
+ */
+export async function openRawTable(
+  input: MapStageInput,
+): Promise<{ table: RawTable; layoutReport: () => LayoutReport | null }> {
   const name = basename(input.path);
-  // In a spreadsheet, the header is the first row in which the source finds its columns.
   const isHeader = (cells: readonly string[]) => {
     try {
       bindColumns(name, cells, input.source.columns, input.source.required);
@@ -117,10 +120,30 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
     }
   };
   const encoding = input.encoding === undefined ? {} : { encoding: input.encoding };
-  // A source that declares a layout reads tables made for people through the layout toolkit.
   const layout = input.source.layout;
   const laidOut = layout === undefined ? null : await readLaidOutTable(input.path, layout, encoding);
   const table = laidOut ?? (await openTable(input.path, { isHeader, ...encoding }));
+  return { table, layoutReport: () => laidOut?.report() ?? null };
+}
+
+export async function openMappedTable(input: MapStageInput): Promise<MappedTable> {
+  // Plain numeric CSV files of a source that reads lines in place (BACI) skip the general path.
+  const fast = await openFastLineTable(input);
+  if (fast !== null) return fast;
+  const { table, layoutReport } = await openRawTable(input);
+  return mapRawTable(input, table, layoutReport);
+}
+
+/**
+ * Validates and normalizes a raw table's records into mapped batches: in the reading thread,
+ * or in the writing thread for records a worker read (map-in-worker.ts, workbooks).
+ */
+export async function mapRawTable(
+  input: MapStageInput,
+  table: RawTable,
+  layoutReport: () => LayoutReport | null = () => null,
+): Promise<MappedTable> {
+  const name = basename(input.path);
   const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
   const mapRow = await input.source.begin({
     path: input.path,
@@ -169,6 +192,6 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
     batches: batches(),
     rawCells: async (rows) => recent.get(rows),
     close: async () => {},
-    layoutReport: () => laidOut?.report() ?? null,
+    layoutReport,
   };
 }

@@ -8,7 +8,7 @@ import { CorridorError, describeError } from '../errors.ts';
 import { CountryResolver, type CountrySnapshot } from '../normalize/country-resolver.ts';
 import { HsCodeBook, type HsCodeBookSnapshot } from '../normalize/hs-code-book.ts';
 import { getSource } from '../pipeline/source-registry.ts';
-import { type MappedTable, openMappedTable } from './map-stage.ts';
+import { type MappedTable, openMappedTable, openRawTable } from './map-stage.ts';
 
 export interface MapWorkerData {
   readonly path: string;
@@ -17,6 +17,11 @@ export interface MapWorkerData {
   readonly countries: CountrySnapshot;
   readonly hsCodes: HsCodeBookSnapshot;
   readonly maxInFlight: number;
+  /**
+   * Post the records as read, unmapped: for workbooks, whose parsing alone keeps this thread
+   * busy, the writing thread (mostly idle) validates and maps them.
+   */
+  readonly rawRecords?: boolean;
 }
 
 const port = parentPort!;
@@ -35,32 +40,59 @@ port.on('message', async (message: 'ack' | { type: 'raw'; id: number; rows: numb
   }
 });
 
-try {
-  table = await openMappedTable({
+/** Waits for the parent to take a batch before posting another (flow control). */
+async function credit(): Promise<void> {
+  while (credits === 0) {
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+  credits--;
+}
+
+/** Reads the file and posts its raw records; the parent maps them (MapWorkerData.rawRecords). */
+async function postRawRecords(): Promise<void> {
+  const { table: raw } = await openRawTable({
     path: data.path,
     source: getSource(data.sourceName),
     countries: CountryResolver.fromSnapshot(data.countries),
     hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
     ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
   });
-  const { batches, close: _close, rawCells: _rawCells, layoutReport, ...description } = table;
-  port.postMessage({ type: 'table', table: description });
-  for await (const batch of batches) {
-    while (credits === 0) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-    credits--;
-    // One JSON string per batch: far cheaper to pass than a structured clone of thousands of
-    // arrays. Packed rows are one Float64Array, whose buffer moves across without a copy.
-    const { packed, ...rest } = batch;
-    port.postMessage(
-      { type: 'batch', json: JSON.stringify(rest), packed },
-      packed === null ? [] : [packed.values.buffer as ArrayBuffer],
-    );
+  const { batches, ...description } = raw;
+  port.postMessage({ type: 'raw-table', table: description });
+  for await (const records of batches) {
+    await credit();
+    port.postMessage({ type: 'records', json: JSON.stringify(records) });
   }
-  port.postMessage({ type: 'done', layoutReport: layoutReport() });
+  port.postMessage({ type: 'done', layoutReport: null });
+}
+
+try {
+  if (data.rawRecords) {
+    await postRawRecords();
+  } else {
+    table = await openMappedTable({
+      path: data.path,
+      source: getSource(data.sourceName),
+      countries: CountryResolver.fromSnapshot(data.countries),
+      hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
+      ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
+    });
+    const { batches, close: _close, rawCells: _rawCells, layoutReport, ...description } = table;
+    port.postMessage({ type: 'table', table: description });
+    for await (const batch of batches) {
+      await credit();
+      // One JSON string per batch: far cheaper to pass than a structured clone of thousands of
+      // arrays. Packed rows are one Float64Array, whose buffer moves across without a copy.
+      const { packed, ...rest } = batch;
+      port.postMessage(
+        { type: 'batch', json: JSON.stringify(rest), packed },
+        packed === null ? [] : [packed.values.buffer as ArrayBuffer],
+      );
+    }
+    port.postMessage({ type: 'done', layoutReport: layoutReport() });
+  }
 } catch (error) {
   port.postMessage({
     type: 'error',
