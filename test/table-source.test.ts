@@ -163,6 +163,26 @@ describe('the table source, declared in a pipeline file', () => {
     ]);
   });
 
+  it('shows a row’s problem once on the terminal, though each of its years is a reject', async () => {
+    await workbook('narnia.xlsx', {
+      Sheet1: [
+        ['Exports (US dollars)'],
+        ['Country', '2021', '2022', '2023'],
+        ['Narnia', 1, 2, 3],
+        ['Kazakhstan', 4, 5, 6],
+      ],
+    });
+    pipeline(
+      'narnia',
+      'narnia.xlsx',
+      `{ columns: { country: { labels: ['Country'] } }, wide: { kind: 'periods' },
+         map: { reporter: { value: 'PAK' }, partner: { column: 'country' }, flow: { value: 'X' }, period: { column: 'period' }, value: { column: 'value' } } }`,
+    );
+    const result = await run('narnia');
+    expect(scalar(db(), "select count(*) from rejects where code = 'unknown_country'")).toBe(3);
+    expect(result.stderr.match(/"Narnia"/g)).toHaveLength(1);
+  });
+
   it('refuses a table whose unit it does not know, listing the units it knows, and loads nothing', async () => {
     await workbook('bales.xlsx', {
       Sheet1: [['Cotton exports (bales)'], ['Country', '2023'], ['Kazakhstan', 5]],

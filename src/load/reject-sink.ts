@@ -75,7 +75,16 @@ export class RejectSink {
     for (const issue of issues) {
       this.issuesSeen++;
       this.byCode.set(issue.code, (this.byCode.get(issue.code) ?? 0) + 1);
-      if (this.first.length < FIRST_ISSUES) this.first.push({ ...issue, place });
+      // A wide table's row gives one record per year: the same problem of the same row is shown once.
+      const repeated = this.first.some(
+        (f) =>
+          f.place.row === row &&
+          f.place.sheet === sheet &&
+          f.code === issue.code &&
+          f.column === issue.column &&
+          f.message === issue.message,
+      );
+      if (this.first.length < FIRST_ISSUES && !repeated) this.first.push({ ...issue, place });
       if (this.stored >= o.cap) continue;
       raw ??= rawJson();
       this.#insert?.run(
