@@ -158,7 +158,7 @@ describe('the table source, declared in a pipeline file', () => {
       {
         row_number: 6,
         code: 'bad_period',
-        message: 'period "Q4 2023" is a quarter; trade_flows holds years and months.',
+        message: 'period "Q4 2023" is a quarter; Corridor keeps years and months.',
       },
     ]);
   });

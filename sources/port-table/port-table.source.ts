@@ -15,13 +15,14 @@ import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import { PATH_SEPARATOR } from '../../src/layout/table-layout.ts';
 import { findUnit } from '../../src/layout/unit-phrase.ts';
 import { readReferenceCsv } from '../../src/load/reference-files.ts';
-import { normalizePeriod } from '../../src/normalize/period.ts';
+import { readWrittenPeriod } from '../../src/normalize/written-period.ts';
 import {
   defineTradeSource,
   type FieldIssue,
   type PortThroughputRow,
   type TradeSource,
 } from '../../src/pipeline/trade-source.ts';
+import { editDistance } from '../../src/validate/header-matcher.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 import { fieldMap } from '../table/field-map.ts';
 import { layoutOf } from '../table/table.source.ts';
@@ -118,24 +119,11 @@ function portPeriod(
       return { problem: `${JSON.stringify(month)} ${JSON.stringify(text)} is not a month and a year.` };
     text = `${label.year}-${String(label.month).padStart(2, '0')}`;
   }
-  const trimmed = text.trim();
-  const label = readPeriodLabel(/^\d+$/.test(trimmed) ? Number(trimmed) : trimmed, { serialDates: true });
-  if (label?.kind === 'fiscal_year')
-    return { period: `FY${label.label}`, freq: 'FY', year: label.endYear, month: null };
-  if (label?.kind === 'quarter')
-    return { problem: `${JSON.stringify(text)} is a quarter; port_throughput holds months and years.` };
-  const normal = normalizePeriod(
-    label?.kind === 'month' && label.year !== null
-      ? `${label.year}-${String(label.month).padStart(2, '0')}`
-      : label?.kind === 'year'
-        ? String(label.year)
-        : trimmed,
-    null,
-    null,
-    null,
-  );
-  if ('problem' in normal) return normal;
-  return { period: normal.period, freq: normal.freq, year: normal.year, month: normal.month };
+  const period = readWrittenPeriod(text, { fiscalFirst: true });
+  if ('fiscalYear' in period)
+    return { period: `FY${period.fiscalYear}`, freq: 'FY', year: period.endYear, month: null };
+  if ('problem' in period) return period;
+  return { period: period.period, freq: period.freq, year: period.year, month: period.month };
 }
 
 /** The ports of warehouse/reference/ports.csv, by UN/LOCODE, with their fiscal-year start. */
@@ -150,17 +138,8 @@ function knownPorts(): Map<string, { name: string; fiscalYearStart: number }> {
 
 /** The closest known LOCODE to a misspelt one, for the message. */
 function closestPort(code: string, ports: ReadonlyMap<string, { name: string }>): string {
-  let best = '';
-  let bestShared = -1;
-  for (const [locode, port] of ports) {
-    let shared = 0;
-    for (let i = 0; i < Math.min(code.length, locode.length); i++) if (code[i] === locode[i]) shared++;
-    if (shared > bestShared) {
-      best = `${locode} (${port.name})`;
-      bestShared = shared;
-    }
-  }
-  return best;
+  const [locode, port] = [...ports].sort((x, y) => editDistance(code, x[0]) - editDistance(code, y[0]))[0]!;
+  return `${locode} (${port.name})`;
 }
 
 export function createPortTableSource(
@@ -183,6 +162,12 @@ export function createPortTableSource(
   // Port figures are tonnes, boxes or calls: a table in money is refused whole.
   const layout = layoutOf(options, ['mass', 'containers', 'count']);
   const cumulative = options.wide?.kind === 'periods' && options.wide.cumulative === true;
+  // A table repeats its few labels on every row of every month: each is searched for a unit once.
+  const labelUnits = new Map<string, ReturnType<typeof findUnit>>();
+  const unitOfLabel = (label: string) => {
+    if (!labelUnits.has(label)) labelUnits.set(label, findUnit(label));
+    return labelUnits.get(label)!;
+  };
   const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
     ...options.map,
     unit: { column: 'unit' },
@@ -259,7 +244,7 @@ export function createPortTableSource(
             : `${row.quantity} is negative; a port handles no negative cargo. Check the sign in the source file.`,
         });
       // A row whose label names another unit ("Containers (TEUs)" in a tonnes table) is not in the table's unit.
-      const labelUnit = commodity === null ? null : findUnit(commodity);
+      const labelUnit = commodity === null ? null : unitOfLabel(commodity);
       if (labelUnit !== null && unit !== undefined && UNITS[labelUnit.unit]?.unit !== unit.unit)
         issues.push({
           code: 'unknown_unit',

@@ -5,7 +5,6 @@
  * or which constants, give the reporter, partner, flow, period, value and HS code.
  */
 import { z } from 'zod';
-import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import type { TableLayout } from '../../src/layout/table-layout.ts';
 import type { UnitDimension } from '../../src/layout/unit-phrase.ts';
 import type { CountryResolver } from '../../src/normalize/country-resolver.ts';
@@ -13,6 +12,7 @@ import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code
 import { normalizePeriod, type Period } from '../../src/normalize/period.ts';
 import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
 import { valueOnlyTradeFlow } from '../../src/normalize/value-only-trade-flow.ts';
+import { readWrittenPeriod } from '../../src/normalize/written-period.ts';
 import {
   defineTradeSource,
   type FieldIssue,
@@ -72,26 +72,13 @@ export function layoutOf(
   };
 }
 
-/**
- * A period cell as people write it: `2023`, `2023-07`, and also `Jul 2023`, `июль 2023`, a date
- * (`2023-07-01`) or an Excel date serial (45108). Quarters and fiscal years do not fit
- * `trade_flows` (years and months) and are refused with that reason.
- */
+/** A trade table's period: a year or a month, however written; a fiscal year does not fit trade_flows. */
 function periodOf(text: string | null): Period | { problem: string } {
-  const direct = normalizePeriod(text, null, null, null);
-  if (!('problem' in direct) || text === null) return direct;
-  const trimmed = text.trim();
-  const label = readPeriodLabel(/^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed, {
-    serialDates: true,
-  });
-  if (label?.kind === 'year') return normalizePeriod(String(label.year), null, null, null);
-  if (label?.kind === 'month' && label.year !== null)
-    return normalizePeriod(`${label.year}-${String(label.month).padStart(2, '0')}`, null, null, null);
-  if (label !== null)
-    return {
-      problem: `period ${JSON.stringify(text)} is a ${label.kind === 'quarter' ? 'quarter' : label.kind === 'fiscal_year' ? 'fiscal year' : 'month without its year'}; trade_flows holds years and months.`,
-    };
-  return direct;
+  if (text === null) return normalizePeriod(null, null, null, null);
+  const period = readWrittenPeriod(text, { fiscalFirst: false });
+  return 'fiscalYear' in period
+    ? { problem: `period ${JSON.stringify(text)} is a fiscal year; trade_flows holds years and months.` }
+    : period;
 }
 
 /** A country cell of unknown kind: a numeric area code, an ISO code, or a name. */

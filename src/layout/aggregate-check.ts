@@ -44,6 +44,8 @@ export interface AggregateMismatch {
   readonly tolerance: number;
 }
 
+import { formatFigure } from './printed-figures.ts';
+
 /** Half a unit in the last printed decimal: how far a printed figure may be from the exact one. */
 const roundingOf = (figure: PrintedFigure) => 0.5 * 10 ** -Math.min(figure.decimals, 12);
 
@@ -202,4 +204,16 @@ export class AggregateChecker {
     this.#all = this.#newSums();
     this.#resetPrefix();
   }
+}
+
+/** A subtotal that does not match its rows, in words: which way, by how much, and what may explain it. */
+export function describeMismatch(place: string, m: AggregateMismatch, selection: boolean): string {
+  const gap = m.stated - m.sum;
+  const share = m.stated === 0 ? '' : ` (${Math.abs((100 * gap) / m.stated).toFixed(1)} %)`;
+  const rows = `${m.parts} row${m.parts === 1 ? '' : 's'}`;
+  const cause =
+    gap > 0
+      ? `A row may be missing${selection ? '' : ', or the table lists only some members (a source can declare its aggregates a selection)'}`
+      : 'A row may be counted twice, or belong to another group';
+  return `${place} row ${m.row} "${m.label}", column "${m.column}": the ${rows} it sums add up to ${formatFigure(m.sum)}, ${formatFigure(Math.abs(gap))}${share} ${gap > 0 ? 'less' : 'more'} than the ${formatFigure(m.stated)} it states, beyond what rounding allows. ${cause}; compare the table with the publisher's.`;
 }

@@ -5,9 +5,12 @@
  * cell in an upper header row takes the label on its left, as long as the rows below it name
  * a column there.
  */
+import { CorridorError } from '../errors.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { isBlankRow } from '../read/raw-table.ts';
 import type { SheetRow } from '../read/sheet-stream.ts';
+import type { FigureColumnAt } from './header-binding.ts';
+import { readPeriodLabel } from './period-label.ts';
 import { PATH_SEPARATOR } from './table-layout.ts';
 
 /** A header cell as one line of text. */
@@ -85,4 +88,36 @@ export function titleLines(rows: readonly SheetRow[], headerIndex: number): stri
         .filter((t) => t !== '')
         .join(' '),
     );
+}
+
+/**
+ * A header block declared one row too short leaves its last row among the data: a row of
+ * month or quarter names where figures should be ("2023" above "January", "February"…). Its
+ * figures would load under the wrong period, so the table is refused with the fix.
+ */
+export function refuseShortHeader(
+  place: string,
+  rows: readonly SheetRow[],
+  figureColumns: readonly FigureColumnAt[],
+  height: number,
+): void {
+  const first = rows.find((r) => !isBlankRow(r.cells));
+  if (first === undefined || figureColumns.length === 0) return;
+  const labels = figureColumns
+    .map((c) => first.cells[c.index])
+    .filter((cell): cell is string => typeof cell === 'string' && cell.trim() !== '');
+  const periods = labels.filter((cell) => {
+    const label = readPeriodLabel(cell);
+    return label !== null && (label.kind === 'month' || label.kind === 'quarter');
+  });
+  if (periods.length === 0 || periods.length * 2 < figureColumns.length) return;
+  throw new CorridorError(
+    'header_too_short',
+    `${place}: row ${first.number} reads as more header, not data (${periods
+      .slice(0, 3)
+      .map((p) => `"${p}"`)
+      .join(
+        ', ',
+      )}…): the table's header has more rows than the ${height} its layout declares. Set headerRows to ${height + 1}.`,
+  );
 }

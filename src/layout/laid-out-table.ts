@@ -11,57 +11,20 @@
  * cells; and checks total and subtotal rows against their parts instead of loading them.
  */
 import { basename } from 'node:path';
-import { CorridorError, SchemaDriftError } from '../errors.ts';
+import { SchemaDriftError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openSheetStream, type RawSheet, type SheetRow } from '../read/sheet-stream.ts';
-import {
-  AggregateChecker,
-  type AggregateMismatch,
-  type PrintedFigure,
-  type RowRole,
-} from './aggregate-check.ts';
+import { AggregateChecker, describeMismatch, type PrintedFigure, type RowRole } from './aggregate-check.ts';
 import { type CellReading, readCellNumber } from './cell-number.ts';
 import { bindHeader, describeExpectedHeader, type FigureColumnAt } from './header-binding.ts';
-import { findHeader, titleLines } from './header-block.ts';
-import { readPeriodLabel } from './period-label.ts';
+import { findHeader, refuseShortHeader, titleLines } from './header-block.ts';
+import type { LaidOutSheet, LayoutReport, LayoutWarning } from './layout-report.ts';
+import { scaledFigure } from './printed-figures.ts';
 import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
-import { matchesLabel, outputColumns, subtotalLevel, type TableLayout } from './table-layout.ts';
-
-export interface LayoutWarning {
-  readonly code: 'aggregate_mismatch' | 'ytd_decrease';
-  readonly sheet: string | null;
-  readonly row: number;
-  readonly column: string;
-  readonly message: string;
-}
-
-export interface LaidOutSheet {
-  readonly name: string | null;
-  /** Row number of the header's first row. */
-  readonly headerRow: number;
-  /** The unit the sheet's figures were written in, as written, and its factor to the canonical unit. */
-  readonly units: readonly string[];
-  readonly context: Readonly<Record<string, string>>;
-  /** Header columns the layout neither keeps nor reads figures from (a "Total" or "% change" column). */
-  readonly unread: readonly string[];
-}
-
-export interface LayoutReport {
-  readonly sheets: readonly LaidOutSheet[];
-  /** Sheets passed over, with why (a cover, a legend; hidden). */
-  readonly skippedSheets: readonly { readonly name: string; readonly reason: string }[];
-  /** Figures on total and subtotal rows: checked, not loaded. */
-  readonly aggregateRecords: number;
-  /** Aggregate figures compared with the sum of their parts. */
-  readonly aggregatesChecked: number;
-  /** Cells holding no value ("-", "…", blank) where a figure could stand; not records. */
-  readonly nilCells: number;
-  /** Rows without any figure (notes under the table); not records. */
-  readonly rowsWithoutFigures: number;
-  readonly warnings: readonly LayoutWarning[];
-}
+import { labelTest, outputColumns, subtotalLevels, type TableLayout } from './table-layout.ts';
+import { decumulate } from './year-to-date.ts';
 
 export interface LaidOutTable extends RawTable {
   /** What the layout toolkit did; complete once `batches` is read to the end. */
@@ -71,101 +34,6 @@ export interface LaidOutTable extends RawTable {
 /** A figure column with the unit its figures are in. */
 interface FigureColumn extends FigureColumnAt {
   readonly unit: ColumnUnit;
-}
-
-const formatFigure = (n: number) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: 6 }).replace(/,/g, '\u202f');
-
-/**
- * A header block declared one row too short leaves its last row among the data: a row of
- * month or quarter names where figures should be ("2023" above "January", "February"…). Its
- * figures would load under the wrong period, so the table is refused with the fix.
- */
-function refuseShortHeader(
-  place: string,
-  rows: readonly SheetRow[],
-  figureColumns: readonly FigureColumnAt[],
-  height: number,
-): void {
-  const first = rows.find((r) => !isBlankRow(r.cells));
-  if (first === undefined || figureColumns.length === 0) return;
-  const labels = figureColumns
-    .map((c) => first.cells[c.index])
-    .filter((cell): cell is string => typeof cell === 'string' && cell.trim() !== '');
-  const periods = labels.filter((cell) => {
-    const label = readPeriodLabel(cell);
-    return label !== null && (label.kind === 'month' || label.kind === 'quarter');
-  });
-  if (periods.length === 0 || periods.length * 2 < figureColumns.length) return;
-  throw new CorridorError(
-    'header_too_short',
-    `${place}: row ${first.number} reads as more header, not data (${periods
-      .slice(0, 3)
-      .map((p) => `"${p}"`)
-      .join(
-        ', ',
-      )}…): the table's header has more rows than the ${height} its layout declares. Set headerRows to ${height + 1}.`,
-  );
-}
-
-/**
- * A row of year-to-date figures as each month's own: m_k = YTD_k − YTD_(k−1), starting again
- * under each year heading (DOMAIN.md §5.4). A month that comes out negative means an earlier
- * month was revised: it stays negative, so the source rejects it, and a warning says why.
- */
-function decumulate(
-  readings: readonly CellReading[],
-  columns: readonly FigureColumnAt[],
-  place: string,
-  sheet: string | null,
-  row: number,
-  warnings: LayoutWarning[],
-): CellReading[] {
-  let group: string | null = null;
-  let previous: { value: number; decimals: number; path: string } | null = null;
-  return readings.map((reading, i) => {
-    const column = columns[i]!;
-    if (column.group !== group) {
-      group = column.group;
-      previous = null;
-    }
-    if (reading.kind !== 'number') return reading;
-    const decimals = Math.max(reading.decimals, previous?.decimals ?? 0);
-    const own =
-      previous === null ? reading.value : Number((reading.value - previous.value).toFixed(decimals));
-    if (own < 0 && previous !== null) {
-      warnings.push({
-        code: 'ytd_decrease',
-        sheet,
-        row,
-        column: column.path,
-        message: `${place} row ${row}, column "${column.path}": the year-to-date figure falls from ${formatFigure(previous.value)} ("${previous.path}") to ${formatFigure(reading.value)}, so the month comes out at ${formatFigure(own)}; an earlier month was probably revised. That month is rejected; load the revised table.`,
-      });
-    }
-    previous = { value: reading.value, decimals, path: column.path };
-    return { ...reading, value: own, decimals };
-  });
-}
-
-/** A subtotal that does not match its rows, in words: which way, by how much, and what may explain it. */
-function mismatchMessage(place: string, m: AggregateMismatch, selection: boolean): string {
-  const gap = m.stated - m.sum;
-  const share = m.stated === 0 ? '' : ` (${Math.abs((100 * gap) / m.stated).toFixed(1)} %)`;
-  const rows = `${m.parts} row${m.parts === 1 ? '' : 's'}`;
-  const cause =
-    gap > 0
-      ? `A row may be missing${selection ? '' : ', or the table lists only some members (a source can declare its aggregates a selection)'}`
-      : 'A row may be counted twice, or belong to another group';
-  return `${place} row ${m.row} "${m.label}", column "${m.column}": the ${rows} it sums add up to ${formatFigure(m.sum)}, ${formatFigure(Math.abs(gap))}${share} ${gap > 0 ? 'less' : 'more'} than the ${formatFigure(m.stated)} it states, beyond what rounding allows. ${cause}; compare the table with the publisher's.`;
-}
-
-/** `value` × `multiplier` without binary noise: rounded to the decimals the product can have. */
-function scaled(value: number, decimals: number, multiplier: number): number {
-  if (multiplier === 1) return value;
-  const product = value * multiplier;
-  const shift = Math.log10(multiplier);
-  if (!Number.isInteger(shift)) return product;
-  return Number(product.toFixed(Math.max(0, Math.min(20, decimals - shift))));
 }
 
 export async function readLaidOutTable(
@@ -297,6 +165,9 @@ export async function readLaidOutTable(
               aggregates.selection ?? false,
             );
       const cumulative = layout.wide?.kind === 'periods' && layout.wide.cumulative === true;
+      // Labels folded once per sheet: the tests run on every row.
+      const isTotal = aggregates === undefined ? null : labelTest(aggregates.totals);
+      const levelOf = aggregates === undefined ? null : subtotalLevels(aggregates.labels);
       // Grand totals loaded under another label (a selection table's World row), if asked.
       const totalLabel = aggregates?.loadTotalsAs;
       // A long table's record has one unit column: that of its first figure column.
@@ -321,11 +192,11 @@ export async function readLaidOutTable(
         const rawLabel = labelIndex < 0 ? '' : String(row.cells[labelIndex] ?? '');
         // "Всего\nв том числе" reads as "Всего"; indentation is kept for the nesting level.
         const label = rawLabel.split(/\r?\n/)[0]!.trimEnd();
-        const level = aggregates === undefined ? null : subtotalLevel(label, aggregates.labels);
+        const level = levelOf === null ? null : levelOf(label);
         const role: RowRole =
           aggregates === undefined
             ? 'part'
-            : matchesLabel(label.trim(), aggregates.totals)
+            : isTotal!(label)
               ? 'total'
               : level !== null
                 ? 'subtotal'
@@ -345,7 +216,7 @@ export async function readLaidOutTable(
         });
         const figureValue = (reading: CellReading, column: FigureColumn): unknown =>
           reading.kind === 'number'
-            ? scaled(reading.value, reading.decimals, column.unit.multiplier)
+            ? scaledFigure(reading.value, reading.decimals, column.unit.multiplier)
             : reading.kind === 'nil'
               ? null
               : reading.text;
@@ -441,7 +312,7 @@ export async function readLaidOutTable(
             sheet: sheetName,
             row: m.row,
             column: m.column,
-            message: mismatchMessage(place(sheetName), m, aggregates?.selection ?? false),
+            message: describeMismatch(place(sheetName), m, aggregates?.selection ?? false),
           });
         }
       }

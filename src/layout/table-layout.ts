@@ -151,32 +151,57 @@ export const HEADING_COLUMN = 'heading';
 /** The separator of multi-row header paths. */
 export const PATH_SEPARATOR = ' › ';
 
-/** True when a header path (or a label) matches one of the labels. */
-export function matchesLabel(text: string, labels: readonly HeaderLabel[]): boolean {
-  const trimmed = text.trim();
-  if (trimmed === '') return false;
-  const folded = foldName(text);
-  return labels.some((label) => {
+/**
+ * A test of text against labels, each folded once: built per sheet and run on every row.
+ * Labels of punctuation only ("%", "-") fold to nothing and are compared as written.
+ */
+export function labelTest(labels: readonly HeaderLabel[]): (text: string) => boolean {
+  const tests = labels.map((label) => {
     if (typeof label !== 'string') {
       // A /g or /y pattern remembers where it stopped; every test starts from the beginning.
-      label.lastIndex = 0;
-      return label.test(trimmed);
+      return (trimmed: string) => {
+        label.lastIndex = 0;
+        return label.test(trimmed);
+      };
     }
-    // Labels of punctuation only ("%", "-") fold to nothing: compare them as written.
     const own = foldName(label);
-    return own === '' ? label.trim() === trimmed : own === folded;
+    const written = label.trim();
+    return own === ''
+      ? (trimmed: string) => trimmed === written
+      : (_trimmed: string, folded: string) => folded === own;
   });
+  return (text) => {
+    const trimmed = text.trim();
+    if (trimmed === '') return false;
+    const folded = foldName(text);
+    return tests.some((test) => test(trimmed, folded));
+  };
 }
 
-/** The nesting level of a subtotal label, or null when the label is not one of them. */
-export function subtotalLevel(label: string, subtotals: readonly SubtotalLabel[]): number | null {
-  for (const entry of subtotals) {
+/** True when a header path (or a label) matches one of the labels. */
+export function matchesLabel(text: string, labels: readonly HeaderLabel[]): boolean {
+  return labelTest(labels)(text);
+}
+
+/**
+ * The nesting level of a label among subtotal labels, or null when it is none of them: the
+ * declared level, else the label's indentation (leading spaces).
+ */
+export function subtotalLevels(subtotals: readonly SubtotalLabel[]): (label: string) => number | null {
+  const entries = subtotals.map((entry) => {
     const declared = typeof entry === 'object' && !(entry instanceof RegExp);
-    if (matchesLabel(label.trim(), [declared ? entry.label : entry])) {
-      return declared ? entry.level : label.length - label.replace(/^[\s\u00a0]+/, '').length;
-    }
-  }
-  return null;
+    return { test: labelTest([declared ? entry.label : entry]), level: declared ? entry.level : null };
+  });
+  return (label) => {
+    const entry = entries.find((e) => e.test(label));
+    if (entry === undefined) return null;
+    return entry.level ?? label.length - label.replace(/^[\s\u00a0]+/, '').length;
+  };
+}
+
+/** The nesting level of one subtotal label (subtotalLevels, for a single question). */
+export function subtotalLevel(label: string, subtotals: readonly SubtotalLabel[]): number | null {
+  return subtotalLevels(subtotals)(label);
 }
 
 /** The output columns of a laid-out table, in order. */

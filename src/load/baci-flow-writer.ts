@@ -24,6 +24,7 @@ export class BaciFlowWriter implements FlowWriter {
   readonly #sqlite: Database.Database;
   readonly #loadId: number;
   readonly replacer: SliceReplacer;
+  readonly sliceKey = 'reporter, year and HS edition';
   readonly #statements = new Map<string, Database.Statement>();
   readonly #findKey: Database.Statement;
   readonly #knownCode: Database.Statement;

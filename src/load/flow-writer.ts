@@ -17,6 +17,8 @@ export interface FlowWriter {
   readonly rowsInserted: number;
   /** The slices this file touched and the earlier rows they replaced. */
   readonly replacer: SliceReplacer;
+  /** What a slice of this table is, for messages: "reporter and period". */
+  readonly sliceKey: string;
   /** Inserts a batch's rows; returns the rows whose key an earlier row of this file already holds. */
   write(batch: MappedBatch): Duplicate[];
 }

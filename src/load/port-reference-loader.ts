@@ -7,13 +7,15 @@
  */
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
-import { type ReferenceSummary, readReferenceCsv, recordReferenceFiles } from './reference-files.ts';
+import {
+  cellOrNull,
+  type ReferenceSummary,
+  readReferenceCsv,
+  recordReferenceFiles,
+} from './reference-files.ts';
 import type { Warehouse } from './warehouse.ts';
 
 const PORT_FILES = ['ports.csv', 'port-commodities.csv'] as const;
-
-const orNull = (text: string | undefined): string | null =>
-  text === undefined || text.trim() === '' ? null : text.trim();
 
 /** The key a commodity label is matched by. */
 export const commodityKey = (label: string): string => foldName(label);
@@ -44,7 +46,7 @@ export async function loadPortReference(warehouse: Warehouse): Promise<Reference
   const commodityRows = commodities.rows.map((r, i) => {
     const label = r.label?.trim() ?? '';
     const key = commodityKey(label);
-    const commodity = orNull(r.commodity);
+    const commodity = cellOrNull(r.commodity);
     if (key === '' || commodity === null) {
       throw new WarehouseError(
         `warehouse/reference/port-commodities.csv row ${i + 2}: every row needs a label and a commodity.`,
@@ -63,9 +65,9 @@ export async function loadPortReference(warehouse: Warehouse): Promise<Reference
       label_key: key,
       label,
       commodity,
-      cargo_group: orNull(r.cargo_group),
-      hs_heading: orNull(r.hs_heading),
-      category: orNull(r.category),
+      cargo_group: cellOrNull(r.cargo_group),
+      hs_heading: cellOrNull(r.hs_heading),
+      category: cellOrNull(r.category),
       version: r.version?.trim() || 'unversioned',
     };
   });

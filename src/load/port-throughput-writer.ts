@@ -69,6 +69,7 @@ export class PortThroughputWriter implements FlowWriter {
   readonly #statements = new Map<number, Database.Statement>();
   readonly #findKey: Database.Statement;
   readonly replacer: SliceReplacer;
+  readonly sliceKey = 'port, period, direction and unit';
   rowsInserted = 0;
 
   constructor(sqlite: Database.Database, source: string, loadId: number) {

@@ -75,3 +75,7 @@ export async function recordReferenceFiles(
       .execute();
   }
 }
+
+/** A reference cell as a value: trimmed, or null when empty ("every cell is text; empty means no value"). */
+export const cellOrNull = (text: string | undefined): string | null =>
+  text === undefined || text.trim() === '' ? null : text.trim();

@@ -8,6 +8,7 @@ import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import {
   type CsvRow,
+  cellOrNull,
   type ReferenceSummary,
   readReferenceCsv,
   recordReferenceFiles,
@@ -31,10 +32,8 @@ const COUNTRY_FILES = [
   'country-aliases-ru.csv',
 ] as const;
 
-const orNull = (text: string | undefined): string | null =>
-  text === undefined || text.trim() === '' ? null : text.trim();
 const yearOrNull = (text: string | undefined): number | null => {
-  const value = orNull(text);
+  const value = cellOrNull(text);
   return value === null ? null : Number.parseInt(value, 10);
 };
 
@@ -87,14 +86,14 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
 
     const countryRows = countries.rows.map((r) => ({
       iso3: r.iso3!.trim(),
-      iso2: orNull(r.iso2),
-      iso_numeric: orNull(r.iso_numeric),
-      m49: orNull(r.m49),
+      iso2: cellOrNull(r.iso2),
+      iso_numeric: cellOrNull(r.iso_numeric),
+      m49: cellOrNull(r.m49),
       name: r.name!.trim(),
-      official_name: orNull(r.official_name),
-      name_ru: orNull(r.name_ru),
-      region: orNull(r.region),
-      sub_region: orNull(r.sub_region),
+      official_name: cellOrNull(r.official_name),
+      name_ru: cellOrNull(r.name_ru),
+      region: cellOrNull(r.region),
+      sub_region: cellOrNull(r.sub_region),
       is_lldc: r.is_lldc === '1' ? 1 : 0,
       kind: r.kind!.trim(),
     }));
@@ -137,7 +136,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
         'comtrade',
         r.comtrade_code!.trim(),
         r.iso3!.trim(),
-        orNull(r.name),
+        cellOrNull(r.name),
         yearOrNull(r.first_year),
         yearOrNull(r.last_year),
       );

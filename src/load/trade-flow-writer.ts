@@ -39,6 +39,7 @@ export class TradeFlowWriter implements FlowWriter {
   readonly #loadId: number;
   readonly #statements = new Map<number, Database.Statement>();
   readonly replacer: SliceReplacer;
+  readonly sliceKey = 'reporter and period';
   readonly #findKey: Database.Statement;
   #shape: ConstantShape | null = null;
   rowsInserted = 0;

@@ -25,8 +25,8 @@ export interface ColumnBinding<F extends string> {
   readonly unused: readonly string[];
 }
 
-/** Levenshtein distance, for the "closest match" hint. */
-function distance(a: string, b: string): number {
+/** Levenshtein distance, for "closest match" hints. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = row[0]!;
@@ -46,7 +46,7 @@ function closest(aliases: readonly string[], header: readonly string[]): string 
     const fh = foldName(h);
     for (const a of aliases) {
       const fa = foldName(a);
-      const d = distance(fa, fh);
+      const d = editDistance(fa, fh);
       if (d <= Math.max(2, Math.floor(fa.length / 3)) && (best === null || d < best.d)) best = { name: h, d };
     }
   }

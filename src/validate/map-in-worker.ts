@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CorridorError, type ExitCode } from '../errors.ts';
-import type { LayoutReport } from '../layout/laid-out-table.ts';
+import type { LayoutReport } from '../layout/layout-report.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';

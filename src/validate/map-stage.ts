@@ -4,7 +4,8 @@
  * `map-in-worker.ts` runs the same stage in a worker thread for large files.
  */
 import { basename } from 'node:path';
-import { type LayoutReport, readLaidOutTable } from '../layout/laid-out-table.ts';
+import { readLaidOutTable } from '../layout/laid-out-table.ts';
+import type { LayoutReport } from '../layout/layout-report.ts';
 import type { PortRowValues } from '../load/port-throughput-writer.ts';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
