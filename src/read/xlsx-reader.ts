@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
 import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
+import { openFirstVisibleSheet } from './xlsx-fast-reader.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -99,8 +100,20 @@ async function* parsedRows(sheet: {
   }
 }
 
-/** Rows of the first visible worksheet, in batches as exceljs parses them. */
+/**
+ * Rows of the first visible worksheet, in batches as they are parsed: by the sheet XML scanner
+ * (xlsx-fast-reader.ts) unless it declines the workbook or CORRIDOR_FAST_XLSX=0 asks for
+ * exceljs (to compare the two), then by exceljs.
+ */
 async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncGenerator<SheetRow[]> {
+  if (process.env.CORRIDOR_FAST_XLSX !== '0') {
+    const fast = await openFirstVisibleSheet(path);
+    if (fast !== null) {
+      onSheet(fast.name);
+      yield* fast.rows;
+      return;
+    }
+  }
   for await (const sheet of xlsxSheets(path, 'ignore')) {
     if (sheet.hidden) continue;
     onSheet(sheet.name);

@@ -22,12 +22,19 @@ import type { MapWorkerData } from './map-worker.ts';
  */
 const TEXT_HEAP_MB = 64;
 /**
- * Young-generation cap for a source that reads lines in place (BACI's fast lines): its garbage
- * is a few strings per chunk, so a small nursery costs nothing and keeps the reader thread
- * about 30 MB lighter (a 5,000,000-row load: 276 → 245 MB peak RSS at the same speed).
+ * Young-generation cap for a reader that makes little garbage per row: BACI's fast lines (a
+ * few strings per chunk) and the sheet XML scanner (one value per cell). A small nursery costs
+ * them nothing and keeps the reader thread about 30 MB lighter (a 5,000,000-row BACI load: 276
+ * → 245 MB peak RSS at the same speed; a 1,000,000-row XLSX: 317 → 296 MB).
  */
-const IN_PLACE_YOUNG_MB = 8;
-const WORKBOOK_HEAP_MB = 160;
+const SMALL_YOUNG_MB = 8;
+/**
+ * A workbook's reader keeps the whole shared-string table (and an .xls is read whole). The
+ * scanner holds it as plain strings: a million distinct 40-character strings take about 64 MB.
+ * 128 MB leaves room for that; the 1,000,000-row bench workbook peaks at 276 MB RSS with it
+ * against 296 MB at 160.
+ */
+const WORKBOOK_HEAP_MB = 128;
 
 /** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */
 const MAX_IN_FLIGHT = 2;
@@ -73,16 +80,13 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   // its entry is the bundled one or one that registers tsx itself (runtime.ts). Capping the
   // worker's old generation keeps memory flat as the file grows: its live data is a few
   // batches, and without a cap V8 lets garbage pile up to hundreds of MB first.
-  // A workbook's reader keeps the shared-string table of the whole file (an .xls is read
-  // whole): 1,000,000 XLSX rows need about 100 MB, and a tighter cap makes the collector run
-  // without end (10 times slower).
   const heapMb = workbook ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
   const worker = new Worker(mapWorkerUrl(), {
     workerData,
     execArgv: [],
     resourceLimits: {
       maxOldGenerationSizeMb: heapMb,
-      ...(input.readsInPlace ? { maxYoungGenerationSizeMb: IN_PLACE_YOUNG_MB } : {}),
+      ...(input.readsInPlace || workbook ? { maxYoungGenerationSizeMb: SMALL_YOUNG_MB } : {}),
     },
   });
   const queue: WorkerMessage[] = [];
