@@ -1,22 +1,50 @@
 #!/usr/bin/env node
 // `npm start`: the main job with zero set-up. Runs the nightly and ports pipelines over the
-// bundled samples into warehouse/corridor.db, then shows what landed: Pakistan–Kazakhstan trade
-// by year as each side reports it, and the tonnage and TEU of Karachi and Port Qasim by fiscal
-// year (the samples are illustrative; see sources/*/samples/README.md).
+// bundled samples into warehouse/corridor.db, then shows what landed, from the derived indicator
+// tables: the Pakistan–Kazakhstan balance by year as each side reports it, the top categories,
+// the mirror gap, and the tonnage and TEU of Karachi and Port Qasim by fiscal year (the samples
+// are illustrative; see sources/*/samples/README.md).
 import { loadCli } from '../bin/launch.js';
 
 const runCli = await loadCli();
 
-const MIRROR_BY_YEAR = `
+const PAIR = `((reporter_iso3 = 'PAK' and partner_iso3 = 'KAZ') or (reporter_iso3 = 'KAZ' and partner_iso3 = 'PAK'))`;
+
+// From ind_trade_balance: each side's own declaration of its trade with the other.
+const BALANCE_BY_YEAR = `
 select period as year,
-  round(sum(case when reporter_iso3 = 'PAK' and flow = 'X' then value_usd end) / 1e6, 2) as pak_exports_to_kaz_musd,
-  round(sum(case when reporter_iso3 = 'PAK' and flow = 'M' then value_usd end) / 1e6, 2) as pak_imports_from_kaz_musd,
-  round(sum(case when reporter_iso3 = 'KAZ' and flow = 'X' then value_usd end) / 1e6, 2) as kaz_exports_to_pak_musd,
-  round(sum(case when reporter_iso3 = 'KAZ' and flow = 'M' then value_usd end) / 1e6, 2) as kaz_imports_from_pak_musd
-from trade_flows
-where source = 'comtrade' and hs_code = 'TOTAL' and freq = 'A'
-  and ((reporter_iso3 = 'PAK' and partner_iso3 = 'KAZ') or (reporter_iso3 = 'KAZ' and partner_iso3 = 'PAK'))
+  round(max(case when reporter_iso3 = 'PAK' then exports_usd end) / 1e6, 2) as pak_exports_musd,
+  round(max(case when reporter_iso3 = 'PAK' then imports_usd end) / 1e6, 2) as pak_imports_musd,
+  round(max(case when reporter_iso3 = 'PAK' then balance_usd end) / 1e6, 2) as pak_balance_musd,
+  round(max(case when reporter_iso3 = 'KAZ' then exports_usd end) / 1e6, 2) as kaz_exports_musd,
+  round(max(case when reporter_iso3 = 'KAZ' then imports_usd end) / 1e6, 2) as kaz_imports_musd,
+  round(max(case when reporter_iso3 = 'KAZ' then balance_usd end) / 1e6, 2) as kaz_balance_musd
+from ind_trade_balance
+where source = 'comtrade' and product_kind = 'total' and freq = 'A' and ${PAIR}
 group by period order by period`;
+
+// From ind_trade_balance: the top-level categories of the latest year, both directions.
+const TOP_CATEGORIES = `
+select b.product as category, c.name,
+  round(b.exports_usd / 1e6, 2) as pak_exports_musd, round(b.imports_usd / 1e6, 2) as pak_imports_musd
+from ind_trade_balance b
+join hs_categories c on c.scheme = b.classification and c.category = b.product and c.parent is null
+where b.source = 'comtrade' and b.reporter_iso3 = 'PAK' and b.partner_iso3 = 'KAZ' and b.product_kind = 'category'
+  and b.classification = 'corridor' and b.freq = 'A'
+  and b.period = (select max(period) from ind_trade_balance where source = 'comtrade' and reporter_iso3 = 'PAK'
+                  and partner_iso3 = 'KAZ' and freq = 'A')
+order by b.exports_usd + b.imports_usd desc limit 6`;
+
+// From ind_mirror: what the exporter declares beside what the importer declares.
+const MIRROR_GAP = `
+select period as year, exporter_iso3 || ' → ' || importer_iso3 as flow,
+  round(exports_fob_usd / 1e6, 2) as exporter_says_musd, round(imports_cif_usd / 1e6, 2) as importer_says_musd,
+  round(gap_usd / 1e6, 2) as gap_musd, round(cif_fob_ratio, 2) as m_over_x,
+  round(symmetric_discrepancy, 2) as discrepancy
+from ind_mirror
+where product_kind = 'total' and freq = 'A'
+  and ((exporter_iso3 = 'PAK' and importer_iso3 = 'KAZ') or (exporter_iso3 = 'KAZ' and importer_iso3 = 'PAK'))
+order by period, flow`;
 
 const PORTS_BY_FISCAL_YEAR = `
 select port_name as port, fiscal_year,
@@ -31,8 +59,12 @@ const trade = await runCli(['run', 'nightly', ...process.argv.slice(2)]);
 const ports = await runCli(['run', 'ports', ...process.argv.slice(2)]);
 const ok = (code) => code === 0 || code === 3;
 if (ok(trade)) {
-  console.log('\nPakistan–Kazakhstan trade as each side reports it (US$ million, illustrative samples):');
-  await runCli(['sql', MIRROR_BY_YEAR, '--quiet']);
+  console.log('\nPakistan–Kazakhstan balance as each side reports it (US$ million, illustrative samples):');
+  await runCli(['sql', BALANCE_BY_YEAR, '--quiet']);
+  console.log("\nPakistan's trade with Kazakhstan by category, latest year (US$ million):");
+  await runCli(['sql', TOP_CATEGORIES, '--quiet']);
+  console.log('\nMirror gap: what the exporter declares beside what the importer declares (US$ million):');
+  await runCli(['sql', MIRROR_GAP, '--quiet']);
 }
 if (ok(ports)) {
   console.log(

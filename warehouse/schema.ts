@@ -440,6 +440,36 @@ export interface TradeFlowsConvertedView {
   load_id: number;
 }
 
+/** One refresh of the derived indicator tables (migration 0006). */
+export interface DeriveRunsTable {
+  derive_id: Generated<number>;
+  /** The load run after which it ran; NULL for `corridor derive`. */
+  run_id: number | null;
+  /** `full` recomputes every row; `incremental` only the years that loads since the last refresh touched. */
+  mode: 'full' | 'incremental';
+  /** The calendar years of trade rows recomputed, as a JSON array; NULL for all (full). */
+  trade_years: string | null;
+  /** The calendar years of port rows recomputed, as a JSON array; NULL for all (full). */
+  port_years: string | null;
+  /** The last load (load_files.load_id) whose rows this refresh took into account. */
+  through_load_id: number;
+  /** sha256 over the reference files and settings the indicators read; when it changes, the next refresh is full. */
+  reference_stamp: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  status: 'running' | 'succeeded' | 'failed';
+  message: string | null;
+}
+
+/** Per refresh and indicator table: rows written and time taken. */
+export interface DeriveTablesTable {
+  derive_id: number;
+  table_name: string;
+  rows_written: number;
+  duration_ms: number;
+}
+
 export interface DB {
   /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
   trade_flows: TradeFlowsTable;
@@ -468,4 +498,6 @@ export interface DB {
   ports: PortsTable;
   port_commodities: PortCommoditiesTable;
   port_throughput_rows: PortThroughputRowsTable;
+  derive_runs: DeriveRunsTable;
+  derive_tables: DeriveTablesTable;
 }

@@ -19,6 +19,7 @@ import {
   type BenchContext,
   type CaseResult,
   corridorLoad,
+  deriveRefreshes,
   exceljsParse,
   prepareLoad,
   sliceReplacement,
@@ -27,7 +28,7 @@ import {
 import { BenchInputs } from './generate-inputs.ts';
 import { type KeyCases, machineLines, printReport } from './report.ts';
 
-const GROUPS = ['baci1m', 'baci5m', 'reload5m', 'comtrade1m', 'xlsx', 'slice'] as const;
+const GROUPS = ['baci1m', 'baci5m', 'reload5m', 'comtrade1m', 'xlsx', 'slice', 'derive'] as const;
 type Group = (typeof GROUPS)[number];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -148,6 +149,12 @@ async function runGroup(group: Group): Promise<void> {
     case 'slice':
       await run(sliceReplacement(ctx, `corridor replace 2019 slice (${size(baciYear)}) of 5 years`));
       break;
+    case 'derive': {
+      const [first, again] = await deriveRefreshes(ctx, size(baciYear));
+      results.push(first!);
+      await run(Promise.resolve(again!));
+      break;
+    }
   }
 }
 

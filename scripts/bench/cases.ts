@@ -66,6 +66,10 @@ function errorLine(m: Measured): string {
   return (said.at(-1) ?? lines.at(-1) ?? `exit code ${m.exitCode}`).trim();
 }
 
+/**
+ * A load without the refresh of the indicator tables (`--no-derive`): the load cases measure
+ * loading, as issue 3 set them; the derive cases measure the refresh on its own.
+ */
 const corridorArgs = (ctx: BenchContext, db: string, files: readonly string[], source: string) => [
   join(ctx.root, 'bin', 'corridor.js'),
   '--db',
@@ -75,6 +79,7 @@ const corridorArgs = (ctx: BenchContext, db: string, files: readonly string[], s
   ...files,
   '--source',
   source,
+  '--no-derive',
 ];
 
 /** Runs the CLI without measuring: the set-up of a case, not the case. */
@@ -171,4 +176,72 @@ export async function exceljsParse(ctx: BenchContext, label: string, file: strin
   const error =
     m.exitCode !== 0 ? errorLine(m) : counted !== rows ? `counted ${m.stdout.trim()} of ${rows} rows` : null;
   return { group: 'xlsx', label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+}
+
+/** The journal's row for the latest refresh of the indicator tables. */
+function lastDerive(db: string): { mode: string; status: string } | null {
+  const sqlite = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return (
+      (sqlite.prepare('select mode, status from derive_runs order by derive_id desc limit 1').get() as
+        | { mode: string; status: string }
+        | undefined) ?? null
+    );
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** `corridor derive` on `db`, checked against the mode the journal should show. */
+async function corridorDerive(
+  ctx: BenchContext,
+  label: string,
+  db: string,
+  rows: number,
+  expectMode: 'full' | 'incremental',
+): Promise<CaseResult> {
+  const args = [join(ctx.root, 'bin', 'corridor.js'), '--db', db, '--quiet', 'derive'];
+  const m = await measureProcess(process.execPath, args, ctx.root);
+  const derive = m.exitCode === 0 ? lastDerive(db) : null;
+  const error =
+    m.exitCode !== 0
+      ? errorLine(m)
+      : derive?.status !== 'succeeded' || derive.mode !== expectMode
+        ? `journal says ${derive?.mode ?? 'no'} refresh ${derive?.status ?? ''}, expected ${expectMode}`
+        : null;
+  return { group: 'derive', label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+}
+
+/**
+ * The indicator refresh: five BACI years loaded without it (untimed), then the first refresh
+ * of every table (full), then a revised 2019 loaded and the refresh of what it changed.
+ */
+export async function deriveRefreshes(ctx: BenchContext, size: string): Promise<CaseResult[]> {
+  const years = [2015, 2016, 2017, 2018, 2019];
+  const files: string[] = [];
+  for (const year of years) files.push(await ctx.inputs.baci(year));
+  const rows = files.reduce((n, f) => n + ctx.inputs.rowsOf(f), 0);
+  const db = ctx.nextDb();
+  ctx.log(`  set-up: loading ${years.join(', ')} without refreshing the indicators (untimed)…`);
+  await prepareLoad(ctx, db, files, 'baci');
+  const first = await corridorDerive(
+    ctx,
+    `corridor derive: first refresh, 5 BACI years of ${size}`,
+    db,
+    rows,
+    'full',
+  );
+  ctx.log(
+    `  ${first.label}: ${first.error ?? `${first.wallS?.toFixed(2)} s, ${first.rssMB?.toFixed(0)} MB`}`,
+  );
+  const revised = await ctx.inputs.baciRevised2019();
+  await prepareLoad(ctx, db, [revised], 'baci');
+  const again = await corridorDerive(
+    ctx,
+    'corridor derive: refresh after the 2019 slice was replaced',
+    db,
+    ctx.inputs.rowsOf(revised),
+    'incremental',
+  );
+  return [first, again];
 }

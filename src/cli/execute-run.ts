@@ -9,6 +9,8 @@ import { printRunResult, progressHooks } from './run-report.ts';
 export interface RunFlags {
   readonly force: boolean;
   readonly dryRun: boolean;
+  /** Refresh the indicator tables after the loads; `--no-derive` leaves them to `corridor derive`. */
+  readonly derive: boolean;
 }
 
 export async function executeRun(
@@ -21,7 +23,7 @@ export async function executeRun(
     const result = await runPipeline(
       warehouse,
       pipeline,
-      { force: flags.force, dryRun: flags.dryRun, base: ctx.cwd },
+      { force: flags.force, dryRun: flags.dryRun, derive: flags.derive, base: ctx.cwd },
       progressHooks(ctx.out, pipeline.rejectThreshold, flags.dryRun),
     );
     printRunResult(ctx.out, result);

@@ -1,8 +1,11 @@
 /**
  * Runs a load: checks every source and file first (a typo fails before anything loads), opens
- * a run in the journal, loads each file in its own transaction, and returns a RunResult.
+ * a run in the journal, loads each file in its own transaction, refreshes the derived
+ * indicator tables for what changed, and returns a RunResult.
  * Used by `corridor run <pipeline>` and, with an ad-hoc pipeline, by `corridor load`.
  */
+import { type DeriveResult, refreshIndicators } from '../derive/refresh-indicators.ts';
+import { ExitCode } from '../errors.ts';
 import { type LocatedFile, locateFiles } from '../extract/file-locator.ts';
 import { type FileProgress, type FileResult, loadFile } from '../load/file-loader.ts';
 import { Journal } from '../load/journal.ts';
@@ -16,6 +19,11 @@ import { sourceOfEntry } from './source-registry.ts';
 export interface RunOptions {
   readonly force?: boolean;
   readonly dryRun?: boolean;
+  /**
+   * Refresh the derived indicator tables after the loads (the default). Off, the next
+   * `corridor derive`, or the next run that derives, takes these loads in. @default true
+   */
+  readonly derive?: boolean;
   /** Folder that relative file patterns start from. */
   readonly base?: string;
 }
@@ -24,6 +32,8 @@ export interface RunHooks {
   readonly onFileStart?: (file: LocatedFile, index: number, total: number) => void;
   readonly onFileProgress?: (progress: FileProgress) => void;
   readonly onFileDone?: (result: FileResult, index: number, total: number) => void;
+  /** The files are done and the derived tables are being refreshed. */
+  readonly onDeriveStart?: () => void;
 }
 
 /**
@@ -85,10 +95,24 @@ export async function runPipeline(
     }
   }
   const totals = totalsOf(results);
-  const { status, exitCode } = statusOf(results);
+  let { status, exitCode } = statusOf(results);
+  // Derived tables follow the data: refreshed for the years this run's loads touched. A
+  // refresh that fails leaves them as they were and fails the run, whose loads stand.
+  let derived: DeriveResult | null = null;
+  let deriveError: string | null = null;
+  if (!dryRun && (options.derive ?? true) && totals.filesLoaded > 0) {
+    hooks.onDeriveStart?.();
+    try {
+      derived = await refreshIndicators(warehouse, { runId });
+    } catch (cause) {
+      deriveError = `${(cause as Error).message} The loads themselves stand.`;
+      status = 'failed';
+      exitCode = ExitCode.RunFailed;
+    }
+  }
   const durationMs = Date.now() - started;
   if (!dryRun) {
-    const firstError = results.find((r) => r.error !== null)?.error?.message ?? null;
+    const firstError = results.find((r) => r.error !== null)?.error?.message ?? deriveError;
     await journal.finishRun(runId, { status, exitCode, durationMs, ...totals, message: firstError });
   }
   return {
@@ -99,6 +123,8 @@ export async function runPipeline(
     exitCode,
     files: results,
     totals,
+    derived,
+    deriveError,
     durationMs,
   };
 }

@@ -2,6 +2,8 @@
  * What a run returns instead of throwing for expected failures, the way kysely's Migrator
  * returns `{ error, results }`: a status, the exit code it maps to, and a result per file.
  */
+
+import type { DeriveResult } from '../derive/refresh-indicators.ts';
 import { ExitCode } from '../errors.ts';
 import type { FileResult } from '../load/file-loader.ts';
 import type { RunCounts } from '../load/journal.ts';
@@ -24,6 +26,13 @@ export interface RunResult {
   readonly exitCode: ExitCode;
   readonly files: readonly FileResult[];
   readonly totals: RunTotals;
+  /**
+   * The refresh of the derived indicator tables that followed the loads; null when nothing was
+   * loaded (every file skipped or failed) or for a dry run.
+   */
+  readonly derived: DeriveResult | null;
+  /** Why the refresh failed, when it did: the loads stand, and `corridor derive` retries it. */
+  readonly deriveError: string | null;
   readonly durationMs: number;
 }
 

@@ -8,6 +8,7 @@ import * as baciFlows from './0002-baci-flows.ts';
 import * as hsNomenclature from './0003-hs-nomenclature.ts';
 import * as layoutJournal from './0004-layout-journal.ts';
 import * as portThroughput from './0005-port-throughput.ts';
+import * as deriveJournal from './0006-derive-journal.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-hs-nomenclature': hsNomenclature,
   '0004-layout-journal': layoutJournal,
   '0005-port-throughput': portThroughput,
+  '0006-derive-journal': deriveJournal,
 });

@@ -1,9 +1,12 @@
 /**
- * `corridor derive`: brings what is derived from the reference up to date without reading any
- * source file again: the HS tables (after categories.csv or a correlation table changed), the
- * conversion into the target edition (`--target-edition H5` changes it), and the country
- * tables. The views over trade rows (trade_by_category, trade_flows_converted) read these live.
+ * `corridor derive`: brings what is derived up to date without reading any source file again:
+ * the HS tables (after categories.csv or a correlation table changed), the conversion into the
+ * target edition (`--target-edition H5` changes it), the country tables, and the indicator
+ * tables (`ind_*`) for the years loads changed since their last refresh. `--full` rebuilds
+ * everything. The views over trade rows (trade_by_category, trade_flows_converted) read the
+ * reference live.
  */
+import { refreshIndicators } from '../../derive/refresh-indicators.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadHsReference, targetEdition } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
@@ -12,11 +15,13 @@ import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
 import { parseCommandArgs } from '../parse-options.ts';
+import { deriveLine } from '../run-report.ts';
 
 export const deriveCommand: Command = {
   name: 'derive',
   usage: 'corridor derive [--target-edition H6] [--full]',
-  summary: 'refresh derived tables from the reference (categories, HS conversion) without reloading files',
+  summary:
+    'refresh derived tables (HS conversion, categories, ind_* indicators) without reloading files; --full rebuilds all',
   async run(ctx) {
     const { values } = parseCommandArgs(
       ctx.args,
@@ -48,6 +53,10 @@ export const deriveCommand: Command = {
         changedTarget || values.full
           ? await loadHsReference(warehouse, { force: true, ...(changedTarget ? { target: wanted! } : {}) })
           : { loaded: [] };
+      // New categories or a new target edition change what the indicators read: all of them.
+      const derived = await refreshIndicators(warehouse, {
+        full: values.full || changedTarget || hs.loaded.length > 0 || prepared.reference.loaded.length > 0,
+      });
       const target = await targetEdition(warehouse);
       const reloaded = [...prepared.reference.loaded, ...hs.loaded].map((f) => f.file);
       const counts = await warehouse.db
@@ -64,12 +73,15 @@ export const deriveCommand: Command = {
           referenceReloaded: [...new Set(reloaded)],
           conversionLinks: counts.links,
           approximateLinks: counts.approximate,
+          indicators: derived,
           durationMs: Date.now() - started,
         });
       } else {
         ctx.out.line(
-          `Derived tables are current: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${reloaded.length > 0 ? `reloaded ${[...new Set(reloaded)].join(', ')}` : 'reference unchanged'}; ${counts.links} conversion links, ${counts.approximate} approximate; in ${formatDuration(Date.now() - started)}.`,
+          `Reference tables are current: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${reloaded.length > 0 ? `reloaded ${[...new Set(reloaded)].join(', ')}` : 'reference unchanged'}; ${counts.links} conversion links, ${counts.approximate} approximate.`,
         );
+        ctx.out.line(deriveLine(derived));
+        ctx.out.line(`Done in ${formatDuration(Date.now() - started)}.`);
       }
       return ExitCode.Success;
     } finally {

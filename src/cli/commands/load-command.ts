@@ -9,7 +9,7 @@ import { numberOption, parseCommandArgs } from '../parse-options.ts';
 export const loadCommand: Command = {
   name: 'load',
   usage:
-    'corridor load <file...> --source <name> [--force] [--dry-run] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
+    'corridor load <file...> --source <name> [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
   synopsis: 'corridor load <file...> --source <name> [options]',
   summary: 'one-off load of files in a known format',
   async run(ctx) {
@@ -18,6 +18,7 @@ export const loadCommand: Command = {
       {
         source: { type: 'string', short: 's' },
         force: { type: 'boolean' },
+        'no-derive': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         encoding: { type: 'string' },
         'reject-threshold': { type: 'string' },
@@ -56,6 +57,10 @@ export const loadCommand: Command = {
       ...(threshold === undefined ? {} : { rejectThreshold: threshold }),
       ...(cap === undefined ? {} : { rejectCap: Math.floor(cap) }),
     });
-    return executeRun(ctx, pipeline, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
+    return executeRun(ctx, pipeline, {
+      force: values.force ?? false,
+      dryRun: values['dry-run'] ?? false,
+      derive: !(values['no-derive'] ?? false),
+    });
   },
 };

@@ -6,12 +6,12 @@ import { parseCommandArgs } from '../parse-options.ts';
 
 export const runCommand: Command = {
   name: 'run',
-  usage: 'corridor run <pipeline> [--dry-run] [--force]',
+  usage: 'corridor run <pipeline> [--dry-run] [--force] [--no-derive]',
   summary: 'run a pipeline from pipelines/<name>.pipeline.ts',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
-      { force: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+      { force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-derive': { type: 'boolean' } },
       this.usage,
     );
     const name = positionals[0];
@@ -23,6 +23,10 @@ export const runCommand: Command = {
       );
     }
     const pipeline = await loadPipeline(name, ctx.cwd);
-    return executeRun(ctx, pipeline, { force: values.force ?? false, dryRun: values['dry-run'] ?? false });
+    return executeRun(ctx, pipeline, {
+      force: values.force ?? false,
+      dryRun: values['dry-run'] ?? false,
+      derive: !(values['no-derive'] ?? false),
+    });
   },
 };

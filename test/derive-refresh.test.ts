@@ -1,0 +1,134 @@
+/**
+ * How the indicator tables follow the loads: the first refresh computes everything; later
+ * loads rewrite only the years they touched (and the years that look back on them); an
+ * unchanged file changes nothing; `corridor derive --full` rebuilds; a table whose columns no
+ * longer match its definition is rebuilt; a refresh that fails leaves every table as it was.
+ * Each refresh is in the journal with its timings.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { csvText, PLUS_HEADER, plusRow } from './helpers/comtrade-csv.ts';
+import { cli } from './helpers/run-cli.ts';
+import { useTempDir } from './helpers/temp-dir.ts';
+import { query, scalar } from './helpers/warehouse-query.ts';
+
+const tmp = useTempDir();
+const db = () => join(tmp(), 'w.db');
+
+/** A PAK → KAZ export total per year, as one Comtrade file. */
+function exportsFile(name: string, values: Record<number, number>): string {
+  const path = join(tmp(), name);
+  const rows = Object.entries(values).map(([year, value]) =>
+    plusRow({ refYear: Number(year), period: year, primaryValue: value, fobvalue: value }),
+  );
+  writeFileSync(path, csvText(PLUS_HEADER, rows));
+  return path;
+}
+
+const load = (path: string) => cli(['load', path, '--source', 'comtrade', '--db', db()]);
+
+/** The refresh that last wrote a balance row. */
+const balanceWrittenBy = (period: string) =>
+  scalar<number>(
+    db(),
+    "select derive_id from ind_trade_balance where reporter_iso3 = 'PAK' and product = 'TOTAL' and period = ?",
+    period,
+  );
+
+const lastDerive = () =>
+  query<{ mode: string; trade_years: string | null; status: string; run_id: number | null }>(
+    db(),
+    'select * from derive_runs order by derive_id desc limit 1',
+  )[0]!;
+
+describe('refreshing the indicator tables', () => {
+  it('rewrites only the years a load touched, and what looks back on them', async () => {
+    expect((await load(exportsFile('a.csv', { 2019: 8_000_000, 2020: 10_000_000 }))).code).toBe(0);
+    expect(lastDerive()).toMatchObject({ mode: 'full', trade_years: null, status: 'succeeded' });
+    const before2019 = balanceWrittenBy('2019');
+    const before2020 = balanceWrittenBy('2020');
+    const growth2020 = scalar<number>(db(), "select derive_id from ind_trade_growth where period = '2020'");
+
+    // A file of 2022 alone: growth of 2022 reads 2019 (CAGR over 3 years) but 2019's rows stay.
+    const later = await load(exportsFile('b.csv', { 2022: 12_000_000 }));
+    // Ten trade tables and the port–customs coverage; the port tables have nothing new.
+    expect(later.stdout).toMatch(/Refreshed 11 indicator tables for changes in 2022 \(/);
+    expect(lastDerive()).toMatchObject({ mode: 'incremental', trade_years: '[2022]' });
+    expect(balanceWrittenBy('2019')).toBe(before2019);
+    expect(balanceWrittenBy('2020')).toBe(before2020);
+    expect(scalar(db(), "select derive_id from ind_trade_growth where period = '2020'")).toBe(growth2020);
+    expect(balanceWrittenBy('2022')).toBeGreaterThan(before2020);
+    expect(
+      scalar<number>(
+        db(),
+        "select cagr_3y_pct from ind_trade_growth where period = '2022' and product = 'TOTAL'",
+      ),
+    ).toBeCloseTo((1.5 ** (1 / 3) - 1) * 100, 10);
+
+    // A revised 2020 replaces its slice: its balance and the growth that reads it move.
+    await load(exportsFile('a-revised.csv', { 2019: 8_000_000, 2020: 16_000_000 }));
+    expect(lastDerive()).toMatchObject({ trade_years: '[2019,2020]' });
+    expect(
+      scalar(db(), "select exports_usd from ind_trade_balance where period = '2020' and product = 'TOTAL'"),
+    ).toBe(16_000_000);
+    expect(
+      scalar(db(), "select yoy_growth_pct from ind_trade_growth where period = '2020' and product = 'TOTAL'"),
+    ).toBe(100);
+  });
+
+  it('changes nothing for an unchanged file, and rebuilds everything on --full, with timings', async () => {
+    const file = exportsFile('a.csv', { 2020: 10_000_000 });
+    await load(file);
+    const refreshes = scalar<number>(db(), 'select count(*) from derive_runs');
+    const again = await load(file);
+    expect(again.stdout).toMatch(/Nothing new/);
+    expect(scalar(db(), 'select count(*) from derive_runs')).toBe(refreshes);
+
+    const full = await cli(['derive', '--full', '--db', db()]);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toMatch(/Rebuilt 13 indicator tables \([\d,]+ rows\) in /);
+    expect(lastDerive()).toMatchObject({ mode: 'full', run_id: null, status: 'succeeded' });
+    const timings = query<{ table_name: string; duration_ms: number; rows_written: number }>(
+      db(),
+      'select * from derive_tables where derive_id = (select max(derive_id) from derive_runs) order by table_name',
+    );
+    // The 13 tables, and the input tables they share.
+    expect(timings.map((t) => t.table_name)).toContain('input_*');
+    expect(timings).toHaveLength(14);
+    expect(timings.every((t) => t.duration_ms >= 0)).toBe(true);
+    expect(timings.find((t) => t.table_name === 'ind_trade_balance')?.rows_written).toBeGreaterThan(0);
+  });
+
+  it('rebuilds a table whose columns no longer match its definition', async () => {
+    await load(exportsFile('a.csv', { 2020: 10_000_000 }));
+    const sqlite = new Database(db());
+    sqlite.exec('alter table ind_trade_balance drop column small_base');
+    sqlite.close();
+    expect((await cli(['derive', '--db', db()])).code).toBe(0);
+    const columns = query<{ name: string }>(db(), "select name from pragma_table_info('ind_trade_balance')");
+    expect(columns.map((c) => c.name)).toContain('small_base');
+    expect(scalar(db(), "select count(*) from ind_trade_balance where period = '2020'")).toBeGreaterThan(0);
+  });
+
+  it('leaves every table as it was when a refresh fails, and says so without a stack trace', async () => {
+    await load(exportsFile('a.csv', { 2020: 10_000_000 }));
+    const before = scalar<number>(db(), 'select count(*) from ind_trade_balance');
+    const sqlite = new Database(db());
+    // The second table refreshed fails, after the first was rewritten.
+    sqlite.exec(
+      "create trigger refuse before insert on ind_trade_growth begin select raise(abort, 'database or disk is full'); end",
+    );
+    sqlite.close();
+    const failed = await cli(['derive', '--full', '--db', db()]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(
+      /refreshing the derived indicator tables failed at ind_trade_growth \(database or disk is full\)\. Every indicator table is as it was before/,
+    );
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    expect(scalar(db(), 'select count(*) from ind_trade_balance')).toBe(before);
+    expect(scalar(db(), 'select max(derive_id) from ind_trade_balance')).toBe(1);
+    expect(lastDerive().status).toBe('failed');
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * What defines a derived indicator table: its columns with their meaning and unit, its key,
+ * the formula in words, and the SELECT that computes its rows. The derive stage
+ * (src/derive/refresh-indicators.ts) creates each table from this definition, refreshes the
+ * years a load touched and records how long it took; `corridor docs` reads the same words. A
+ * definition is the one place a column is named, so the table and its documentation cannot
+ * drift apart.
+ */
+
+export type IndicatorColumnType = 'text' | 'integer' | 'real';
+
+export interface IndicatorColumn {
+  readonly name: string;
+  readonly type: IndicatorColumnType;
+  /** The unit of a measure (`USD`, `percent`, `ratio`, `t`); absent for codes and flags. */
+  readonly unit?: string;
+  readonly description: string;
+}
+
+/**
+ * Which years a refresh reads and writes, as SQL predicates on a year column. A full refresh
+ * passes every year; an incremental one the years around those a load changed.
+ */
+export interface YearScope {
+  /** Rows of input to read: the years written, widened by what each year's rows look back on. */
+  read(column: string): string;
+  /** Rows of the table to compute (and to delete first). */
+  write(column: string): string;
+}
+
+export interface IndicatorDefinition {
+  /** The table's name: `ind_` and what it holds. */
+  readonly table: string;
+  readonly description: string;
+  /** The formulas, in the notation of DOMAIN.md section 6. */
+  readonly formula: string;
+  /** Which rows feed it: a trade load refreshes trade tables, a port load port tables, either both. */
+  readonly family: 'trade' | 'port' | 'both';
+  readonly columns: readonly IndicatorColumn[];
+  /** The columns that identify a row. */
+  readonly key: readonly string[];
+  /**
+   * Years of input one year's rows depend on, before and after it: growth over five years
+   * reads five years back; a fiscal year that starts in July reads the next calendar year.
+   */
+  readonly lookback: number;
+  readonly lookahead: number;
+  /** A SELECT giving the columns in order, for the years `scope.write` admits. */
+  select(scope: YearScope): string;
+}
+
+/** Columns every indicator table has: the reasons for NULLs and the small-base flag (DOMAIN.md section 6). */
+export const NULL_REASON: IndicatorColumn = {
+  name: 'null_reason',
+  type: 'text',
+  description:
+    'Why the main measure is NULL: zero_base (its denominator is 0), negative_base, missing_input (a side or a period was not loaded) or single_item; NULL when the measure has a value.',
+};
+
+export const SMALL_BASE: IndicatorColumn = {
+  name: 'small_base',
+  type: 'integer',
+  description:
+    '1 when the base is small and the measure swings on little: under 1,000,000 USD of trade, under 10,000 t or 1,000 TEU of port throughput, or fewer than 3 items in a concentration index.',
+};
+
+/** The column the derive stage adds to every indicator table, after the definition's own. */
+export const DERIVE_ID: IndicatorColumn = {
+  name: 'derive_id',
+  type: 'integer',
+  description:
+    'The refresh that wrote the row (derive_runs.derive_id): when it was computed, and from which loads.',
+};
+
+/** Trade base under which a measure is flagged as small (DOMAIN.md section 6). */
+export const SMALL_TRADE_USD = 1_000_000;

@@ -1,0 +1,154 @@
+/**
+ * The trade rows every trade indicator starts from, computed once per refresh into temporary
+ * tables (src/derive/derive-inputs.ts) so each indicator reads them the same way, and the
+ * trade_flows view (BACI's rows are rebuilt from their codes on every read) is read once:
+ *
+ * - `input_flows`: exports and imports as reported (re-exports and re-imports are parts of
+ *   them, so they are left out), in total over the second partner, mode of transport and
+ *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold.
+ * - `input_pair_totals`: one total per reporter, partner, flow and period: the TOTAL row where
+ *   the source reports one, else the sum of the coarsest HS level it reports (BACI: HS6).
+ * - `input_coverage`: which flows a reporter reported with a partner in a period.
+ * - `input_series`: one value per reporter, partner, flow, period and product.
+ * - `input_world_products`: a reporter's trade in each product with the world.
+ * - `input_reporter_totals`: a reporter's total with the world per flow and period.
+ *
+ * Values never mix: every sum stays within one source, one HS edition and one level.
+ */
+import type { YearScope } from './indicator.ts';
+
+/** The partner code of the world (Comtrade's 0, stored as W00). */
+export const WORLD = "'W00'";
+
+/** One input table: its name, the SELECT that fills it, and the columns to index it on. */
+export interface TradeInput {
+  readonly table: string;
+  select(scope: YearScope): string;
+  readonly index: readonly string[];
+}
+
+const PAIR = ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period'];
+
+/**
+ * A reporter's value with the world, aggregated over the partner rows of `alias` (joined to
+ * `countries k`): the World row where the source has one, else the sum over the partners,
+ * groups of countries (the EU) left out as they would count their members twice; and which.
+ */
+const withTheWorld = (alias: string) => `coalesce(
+               sum(case when ${alias}.partner_iso3 = ${WORLD} then ${alias}.value_usd end),
+               sum(case when ${alias}.partner_iso3 <> ${WORLD} and coalesce(k.kind, 'country') <> 'group'
+                        then ${alias}.value_usd end)
+             ) as value_usd,
+             case when count(case when ${alias}.partner_iso3 = ${WORLD} then 1 end) > 0
+                  then 'world_row' else 'sum_of_partners_loaded' end as world_basis`;
+
+/** In order: each may read those before it. */
+export const TRADE_INPUTS: readonly TradeInput[] = [
+  {
+    table: 'input_flows',
+    select: (scope) => `
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             hs_edition, hs_code, hs_level, value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit
+      from trade_flows
+      where partner2_iso3 = 'W00' and mode_of_transport = '0' and customs_procedure = 'C00'
+        and flow in ('X', 'M') and ${scope.read('year')}`,
+    index: [...PAIR, 'hs_level'],
+  },
+  {
+    table: 'input_pair_totals',
+    select: () => `
+      with pair_levels as (
+        select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_level,
+               sum(value_usd) as value_usd,
+               row_number() over (
+                 partition by source, reporter_iso3, partner_iso3, flow, freq, period order by hs_level
+               ) as rank
+        from input_flows
+        group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_level
+      )
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, value_usd,
+             case when hs_level = 0 then 'reported_total' else 'sum_of_hs' || hs_level end as total_basis
+      from pair_levels where rank = 1`,
+    index: PAIR,
+  },
+  {
+    // Within a reported pair and flow, a product without a row is 0 (Comtrade leaves zeros
+    // out); a pair and flow without any row is missing, not 0 (a World export total says
+    // nothing of imports).
+    table: 'input_coverage',
+    select: () => `
+      select source, reporter_iso3, partner_iso3, freq, period,
+             max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
+      from input_flows group by source, reporter_iso3, partner_iso3, freq, period`,
+    index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period'],
+  },
+  {
+    // A product is the total, an HS code at its level (the flows are one row per code
+    // already), or a category of a scheme, taken as the trade_by_category view takes it: at
+    // the finest HS level the pair reports in that category, so nothing is counted twice.
+    table: 'input_series',
+    select: () => `
+      with matched as (
+        select f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period, f.year, f.month,
+               f.hs_edition, f.hs_level, c.scheme, c.category, f.value_usd
+        from input_flows f
+        join hs_code_categories c on c.edition = f.hs_edition and c.code = f.hs_code
+        where f.hs_level > 0
+      ),
+      by_level as (
+        select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
+               hs_level, sum(value_usd) as value_usd,
+               row_number() over (
+                 partition by source, reporter_iso3, partner_iso3, flow, freq, period, hs_edition, scheme, category
+                 order by hs_level desc
+               ) as rank
+        from matched
+        group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
+                 hs_level
+      )
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             'total' as product_kind, '' as classification, 0 as hs_level, 'TOTAL' as product, value_usd
+      from input_pair_totals
+      union all
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             'hs', hs_edition, hs_level, hs_code, value_usd
+      from input_flows where hs_level > 0
+      union all
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             'category', scheme, max(hs_level), category, sum(value_usd)
+      from by_level where rank = 1
+      group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, scheme, category`,
+    index: [...PAIR, 'product_kind', 'classification', 'product'],
+  },
+  {
+    table: 'input_world_products',
+    select: () => `
+      select f.source, f.reporter_iso3, f.flow, f.freq, f.period, f.year, f.month,
+             f.hs_edition, f.hs_level, f.hs_code,
+             ${withTheWorld('f')}
+      from input_flows f
+      left join countries k on k.iso3 = f.partner_iso3
+      where f.hs_level > 0
+      group by f.source, f.reporter_iso3, f.flow, f.freq, f.period, f.year, f.month,
+               f.hs_edition, f.hs_level, f.hs_code`,
+    index: ['source', 'freq', 'period', 'hs_edition', 'hs_code'],
+  },
+  {
+    table: 'input_reporter_totals',
+    select: () => `
+      select t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.year, t.month,
+             ${withTheWorld('t')}
+      from input_pair_totals t
+      left join countries k on k.iso3 = t.partner_iso3
+      group by t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.year, t.month`,
+    index: ['source', 'reporter_iso3', 'flow', 'freq', 'period'],
+  },
+];
+
+/** Partners that are single economies: not the world, not a group, not "areas n.e.s.". */
+export const COUNTRY_PARTNER = (column: string) =>
+  `${column} in (select iso3 from countries where kind in ('country', 'historical'))`;
+
+/** The same period a number of years earlier: `2023` → `2022`, `2023-07` → `2022-07`. */
+export const yearsBefore = (period: string, year: string, years: number): string =>
+  `cast(${year} - ${years} as text) || substr(${period}, 5)`;

@@ -1,0 +1,77 @@
+/** ind_shares: a product's share of a reporter's trade with a partner, and a partner's share of the reporter's trade. */
+import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
+import { FLOW, PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
+import { COUNTRY_PARTNER } from './trade-inputs.ts';
+
+export const tradeShares: IndicatorDefinition = {
+  table: 'ind_shares',
+  description:
+    "Shares of a reporter's trade. product: an HS code's or category's share of the reporter's exports to (or imports from) the partner, W00 being the world. partner: the partner's share of the reporter's exports or imports with the world.",
+  formula: 'product share x_ijk / X_ij; partner share X_ij / X_i.',
+  family: 'trade',
+  lookback: 0,
+  lookahead: 0,
+  key: [
+    'share_kind',
+    'source',
+    'reporter_iso3',
+    'partner_iso3',
+    'flow',
+    'freq',
+    'period',
+    'product_kind',
+    'classification',
+    'product',
+  ],
+  columns: [
+    { name: 'share_kind', type: 'text', description: 'product or partner.' },
+    ...TRADE_PAIR_COLUMNS,
+    FLOW,
+    ...PRODUCT_COLUMNS,
+    {
+      name: 'value_usd',
+      type: 'real',
+      unit: 'USD',
+      description: 'The numerator: x_ijk, or X_ij for a partner share.',
+    },
+    {
+      name: 'denominator_usd',
+      type: 'real',
+      unit: 'USD',
+      description: "The whole: the reporter's total with the partner (X_ij), or with the world (X_i).",
+    },
+    { name: 'share', type: 'real', unit: 'ratio', description: 'value_usd / denominator_usd, from 0 to 1.' },
+    {
+      name: 'denominator_basis',
+      type: 'text',
+      description:
+        'Where the whole comes from: reported_total (a TOTAL row), sum_of_hs2 (the sum of the coarsest HS level reported), world_row (a World partner row) or sum_of_partners_loaded (only the partners loaded: not the world).',
+    },
+    NULL_REASON,
+    { ...SMALL_BASE, description: `1 when the whole is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
+  ],
+  select: (scope) => `
+    
+    select 'product', s.source, s.reporter_iso3, s.partner_iso3, s.freq, s.period, s.year, s.month, s.flow,
+           s.product_kind, s.classification, s.hs_level, s.product, s.value_usd,
+           t.value_usd, case when t.value_usd > 0 then s.value_usd / t.value_usd end, t.total_basis,
+           case when t.value_usd is null then 'missing_input' when t.value_usd = 0 then 'zero_base'
+                when t.value_usd < 0 then 'negative_base' end,
+           coalesce(t.value_usd, 0) < ${SMALL_TRADE_USD}
+    from input_series s
+    left join input_pair_totals t
+      on t.source = s.source and t.reporter_iso3 = s.reporter_iso3 and t.partner_iso3 = s.partner_iso3
+     and t.flow = s.flow and t.freq = s.freq and t.period = s.period
+    where s.product_kind <> 'total' and ${scope.write('s.year')}
+    union all
+    select 'partner', p.source, p.reporter_iso3, p.partner_iso3, p.freq, p.period, p.year, p.month, p.flow,
+           'total', '', 0, 'TOTAL', p.value_usd,
+           w.value_usd, case when w.value_usd > 0 then p.value_usd / w.value_usd end, w.world_basis,
+           case when w.value_usd = 0 then 'zero_base' when w.value_usd < 0 then 'negative_base' end,
+           w.value_usd < ${SMALL_TRADE_USD}
+    from input_pair_totals p
+    join input_reporter_totals w
+      on w.source = p.source and w.reporter_iso3 = p.reporter_iso3 and w.flow = p.flow
+     and w.freq = p.freq and w.period = p.period
+    where ${COUNTRY_PARTNER('p.partner_iso3')} and ${scope.write('p.year')}`,
+};

@@ -1,0 +1,94 @@
+/** ind_unit_values: US dollars per kilogram and per quantity unit, with outliers flagged. */
+import { type IndicatorDefinition, NULL_REASON } from './indicator.ts';
+import { FLOW, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
+
+/** |z| of ln(unit value) at or past which Comtrade drops a unit value. */
+const OUTLIER_Z = 3;
+
+export const tradeUnitValues: IndicatorDefinition = {
+  table: 'ind_unit_values',
+  description:
+    'Unit values of each reported flow of an HS code: US dollars per kilogram of net weight and per unit of the reported quantity. A unit value is compared with those of the same code, flow, period and source across all reporters and partners loaded; one whose log lies 3 standard deviations or more from their mean is flagged as an outlier (Comtrade drops such values).',
+  formula: `UV = value_usd / net_weight_kg (USD/kg), value_usd / qty (USD per qty_unit); z = (ln UV − mean ln UV) / sd ln UV over the code's observations; outlier when |z| ≥ ${OUTLIER_Z}.`,
+  family: 'trade',
+  lookback: 0,
+  lookahead: 0,
+  key: ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period', 'classification', 'product'],
+  columns: [
+    ...TRADE_PAIR_COLUMNS,
+    FLOW,
+    { name: 'classification', type: 'text', description: 'The HS edition of the code.' },
+    { name: 'hs_level', type: 'integer', description: 'Digits of the HS code: 2, 4 or 6.' },
+    { name: 'product', type: 'text', description: 'The HS code.' },
+    { name: 'value_usd', type: 'real', unit: 'USD', description: 'The value of the flow.' },
+    {
+      name: 'net_weight_kg',
+      type: 'real',
+      unit: 'kg',
+      description: 'Its net weight as reported; NULL when not reported.',
+    },
+    {
+      name: 'net_weight_estimated',
+      type: 'integer',
+      description:
+        '1 when the source estimated the weight (Comtrade isNetWgtEstimated): the unit value is as good as the estimate.',
+    },
+    {
+      name: 'usd_per_kg',
+      type: 'real',
+      unit: 'USD/kg',
+      description: 'value_usd / net_weight_kg; NULL with null_reason.',
+    },
+    { name: 'qty', type: 'real', description: 'The quantity in qty_unit.' },
+    { name: 'qty_unit', type: 'text', description: 'The unit of qty as the source names it.' },
+    {
+      name: 'usd_per_unit',
+      type: 'real',
+      unit: 'USD per qty_unit',
+      description: 'value_usd / qty; NULL without a quantity.',
+    },
+    { ...NULL_REASON, description: `Why usd_per_kg is NULL. ${NULL_REASON.description}` },
+    {
+      name: 'observations',
+      type: 'integer',
+      description: 'Unit values per kg of the same code, flow, period and source the z-score is taken over.',
+    },
+    {
+      name: 'ln_uv_z',
+      type: 'real',
+      unit: 'standard deviations',
+      description: 'z-score of ln(usd_per_kg); NULL under 3 observations.',
+    },
+    { name: 'outlier', type: 'integer', description: `1 when |ln_uv_z| ≥ ${OUTLIER_Z}.` },
+  ],
+  select: (scope) => `
+    with valued as materialized (
+      select source, reporter_iso3, partner_iso3, freq, period, year, month, flow, hs_edition, hs_level, hs_code,
+             value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit, uv, ln(uv) as ln_uv
+      from (
+        select *, case when net_weight_kg > 0 and value_usd > 0 then value_usd / net_weight_kg end as uv
+        from input_flows where hs_level > 0 and ${scope.write('year')}
+      )
+    ),
+    spread as (
+      select source, flow, freq, period, hs_edition, hs_code, count(ln_uv) as n, avg(ln_uv) as mean_ln,
+             avg(ln_uv * ln_uv) - avg(ln_uv) * avg(ln_uv) as var_ln
+      from valued group by source, flow, freq, period, hs_edition, hs_code
+    ),
+    scored as (
+      select v.*, s.n,
+             case when v.uv is not null and s.n >= 3 and s.var_ln > 1e-12
+                  then (v.ln_uv - s.mean_ln) / sqrt(s.var_ln) end as z
+      from valued v
+      join spread s on s.source = v.source and s.flow = v.flow and s.freq = v.freq and s.period = v.period
+                   and s.hs_edition = v.hs_edition and s.hs_code = v.hs_code
+    )
+    select source, reporter_iso3, partner_iso3, freq, period, year, month, flow, hs_edition, hs_level, hs_code,
+           value_usd, net_weight_kg, net_weight_estimated, uv,
+           qty, qty_unit, case when qty > 0 then value_usd / qty end,
+           case when net_weight_kg is null then 'missing_input'
+                when net_weight_kg = 0 then 'zero_base'
+                when net_weight_kg < 0 or value_usd <= 0 then 'negative_base' end,
+           n, z, coalesce(abs(z) >= ${OUTLIER_Z}, 0)
+    from scored`,
+};
