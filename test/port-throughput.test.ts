@@ -370,6 +370,52 @@ describe('port-table: what a port analyst gets wrong, and what Corridor says', (
   });
 });
 
+describe('port-table: a table with one figure a row', () => {
+  /** A long CSV (period, direction, commodity, figure) and its pipeline; `unit` is the layout's unit.default. */
+  function longTable(unit: string | null): void {
+    writeFileSync(
+      join(tmp(), 'kpt-long.csv'),
+      'Period,Direction,Commodity,Figure\n2023-07,import,Wheat,120.5\n2023-07,export,Rice,80\n2023-08,import,Wheat,99\n',
+    );
+    mkdirSync(join(tmp(), 'pipelines'), { recursive: true });
+    writeFileSync(
+      join(tmp(), 'pipelines', 'long.pipeline.ts'),
+      `export default { name: 'long', sources: [{ source: 'port-table', files: ['kpt-long.csv'], portTable: {
+        name: 'kpt-long', ${unit === null ? '' : `unit: { default: "${unit}" },`}
+        columns: { period: { labels: ['Period'] }, direction: { labels: ['Direction'] },
+                   commodity: { labels: ['Commodity'] }, quantity: { labels: ['Figure'] } },
+        map: { port: { value: 'PKKHI' }, period: { column: 'period' }, direction: { column: 'direction' },
+               commodity: { column: 'commodity' }, quantity: { column: 'quantity' } } } }] };\n`,
+    );
+  }
+
+  it("takes the unit from the layout's default, with its multiplier", async () => {
+    longTable("'000 tonnes");
+    const run = await cli(['run', 'long', '--db', db()], tmp());
+    expect(run.code).toBe(0);
+    expect(
+      query(
+        db(),
+        'select period, direction, commodity_raw, unit, quantity from port_throughput order by period, direction',
+      ),
+    ).toEqual([
+      { period: '2023-07', direction: 'export', commodity_raw: 'Rice', unit: 't', quantity: 80_000 },
+      { period: '2023-07', direction: 'import', commodity_raw: 'Wheat', unit: 't', quantity: 120_500 },
+      { period: '2023-08', direction: 'import', commodity_raw: 'Wheat', unit: 't', quantity: 99_000 },
+    ]);
+  });
+
+  it('says how to name the unit when the layout gives none', async () => {
+    longTable(null);
+    const run = await cli(['run', 'long', '--db', db()], tmp());
+    expect(run.code).toBe(3);
+    const rejects = query<{ code: string; message: string }>(db(), 'select code, message from rejects');
+    expect(rejects).toHaveLength(3);
+    expect(rejects[0]).toMatchObject({ code: 'unknown_unit' });
+    expect(rejects[0]!.message).toMatch(/add unit: \{ default: "tonnes" \}/);
+  });
+});
+
 describe('fiscal years', () => {
   it('labels every month of a year by its port’s fiscal year: July in Pakistan, April in India, January elsewhere', async () => {
     expect((await cli(['init', '--db', db()])).code).toBe(0);

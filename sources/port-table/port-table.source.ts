@@ -68,6 +68,10 @@ const rowSchema = z.object({
 
 type PortRow = z.infer<typeof rowSchema>;
 
+/** A figure times a factor, rounded to 15 significant digits so that 0.1 × 1000 stays 100. */
+const scaled = (value: number, factor: number): number =>
+  factor === 1 ? value : Number((value * factor).toPrecision(15));
+
 /** The units port_throughput keeps, from the layout toolkit's canonical units. */
 const UNITS: Readonly<Record<string, { unit: string; factor: number }>> = {
   t: { unit: 't', factor: 1 },
@@ -168,6 +172,10 @@ export function createPortTableSource(
     if (!labelUnits.has(label)) labelUnits.set(label, findUnit(label));
     return labelUnits.get(label)!;
   };
+  // A long table (one figure a row, no `wide`) has no figure columns whose unit the layout
+  // reads and applies; its unit is the layout's unit.default, applied here.
+  const longTableUnit =
+    options.wide === undefined && options.unit?.default !== undefined ? findUnit(options.unit.default) : null;
   const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
     ...options.map,
     unit: { column: 'unit' },
@@ -222,12 +230,16 @@ export function createPortTableSource(
           field: 'commodity',
           message: 'is empty; every figure needs its commodity label.',
         });
-      const unit = row.unit === null ? undefined : UNITS[row.unit];
+      const unitName = row.unit ?? longTableUnit?.unit ?? null;
+      const unit = unitName === null ? undefined : UNITS[unitName];
       if (unit === undefined)
         issues.push({
           code: 'unknown_unit',
           field: 'unit',
-          message: `figures in ${row.unit ?? 'no unit'} are not port throughput; port_throughput keeps tonnes, TEU, boxes and ship calls (${Object.keys(UNITS).join(', ')}).`,
+          message:
+            unitName === null && options.wide === undefined
+              ? 'names no unit: a table with one figure a row takes its unit from the layout; add unit: { default: "tonnes" } (or TEU, boxes, calls) to the pipeline.'
+              : `figures in ${unitName ?? 'no unit'} are not port throughput; port_throughput keeps tonnes, TEU, boxes and ship calls (${Object.keys(UNITS).join(', ')}).`,
         });
       if (row.quantity === null)
         issues.push({
@@ -261,7 +273,10 @@ export function createPortTableSource(
         cargo_group: cargoGroup!,
         commodity_raw: commodity!.replace(/\s+/g, ' ').trim(),
         unit: unit!.unit,
-        quantity: unit!.factor === 1 ? row.quantity! : Number((row.quantity! * unit!.factor).toPrecision(15)),
+        quantity: scaled(
+          row.quantity!,
+          (row.unit === null ? (longTableUnit?.multiplier ?? 1) : 1) * unit!.factor,
+        ),
         is_provisional: status.includes('provisional') ? 1 : 0,
         is_revised: status.includes('revised') ? 1 : 0,
       };
