@@ -25,7 +25,7 @@ group by period order by period`;
 
 // From ind_trade_balance: the top-level categories of the latest year, both directions.
 const TOP_CATEGORIES = `
-select b.product as category, c.name,
+select b.period as year, b.product as category, c.name,
   round(b.exports_usd / 1e6, 2) as pak_exports_musd, round(b.imports_usd / 1e6, 2) as pak_imports_musd
 from ind_trade_balance b
 join hs_categories c on c.scheme = b.classification and c.category = b.product and c.parent is null
@@ -61,7 +61,7 @@ const ok = (code) => code === 0 || code === 3;
 if (ok(trade)) {
   console.log('\nPakistan–Kazakhstan balance as each side reports it (US$ million, illustrative samples):');
   await runCli(['sql', BALANCE_BY_YEAR, '--quiet']);
-  console.log("\nPakistan's trade with Kazakhstan by category, latest year (US$ million):");
+  console.log("\nPakistan's trade with Kazakhstan by top-level category, latest year loaded (US$ million):");
   await runCli(['sql', TOP_CATEGORIES, '--quiet']);
   console.log('\nMirror gap: what the exporter declares beside what the importer declares (US$ million):');
   await runCli(['sql', MIRROR_GAP, '--quiet']);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { csvText, PLUS_HEADER, plusRow } from './helpers/comtrade-csv.ts';
-import { cli } from './helpers/run-cli.ts';
+import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
 import { query, scalar } from './helpers/warehouse-query.ts';
 
@@ -55,7 +55,7 @@ describe('refreshing the indicator tables', () => {
     const later = await load(exportsFile('b.csv', { 2022: 12_000_000 }));
     // Ten trade tables and the port–customs coverage; the port tables have nothing new.
     expect(later.stdout).toMatch(/Refreshed 11 indicator tables for changes in 2022 \(/);
-    expect(lastDerive()).toMatchObject({ mode: 'incremental', trade_years: '[2022]' });
+    expect(lastDerive()).toMatchObject({ mode: 'incremental', trade_years: '{"comtrade":[2022]}' });
     expect(balanceWrittenBy('2019')).toBe(before2019);
     expect(balanceWrittenBy('2020')).toBe(before2020);
     expect(scalar(db(), "select derive_id from ind_trade_growth where period = '2020'")).toBe(growth2020);
@@ -69,7 +69,7 @@ describe('refreshing the indicator tables', () => {
 
     // A revised 2020 replaces its slice: its balance and the growth that reads it move.
     await load(exportsFile('a-revised.csv', { 2019: 8_000_000, 2020: 16_000_000 }));
-    expect(lastDerive()).toMatchObject({ trade_years: '[2019,2020]' });
+    expect(lastDerive()).toMatchObject({ trade_years: '{"comtrade":[2019,2020]}' });
     expect(
       scalar(db(), "select exports_usd from ind_trade_balance where period = '2020' and product = 'TOTAL'"),
     ).toBe(16_000_000);
@@ -130,5 +130,86 @@ describe('refreshing the indicator tables', () => {
     expect(scalar(db(), 'select count(*) from ind_trade_balance')).toBe(before);
     expect(scalar(db(), 'select max(derive_id) from ind_trade_balance')).toBe(1);
     expect(lastDerive().status).toBe('failed');
+  });
+
+  it('compares a month with the same month a year earlier, shows a product that stopped, and an edition break', async () => {
+    const path = join(tmp(), 'monthly.csv');
+    const month = (period: string, code: string, value: number, edition = 'H5') =>
+      plusRow({
+        freqCode: 'M',
+        refYear: Number(period.slice(0, 4)),
+        refMonth: Number(period.slice(4)),
+        period,
+        classificationCode: edition,
+        cmdCode: code,
+        primaryValue: value,
+        fobvalue: value,
+      });
+    writeFileSync(
+      path,
+      csvText(PLUS_HEADER, [
+        month('202201', 'TOTAL', 1_000_000),
+        month('202201', '100199', 400_000),
+        month('202201', '520100', 200_000),
+        month('202212', 'TOTAL', 1_500_000),
+        month('202301', 'TOTAL', 1_250_000),
+        month('202301', '520100', 300_000),
+        month('202401', 'TOTAL', 1_300_000, 'H6'),
+        month('202401', '520100', 350_000, 'H6'),
+      ]),
+    );
+    expect((await load(path)).code).toBe(0);
+    const growth = (period: string, product: string) =>
+      query(
+        db(),
+        "select * from ind_trade_growth where freq = 'M' and period = ? and product = ?",
+        period,
+        product,
+      )[0];
+    // January 2023 against January 2022: +25 % (against December it would be −16.7 %).
+    expect(growth('2023-01', 'TOTAL')).toMatchObject({
+      previous_value_usd: 1_000_000,
+      yoy_growth_pct: 25,
+      month: 1,
+    });
+    // Three years back is January 2020, not loaded.
+    expect(growth('2023-01', 'TOTAL')).toMatchObject({
+      cagr_3y_pct: null,
+      cagr_3y_null_reason: 'missing_input',
+    });
+    // Wheat was exported in January 2022 and not in January 2023, when the pair did report H5 codes.
+    expect(growth('2023-01', '100199')).toMatchObject({
+      value_usd: 0,
+      previous_value_usd: 400_000,
+      yoy_growth_pct: -100,
+      falls_to_zero: 1,
+    });
+    // January 2024 is in HS 2022 (H6), January 2023 in HS 2017 (H5): no 0 to compare with.
+    expect(growth('2024-01', '520100')).toMatchObject({
+      classification: 'H6',
+      previous_value_usd: null,
+      null_reason: 'edition_break',
+      small_base: null,
+    });
+  });
+
+  it("leaves other sources' rows alone, but refreshes the tables that compare sources", async () => {
+    const baci = join(
+      PROJECT_ROOT,
+      'sources',
+      'baci',
+      'samples',
+      'BACI_HS17_Y2021_V202401b_illustrative.csv',
+    );
+    expect((await cli(['load', baci, '--source', 'baci', '--db', db()])).code).toBe(0);
+    const baciShares = "select distinct derive_id from ind_shares where source = 'baci'";
+    expect(query(db(), baciShares)).toEqual([{ derive_id: 1 }]);
+    // A Comtrade file of the same year: BACI's 2021 rows are not recomputed.
+    expect((await load(exportsFile('c.csv', { 2021: 10_000_000 }))).code).toBe(0);
+    expect(lastDerive()).toMatchObject({ mode: 'incremental', trade_years: '{"comtrade":[2021]}' });
+    expect(query(db(), baciShares)).toEqual([{ derive_id: 1 }]);
+    expect(scalar(db(), "select max(derive_id) from ind_trade_balance where source = 'comtrade'")).toBe(2);
+    // The mirror compares sources: its 2021 is recomputed whatever the source.
+    expect(scalar(db(), "select min(derive_id) from ind_mirror where period = '2021'")).toBe(2);
   });
 });

@@ -344,7 +344,13 @@ describe('ind_complementarity and ind_trade_intensity', () => {
         'ind_trade_intensity',
         `reporter_iso3 = '${reporter}' and partner_iso3 = '${partner}' and period = '2020'`,
       );
-    expect(tii('PAK', 'KAZ').intensity).toBeCloseTo(10 / 100 / (10 / 122.5), 12);
+    // Only PAK exports to KAZ among the reporters: X_w,KAZ is X_PAK,KAZ and the index would be
+    // X_w / X_PAK whatever the partner.
+    expect(tii('PAK', 'KAZ')).toMatchObject({
+      intensity: null,
+      partner_reporters: 1,
+      null_reason: 'single_item',
+    });
     expect(tii('KAZ', 'PAK').intensity).toBeCloseTo(2.5 / 2.5 / (22.5 / 122.5), 12);
     expect(tii('CHN', 'PAK')).toMatchObject({ world_reporters: 3, world_exports_usd: 122_500_000 });
   });
@@ -420,7 +426,9 @@ describe('ind_mirror', () => {
       cif_fob_ratio: 1,
       symmetric_discrepancy: 0,
       ratio_plausible: 1,
+      sides_agree: 1,
     });
+    expect(total.sides_agree).toBe(0);
   });
 
   it('says which side is missing', () => {

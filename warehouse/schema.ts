@@ -447,9 +447,9 @@ export interface DeriveRunsTable {
   run_id: number | null;
   /** `full` recomputes every row; `incremental` only the years that loads since the last refresh touched. */
   mode: 'full' | 'incremental';
-  /** The calendar years of trade rows recomputed, as a JSON array; NULL for all (full). */
+  /** The trade years loads changed, by source, as JSON (`{"comtrade":[2023]}`); NULL for a full refresh. */
   trade_years: string | null;
-  /** The calendar years of port rows recomputed, as a JSON array; NULL for all (full). */
+  /** The port years loads changed, as JSON (`{"*":[2023]}`); NULL for a full refresh. */
   port_years: string | null;
   /** The last load (load_files.load_id) whose rows this refresh took into account. */
   through_load_id: number;

@@ -101,9 +101,8 @@ export function deriveLine(derived: DeriveResult): string {
           : '';
     return `Rebuilt ${tables} indicator tables (${rows} rows${why}) in ${took}.`;
   }
-  const years = [...new Set([...(derived.tradeYears ?? []), ...(derived.portYears ?? [])])].sort(
-    (a, b) => a - b,
-  );
+  const changed = [...Object.values(derived.tradeYears ?? {}), ...Object.values(derived.portYears ?? {})];
+  const years = [...new Set(changed.flat())].sort((a, b) => a - b);
   if (years.length === 0)
     return `Indicator tables are current: no loaded year changed since the last refresh (${took}).`;
   const span = years.length === 1 ? String(years[0]) : `${years[0]}–${years[years.length - 1]}`;
@@ -121,7 +120,9 @@ export function printRunResult(out: Output, result: RunResult): void {
   if (result.runId === null) return;
   const hints = [`run ${result.runId}`];
   if (result.totals.rowsRejected > 0) hints.push(`rejects: corridor rejects --run ${result.runId}`);
-  if (result.status === 'failed') hints.push('the failed files loaded nothing; fix them and run again');
+  if (result.deriveError !== null)
+    hints.push('the indicator tables were not refreshed; corridor derive retries');
+  else if (result.status === 'failed') hints.push('the failed files loaded nothing; fix them and run again');
   if (result.status === 'rejects_over_threshold') hints.push('rejects passed the threshold (exit code 3)');
   out.line(hints.join('; '));
 }

@@ -1,22 +1,33 @@
 /**
  * Refreshes the derived indicator tables (warehouse/indicators/) after loads.
  *
- * Incremental by default: the years that loads since the last refresh touched (read from each
- * file's slices in the journal), widened by what each indicator looks back or ahead on (growth
- * over five years reads five years back), are deleted and computed again; other years are left
- * as they are. The first refresh of a warehouse, a table whose definition changed, and
+ * Incremental by default: the years of each source that loads since the last refresh touched
+ * (changed-slices.ts), widened by what each indicator looks back or ahead on
+ * (refresh-scope.ts), are deleted and computed again; other rows are left as they are. The
+ * first refresh of a warehouse, a table whose definition changed, new reference data and
  * `corridor derive --full` recompute everything. All tables change in one transaction, so a
  * reader never sees a balance of this load beside a growth rate of the last. Each refresh is
  * journalled in `derive_runs` and `derive_tables` with its timings.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
-import type { IndicatorDefinition, YearScope } from '../../warehouse/indicators/indicator.ts';
+import type { IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
 import { WarehouseError } from '../errors.ts';
 import type { Warehouse } from '../load/warehouse.ts';
+import { type ChangedSlices, changedSlices } from './changed-slices.ts';
 import { createTradeInputs, dropTradeInputs } from './derive-inputs.ts';
 import { tableSchemaSql, tableState } from './indicator-table.ts';
+import {
+  acrossSources,
+  EVERY_YEAR,
+  scopeOf,
+  type TableScope,
+  widest,
+  type YearsBySource,
+  yearsForJournal,
+} from './refresh-scope.ts';
+
+export { yearsOfPeriod } from './changed-slices.ts';
 
 export interface RefreshedTable {
   readonly table: string;
@@ -29,9 +40,10 @@ export interface DeriveResult {
   readonly mode: 'full' | 'incremental';
   /** Why a refresh was full: asked for (`--full`), the warehouse's first, or new reference data. */
   readonly fullBecause: 'requested' | 'first_refresh' | 'reference_changed' | null;
-  /** Calendar years recomputed, per family; null when all were. */
-  readonly tradeYears: readonly number[] | null;
-  readonly portYears: readonly number[] | null;
+  /** The trade years that changed, by source; null for a full refresh. */
+  readonly tradeYears: Readonly<Record<string, number[]>> | null;
+  /** The port years that changed (all sources under `*`); null for a full refresh. */
+  readonly portYears: Readonly<Record<string, number[]>> | null;
   readonly tables: readonly RefreshedTable[];
   /** Time spent computing the trade input tables the indicators share (derive-inputs.ts). */
   readonly inputsDurationMs: number;
@@ -45,110 +57,11 @@ export interface DeriveOptions {
   readonly runId?: number | null;
 }
 
-/** The years a slice's period falls in: `2023`, `2023-07`, `FY2023-24` (which reaches into 2024). */
-export function yearsOfPeriod(period: string): number[] {
-  const fiscal = /^FY(\d{4})-\d{2}$/.exec(period);
-  if (fiscal) return [Number(fiscal[1]), Number(fiscal[1]) + 1];
-  const year = /^(\d{4})/.exec(period);
-  return year ? [Number(year[1])] : [];
-}
-
-interface ChangedYears {
-  readonly trade: Set<number>;
-  readonly port: Set<number>;
-  readonly throughLoadId: number;
-  readonly referenceStamp: string;
-  /** Why every row must be computed (no refresh yet, the reference changed); null when not. */
-  readonly wholeBecause: 'first_refresh' | 'reference_changed' | null;
-}
-
-/**
- * A digest of the reference data the indicators read through joins (countries and their kinds,
- * HS categories, ports and their commodity aliases) and of the settings (the target edition).
- */
-async function referenceStamp(warehouse: Warehouse): Promise<string> {
-  const files = await warehouse.db
-    .selectFrom('reference_files')
-    .select(['file', 'sha256'])
-    .orderBy('file')
-    .execute();
-  const settings = await warehouse.db
-    .selectFrom('settings')
-    .select(['key', 'value'])
-    .orderBy('key')
-    .execute();
-  return createHash('sha256')
-    .update(JSON.stringify([files, settings]))
-    .digest('hex');
-}
-
-/** Years touched by the loads after the last successful refresh, from their slices. */
-async function changedYears(warehouse: Warehouse): Promise<ChangedYears> {
-  const { db } = warehouse;
-  const last = await db
-    .selectFrom('derive_runs')
-    .select(['through_load_id', 'reference_stamp'])
-    .where('status', '=', 'succeeded')
-    .orderBy('derive_id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const after = last?.through_load_id ?? null;
-  const stamp = await referenceStamp(warehouse);
-  const files = await db
-    .selectFrom('load_files')
-    .select(['load_id', 'target_table', 'slices'])
-    .where('status', '=', 'loaded')
-    .where('load_id', '>', after ?? 0)
-    .execute();
-  const newest = await db
-    .selectFrom('load_files')
-    .select((e) => e.fn.max('load_id').as('id'))
-    .executeTakeFirst();
-  const trade = new Set<number>();
-  const port = new Set<number>();
-  for (const file of files) {
-    const years = file.target_table === 'port_throughput' ? port : trade;
-    for (const slice of JSON.parse(file.slices ?? '[]') as { period?: string }[]) {
-      for (const year of yearsOfPeriod(String(slice.period ?? ''))) years.add(year);
-    }
-  }
-  const wholeBecause =
-    last === undefined ? 'first_refresh' : last.reference_stamp !== stamp ? 'reference_changed' : null;
-  return { trade, port, throughLoadId: newest?.id ?? 0, referenceStamp: stamp, wholeBecause };
-}
-
-/** A table's years to recompute, and the input years it reads (null: every year). */
-type TableScope = YearScope & { readonly readYears: readonly number[] | null };
-
-/** The years of a table to recompute when input years `changed` moved, and the input years that needs. */
-function scopeOf(definition: IndicatorDefinition, changed: ReadonlySet<number>): TableScope {
-  const written = new Set<number>();
-  for (const year of changed) {
-    for (let y = year - definition.lookahead; y <= year + definition.lookback; y++) written.add(y);
-  }
-  const read = new Set<number>();
-  for (const year of written) {
-    for (let y = year - definition.lookback; y <= year + definition.lookahead; y++) read.add(y);
-  }
-  const list = (years: Set<number>) => sorted(years).join(', ');
-  return {
-    readYears: sorted(read),
-    read: (column) => `${column} in (${list(read)})`,
-    write: (column) => `${column} in (${list(written)})`,
-  };
-}
-
-const sorted = (years: ReadonlySet<number>): number[] => [...years].sort((a, b) => a - b);
-
-const EVERY_YEAR: TableScope = { readYears: null, read: () => '1 = 1', write: () => '1 = 1' };
-
-/** A scope reading every year any of `scopes` reads; null when there is none. */
-function widest(scopes: readonly TableScope[]): YearScope | null {
-  if (scopes.length === 0) return null;
-  if (scopes.some((s) => s.readYears === null)) return EVERY_YEAR;
-  const years = sorted(new Set(scopes.flatMap((s) => s.readYears ?? [])));
-  const condition = (column: string) => `${column} in (${years.join(', ')})`;
-  return { read: condition, write: condition };
+/** The changed years a table depends on: its source's, every source's, or the ports'. */
+function yearsFor(definition: IndicatorDefinition, changed: ChangedSlices): YearsBySource {
+  if (definition.family === 'port') return changed.port;
+  if (definition.family === 'both') return acrossSources(changed.trade, changed.port);
+  return definition.acrossSources ? acrossSources(changed.trade) : changed.trade;
 }
 
 /**
@@ -162,13 +75,11 @@ export async function refreshIndicators(
 ): Promise<DeriveResult> {
   const { sqlite } = warehouse;
   const started = Date.now();
-  const changed = await changedYears(warehouse);
-  const rebuild = new Set<string>();
-  for (const definition of INDICATORS) {
-    if (tableState(sqlite, definition) !== 'current') rebuild.add(definition.table);
-  }
+  const changed = await changedSlices(warehouse);
+  const rebuild = new Set(INDICATORS.filter((d) => tableState(sqlite, d) !== 'current').map((d) => d.table));
   const full = options.full === true || changed.wholeBecause !== null;
-  const startedAt = new Date(started).toISOString();
+  const tradeYears = full ? null : yearsForJournal(changed.trade);
+  const portYears = full ? null : yearsForJournal(changed.port);
   const deriveId = Number(
     sqlite
       .prepare(
@@ -178,32 +89,24 @@ export async function refreshIndicators(
       .run(
         options.runId ?? null,
         full ? 'full' : 'incremental',
-        full ? null : JSON.stringify(sorted(changed.trade)),
-        full ? null : JSON.stringify(sorted(changed.port)),
+        tradeYears === null ? null : JSON.stringify(tradeYears),
+        portYears === null ? null : JSON.stringify(portYears),
         changed.throughLoadId,
         changed.referenceStamp,
-        startedAt,
+        new Date(started).toISOString(),
       ).lastInsertRowid,
   );
 
-  /** Each table's scope, or null when it has nothing to refresh. */
-  const scopes = new Map<IndicatorDefinition, TableScope | null>();
-  for (const definition of INDICATORS) {
-    const whole = full || rebuild.has(definition.table);
-    const years =
-      definition.family === 'both'
-        ? new Set([...changed.trade, ...changed.port])
-        : definition.family === 'trade'
-          ? changed.trade
-          : changed.port;
-    scopes.set(definition, whole ? EVERY_YEAR : years.size === 0 ? null : scopeOf(definition, years));
-  }
-  /** The trade inputs cover what every trade table reads. */
-  const tradeScopes = INDICATORS.filter((d) => d.family !== 'port').flatMap((d) => scopes.get(d) ?? []);
-  const inputScope = widest(tradeScopes);
+  /** Each table's scope; null when it has nothing to refresh. */
+  const scopes = new Map<IndicatorDefinition, TableScope | null>(
+    INDICATORS.map((d) => [d, full || rebuild.has(d.table) ? EVERY_YEAR : scopeOf(d, yearsFor(d, changed))]),
+  );
+  // The trade inputs hold what every table that reads them needs.
+  const inputScope = widest(INDICATORS.filter((d) => d.readsTradeInputs).flatMap((d) => scopes.get(d) ?? []));
 
   const tables: RefreshedTable[] = [];
   let inputsDurationMs = 0;
+  let current = 'the trade input tables';
   const refreshAll = sqlite.transaction(() => {
     if (inputScope !== null) {
       const inputsStarted = performance.now();
@@ -211,6 +114,7 @@ export async function refreshIndicators(
       inputsDurationMs = Math.round(performance.now() - inputsStarted);
     }
     for (const definition of INDICATORS) {
+      current = definition.table;
       const tableStarted = performance.now();
       if (rebuild.has(definition.table)) sqlite.exec(`drop table if exists ${definition.table}`);
       sqlite.exec(tableSchemaSql(definition));
@@ -250,9 +154,8 @@ export async function refreshIndicators(
     await sql`update derive_runs set status = 'failed', message = ${reason},
       finished_at = ${new Date().toISOString()}, duration_ms = ${Date.now() - started}
       where derive_id = ${deriveId}`.execute(warehouse.db);
-    const table = tables.length < INDICATORS.length ? INDICATORS[tables.length]!.table : null;
     throw new WarehouseError(
-      `refreshing the derived indicator tables failed${table === null ? '' : ` at ${table}`} (${reason}). Every indicator table is as it was before; fix the cause (a view or reference table changed by hand?) and run "corridor derive --full".`,
+      `refreshing the derived indicator tables failed at ${current} (${reason}). Every indicator table is as it was before; fix the cause (a view or reference table changed by hand?) and run "corridor derive --full".`,
       { code: 'derive_failed', cause },
     );
   }
@@ -266,8 +169,8 @@ export async function refreshIndicators(
     deriveId,
     mode: full ? 'full' : 'incremental',
     fullBecause: options.full === true ? 'requested' : changed.wholeBecause,
-    tradeYears: full ? null : sorted(changed.trade),
-    portYears: full ? null : sorted(changed.port),
+    tradeYears,
+    portYears,
     tables,
     inputsDurationMs,
     durationMs,

@@ -18,8 +18,9 @@ export interface IndicatorColumn {
 }
 
 /**
- * Which years a refresh reads and writes, as SQL predicates on a year column. A full refresh
- * passes every year; an incremental one the years around those a load changed.
+ * Which rows a refresh reads and writes, as SQL predicates on a year column such as `s.year`
+ * (and, for a table computed within one source, on the `s.source` beside it). A full refresh
+ * admits every row; an incremental one the years around those a load changed.
  */
 export interface YearScope {
   /** Rows of input to read: the years written, widened by what each year's rows look back on. */
@@ -36,6 +37,14 @@ export interface IndicatorDefinition {
   readonly formula: string;
   /** Which rows feed it: a trade load refreshes trade tables, a port load port tables, either both. */
   readonly family: 'trade' | 'port' | 'both';
+  /**
+   * A trade table that compares sources (the mirror sets one source's exports beside another's
+   * imports): a changed year is recomputed for every source. Otherwise a trade table is
+   * computed within each source, and a load refreshes only its own source's rows.
+   */
+  readonly acrossSources?: boolean;
+  /** It reads the trade input tables (trade-inputs.ts), which the refresh computes first. */
+  readonly readsTradeInputs?: boolean;
   readonly columns: readonly IndicatorColumn[];
   /** The columns that identify a row. */
   readonly key: readonly string[];

@@ -70,7 +70,10 @@ export const portGrowth: IndicatorDefinition = {
       description:
         'Why fytd_growth_pct is NULL: missing_input when a month of either fiscal year to date is not loaded, zero_base.',
     },
-    { ...SMALL_BASE, description: '1 when the previous quantity is under 10,000 t or 1,000 TEU.' },
+    {
+      ...SMALL_BASE,
+      description: '1 when the previous quantity is under 10,000 t or 1,000 TEU; NULL when there is none.',
+    },
   ],
   select: (scope) => `
     with levels as (
@@ -110,11 +113,11 @@ export const portGrowth: IndicatorDefinition = {
            case when s.freq = 'M' then f.fytd_quantity end,
            case when s.freq = 'M' and s.fytd_months = s.fiscal_month and f.fytd_months = s.fiscal_month
                  and f.fytd_quantity > 0 then (s.fytd_quantity / f.fytd_quantity - 1) * 100 end,
-           case when s.freq <> 'M' then null
+           case when s.freq <> 'M' then 'annual_figure'
                 when s.fytd_months <> s.fiscal_month or f.fytd_months is null or f.fytd_months <> s.fiscal_month
                   then 'missing_input'
                 when f.fytd_quantity = 0 then 'zero_base' end,
-           coalesce(p.quantity, 0) < ${smallPortBase('s.unit')}
+           case when p.quantity is not null then p.quantity < ${smallPortBase('s.unit')} end
     from to_date s
     left join series p on ${sameSeries('p', 's')} and p.period = ${yearsBefore('s.period', 's.year', 1)}
     left join to_date f on ${sameSeries('f', 's')} and f.fy_start = s.fy_start - 1 and f.fiscal_month = s.fiscal_month

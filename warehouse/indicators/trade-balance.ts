@@ -8,6 +8,7 @@ export const tradeBalance: IndicatorDefinition = {
     "A reporter's exports to and imports from a partner in one period, as that reporter declares them (exports FOB, imports CIF), with the balance and the normalised balance. Rows for the total, for each HS code and for each category. BACI is left out: its matrix holds each flow once, as the exporter's, so a BACI importer's side is its partners' exports (read them from trade_flows).",
   formula: 'TB_ij = X_ij − M_ij; normalised (X_ij − M_ij) / (X_ij + M_ij), in [−1, 1].',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: [

@@ -9,6 +9,7 @@ export const tradeComplementarity: IndicatorDefinition = {
   formula:
     "TC_jk = 100 × (1 − Σ_p |m_kp − x_jp| / 2), shares as fractions of each side's total at that level; equal to 100 × Σ_p min(m_kp, x_jp). 0 = no overlap, 100 = identical mixes.",
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'exporter_iso3', 'importer_iso3', 'freq', 'period', 'classification', 'hs_level'],

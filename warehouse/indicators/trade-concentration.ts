@@ -10,6 +10,7 @@ export const tradeConcentration: IndicatorDefinition = {
   formula:
     'HHI = Σ_k s_k²; normalised (HHI − 1/N) / (1 − 1/N); UNCTAD form (√HHI − √(1/N)) / (1 − √(1/N)); N = items with trade. NULL normalised forms when N = 1.',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: ['dimension', 'source', 'reporter_iso3', 'flow', 'freq', 'period', 'classification', 'hs_level'],
@@ -40,16 +41,23 @@ export const tradeConcentration: IndicatorDefinition = {
       unit: 'ratio',
       description: "UNCTAD's form, (√HHI − √(1/N)) / (1 − √(1/N)).",
     },
+    {
+      name: 'world_basis',
+      type: 'text',
+      description:
+        "What the items are shares of. products: world_row (the reporter's trade with the World row, per code) or sum_of_partners_loaded (only the partners loaded: a Comtrade extract of one pair measures the pair's mix); partners: partners_loaded.",
+    },
     { ...NULL_REASON, description: `Why hhi (or its normalised forms) is NULL. ${NULL_REASON.description}` },
     { ...SMALL_BASE, description: '1 when fewer than 3 items have trade: the index says little.' },
   ],
   select: (scope) => `
     with items as (
       select 'products' as dimension, source, reporter_iso3, flow, freq, period, year, month,
-             hs_edition as classification, hs_level, value_usd
+             hs_edition as classification, hs_level, value_usd, world_basis
       from input_world_products where value_usd > 0 and ${scope.write('year')}
       union all
-      select 'partners', source, reporter_iso3, flow, freq, period, year, month, '', 0, value_usd
+      select 'partners', source, reporter_iso3, flow, freq, period, year, month, '', 0, value_usd,
+             'partners_loaded'
       from input_pair_totals where value_usd > 0 and ${COUNTRY_PARTNER('partner_iso3')} and ${scope.write('year')}
     ),
     shared as (
@@ -59,7 +67,7 @@ export const tradeConcentration: IndicatorDefinition = {
     ),
     indexed as (
       select dimension, source, reporter_iso3, flow, freq, period, year, month, classification, hs_level,
-             count(*) as n, sum(value_usd) as total_usd, sum(s * s) as hhi
+             count(*) as n, sum(value_usd) as total_usd, sum(s * s) as hhi, max(world_basis) as world_basis
       from shared
       group by dimension, source, reporter_iso3, flow, freq, period, year, month, classification, hs_level
     )
@@ -67,6 +75,7 @@ export const tradeConcentration: IndicatorDefinition = {
            n, total_usd, hhi,
            case when n > 1 then (hhi - 1.0 / n) / (1 - 1.0 / n) end,
            case when n > 1 then (sqrt(hhi) - sqrt(1.0 / n)) / (1 - sqrt(1.0 / n)) end,
+           world_basis,
            case when n = 1 then 'single_item' end,
            n < 3
     from indexed`,

@@ -1,17 +1,45 @@
 /** ind_trade_growth: year-on-year growth and compound annual growth of every trade series. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { FLOW, PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
-import { yearsBefore } from './trade-inputs.ts';
 
-/** The value `years` earlier: the series' own, else 0 when the pair reported that flow then, else NULL. */
-const valueThen = (years: number) =>
-  `coalesce(s.v${years}, case when (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) then 0 end)`;
+/** `period` moved by whole years: `2023`, 1 → `2024`; `2023-07`, −1 → `2022-07`. */
+const shifted = (alias: string, years: number) =>
+  `cast(${alias}.year + ${years} as text) || substr(${alias}.period, 5)`;
 
-/** Which flows the pair reported `years` earlier (for valueThen). */
-const coverageThen = (years: number) => `left join input_coverage p${years}
-        on p${years}.source = c.source and p${years}.reporter_iso3 = c.reporter_iso3
-       and p${years}.partner_iso3 = c.partner_iso3 and p${years}.freq = c.freq
-       and p${years}.period = ${yearsBefore('c.period', 'cast(substr(c.period, 1, 4) as integer)', years)}`;
+/**
+ * Whether the pair reported the row's flow `years` earlier (negative: later): in the row's HS
+ * edition for an HS code, at all for a total or a category. Needs `pc` and `ec` joined by
+ * `coverageAt`.
+ */
+const reported = (flow: string, kind: string) =>
+  `case when ${kind} = 'hs'
+        then (${flow} = 'X' and ec.has_exports) or (${flow} = 'M' and ec.has_imports)
+        else (${flow} = 'X' and pc.has_exports) or (${flow} = 'M' and pc.has_imports) end`;
+
+/** Joins the pair's coverage (`pc`) and its coverage in the row's edition (`ec`) at `period`. */
+const coverageAt = (alias: string, period: string) => `left join input_coverage pc
+        on pc.source = ${alias}.source and pc.reporter_iso3 = ${alias}.reporter_iso3
+       and pc.partner_iso3 = ${alias}.partner_iso3 and pc.freq = ${alias}.freq and pc.period = ${period}
+      left join input_edition_coverage ec
+        on ec.source = ${alias}.source and ec.reporter_iso3 = ${alias}.reporter_iso3
+       and ec.partner_iso3 = ${alias}.partner_iso3 and ec.freq = ${alias}.freq and ec.period = ${period}
+       and ec.hs_edition = ${alias}.classification`;
+
+/** For each row and n = 1, 3, 5 years back: 1 when the pair reported the flow then (in the edition), 0 when it reported only another edition, NULL when not at all. */
+const reportedThen = (years: number) => `(
+      select case when ${reported('s.flow', 's.product_kind')} then 1
+                  when (s.flow = 'X' and pc.has_exports) or (s.flow = 'M' and pc.has_imports) then 0 end
+      from (select 1) ${coverageAt('s', shifted('s', -years))}
+    ) as r${years}`;
+
+/** The value `years` earlier: the series' own, else 0 when the pair reported the flow then, else NULL. */
+const valueThen = (years: number) => `coalesce(s.v${years}, case when s.r${years} = 1 then 0 end)`;
+
+/** Why the value `years` earlier is missing or unusable. */
+const reasonThen = (base: string, years: number) =>
+  `case when ${base} is null and s.r${years} = 0 then 'edition_break'
+        when ${base} is null then 'missing_input' when ${base} = 0 then 'zero_base'
+        when ${base} < 0 then 'negative_base' end`;
 
 /** The series' value at the same point `years` earlier: annual t − 1 year, monthly t − 12 months. */
 const lagged = (years: number) =>
@@ -22,17 +50,17 @@ const lagged = (years: number) =>
 const cagr = (v0: string, years: number) =>
   `case when ${v0} > 0 and s.value_usd >= 0 then (power(s.value_usd / ${v0}, 1.0 / ${years}) - 1) * 100 end`;
 
-const cagrReason = (v0: string) =>
-  `case when ${v0} is null then 'missing_input' when ${v0} = 0 then 'zero_base'
-        when ${v0} < 0 or s.value_usd < 0 then 'negative_base' end`;
+const cagrReason = (v0: string, years: number) =>
+  `case when s.value_usd < 0 then 'negative_base' else ${reasonThen(v0, years)} end`;
 
 export const tradeGrowth: IndicatorDefinition = {
   table: 'ind_trade_growth',
   description:
-    'Growth of each trade series (a reporter, partner, flow and product): year on year (monthly figures against the same month a year earlier) and compound annual growth over 3 and 5 years.',
+    'Growth of each trade series (a reporter, partner, flow and product): year on year (monthly figures against the same month a year earlier) and compound annual growth over 3 and 5 years. A product the pair traded a year earlier and no longer, while it reported the flow, has a row at 0 (falls_to_zero).',
   formula:
     'YoY = (V_t − V_(t−1)) / V_(t−1) × 100, monthly against t−12. CAGR = ((V_T / V_0)^(1/n) − 1) × 100 with n = 3 or 5 years; NULL when V_0 ≤ 0 or V_T < 0; V_T = 0 gives −100 and is flagged.',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 5,
   lookahead: 0,
   key: [
@@ -56,7 +84,7 @@ export const tradeGrowth: IndicatorDefinition = {
       type: 'real',
       unit: 'USD',
       description:
-        'V_(t−1): the same period a year earlier; 0 when the reporter reported the flow then but not this product; NULL when that period is not loaded.',
+        'V_(t−1): the same period a year earlier; 0 when the reporter reported the flow with the partner then (in the same HS edition, for a code) but not this product; NULL when not.',
     },
     {
       name: 'yoy_growth_pct',
@@ -64,7 +92,10 @@ export const tradeGrowth: IndicatorDefinition = {
       unit: 'percent',
       description: 'Year-on-year growth; NULL with null_reason.',
     },
-    { ...NULL_REASON, description: `Why yoy_growth_pct is NULL. ${NULL_REASON.description}` },
+    {
+      ...NULL_REASON,
+      description: `Why yoy_growth_pct is NULL. ${NULL_REASON.description} edition_break: the pair reported the flow a year earlier in another HS edition, so the code cannot be compared (see trade_flows_converted).`,
+    },
     {
       name: 'cagr_3y_pct',
       type: 'real',
@@ -90,36 +121,46 @@ export const tradeGrowth: IndicatorDefinition = {
     },
   ],
   select: (scope) => `
-    with series as (
+    with candidates as (
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             product_kind, classification, hs_level, product, value_usd
+      from input_series
+      union all
+      -- A product the pair traded a year earlier and not now, while it reported the flow now
+      -- (in the same edition): 0 now, so that its fall to zero shows.
+      select s.source, s.reporter_iso3, s.partner_iso3, s.flow, s.freq, ${shifted('s', 1)}, s.year + 1, s.month,
+             s.product_kind, s.classification, s.hs_level, s.product, 0
+      from input_series s
+      ${coverageAt('s', shifted('s', 1))}
+      where ${reported('s.flow', 's.product_kind')}
+        and not exists (
+          select 1 from input_series n
+          where n.source = s.source and n.reporter_iso3 = s.reporter_iso3 and n.partner_iso3 = s.partner_iso3
+            and n.flow = s.flow and n.freq = s.freq and n.period = ${shifted('s', 1)}
+            and n.product_kind = s.product_kind and n.classification = s.classification and n.product = s.product)
+    ),
+    series as (
       -- Months counted from year 0, so that 12 back is a year back for annual and monthly series.
       select *, ${lagged(1)}, ${lagged(3)}, ${lagged(5)}
-      from (select *, year * 12 + coalesce(month, 0) as moment from input_series)
+      from (select *, year * 12 + coalesce(month, 0) as moment from candidates)
     ),
-    history as (
-      select c.source, c.reporter_iso3, c.partner_iso3, c.freq, c.period,
-             p1.has_exports as x1, p1.has_imports as m1, p3.has_exports as x3, p3.has_imports as m3,
-             p5.has_exports as x5, p5.has_imports as m5
-      from input_coverage c
-      ${coverageThen(1)}
-      ${coverageThen(3)}
-      ${coverageThen(5)}
+    covered as (
+      select s.*, ${reportedThen(1)}, ${reportedThen(3)}, ${reportedThen(5)}
+      from series s
+      where ${scope.write('s.year')}
     ),
     measured as (
       select s.*, ${valueThen(1)} as b1, ${valueThen(3)} as b3, ${valueThen(5)} as b5
-      from series s
-      left join history h on h.source = s.source and h.reporter_iso3 = s.reporter_iso3
-                         and h.partner_iso3 = s.partner_iso3 and h.freq = s.freq and h.period = s.period
-      where ${scope.write('s.year')}
+      from covered s
     )
     select s.source, s.reporter_iso3, s.partner_iso3, s.freq, s.period, s.year, s.month, s.flow,
            s.product_kind, s.classification, s.hs_level, s.product, s.value_usd,
            s.b1 as previous_value_usd,
            case when s.b1 > 0 then (s.value_usd - s.b1) / s.b1 * 100 end as yoy_growth_pct,
-           case when s.b1 is null then 'missing_input' when s.b1 = 0 then 'zero_base'
-                when s.b1 < 0 then 'negative_base' end as null_reason,
-           ${cagr('s.b3', 3)} as cagr_3y_pct, ${cagrReason('s.b3')} as cagr_3y_null_reason,
-           ${cagr('s.b5', 5)} as cagr_5y_pct, ${cagrReason('s.b5')} as cagr_5y_null_reason,
+           ${reasonThen('s.b1', 1)} as null_reason,
+           ${cagr('s.b3', 3)} as cagr_3y_pct, ${cagrReason('s.b3', 3)} as cagr_3y_null_reason,
+           ${cagr('s.b5', 5)} as cagr_5y_pct, ${cagrReason('s.b5', 5)} as cagr_5y_null_reason,
            s.value_usd = 0 and coalesce(s.b1, 0) > 0 as falls_to_zero,
-           coalesce(s.b1, 0) < ${SMALL_TRADE_USD} as small_base
+           case when s.b1 is not null then s.b1 < ${SMALL_TRADE_USD} end as small_base
     from measured s`,
 };

@@ -8,7 +8,8 @@
  *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold.
  * - `input_pair_totals`: one total per reporter, partner, flow and period: the TOTAL row where
  *   the source reports one, else the sum of the coarsest HS level it reports (BACI: HS6).
- * - `input_coverage`: which flows a reporter reported with a partner in a period.
+ * - `input_coverage`: which flows a reporter reported with a partner in a period, and
+ *   `input_edition_coverage` the same per HS edition.
  * - `input_series`: one value per reporter, partner, flow, period and product.
  * - `input_world_products`: a reporter's trade in each product with the world.
  * - `input_reporter_totals`: a reporter's total with the world per flow and period.
@@ -81,6 +82,17 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
              max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
       from input_flows group by source, reporter_iso3, partner_iso3, freq, period`,
     index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period'],
+  },
+  {
+    // The same per HS edition: a pair that reported H5 codes one year and H6 the next has no
+    // 0 to compare an H6 code with, only an edition break.
+    table: 'input_edition_coverage',
+    select: () => `
+      select source, reporter_iso3, partner_iso3, freq, period, hs_edition,
+             max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
+      from input_flows where hs_level > 0
+      group by source, reporter_iso3, partner_iso3, freq, period, hs_edition`,
+    index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period', 'hs_edition'],
   },
   {
     // A product is the total, an HS code at its level (the flows are one row per code

@@ -10,6 +10,7 @@ export const tradeIntensity: IndicatorDefinition = {
   formula:
     'TII_ij = (X_ij / X_i) / (X_wj / X_w), w = the reporters loaded; > 1 = more intense than the world.',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period'],
@@ -48,12 +49,19 @@ export const tradeIntensity: IndicatorDefinition = {
       type: 'integer',
       description: 'Reporters making up the "world"; with 1 the index is NULL (single_item).',
     },
+    {
+      name: 'partner_reporters',
+      type: 'integer',
+      description:
+        'Reporters loaded that export to the partner. With 1, X_wj is X_ij and the index reduces to X_w / X_i, the same for every partner: NULL (single_item).',
+    },
     NULL_REASON,
     { ...SMALL_BASE, description: `1 when X_ij is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
   select: (scope) => `
     with bilateral as (
-      select p.*, sum(p.value_usd) over (partition by p.source, p.partner_iso3, p.freq, p.period) as to_partner
+      select p.*, sum(p.value_usd) over (partition by p.source, p.partner_iso3, p.freq, p.period) as to_partner,
+             count(*) over (partition by p.source, p.partner_iso3, p.freq, p.period) as partner_reporters
       from input_pair_totals p
       where p.flow = 'X' and ${COUNTRY_PARTNER('p.partner_iso3')} and ${scope.write('p.year')}
     ),
@@ -64,10 +72,11 @@ export const tradeIntensity: IndicatorDefinition = {
     )
     select b.source, b.reporter_iso3, b.partner_iso3, b.freq, b.period, b.year, b.month,
            b.value_usd, r.value_usd, b.to_partner, w.total,
-           case when w.reporters > 1 and r.value_usd > 0 and b.to_partner > 0 and w.total > 0
+           case when w.reporters > 1 and b.partner_reporters > 1 and r.value_usd > 0 and b.to_partner > 0
+                 and w.total > 0
                 then (b.value_usd / r.value_usd) / (b.to_partner / w.total) end,
-           w.reporters,
-           case when w.reporters = 1 then 'single_item'
+           w.reporters, b.partner_reporters,
+           case when w.reporters = 1 or b.partner_reporters = 1 then 'single_item'
                 when r.value_usd is null then 'missing_input'
                 when r.value_usd = 0 or b.to_partner = 0 or w.total = 0 then 'zero_base' end,
            b.value_usd < ${SMALL_TRADE_USD}

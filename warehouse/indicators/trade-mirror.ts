@@ -6,6 +6,8 @@ import { COUNTRY_PARTNER } from './trade-inputs.ts';
 /** CIF/FOB ratios in this band are plausible freight and insurance margins (DOMAIN.md section 6). */
 const CIF_FOB_LOW = 1;
 const CIF_FOB_HIGH = 1.2;
+/** |ln(M / X)| under which the two sides are treated as equal. */
+const EQUAL_LOG_RATIO = 0.05;
 
 export const tradeMirror: IndicatorDefinition = {
   table: 'ind_mirror',
@@ -13,6 +15,7 @@ export const tradeMirror: IndicatorDefinition = {
   formula:
     'r = M_ji^CIF / X_ij^FOB; gap = M_ji − X_ij; symmetric discrepancy d = |X_ij − M_ji| / (X_ij + M_ji), in [0, 1], NULL when both are 0.',
   family: 'trade',
+  acrossSources: true,
   lookback: 0,
   lookahead: 0,
   key: [
@@ -72,11 +75,19 @@ export const tradeMirror: IndicatorDefinition = {
       description: `1 when the CIF/FOB ratio lies between ${CIF_FOB_LOW} and ${CIF_FOB_HIGH}.`,
     },
     {
+      name: 'sides_agree',
+      type: 'integer',
+      description: `1 when |ln(M / X)| < ${EQUAL_LOG_RATIO}: the two declarations are treated as equal (DOMAIN.md section 6).`,
+    },
+    {
       name: 'missing_side',
       type: 'text',
       description: 'exports or imports when only one side declared the flow; NULL when both did.',
     },
-    NULL_REASON,
+    {
+      ...NULL_REASON,
+      description: `Why cif_fob_ratio (and, when both sides are 0, the discrepancy) is NULL. ${NULL_REASON.description}`,
+    },
     { ...SMALL_BASE, description: `1 when X + M is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
   select: (scope) => `
@@ -111,8 +122,9 @@ export const tradeMirror: IndicatorDefinition = {
            case when x > 0 then m / x end,
            case when x + m > 0 then abs(x - m) / (x + m) end,
            case when x > 0 and m is not null then m / x between ${CIF_FOB_LOW} and ${CIF_FOB_HIGH} end,
+           case when x > 0 and m > 0 then abs(ln(m / x)) < ${EQUAL_LOG_RATIO} end,
            case when x is null then 'exports' when m is null then 'imports' end,
-           case when x is null or m is null then 'missing_input' when x + m = 0 then 'zero_base' end,
+           case when x is null or m is null then 'missing_input' when x = 0 then 'zero_base' end,
            coalesce(x, 0) + coalesce(m, 0) < ${SMALL_TRADE_USD}
     from paired`,
 };

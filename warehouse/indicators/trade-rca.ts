@@ -8,6 +8,7 @@ export const tradeRca: IndicatorDefinition = {
     "Balassa's revealed comparative advantage of a reporter in an HS code: its share of the reporter's exports against the code's share of the exports of every reporter loaded from the same source, period, edition and level. The \"world\" is the reporters loaded, not the world: with Comtrade extracts of two countries it compares those two; with a whole BACI year it is the world.",
   formula: 'RCA_ik = (x_ik / X_i) / (x_wk / X_w), w = the reporters loaded; > 1 reveals an advantage.',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'freq', 'period', 'classification', 'product'],

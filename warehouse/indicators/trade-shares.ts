@@ -9,6 +9,7 @@ export const tradeShares: IndicatorDefinition = {
     "Shares of a reporter's trade. product: an HS code's or category's share of the reporter's exports to (or imports from) the partner, W00 being the world. partner: the partner's share of the reporter's exports or imports with the world.",
   formula: 'product share x_ijk / X_ij; partner share X_ij / X_i.',
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: [

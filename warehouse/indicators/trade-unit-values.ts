@@ -11,6 +11,7 @@ export const tradeUnitValues: IndicatorDefinition = {
     'Unit values of each reported flow of an HS code: US dollars per kilogram of net weight and per unit of the reported quantity. A unit value is compared with those of the same code, flow, period and source across all reporters and partners loaded; one whose log lies 3 standard deviations or more from their mean is flagged as an outlier (Comtrade drops such values).',
   formula: `UV = value_usd / net_weight_kg (USD/kg), value_usd / qty (USD per qty_unit); z = (ln UV − mean ln UV) / sd ln UV over the code's observations; outlier when |z| ≥ ${OUTLIER_Z}.`,
   family: 'trade',
+  readsTradeInputs: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period', 'classification', 'product'],

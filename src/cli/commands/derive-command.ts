@@ -23,11 +23,19 @@ export const deriveCommand: Command = {
   summary:
     'refresh derived tables (HS conversion, categories, ind_* indicators) without reloading files; --full rebuilds all',
   async run(ctx) {
-    const { values } = parseCommandArgs(
+    const { values, positionals } = parseCommandArgs(
       ctx.args,
       { 'target-edition': { type: 'string' }, full: { type: 'boolean', default: false } },
       this.usage,
     );
+    if (positionals.length > 0) {
+      throw new ConfigError(
+        `corridor derive takes no arguments (got "${positionals.join(' ')}").\nUsage: ${this.usage}`,
+        {
+          code: 'bad_arguments',
+        },
+      );
+    }
     const started = Date.now();
     const warehouse = openWarehouse(warehousePathOf(ctx));
     try {
@@ -78,7 +86,7 @@ export const deriveCommand: Command = {
         });
       } else {
         ctx.out.line(
-          `Reference tables are current: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${reloaded.length > 0 ? `reloaded ${[...new Set(reloaded)].join(', ')}` : 'reference unchanged'}; ${counts.links} conversion links, ${counts.approximate} approximate.`,
+          `Reference tables ${reloaded.length > 0 ? `reloaded (${[...new Set(reloaded)].join(', ')})` : 'unchanged'}: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${counts.links} conversion links, ${counts.approximate} approximate.`,
         );
         ctx.out.line(deriveLine(derived));
         ctx.out.line(`Done in ${formatDuration(Date.now() - started)}.`);
