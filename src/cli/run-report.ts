@@ -103,10 +103,14 @@ export function deriveLine(derived: DeriveResult): string {
   }
   const changed = [...Object.values(derived.tradeYears ?? {}), ...Object.values(derived.portYears ?? {})];
   const years = [...new Set(changed.flat())].sort((a, b) => a - b);
+  const rebuilt =
+    derived.rebuilt.length === 0 ? '' : `; rebuilt ${derived.rebuilt.length} whose definition changed`;
   if (years.length === 0)
-    return `Indicator tables are current: no loaded year changed since the last refresh (${took}).`;
+    return derived.rebuilt.length === 0
+      ? `Indicator tables are current: no loaded year changed since the last refresh (${took}).`
+      : `Rebuilt ${derived.rebuilt.length} indicator tables whose definition changed (${rows} rows) in ${took}.`;
   const span = years.length === 1 ? String(years[0]) : `${years[0]}–${years[years.length - 1]}`;
-  return `Refreshed ${tables} indicator tables for changes in ${span} (${rows} rows rewritten) in ${took}.`;
+  return `Refreshed ${tables} indicator tables for changes in ${span} (${rows} rows rewritten${rebuilt}) in ${took}.`;
 }
 
 export function printRunResult(out: Output, result: RunResult): void {

@@ -7,17 +7,28 @@ import type Database from 'better-sqlite3';
 import { DERIVE_ID, type IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
 
 /**
+ * The order rows are stored in: the source (when the key has one) and the year first, then the
+ * rest of the key. The year depends on the period, so the key stays the key; but a refresh
+ * deletes one source's years, and this makes that a range of the table, not a scan of it.
+ */
+export function clusteringKey(definition: IndicatorDefinition): string[] {
+  const first = definition.key.includes('source') ? ['source', 'year'] : ['year'];
+  return [...first, ...definition.key.filter((c) => !first.includes(c))];
+}
+
+/**
  * The table's columns, then `derive_id`. Clustered on its key (WITHOUT ROWID): one B-tree to
  * write instead of a table and a unique index, and rows read in key order.
  */
 export function tableSchemaSql(definition: IndicatorDefinition): string {
+  const key = clusteringKey(definition);
   const columns = [...definition.columns, DERIVE_ID].map((c) => {
-    const key = definition.key.includes(c.name) || c === DERIVE_ID;
-    return `${c.name} ${c.type}${key ? ' not null' : ''}`;
+    const inKey = key.includes(c.name) || c === DERIVE_ID;
+    return `${c.name} ${c.type}${inKey ? ' not null' : ''}`;
   });
   return `create table if not exists ${definition.table} (
     ${columns.join(',\n    ')},
-    primary key (${definition.key.join(', ')})
+    primary key (${key.join(', ')})
   ) without rowid`;
 }
 
@@ -33,11 +44,12 @@ export function tableState(
   }[];
   if (actual.length === 0) return 'missing';
   const expected = [...definition.columns, DERIVE_ID];
+  // pragma_table_info numbers key columns by their place in the primary key.
   const same =
     actual.length === expected.length &&
     expected.every((c, i) => {
       const column = actual[i]!;
-      const keyPosition = definition.key.indexOf(c.name) + 1;
+      const keyPosition = clusteringKey(definition).indexOf(c.name) + 1;
       return column.name === c.name && column.type.toLowerCase() === c.type && column.pk === keyPosition;
     });
   return same ? 'current' : 'changed';

@@ -45,6 +45,8 @@ export interface DeriveResult {
   /** The port years that changed (all sources under `*`); null for a full refresh. */
   readonly portYears: Readonly<Record<string, number[]>> | null;
   readonly tables: readonly RefreshedTable[];
+  /** Tables dropped and computed whole because their definition changed (or they were new). */
+  readonly rebuilt: readonly string[];
   /** Time spent computing the trade input tables the indicators share (derive-inputs.ts). */
   readonly inputsDurationMs: number;
   readonly durationMs: number;
@@ -172,6 +174,7 @@ export async function refreshIndicators(
     tradeYears,
     portYears,
     tables,
+    rebuilt: [...rebuild],
     inputsDurationMs,
     durationMs,
   };
