@@ -101,12 +101,15 @@ describe('refreshing the indicator tables', () => {
     expect(timings.find((t) => t.table_name === 'ind_trade_balance')?.rows_written).toBeGreaterThan(0);
   });
 
-  it('rebuilds a table whose columns no longer match its definition', async () => {
+  it('rebuilds a table whose columns no longer match its definition, and the tables that read it', async () => {
     await load(exportsFile('a.csv', { 2020: 10_000_000 }));
     const sqlite = new Database(db());
     sqlite.exec('alter table ind_trade_balance drop column small_base');
     sqlite.close();
-    expect((await cli(['derive', '--db', db()])).code).toBe(0);
+    const derived = await cli(['derive', '--db', db()]);
+    expect(derived.code).toBe(0);
+    // The balance, and the two tables that read it (Grubel–Lloyd, the mirror).
+    expect(derived.stdout).toMatch(/Rebuilt 3 indicator tables whose definition changed/);
     const columns = query<{ name: string }>(db(), "select name from pragma_table_info('ind_trade_balance')");
     expect(columns.map((c) => c.name)).toContain('small_base');
     expect(scalar(db(), "select count(*) from ind_trade_balance where period = '2020'")).toBeGreaterThan(0);
@@ -211,5 +214,49 @@ describe('refreshing the indicator tables', () => {
     expect(scalar(db(), "select max(derive_id) from ind_trade_balance where source = 'comtrade'")).toBe(2);
     // The mirror compares sources: its 2021 is recomputed whatever the source.
     expect(scalar(db(), "select min(derive_id) from ind_mirror where period = '2021'")).toBe(2);
+  });
+
+  it('fills a 0 only at the HS level and edition the pair reported, and reads one edition per year', async () => {
+    const path = join(tmp(), 'levels.csv');
+    const row = (flow: 'X' | 'M', code: string, value: number, edition = 'H5') =>
+      plusRow({
+        refYear: 2022,
+        period: '2022',
+        flowCode: flow,
+        classificationCode: edition,
+        cmdCode: code,
+        primaryValue: value,
+        fobvalue: flow === 'X' ? value : null,
+        cifvalue: flow === 'M' ? value : null,
+      });
+    writeFileSync(
+      path,
+      csvText(PLUS_HEADER, [
+        // Exports given by chapter only, imports by subheading.
+        row('X', '31', 100_000),
+        row('M', '310420', 50_000),
+        // The same year again in HS 2022: the newer edition is read, the older left out.
+        row('X', '31', 120_000, 'H6'),
+        row('M', '310420', 60_000, 'H6'),
+      ]),
+    );
+    expect((await load(path)).code).toBe(0);
+    const potash = query(db(), "select * from ind_trade_balance where product = '310420'");
+    // The chapter-level exports say nothing of 310420: missing, not 0.
+    expect(potash).toEqual([
+      expect.objectContaining({
+        classification: 'H6',
+        exports_usd: null,
+        imports_usd: 60_000,
+        null_reason: 'missing_input',
+      }),
+    ]);
+    // Chapter 31 in the newer edition alone: 120,000, not 220,000 added across editions.
+    expect(
+      scalar(db(), "select value_usd from ind_shares where share_kind = 'product' and product = '31'"),
+    ).toBe(120_000);
+    expect(
+      query(db(), "select distinct classification from ind_trade_balance where product_kind = 'hs'"),
+    ).toEqual([{ classification: 'H6' }]);
   });
 });

@@ -56,16 +56,25 @@ export async function changedSlices(warehouse: Warehouse): Promise<ChangedSlices
     .limit(1)
     .executeTakeFirst();
   const stamp = await referenceStamp(warehouse);
+  // Loads still running in another process have their journal row already but commit later:
+  // this refresh takes in only loads before the first of them, and the next one the rest.
+  const newest = await db
+    .selectFrom('load_files')
+    .select((e) => e.fn.max('load_id').as('id'))
+    .executeTakeFirst();
+  const running = await db
+    .selectFrom('load_files')
+    .select((e) => e.fn.min('load_id').as('id'))
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  const through = running?.id == null ? (newest?.id ?? 0) : running.id - 1;
   const files = await db
     .selectFrom('load_files')
     .select(['source', 'target_table', 'slices'])
     .where('status', '=', 'loaded')
     .where('load_id', '>', last?.through_load_id ?? 0)
+    .where('load_id', '<=', through)
     .execute();
-  const newest = await db
-    .selectFrom('load_files')
-    .select((e) => e.fn.max('load_id').as('id'))
-    .executeTakeFirst();
   const trade = new Map<string | null, Set<number>>();
   const port = new Set<number>();
   for (const file of files) {
@@ -81,7 +90,7 @@ export async function changedSlices(warehouse: Warehouse): Promise<ChangedSlices
   return {
     trade,
     port: new Map([[null, port]]),
-    throughLoadId: newest?.id ?? 0,
+    throughLoadId: Math.max(through, last?.through_load_id ?? 0),
     referenceStamp: stamp,
     wholeBecause,
   };

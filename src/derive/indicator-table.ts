@@ -1,8 +1,9 @@
 /**
  * An indicator table as its definition says it should be: the CREATE statement, and whether
- * the table in the warehouse still matches (a definition that gained or renamed a column
+ * the table in the warehouse still matches (a definition whose columns, key or SQL changed
  * makes the derive stage drop the table and compute it whole).
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DERIVE_ID, type IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
 
@@ -16,6 +17,21 @@ export function clusteringKey(definition: IndicatorDefinition): string[] {
   return [...first, ...definition.key.filter((c) => !first.includes(c))];
 }
 
+/** Admits every year: the SELECT as it reads for a full refresh, what the digest covers. */
+const EVERY_ROW = { read: () => '1 = 1', write: () => '1 = 1' };
+
+/**
+ * A digest of everything that shapes the table's rows: its columns, key and SELECT. Kept in a
+ * comment of the table's CREATE statement (SQLite stores it verbatim), so a definition whose
+ * SQL changed, not only its columns, has its table computed again.
+ */
+export function definitionDigest(definition: IndicatorDefinition): string {
+  return createHash('sha256')
+    .update(JSON.stringify([definition.columns, definition.key, definition.select(EVERY_ROW)]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
 /**
  * The table's columns, then `derive_id`. Clustered on its key (WITHOUT ROWID): one B-tree to
  * write instead of a table and a unique index, and rows read in key order.
@@ -27,30 +43,41 @@ export function tableSchemaSql(definition: IndicatorDefinition): string {
     return `${c.name} ${c.type}${inKey ? ' not null' : ''}`;
   });
   return `create table if not exists ${definition.table} (
+    /* corridor definition ${definitionDigest(definition)} */
     ${columns.join(',\n    ')},
     primary key (${key.join(', ')})
   ) without rowid`;
 }
 
-/** `current` when the table has exactly the definition's columns and types, in order. */
+/** `current` when the table was created from this very definition and still has its columns. */
 export function tableState(
   sqlite: Database.Database,
   definition: IndicatorDefinition,
 ): 'current' | 'missing' | 'changed' {
-  const actual = sqlite.prepare(`select name, type, pk from pragma_table_info(?)`).all(definition.table) as {
+  const created = sqlite
+    .prepare("select sql from sqlite_master where type = 'table' and name = ?")
+    .pluck()
+    .get(definition.table) as string | undefined;
+  if (created === undefined) return 'missing';
+  if (!created.includes(`/* corridor definition ${definitionDigest(definition)} */`)) return 'changed';
+  // The digest survives an ALTER TABLE by hand; the columns must still be the definition's.
+  const actual = sqlite.prepare('select name, type, pk from pragma_table_info(?)').all(definition.table) as {
     name: string;
     type: string;
     pk: number;
   }[];
-  if (actual.length === 0) return 'missing';
   const expected = [...definition.columns, DERIVE_ID];
-  // pragma_table_info numbers key columns by their place in the primary key.
+  const key = clusteringKey(definition);
   const same =
     actual.length === expected.length &&
     expected.every((c, i) => {
       const column = actual[i]!;
-      const keyPosition = clusteringKey(definition).indexOf(c.name) + 1;
-      return column.name === c.name && column.type.toLowerCase() === c.type && column.pk === keyPosition;
+      // pragma_table_info numbers key columns by their place in the primary key.
+      return (
+        column.name === c.name &&
+        column.type.toLowerCase() === c.type &&
+        column.pk === key.indexOf(c.name) + 1
+      );
     });
   return same ? 'current' : 'changed';
 }

@@ -79,6 +79,10 @@ export async function refreshIndicators(
   const started = Date.now();
   const changed = await changedSlices(warehouse);
   const rebuild = new Set(INDICATORS.filter((d) => tableState(sqlite, d) !== 'current').map((d) => d.table));
+  // A table computed whole makes whole those that read it (INDICATORS lists readers after).
+  for (const definition of INDICATORS) {
+    if (definition.readsTables?.some((t) => rebuild.has(t))) rebuild.add(definition.table);
+  }
   const full = options.full === true || changed.wholeBecause !== null;
   const tradeYears = full ? null : yearsForJournal(changed.trade);
   const portYears = full ? null : yearsForJournal(changed.port);
@@ -150,7 +154,9 @@ export async function refreshIndicators(
   });
 
   try {
-    refreshAll();
+    // IMMEDIATE: the write lock from the start, so a load committing while the inputs are
+    // computed waits instead of making this transaction fail at its first write.
+    refreshAll.immediate();
   } catch (cause) {
     const reason = (cause as Error).message;
     await sql`update derive_runs set status = 'failed', message = ${reason},

@@ -45,6 +45,8 @@ export interface IndicatorDefinition {
   readonly acrossSources?: boolean;
   /** It reads the trade input tables (trade-inputs.ts), which the refresh computes first. */
   readonly readsTradeInputs?: boolean;
+  /** Indicator tables it reads: when one is computed whole, so is this one. */
+  readonly readsTables?: readonly string[];
   readonly columns: readonly IndicatorColumn[];
   /** The columns that identify a row. */
   readonly key: readonly string[];

@@ -6,6 +6,12 @@ export const PORT: IndicatorColumn = {
   type: 'text',
   description: 'The port (UN/LOCODE): PKKHI Karachi, PKBQM Port Qasim.',
 };
+export const PORT_SOURCE: IndicatorColumn = {
+  name: 'source',
+  type: 'text',
+  description:
+    'The source of the figures (kpt, pqa…): a port loaded from two sources is two series, never added together.',
+};
 export const UNIT: IndicatorColumn = {
   name: 'unit',
   type: 'text',

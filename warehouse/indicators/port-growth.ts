@@ -1,9 +1,9 @@
 /** ind_port_growth: year-on-year and fiscal-year-to-date growth of port throughput. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE } from './indicator.ts';
-import { DIRECTION, PORT, smallPortBase, UNIT } from './port-columns.ts';
+import { DIRECTION, PORT, PORT_SOURCE, smallPortBase, UNIT } from './port-columns.ts';
 import { yearsBefore } from './trade-inputs.ts';
 
-const SERIES_KEY = ['port_locode', 'level', 'item', 'direction', 'unit', 'freq'];
+const SERIES_KEY = ['source', 'port_locode', 'level', 'item', 'direction', 'unit', 'freq'];
 const sameSeries = (a: string, b: string) => SERIES_KEY.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
 
 export const portGrowth: IndicatorDefinition = {
@@ -15,8 +15,9 @@ export const portGrowth: IndicatorDefinition = {
   family: 'port',
   lookback: 2,
   lookahead: 0,
-  key: ['port_locode', 'level', 'item', 'direction', 'unit', 'freq', 'period'],
+  key: ['source', 'port_locode', 'level', 'item', 'direction', 'unit', 'freq', 'period'],
   columns: [
+    PORT_SOURCE,
     PORT,
     { name: 'level', type: 'text', description: 'commodity, cargo_group or total.' },
     {
@@ -77,23 +78,25 @@ export const portGrowth: IndicatorDefinition = {
   ],
   select: (scope) => `
     with levels as (
-      select t.port_locode, 'commodity' as level, coalesce(t.commodity, t.commodity_raw) as item, t.direction, t.unit,
+      select t.source, t.port_locode, 'commodity' as level, coalesce(t.commodity, t.commodity_raw) as item, t.direction, t.unit,
              t.freq, t.period, t.year, t.month, t.fiscal_year, t.quantity
       from port_throughput t where t.freq in ('M', 'A') and ${scope.read('t.year')}
       union all
-      select t.port_locode, 'cargo_group', t.cargo_group, t.direction, t.unit, t.freq, t.period, t.year, t.month,
+      select t.source, t.port_locode, 'cargo_group', t.cargo_group, t.direction, t.unit, t.freq, t.period, t.year, t.month,
              t.fiscal_year, t.quantity
       from port_throughput t where t.freq in ('M', 'A') and ${scope.read('t.year')}
       union all
-      select t.port_locode, 'total', '*', t.direction, t.unit, t.freq, t.period, t.year, t.month, t.fiscal_year, t.quantity
+      select t.source, t.port_locode, 'total', '*', t.direction, t.unit, t.freq, t.period, t.year, t.month, t.fiscal_year, t.quantity
       from port_throughput t where t.freq in ('M', 'A') and ${scope.read('t.year')}
     ),
     series as (
-      select l.port_locode, l.level, l.item, l.direction, l.unit, l.freq, l.period, l.year, l.month, l.fiscal_year,
+      select l.source, l.port_locode, l.level, l.item, l.direction, l.unit, l.freq, l.period, l.year, l.month,
+             l.fiscal_year,
              sum(l.quantity) as quantity,
              case when l.freq = 'M' then (l.month - coalesce(p.fiscal_year_start, 1) + 12) % 12 + 1 end as fiscal_month
       from levels l left join ports p on p.locode = l.port_locode
-      group by l.port_locode, l.level, l.item, l.direction, l.unit, l.freq, l.period, l.year, l.month, l.fiscal_year
+      group by l.source, l.port_locode, l.level, l.item, l.direction, l.unit, l.freq, l.period, l.year, l.month,
+               l.fiscal_year
     ),
     to_date as (
       select s.*,
@@ -103,7 +106,7 @@ export const portGrowth: IndicatorDefinition = {
       from series s
       window fy as (partition by ${SERIES_KEY.join(', ')}, fiscal_year order by period rows unbounded preceding)
     )
-    select s.port_locode, s.level, s.item, s.direction, s.unit, s.freq, s.period, s.year, s.month,
+    select s.source, s.port_locode, s.level, s.item, s.direction, s.unit, s.freq, s.period, s.year, s.month,
            s.fiscal_year, s.fiscal_month, s.quantity,
            p.quantity,
            case when p.quantity > 0 then (s.quantity / p.quantity - 1) * 100 end,

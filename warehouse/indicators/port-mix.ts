@@ -1,6 +1,6 @@
 /** ind_port_mix: what a port's tonnage is made of, how concentrated it is, and how much of it leaves. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE } from './indicator.ts';
-import { PORT } from './port-columns.ts';
+import { PORT, PORT_SOURCE } from './port-columns.ts';
 
 export const portMix: IndicatorDefinition = {
   table: 'ind_port_mix',
@@ -10,8 +10,9 @@ export const portMix: IndicatorDefinition = {
   family: 'port',
   lookback: 0,
   lookahead: 1,
-  key: ['port_locode', 'fiscal_year', 'direction', 'commodity'],
+  key: ['source', 'port_locode', 'fiscal_year', 'direction', 'commodity'],
   columns: [
+    PORT_SOURCE,
     PORT,
     { name: 'fiscal_year', type: 'text', description: "The port's fiscal year (2023-24 for July ports)." },
     { name: 'year', type: 'integer', description: 'The calendar year the fiscal year starts in.' },
@@ -51,41 +52,41 @@ export const portMix: IndicatorDefinition = {
   ],
   select: (scope) => `
     with tonnes as (
-      select port_locode, fiscal_year, cast(substr(fiscal_year, 1, 4) as integer) as year, direction,
+      select source, port_locode, fiscal_year, cast(substr(fiscal_year, 1, 4) as integer) as year, direction,
              coalesce(commodity, commodity_raw) as commodity, quantity, period
       from port_throughput
       where unit = 't' and freq = 'M' and fiscal_year is not null and direction in ('import', 'export')
         and ${scope.read('port_throughput.year')}
     ),
     by_commodity as (
-      select port_locode, fiscal_year, year, direction, commodity, sum(quantity) as quantity_t
-      from tonnes group by port_locode, fiscal_year, year, direction, commodity
+      select source, port_locode, fiscal_year, year, direction, commodity, sum(quantity) as quantity_t
+      from tonnes group by source, port_locode, fiscal_year, year, direction, commodity
       union all
-      select port_locode, fiscal_year, year, 'all', commodity, sum(quantity)
-      from tonnes group by port_locode, fiscal_year, year, commodity
+      select source, port_locode, fiscal_year, year, 'all', commodity, sum(quantity)
+      from tonnes group by source, port_locode, fiscal_year, year, commodity
     ),
     totals as (
       select *, sum(quantity_t) over whole as port_total_t, count(*) over whole as commodities
       from by_commodity where quantity_t > 0
-      window whole as (partition by port_locode, fiscal_year, direction)
+      window whole as (partition by source, port_locode, fiscal_year, direction)
     ),
     port_years as (
-      select port_locode, fiscal_year, count(distinct period) as months,
+      select source, port_locode, fiscal_year, count(distinct period) as months,
              sum(case when direction = 'export' then quantity end) as exported, sum(quantity) as moved
-      from tonnes group by port_locode, fiscal_year
+      from tonnes group by source, port_locode, fiscal_year
     ),
     shared as (
       select t.*, t.quantity_t / t.port_total_t as share,
              sum((t.quantity_t / t.port_total_t) * (t.quantity_t / t.port_total_t)) over (
-               partition by t.port_locode, t.fiscal_year, t.direction) as hhi
+               partition by t.source, t.port_locode, t.fiscal_year, t.direction) as hhi
       from totals t
     )
-    select s.port_locode, s.fiscal_year, s.year, s.direction, s.commodity, s.quantity_t, s.port_total_t, s.share,
+    select s.source, s.port_locode, s.fiscal_year, s.year, s.direction, s.commodity, s.quantity_t, s.port_total_t, s.share,
            s.commodities, s.hhi,
            case when y.moved > 0 then coalesce(y.exported, 0) / y.moved end,
            y.months, case when coalesce(y.moved, 0) = 0 then 'zero_base' end,
            s.port_total_t < 10000 or s.commodities < 3
     from shared s
-    join port_years y on y.port_locode = s.port_locode and y.fiscal_year = s.fiscal_year
+    join port_years y on y.source = s.source and y.port_locode = s.port_locode and y.fiscal_year = s.fiscal_year
     where ${scope.write('s.year')}`,
 };

@@ -46,6 +46,12 @@ export const portTradeCoverage: IndicatorDefinition = {
       unit: 't',
       description: 'Net weight by sea with the world, in tonnes (kg / 1000).',
     },
+    {
+      name: 'customs_weights_complete',
+      type: 'integer',
+      description:
+        '1 when every customs row summed has a net weight; without, the tonnes would be short and the ratio is NULL.',
+    },
     { name: 'coverage_ratio', type: 'real', unit: 'ratio', description: 'ρ_c; NULL with null_reason.' },
     {
       name: 'is_modelled',
@@ -78,14 +84,16 @@ export const portTradeCoverage: IndicatorDefinition = {
         and t.customs_procedure = 'C00' and t.freq = 'A' and t.flow in ('X', 'M') and ${scope.write('t.year')}
     ),
     customs_side as (
-      select source, reporter_iso3, flow, year, category, sum(net_weight_kg) / 1000 as tonnes
+      select source, reporter_iso3, flow, year, category, sum(net_weight_kg) / 1000 as tonnes,
+             count(net_weight_kg) = count(*) as weights_complete
       from sea where hs_level = finest group by source, reporter_iso3, flow, year, category
     )
     select p.country_iso3, p.category, p.flow, cast(p.year as text), p.year, p.tonnes, p.ports, p.complete_year,
-           coalesce(c.source, ''), c.tonnes,
-           case when p.complete_year and c.tonnes > 0 then p.tonnes / c.tonnes end,
+           coalesce(c.source, ''), c.tonnes, c.weights_complete,
+           case when p.complete_year and c.weights_complete and c.tonnes > 0 then p.tonnes / c.tonnes end,
            1,
-           case when c.tonnes is null or not p.complete_year then 'missing_input' when c.tonnes = 0 then 'zero_base' end
+           case when c.tonnes is null or not p.complete_year or not c.weights_complete then 'missing_input'
+                when c.tonnes = 0 then 'zero_base' end
     from port_side p
     left join customs_side c on c.reporter_iso3 = p.country_iso3 and c.flow = p.flow and c.year = p.year
                             and c.category = p.category`,

@@ -64,12 +64,19 @@ export const tradeBalance: IndicatorDefinition = {
                product_kind, classification, product
     ),
     valued as (
+      -- An HS code's side is 0 only when the pair reported that flow in the code's edition and
+      -- at its level (an HS2-only export file says nothing of HS6 codes); a total's or a
+      -- category's when it reported the flow at all.
       select s.*,
-             case when c.has_exports then coalesce(s.x, 0) end as exports_usd,
-             case when c.has_imports then coalesce(s.m, 0) end as imports_usd
+             case when coalesce(ec.has_exports, c.has_exports) then coalesce(s.x, 0) end as exports_usd,
+             case when coalesce(ec.has_imports, c.has_imports) then coalesce(s.m, 0) end as imports_usd
       from sides s
       join input_coverage c on c.source = s.source and c.reporter_iso3 = s.reporter_iso3
                      and c.partner_iso3 = s.partner_iso3 and c.freq = s.freq and c.period = s.period
+      left join input_edition_coverage ec
+        on s.product_kind = 'hs' and ec.source = s.source and ec.reporter_iso3 = s.reporter_iso3
+       and ec.partner_iso3 = s.partner_iso3 and ec.freq = s.freq and ec.period = s.period
+       and ec.hs_edition = s.classification and ec.hs_level = s.hs_level
     )
     select source, reporter_iso3, partner_iso3, freq, period, year, month,
            product_kind, classification, hs_level, product,

@@ -8,7 +8,7 @@ const shifted = (alias: string, years: number) =>
 
 /**
  * Whether the pair reported the row's flow `years` earlier (negative: later): in the row's HS
- * edition for an HS code, at all for a total or a category. Needs `pc` and `ec` joined by
+ * edition and level for an HS code, at all for a total or a category. Needs `pc` and `ec` joined by
  * `coverageAt`.
  */
 const reported = (flow: string, kind: string) =>
@@ -23,7 +23,7 @@ const coverageAt = (alias: string, period: string) => `left join input_coverage 
       left join input_edition_coverage ec
         on ec.source = ${alias}.source and ec.reporter_iso3 = ${alias}.reporter_iso3
        and ec.partner_iso3 = ${alias}.partner_iso3 and ec.freq = ${alias}.freq and ec.period = ${period}
-       and ec.hs_edition = ${alias}.classification`;
+       and ec.hs_edition = ${alias}.classification and ec.hs_level = ${alias}.hs_level`;
 
 /** For each row and n = 1, 3, 5 years back: 1 when the pair reported the flow then (in the edition), 0 when it reported only another edition, NULL when not at all. */
 const reportedThen = (years: number) => `(

@@ -8,6 +8,7 @@ export const tradeGrubelLloyd: IndicatorDefinition = {
     'The Grubel–Lloyd index of intra-industry trade between a reporter and a partner: per HS code, and aggregated over every code of one edition and level (product ALL). Read from ind_trade_balance, so a code exported but not imported counts as 0 imports only when the reporter reported imports that period.',
   formula: 'GL_k = 1 − |X_k − M_k| / (X_k + M_k); aggregate Σ_k (X_k + M_k − |X_k − M_k|) / Σ_k (X_k + M_k).',
   family: 'trade',
+  readsTables: ['ind_trade_balance'],
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period', 'classification', 'hs_level', 'product'],

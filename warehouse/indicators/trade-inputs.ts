@@ -5,11 +5,12 @@
  *
  * - `input_flows`: exports and imports as reported (re-exports and re-imports are parts of
  *   them, so they are left out), in total over the second partner, mode of transport and
- *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold.
+ *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold; in one
+ *   HS edition per source, reporter and period.
  * - `input_pair_totals`: one total per reporter, partner, flow and period: the TOTAL row where
  *   the source reports one, else the sum of the coarsest HS level it reports (BACI: HS6).
  * - `input_coverage`: which flows a reporter reported with a partner in a period, and
- *   `input_edition_coverage` the same per HS edition.
+ *   `input_edition_coverage` the same per HS edition and level.
  * - `input_series`: one value per reporter, partner, flow, period and product.
  * - `input_world_products`: a reporter's trade in each product with the world.
  * - `input_reporter_totals`: a reporter's total with the world per flow and period.
@@ -46,13 +47,22 @@ const withTheWorld = (alias: string) => `coalesce(
 /** In order: each may read those before it. */
 export const TRADE_INPUTS: readonly TradeInput[] = [
   {
+    // One HS edition per source, reporter and period: the newest, when a source holds the same
+    // year in two (BACI's HS17 and HS22 releases), which would otherwise be added together.
     table: 'input_flows',
     select: (scope) => `
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
              hs_edition, hs_code, hs_level, value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit
-      from trade_flows
-      where partner2_iso3 = 'W00' and mode_of_transport = '0' and customs_procedure = 'C00'
-        and flow in ('X', 'M') and ${scope.read('year')}`,
+      from (
+        select *, dense_rank() over (
+                    partition by source, reporter_iso3, period
+                    order by hs_edition glob 'H[0-9]*' desc, hs_edition desc
+                  ) as edition_rank
+        from trade_flows
+        where partner2_iso3 = 'W00' and mode_of_transport = '0' and customs_procedure = 'C00'
+          and flow in ('X', 'M') and ${scope.read('year')}
+      )
+      where edition_rank = 1`,
     index: [...PAIR, 'hs_level'],
   },
   {
@@ -84,15 +94,16 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period'],
   },
   {
-    // The same per HS edition: a pair that reported H5 codes one year and H6 the next has no
-    // 0 to compare an H6 code with, only an edition break.
+    // The same per HS edition and level: a pair that reported H5 codes one year and H6 the next
+    // has no 0 to compare an H6 code with, only an edition break; one that reported HS2
+    // chapters says nothing of HS6 codes.
     table: 'input_edition_coverage',
     select: () => `
-      select source, reporter_iso3, partner_iso3, freq, period, hs_edition,
+      select source, reporter_iso3, partner_iso3, freq, period, hs_edition, hs_level,
              max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
       from input_flows where hs_level > 0
-      group by source, reporter_iso3, partner_iso3, freq, period, hs_edition`,
-    index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period', 'hs_edition'],
+      group by source, reporter_iso3, partner_iso3, freq, period, hs_edition, hs_level`,
+    index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period', 'hs_edition', 'hs_level'],
   },
   {
     // A product is the total, an HS code at its level (the flows are one row per code

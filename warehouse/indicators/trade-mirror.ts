@@ -15,6 +15,7 @@ export const tradeMirror: IndicatorDefinition = {
   formula:
     'r = M_ji^CIF / X_ij^FOB; gap = M_ji − X_ij; symmetric discrepancy d = |X_ij − M_ji| / (X_ij + M_ji), in [0, 1], NULL when both are 0.',
   family: 'trade',
+  readsTables: ['ind_trade_balance'],
   acrossSources: true,
   lookback: 0,
   lookahead: 0,

@@ -1,6 +1,7 @@
 /** ind_unit_values: US dollars per kilogram and per quantity unit, with outliers flagged. */
 import { type IndicatorDefinition, NULL_REASON } from './indicator.ts';
 import { FLOW, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
+import { COUNTRY_PARTNER } from './trade-inputs.ts';
 
 /** |z| of ln(unit value) at or past which Comtrade drops a unit value. */
 const OUTLIER_Z = 3;
@@ -48,11 +49,15 @@ export const tradeUnitValues: IndicatorDefinition = {
       unit: 'USD per qty_unit',
       description: 'value_usd / qty; NULL without a quantity.',
     },
-    { ...NULL_REASON, description: `Why usd_per_kg is NULL. ${NULL_REASON.description}` },
+    {
+      ...NULL_REASON,
+      description: `Why usd_per_kg is NULL. ${NULL_REASON.description} zero_value: the value is 0 (Comtrade drops unit values ≤ 0).`,
+    },
     {
       name: 'observations',
       type: 'integer',
-      description: 'Unit values per kg of the same code, flow, period and source the z-score is taken over.',
+      description:
+        'Unit values per kg of the same code, flow, period and source the z-score is taken over: flows with single partner economies (World rows and groups would count each flow twice).',
     },
     {
       name: 'ln_uv_z',
@@ -74,7 +79,8 @@ export const tradeUnitValues: IndicatorDefinition = {
     spread as (
       select source, flow, freq, period, hs_edition, hs_code, count(ln_uv) as n, avg(ln_uv) as mean_ln,
              avg(ln_uv * ln_uv) - avg(ln_uv) * avg(ln_uv) as var_ln
-      from valued group by source, flow, freq, period, hs_edition, hs_code
+      from valued where ${COUNTRY_PARTNER('partner_iso3')}
+      group by source, flow, freq, period, hs_edition, hs_code
     ),
     scored as (
       select v.*, s.n,
@@ -89,7 +95,8 @@ export const tradeUnitValues: IndicatorDefinition = {
            qty, qty_unit, case when qty > 0 then value_usd / qty end,
            case when net_weight_kg is null then 'missing_input'
                 when net_weight_kg = 0 then 'zero_base'
-                when net_weight_kg < 0 or value_usd <= 0 then 'negative_base' end,
+                when net_weight_kg < 0 or value_usd < 0 then 'negative_base'
+                when value_usd = 0 then 'zero_value' end,
            n, z, coalesce(abs(z) >= ${OUTLIER_Z}, 0)
     from scored`,
 };
