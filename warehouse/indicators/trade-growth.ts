@@ -7,9 +7,8 @@ const shifted = (alias: string, years: number) =>
   `cast(${alias}.year + ${years} as text) || substr(${alias}.period, 5)`;
 
 /**
- * Whether the pair reported the row's flow `years` earlier (negative: later): in the row's HS
- * edition and level for an HS code, at all for a total or a category. Needs `pc` and `ec` joined by
- * `coverageAt`.
+ * Whether the pair reported the row's flow at the period `coverageAt` joined: in the row's HS
+ * edition and level for an HS code, at all for a total or a category.
  */
 const reported = (flow: string, kind: string) =>
   `case when ${kind} = 'hs'
@@ -25,12 +24,35 @@ const coverageAt = (alias: string, period: string) => `left join input_coverage 
        and ec.partner_iso3 = ${alias}.partner_iso3 and ec.freq = ${alias}.freq and ec.period = ${period}
        and ec.hs_edition = ${alias}.classification and ec.hs_level = ${alias}.hs_level`;
 
-/** For each row and n = 1, 3, 5 years back: 1 when the pair reported the flow then (in the edition), 0 when it reported only another edition, NULL when not at all. */
-const reportedThen = (years: number) => `(
-      select case when ${reported('s.flow', 's.product_kind')} then 1
-                  when (s.flow = 'X' and pc.has_exports) or (s.flow = 'M' and pc.has_imports) then 0 end
-      from (select 1) ${coverageAt('s', shifted('s', -years))}
-    ) as r${years}`;
+/** A coverage row's period `years` earlier (coverage tables carry no year column). */
+const coveredBefore = (years: number) =>
+  `cast(cast(substr(c.period, 1, 4) as integer) - ${years} as text) || substr(c.period, 5)`;
+
+/**
+ * Which flows each pair (and, in `editions`, each pair in an edition and at a level) reported
+ * 1, 3 and 5 years before each period: looked up once per coverage row, not once per series row.
+ */
+function history(table: string, extraKey: readonly string[]): string {
+  const join = (years: number) => `left join ${table} p${years}
+        on p${years}.source = c.source and p${years}.reporter_iso3 = c.reporter_iso3
+       and p${years}.partner_iso3 = c.partner_iso3 and p${years}.freq = c.freq
+       and p${years}.period = ${coveredBefore(years)}
+       ${extraKey.map((k) => `and p${years}.${k} = c.${k}`).join(' ')}`;
+  return `select c.source, c.reporter_iso3, c.partner_iso3, c.freq, c.period${extraKey.map((k) => `, c.${k}`).join('')},
+             p1.has_exports as x1, p1.has_imports as m1, p3.has_exports as x3, p3.has_imports as m3,
+             p5.has_exports as x5, p5.has_imports as m5
+      from ${table} c ${join(1)} ${join(3)} ${join(5)}`;
+}
+
+/**
+ * For n years back: 1 when the pair reported the row's flow then (for an HS code, in its edition
+ * and at its level), 0 when it reported the flow only otherwise (an edition break), NULL when not.
+ */
+const reportedThen = (years: number) =>
+  `case when case when s.product_kind = 'hs'
+                  then (s.flow = 'X' and e.x${years}) or (s.flow = 'M' and e.m${years})
+                  else (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) end then 1
+        when (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) then 0 end as r${years}`;
 
 /** The value `years` earlier: the series' own, else 0 when the pair reported the flow then, else NULL. */
 const valueThen = (years: number) => `coalesce(s.v${years}, case when s.r${years} = 1 then 0 end)`;
@@ -144,9 +166,22 @@ export const tradeGrowth: IndicatorDefinition = {
       select *, ${lagged(1)}, ${lagged(3)}, ${lagged(5)}
       from (select *, year * 12 + coalesce(month, 0) as moment from candidates)
     ),
+    pair_history as materialized (
+      ${history('input_coverage', [])}
+    ),
+    edition_history as materialized (
+      ${history('input_edition_coverage', ['hs_edition', 'hs_level'])}
+    ),
     covered as (
       select s.*, ${reportedThen(1)}, ${reportedThen(3)}, ${reportedThen(5)}
       from series s
+      left join pair_history h
+        on h.source = s.source and h.reporter_iso3 = s.reporter_iso3 and h.partner_iso3 = s.partner_iso3
+       and h.freq = s.freq and h.period = s.period
+      left join edition_history e
+        on s.product_kind = 'hs' and e.source = s.source and e.reporter_iso3 = s.reporter_iso3
+       and e.partner_iso3 = s.partner_iso3 and e.freq = s.freq and e.period = s.period
+       and e.hs_edition = s.classification and e.hs_level = s.hs_level
       where ${scope.write('s.year')}
     ),
     measured as (
