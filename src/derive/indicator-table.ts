@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { DERIVE_ID, type IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
+import { EVERY_YEAR } from './refresh-scope.ts';
 
 /**
  * The order rows are stored in: the source (when the key has one) and the year first, then the
@@ -17,17 +18,15 @@ export function clusteringKey(definition: IndicatorDefinition): string[] {
   return [...first, ...definition.key.filter((c) => !first.includes(c))];
 }
 
-/** Admits every year: the SELECT as it reads for a full refresh, what the digest covers. */
-const EVERY_ROW = { read: () => '1 = 1', write: () => '1 = 1' };
-
 /**
- * A digest of everything that shapes the table's rows: its columns, key and SELECT. Kept in a
+ * A digest of everything that shapes the table's rows: its columns, key and SELECT (as a full
+ * refresh runs it). Kept in a
  * comment of the table's CREATE statement (SQLite stores it verbatim), so a definition whose
  * SQL changed, not only its columns, has its table computed again.
  */
 export function definitionDigest(definition: IndicatorDefinition): string {
   return createHash('sha256')
-    .update(JSON.stringify([definition.columns, definition.key, definition.select(EVERY_ROW)]))
+    .update(JSON.stringify([definition.columns, definition.key, definition.select(EVERY_YEAR)]))
     .digest('hex')
     .slice(0, 16);
 }

@@ -27,8 +27,6 @@ import {
   yearsForJournal,
 } from './refresh-scope.ts';
 
-export { yearsOfPeriod } from './changed-slices.ts';
-
 export interface RefreshedTable {
   readonly table: string;
   readonly rowsWritten: number;

@@ -1,10 +1,10 @@
 /** ind_trade_growth: year-on-year growth and compound annual growth of every trade series. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { FLOW, PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
+import { yearsBefore } from './trade-inputs.ts';
 
-/** `period` moved by whole years: `2023`, 1 → `2024`; `2023-07`, −1 → `2022-07`. */
-const shifted = (alias: string, years: number) =>
-  `cast(${alias}.year + ${years} as text) || substr(${alias}.period, 5)`;
+/** The row's period one year later: `2023` → `2024`, `2023-07` → `2024-07`. */
+const nextYear = (alias: string) => yearsBefore(`${alias}.period`, `${alias}.year`, -1);
 
 /**
  * Whether the pair reported the row's flow at the period `coverageAt` joined: in the row's HS
@@ -24,10 +24,6 @@ const coverageAt = (alias: string, period: string) => `left join input_coverage 
        and ec.partner_iso3 = ${alias}.partner_iso3 and ec.freq = ${alias}.freq and ec.period = ${period}
        and ec.hs_edition = ${alias}.classification and ec.hs_level = ${alias}.hs_level`;
 
-/** A coverage row's period `years` earlier (coverage tables carry no year column). */
-const coveredBefore = (years: number) =>
-  `cast(cast(substr(c.period, 1, 4) as integer) - ${years} as text) || substr(c.period, 5)`;
-
 /**
  * Which flows each pair (and, in `editions`, each pair in an edition and at a level) reported
  * 1, 3 and 5 years before each period: looked up once per coverage row, not once per series row.
@@ -36,7 +32,7 @@ function history(table: string, extraKey: readonly string[]): string {
   const join = (years: number) => `left join ${table} p${years}
         on p${years}.source = c.source and p${years}.reporter_iso3 = c.reporter_iso3
        and p${years}.partner_iso3 = c.partner_iso3 and p${years}.freq = c.freq
-       and p${years}.period = ${coveredBefore(years)}
+       and p${years}.period = ${yearsBefore('c.period', 'cast(substr(c.period, 1, 4) as integer)', years)}
        ${extraKey.map((k) => `and p${years}.${k} = c.${k}`).join(' ')}`;
   return `select c.source, c.reporter_iso3, c.partner_iso3, c.freq, c.period${extraKey.map((k) => `, c.${k}`).join('')},
              p1.has_exports as x1, p1.has_imports as m1, p3.has_exports as x3, p3.has_imports as m3,
@@ -150,15 +146,15 @@ export const tradeGrowth: IndicatorDefinition = {
       union all
       -- A product the pair traded a year earlier and not now, while it reported the flow now
       -- (in the same edition): 0 now, so that its fall to zero shows.
-      select s.source, s.reporter_iso3, s.partner_iso3, s.flow, s.freq, ${shifted('s', 1)}, s.year + 1, s.month,
+      select s.source, s.reporter_iso3, s.partner_iso3, s.flow, s.freq, ${nextYear('s')}, s.year + 1, s.month,
              s.product_kind, s.classification, s.hs_level, s.product, 0
       from input_series s
-      ${coverageAt('s', shifted('s', 1))}
+      ${coverageAt('s', nextYear('s'))}
       where ${reported('s.flow', 's.product_kind')}
         and not exists (
           select 1 from input_series n
           where n.source = s.source and n.reporter_iso3 = s.reporter_iso3 and n.partner_iso3 = s.partner_iso3
-            and n.flow = s.flow and n.freq = s.freq and n.period = ${shifted('s', 1)}
+            and n.flow = s.flow and n.freq = s.freq and n.period = ${nextYear('s')}
             and n.product_kind = s.product_kind and n.classification = s.classification and n.product = s.product)
     ),
     series as (

@@ -1,0 +1,141 @@
+/** The journal: load runs and files, rejects, warnings, and the refreshes of the derived tables. Part of the warehouse schema (../schema.ts). */
+import type { Generated } from 'kysely';
+
+export interface LoadRunsTable {
+  run_id: Generated<number>;
+  /** Pipeline name, or `load` for a one-off `corridor load`. */
+  pipeline: string;
+  /** `running`, `succeeded`, `failed`, `rejects_over_threshold`, `interrupted`. */
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  files_total: Generated<number>;
+  files_loaded: Generated<number>;
+  files_skipped: Generated<number>;
+  files_failed: Generated<number>;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  /** Figures on total and subtotal rows, checked and not loaded (migration 0004). */
+  rows_aggregate: Generated<number>;
+  /** Largest share of rejected rows a file may have before the run exits with code 3. */
+  reject_threshold: number;
+  exit_code: number | null;
+  host: string;
+  pid: number;
+  /** Options the run was started with, as JSON. */
+  options: string;
+  message: string | null;
+}
+
+export interface LoadFilesTable {
+  load_id: Generated<number>;
+  run_id: number;
+  source: string;
+  target_table: string;
+  /** Absolute path of the file as loaded. */
+  path: string;
+  file_name: string;
+  sha256: string | null;
+  size_bytes: number | null;
+  /** `running`, `loaded`, `skipped` (same sha256 already loaded), `failed`, `interrupted` (the process died). */
+  status: string;
+  format: string | null;
+  encoding: string | null;
+  delimiter: string | null;
+  rows_read: Generated<number>;
+  rows_loaded: Generated<number>;
+  rows_rejected: Generated<number>;
+  /**
+   * Figures on total and subtotal rows of a table made for people ("Всего", "Total dry bulk"):
+   * checked against the sum of their parts, not loaded. rows_read = rows_loaded +
+   * rows_rejected + rows_aggregate.
+   */
+  rows_aggregate: Generated<number>;
+  /** Rejects kept in `rejects`; fewer than rows_rejected when the per-file cap was reached. */
+  rejects_stored: Generated<number>;
+  /** Rows of earlier loads that this file's slices replaced. */
+  rows_replaced: Generated<number>;
+  /** The slices this file covers, as a JSON array of `{reporter, period}`. */
+  slices: string | null;
+  /** For a skipped file, the load that already holds its rows. */
+  same_as_load_id: number | null;
+  /** The first later load that replaced one of this load's slices. */
+  superseded_by: number | null;
+  /** How many of this load's slices still hold its rows; 0 once later loads replaced them all. */
+  slices_current: Generated<number>;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  /** Notes worth reading: encoding guessed, columns ignored, rejects capped. JSON array of text. */
+  notes: string | null;
+}
+
+/** What a load found suspicious without refusing a row (migration 0004). */
+export interface LoadWarningsTable {
+  warning_id: Generated<number>;
+  run_id: number;
+  load_id: number;
+  source: string;
+  file: string;
+  sheet: string | null;
+  /** Row number as the user sees it; NULL for a warning about the whole file. */
+  row_number: number | null;
+  column_name: string | null;
+  /** Stable code: `aggregate_mismatch`. */
+  code: string;
+  message: string;
+}
+
+export interface RejectsTable {
+  reject_id: Generated<number>;
+  run_id: number;
+  load_id: number;
+  source: string;
+  file: string;
+  /** Sheet name for spreadsheets; NULL for CSV and JSON. */
+  sheet: string | null;
+  /** Row number as the user sees it: spreadsheet row (header = 1) or JSON record number. */
+  row_number: number;
+  /** The column as the file names it; NULL when the problem is the whole row. */
+  column_name: string | null;
+  /** Stable code: `missing_value`, `bad_number`, `bad_hs_code`, `unknown_country`, `duplicate_key`… */
+  code: string;
+  message: string;
+  value: string | null;
+  /** The whole row as a JSON object of column → cell. */
+  raw: string;
+}
+
+/** One refresh of the derived indicator tables (migration 0006). */
+export interface DeriveRunsTable {
+  derive_id: Generated<number>;
+  /** The load run after which it ran; NULL for `corridor derive`. */
+  run_id: number | null;
+  /** `full` recomputes every row; `incremental` only the years that loads since the last refresh touched. */
+  mode: 'full' | 'incremental';
+  /** The trade years loads changed, by source, as JSON (`{"comtrade":[2023]}`); NULL for a full refresh. */
+  trade_years: string | null;
+  /** The port years loads changed, as JSON (`{"*":[2023]}`); NULL for a full refresh. */
+  port_years: string | null;
+  /** The last load (load_files.load_id) whose rows this refresh took into account. */
+  through_load_id: number;
+  /** sha256 over the reference files and settings the indicators read; when it changes, the next refresh is full. */
+  reference_stamp: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  status: 'running' | 'succeeded' | 'failed';
+  message: string | null;
+}
+
+/** Per refresh and indicator table: rows written and time taken. */
+export interface DeriveTablesTable {
+  derive_id: number;
+  table_name: string;
+  rows_written: number;
+  duration_ms: number;
+}

@@ -1,0 +1,138 @@
+/** Trade flows: the rows every source loads into, BACI's compact table, and the views over them. Part of the warehouse schema (../schema.ts). */
+export interface TradeFlowsTable {
+  /** Which source format the row came from: `comtrade`, `baci`. */
+  source: string;
+  /** Reporting country, ISO 3166 alpha-3 (or a Comtrade special code such as `EUR`). */
+  reporter_iso3: string;
+  /** The reporter's numeric code as the file gave it (Comtrade `586`, or `588` for Pakistan before 1972). */
+  reporter_code: string | null;
+  /** Partner, ISO alpha-3, or a special area: `W00` World, `_X` Areas n.e.s., `X1` Bunkers, `X2` Free zones, `XX` Special categories, `S19` Other Asia n.e.s. */
+  partner_iso3: string;
+  partner_code: string | null;
+  /** Second partner (consignment country); `W00` when not broken down. */
+  partner2_iso3: string;
+  /** `X` export, `M` import, `RX` re-export, `RM` re-import, `DX`, `FM`, `MIP`, `MOP`, `XIP`, `XOP`. X already includes RX. */
+  flow: string;
+  /** `A` annual or `M` monthly. */
+  freq: string;
+  /** `YYYY` for annual rows, `YYYY-MM` for monthly rows. */
+  period: string;
+  year: number;
+  /** 1–12 for monthly rows, NULL for annual rows. */
+  month: number | null;
+  /** HS edition as reported: `H0`…`H6`, or `HS` when the file did not say which. */
+  hs_edition: string;
+  /** HS code as text with its leading zeros (`030613`), or `TOTAL`. */
+  hs_code: string;
+  /** 0 for TOTAL, else 2, 4 or 6 digits. */
+  hs_level: number;
+  /** Trade value in US dollars: FOB for exports, CIF for imports (Comtrade `primaryValue`). */
+  value_usd: number;
+  /** CIF value in US dollars, when reported. */
+  cif_value_usd: number | null;
+  /** FOB value in US dollars, when reported. */
+  fob_value_usd: number | null;
+  /** Net weight in kilograms; NULL when not reported. */
+  net_weight_kg: number | null;
+  /** 1 when the reporter or UNSD estimated the net weight. */
+  net_weight_estimated: number | null;
+  /** Gross weight in kilograms. */
+  gross_weight_kg: number | null;
+  /** Quantity in `qty_unit`; comparable only within one unit. */
+  qty: number | null;
+  /** Comtrade quantity unit code as text (`8` = kg, `5` = units, `-1` = not applicable). */
+  qty_unit_code: string | null;
+  /** Quantity unit abbreviation as reported (`kg`, `u`, `l`). */
+  qty_unit: string | null;
+  /** Comtrade mode of transport code: `0` all modes, `2100` sea, `3100` rail… */
+  mode_of_transport: string;
+  /** Comtrade customs procedure code: `C00` all procedures. */
+  customs_procedure: string;
+  /** Row number in the source file as a spreadsheet shows it (header = row 1), or the JSON record number. */
+  source_row: number;
+  /** The file load that wrote this row: `load_files.load_id`. */
+  load_id: number;
+}
+
+/**
+ * BACI's rows, narrow and numeric (migration 0002). `trade_flows` shows them with ISO codes (through
+ * `baci_country_codes`), text periods, zero-padded HS codes and the columns BACI rows all share
+ * (flow `X`, freq `A`, partner2 `W00`, hs_level 6, transport mode `0`, customs procedure `C00`,
+ * FOB = value). Read BACI through `trade_flows`; this table is the loader's.
+ */
+export interface BaciFlowsTable {
+  /** BACI's exporter code (`i`). */
+  reporter_code: number;
+  /** The year. */
+  period: number;
+  /** BACI's importer code (`j`). */
+  partner_code: number;
+  hs_edition: string;
+  /** The HS subheading as a number: `10121` is `010121`. */
+  hs_code: number;
+  value_usd: number;
+  net_weight_kg: number | null;
+  source_row: number;
+  load_id: number;
+}
+
+/** Which country each BACI code stands for, as the loaded files' country lists said. */
+export interface BaciCountryCodesTable {
+  code: number;
+  iso3: string;
+}
+
+/**
+ * A view: trade summed by category, per source, reporter, partner, flow and period. Only rows
+ * without second-partner, transport-mode or customs-procedure breakdown count, and of the HS
+ * levels a file reports, only the finest under each category, so nothing is counted twice.
+ */
+export interface TradeByCategoryView {
+  source: string;
+  reporter_iso3: string;
+  partner_iso3: string;
+  flow: string;
+  freq: string;
+  period: string;
+  year: number;
+  month: number | null;
+  /** The HS edition the rows were reported in: a year loaded in two editions (BACI HS17 and HS22) appears once per edition. */
+  hs_edition: string;
+  scheme: string;
+  category: string;
+  value_usd: number;
+  net_weight_kg: number | null;
+  /** 1 when every row summed had a net weight. */
+  net_weight_complete: number;
+  /** The HS level the sum was taken at. */
+  hs_level: number;
+  row_count: number;
+}
+
+/** A view: every trade flow in the target HS edition (settings.target_hs_edition), values multiplied by the conversion weight. */
+export interface TradeFlowsConvertedView {
+  source: string;
+  reporter_iso3: string;
+  partner_iso3: string;
+  partner2_iso3: string;
+  flow: string;
+  freq: string;
+  period: string;
+  year: number;
+  month: number | null;
+  reported_hs_edition: string;
+  reported_hs_code: string;
+  hs_edition: string;
+  hs_code: string;
+  hs_level: number;
+  conversion_weight: number;
+  converted_approximately: number;
+  value_usd: number;
+  net_weight_kg: number | null;
+  qty: number | null;
+  qty_unit: string | null;
+  mode_of_transport: string;
+  customs_procedure: string;
+  source_row: number;
+  load_id: number;
+}
