@@ -40,36 +40,10 @@ import type {
   TradeFlowsTable,
 } from './schema/trade-tables.ts';
 
-export type {
-  DeriveRunsTable,
-  DeriveTablesTable,
-  LoadFilesTable,
-  LoadRunsTable,
-  LoadWarningsTable,
-  RejectsTable,
-} from './schema/journal-tables.ts';
-export type { PortCommoditiesTable, PortsTable, PortThroughputRowsTable } from './schema/port-tables.ts';
-export type {
-  CountriesTable,
-  CountryCodesTable,
-  CountryNamesTable,
-  HsCategoriesTable,
-  HsCategoryRulesTable,
-  HsCodeCategoriesTable,
-  HsCodesTable,
-  HsConcordanceTable,
-  HsConversionTable,
-  HsSectionsTable,
-  ReferenceFilesTable,
-  SettingsTable,
-} from './schema/reference-tables.ts';
-export type {
-  BaciCountryCodesTable,
-  BaciFlowsTable,
-  TradeByCategoryView,
-  TradeFlowsConvertedView,
-  TradeFlowsTable,
-} from './schema/trade-tables.ts';
+export type * from './schema/journal-tables.ts';
+export type * from './schema/port-tables.ts';
+export type * from './schema/reference-tables.ts';
+export type * from './schema/trade-tables.ts';
 
 export interface DB {
   /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
