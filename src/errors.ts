@@ -15,6 +15,8 @@ export const ExitCode = {
   Usage: 2,
   /** Everything loaded, but some file's rejects passed the pipeline's threshold. */
   RejectsOverThreshold: 3,
+  /** Another run of the same pipeline holds its lock: nothing was done. */
+  LockHeld: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -85,6 +87,16 @@ export class WarehouseError extends CorridorError {
       exitCode: options.exitCode ?? ExitCode.RunFailed,
       cause: options.cause,
     });
+  }
+}
+
+/** Another run holds the pipeline's lease lock: this one did nothing. */
+export class LockHeldError extends CorridorError {
+  override readonly name = 'LockHeldError';
+  readonly pipeline: string;
+  constructor(pipeline: string, message: string) {
+    super('lock_held', message, { exitCode: ExitCode.LockHeld });
+    this.pipeline = pipeline;
   }
 }
 

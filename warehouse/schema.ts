@@ -15,7 +15,10 @@ import type {
   LoadFilesTable,
   LoadRunsTable,
   LoadWarningsTable,
+  PipelineLocksTable,
   RejectsTable,
+  RemoteFilesTable,
+  RunAlertsTable,
 } from './schema/journal-tables.ts';
 import type { PortCommoditiesTable, PortsTable, PortThroughputRowsTable } from './schema/port-tables.ts';
 import type {
@@ -75,4 +78,7 @@ export interface DB {
   port_throughput_rows: PortThroughputRowsTable;
   derive_runs: DeriveRunsTable;
   derive_tables: DeriveTablesTable;
+  pipeline_locks: PipelineLocksTable;
+  remote_files: RemoteFilesTable;
+  run_alerts: RunAlertsTable;
 }

@@ -1,16 +1,26 @@
 /** What `corridor run` and `corridor load` share once they have a pipeline: run it and report. */
 import type { ExitCode } from '../errors.ts';
+import type { PeriodRange } from '../extract/period-template.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
-import { runPipeline } from '../pipeline/run-pipeline.ts';
+import { describeHolder } from '../schedule/lease-lock.ts';
+import { supervisedRun } from '../schedule/supervised-run.ts';
 import type { CommandContext } from './command.ts';
-import { openPreparedWarehouse } from './open-warehouse.ts';
-import { printRunResult, progressHooks } from './run-report.ts';
+import { warehousePathOf } from './open-warehouse.ts';
+import { printAlerts, printRunResult, progressHooks } from './run-report.ts';
+import { listenForStop } from './stop-signals.ts';
 
 export interface RunFlags {
+  /** Reload unchanged files, and take the pipeline's lock over from another holder. */
   readonly force: boolean;
   readonly dryRun: boolean;
   /** Refresh the indicator tables after the loads; `--no-derive` leaves them to `corridor derive`. */
   readonly derive: boolean;
+  /** `--from`/`--to`: fills `{year}` and `{month}` in file names. */
+  readonly periods?: PeriodRange;
+  readonly onlyFailed?: boolean;
+  readonly offline?: boolean;
+  /** Hold the pipeline's lock (not for `corridor load`). @default true */
+  readonly lock?: boolean;
 }
 
 export async function executeRun(
@@ -18,17 +28,36 @@ export async function executeRun(
   pipeline: Pipeline,
   flags: RunFlags,
 ): Promise<ExitCode> {
-  const warehouse = await openPreparedWarehouse(ctx, { dryRun: flags.dryRun });
+  const stop = listenForStop(ctx.out);
   try {
-    const result = await runPipeline(
-      warehouse,
+    const { result } = await supervisedRun(
       pipeline,
-      { force: flags.force, dryRun: flags.dryRun, derive: flags.derive, base: ctx.cwd },
+      {
+        warehousePath: warehousePathOf(ctx),
+        purpose: 'corridor run',
+        lock: flags.lock ?? true,
+        force: flags.force,
+        dryRun: flags.dryRun,
+        derive: flags.derive,
+        base: ctx.cwd,
+        ...(flags.periods ? { periods: flags.periods } : {}),
+        onlyFailed: flags.onlyFailed ?? false,
+        offline: flags.offline ?? false,
+        stopRequested: stop.reason,
+        signal: stop.signal,
+        onLease: (tookOver) => {
+          if (tookOver !== null)
+            ctx.out.message(
+              `corridor: took the lock of "${pipeline.name}" over from ${describeHolder(tookOver)}.`,
+            );
+        },
+        onAlerts: (deliveries) => printAlerts(ctx.out, deliveries),
+      },
       progressHooks(ctx.out, pipeline.rejectThreshold, flags.dryRun),
     );
     printRunResult(ctx.out, result);
     return result.exitCode;
   } finally {
-    await warehouse.close();
+    stop.dispose();
   }
 }

@@ -14,16 +14,20 @@ import { loadCommand } from './commands/load-command.ts';
 import { rejectsCommand } from './commands/rejects-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
+import { scheduleCommand } from './commands/schedule-command.ts';
 import { sqlCommand } from './commands/sql-command.ts';
+import { statusCommand } from './commands/status-command.ts';
 import { unmappedCommand } from './commands/unmapped-command.ts';
 import { Output } from './output.ts';
 
 const COMMANDS: readonly Command[] = [
   initCommand,
   runCommand,
+  scheduleCommand,
   loadCommand,
   sqlCommand,
   runsCommand,
+  statusCommand,
   rejectsCommand,
   unmappedCommand,
   deriveCommand,
@@ -50,7 +54,7 @@ function helpText(): string {
     '  --quiet       no progress lines',
     '',
     'Exit codes: 0 success; 1 run failed (a failed file loaded nothing); 2 usage or configuration error;',
-    '            3 loaded, but rejects passed the threshold.',
+    '            3 loaded, but rejects passed the threshold; 4 the pipeline is already running (its lock is held).',
   ].join('\n');
 }
 

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 /** Opens the warehouse a command names, migrated and with reference data, for writing. */
-import { prepareWarehouse } from '../load/prepare-warehouse.ts';
-import { openWarehouse, resolveWarehousePath, type Warehouse } from '../load/warehouse.ts';
+import { openReadyWarehouse } from '../load/prepare-warehouse.ts';
+import { resolveWarehousePath, type Warehouse } from '../load/warehouse.ts';
 import type { CommandContext } from './command.ts';
 
 /**
@@ -12,15 +11,7 @@ export async function openPreparedWarehouse(
   ctx: CommandContext,
   options: { dryRun?: boolean } = {},
 ): Promise<Warehouse> {
-  const path = resolveWarehousePath(ctx.globals.db, ctx.cwd);
-  const warehouse = openWarehouse(options.dryRun && !existsSync(path) ? ':memory:' : path);
-  try {
-    await prepareWarehouse(warehouse);
-  } catch (error) {
-    await warehouse.close();
-    throw error;
-  }
-  return warehouse;
+  return openReadyWarehouse(resolveWarehousePath(ctx.globals.db, ctx.cwd), options);
 }
 
 export function warehousePathOf(ctx: CommandContext): string {

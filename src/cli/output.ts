@@ -1,7 +1,8 @@
 /**
  * All printing goes through here: results to stdout, progress and messages to stderr, so that
  * `corridor sql ... --format csv > out.csv` gets only data. `--json` makes every command print
- * one JSON document; `--quiet` drops progress lines.
+ * one JSON document; `--quiet` drops progress lines. On a terminal, live progress lines
+ * (progress-display.ts) stay at the foot of stderr: anything else is written above them.
  */
 import Papa from 'papaparse';
 
@@ -25,6 +26,15 @@ export function formatCount(n: number): string {
   return `${n < 0 && rounded !== 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
+/** ESC[2K: erase the whole line the cursor is on. */
+const CLEAR_LINE = '\x1b[2K';
+/** ESC[1A: cursor up one line. */
+const CURSOR_UP = '\x1b[1A';
+
+/** Erases `count` lines drawn without a final newline, leaving the cursor at the start of the first. */
+const eraseLines = (count: number): string =>
+  count === 0 ? '' : `\r${CLEAR_LINE}${`${CURSOR_UP}${CLEAR_LINE}`.repeat(count - 1)}`;
+
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
@@ -46,6 +56,8 @@ export class Output {
   readonly quiet: boolean;
   readonly #out: NodeJS.WritableStream;
   readonly #err: NodeJS.WritableStream;
+  /** The live lines now on the terminal, the cursor at the end of the last (see `live`). */
+  #liveLines: readonly string[] = [];
 
   constructor(options: OutputOptions) {
     this.json = options.json;
@@ -54,28 +66,68 @@ export class Output {
     this.#err = options.stderr ?? process.stderr;
   }
 
+  /** stderr's width when it is a terminal, where progress can be redrawn in place; null otherwise. */
+  get terminal(): { readonly columns: number } | null {
+    const err = this.#err as Partial<NodeJS.WriteStream>;
+    // A terminal that does not say its width (0 under some emulators) is taken as 80 wide.
+    return err.isTTY === true ? { columns: err.columns || 80 } : null;
+  }
+
+  /**
+   * Replaces the live lines at the foot of the terminal (progress-display.ts) with `lines`;
+   * none clears them. Each must fit the terminal's width, or the next redraw misses a row.
+   * Dropped with --quiet or --json.
+   */
+  live(lines: readonly string[]): void {
+    if (this.quiet || this.json) return;
+    if (this.#liveLines.length === 0 && lines.length === 0) return;
+    this.#err.write(eraseLines(this.#liveLines.length) + lines.join('\n'));
+    this.#liveLines = lines;
+  }
+
+  /**
+   * Writes `text` above the live lines: they are erased first and drawn again after, so a
+   * warning in mid-run is never glued to half a progress line. One write when both go to
+   * stderr; stdout may be the same terminal, so it gets the same care.
+   */
+  #write(stream: NodeJS.WritableStream, text: string): void {
+    if (this.#liveLines.length === 0) {
+      stream.write(text);
+      return;
+    }
+    const erase = eraseLines(this.#liveLines.length);
+    const redraw = this.#liveLines.join('\n');
+    if (stream === this.#err) {
+      stream.write(erase + text + redraw);
+      return;
+    }
+    this.#err.write(erase);
+    stream.write(text);
+    this.#err.write(redraw);
+  }
+
   /** A result line (stdout). */
   line(text = ''): void {
-    this.#out.write(`${text}\n`);
+    this.#write(this.#out, `${text}\n`);
   }
 
   /** A progress line (stderr), dropped with --quiet or --json. */
   progress(text: string): void {
-    if (!this.quiet && !this.json) this.#err.write(`${text}\n`);
+    if (!this.quiet && !this.json) this.#write(this.#err, `${text}\n`);
   }
 
   /** A warning or error message (stderr), always shown. */
   message(text: string): void {
-    this.#err.write(`${text}\n`);
+    this.#write(this.#err, `${text}\n`);
   }
 
   /** One JSON document (stdout). */
   document(value: unknown): void {
-    this.#out.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.#write(this.#out, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   write(text: string): void {
-    this.#out.write(text);
+    this.#write(this.#out, text);
   }
 
   /** An aligned text table; long cells are cut so one row stays one line. */

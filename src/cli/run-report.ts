@@ -8,8 +8,10 @@ import type { DeriveResult } from '../derive/refresh-indicators.ts';
 import type { FileProgress, FileResult } from '../load/file-loader.ts';
 import type { RunHooks } from '../pipeline/run-pipeline.ts';
 import type { RunResult } from '../pipeline/run-result.ts';
+import type { AlertDelivery } from '../schedule/alert-sender.ts';
 import { formatRowIssue } from '../validate/row-issue.ts';
 import { formatCount, formatDuration, type Output } from './output.ts';
+import { ProgressDisplay, type ProgressDisplayOptions } from './progress-display.ts';
 
 const percent = (part: number, whole: number) =>
   whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(part * 1000 < whole ? 2 : 1)}%`;
@@ -38,14 +40,41 @@ export function describeFile(f: FileResult, dryRun = false): string {
   }
 }
 
-export function progressHooks(out: Output, threshold: number, dryRun = false): RunHooks {
+const FETCH_FLAGS = { fetched: 'GET ', not_modified: 'SAME', failed: 'FAIL' } as const;
+
+/**
+ * What a run shows as it goes: downloads and loads in flight through a ProgressDisplay (live
+ * lines on a terminal, plain periodic lines elsewhere), then a permanent line per download and
+ * per file with its first problems.
+ *
+ * @example
+ * await runPipeline(warehouse, pipeline, { dryRun: false }, progressHooks(out, 0.05));
+ * // in a test, live lines on a pretend 60-column terminal:
+ * progressHooks(out, 0.05, false, { live: true, columns: 60 });
+ */
+export function progressHooks(
+  out: Output,
+  threshold: number,
+  dryRun = false,
+  display: ProgressDisplayOptions = {},
+): RunHooks {
+  const progress = new ProgressDisplay(out, display);
   return {
-    onFileStart: (file, index, total) => out.progress(`[${index + 1}/${total}] reading ${file.shown}`),
-    onFileProgress: (p: FileProgress) =>
-      out.progress(
-        `      ${p.shown}: ${formatCount(p.rowsRead)} rows read, ${formatCount(p.rowsRejected)} rejected, ${formatCount(Math.round((p.rowsRead * 1000) / Math.max(p.elapsedMs, 1)))} rows/s`,
-      ),
+    onFetchStart: (url) => progress.fetchStarted(url),
+    onFetchProgress: (p) => progress.fetchProgress(p),
+    onFetchDone: (url, outcome, detail) => {
+      progress.fetchDone(url);
+      // A period not published yet is listed with the run's result (MISS), once.
+      if (outcome === 'missing') return;
+      const line = `${FETCH_FLAGS[outcome]}  ${url}: ${detail}`;
+      // As for a file: why a download failed must survive --quiet.
+      if (outcome === 'failed' && !out.json) out.message(line);
+      else out.progress(line);
+    },
+    onFileStart: (file, index, total) => progress.fileStarted(file.shown, index, total),
+    onFileProgress: (p: FileProgress) => progress.fileProgress(p),
     onFileDone: (f, index, total) => {
+      progress.fileDone(f.shown);
       // Why a file failed is a message, not progress: --quiet must not hide it.
       if (f.status === 'failed' && !out.json)
         out.message(`[${index + 1}/${total}] ${describeFile(f, dryRun)}`);
@@ -118,7 +147,13 @@ export function printRunResult(out: Output, result: RunResult): void {
     out.document(result);
     return;
   }
+  if (result.runId === null && !result.dryRun && result.note !== null) {
+    out.line(result.note);
+    return;
+  }
+  for (const missing of result.missing) out.progress(`MISS  ${missing.message}`);
   out.line(summaryLine(result));
+  if (result.status === 'stopped' && result.note !== null) out.line(`Stopped: ${result.note}.`);
   if (result.derived !== null) out.line(deriveLine(result.derived));
   if (result.deriveError !== null) out.line(`Error: ${result.deriveError}`);
   if (result.runId === null) return;
@@ -129,4 +164,13 @@ export function printRunResult(out: Output, result: RunResult): void {
   else if (result.status === 'failed') hints.push('the failed files loaded nothing; fix them and run again');
   if (result.status === 'rejects_over_threshold') hints.push('rejects passed the threshold (exit code 3)');
   out.line(hints.join('; '));
+}
+
+/** One line per alert sent: where to, and whether it arrived. */
+export function printAlerts(out: Output, deliveries: readonly AlertDelivery[]): void {
+  for (const d of deliveries) {
+    const line = `alert ${d.channel} ${d.target}: ${d.ok ? 'sent' : 'NOT delivered'} (${d.detail})`;
+    if (d.ok) out.progress(line);
+    else out.message(`corridor: ${line}`);
+  }
 }

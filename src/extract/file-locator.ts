@@ -14,6 +14,8 @@ export interface LocatedFile {
   /** As the user wrote it (or as the glob matched it, relative to `base`). */
   readonly shown: string;
   readonly sizeBytes: number;
+  /** The URL a downloaded file came from (its path is then the landing copy). */
+  readonly origin?: string;
 }
 
 function checkReadable(path: string, shown: string): LocatedFile {

@@ -78,6 +78,10 @@ export interface FileProgress {
   readonly rowsRead: number;
   readonly rowsRejected: number;
   readonly elapsedMs: number;
+  /** Bytes of the file read so far, where the reader can tell; null when it cannot. */
+  readonly bytesRead: number | null;
+  /** The file's size in bytes. */
+  readonly totalBytes: number;
 }
 
 export interface LoadContext {
@@ -89,7 +93,12 @@ export interface LoadContext {
   readonly onProgress?: (progress: FileProgress) => void;
 }
 
-const PROGRESS_EVERY_MS = 2000;
+/**
+ * How often a file's progress is reported while it loads. Often enough for a live terminal
+ * line to move smoothly; the display decides what to print (progress-display.ts). Checked once
+ * per batch, so a report costs one clock read per batch.
+ */
+const PROGRESS_EVERY_MS = 250;
 
 function emptyResult(
   file: LocatedFile,
@@ -125,6 +134,37 @@ function emptyResult(
 // biome-ignore lint/suspicious/noExplicitAny: the engine handles every source alike.
 type AnySource = TradeSource<string, any, any>;
 
+/**
+ * A file that never reached the loader because its download failed: journaled as a failed
+ * file that read and loaded nothing, so the run's counts and `--only-failed` see it.
+ */
+export async function recordUnfetchedFile(
+  ctx: Pick<LoadContext, 'journal' | 'runId'>,
+  source: AnySource,
+  url: string,
+  error: { readonly code: string; readonly message: string },
+  dryRun: boolean,
+): Promise<FileResult> {
+  const started = Date.now();
+  const file: LocatedFile = { path: url, shown: url, origin: url, sizeBytes: 0 };
+  const fileName = basename(new URL(url).pathname) || url;
+  const loadId = dryRun
+    ? null
+    : await ctx.journal.recordUnreadable(
+        {
+          runId: ctx.runId,
+          source: source.name,
+          targetTable: source.target,
+          path: url,
+          origin: url,
+          fileName,
+        },
+        error.code,
+        error.message,
+      );
+  return { ...emptyResult(file, source, started), status: 'failed', loadId, error };
+}
+
 export async function loadFile(
   ctx: LoadContext,
   source: AnySource,
@@ -133,13 +173,18 @@ export async function loadFile(
 ): Promise<FileResult> {
   const started = Date.now();
   const { warehouse, journal } = ctx;
-  const fileName = basename(file.path);
+  // A downloaded file is known by its URL, not by its landing copy's hash name: the journal,
+  // rejects and messages name what the user's pipeline names.
+  const origin = file.origin ?? file.path;
+  const fileName =
+    file.origin === undefined ? basename(file.path) : basename(new URL(file.origin).pathname) || file.origin;
 
   const fileStart = {
     runId: ctx.runId,
     source: source.name,
     targetTable: source.target,
     path: file.path,
+    origin: file.origin ?? file.path,
     fileName,
     sizeBytes: file.sizeBytes,
   };
@@ -218,7 +263,7 @@ export async function loadFile(
       runId: ctx.runId,
       loadId,
       source: source.name,
-      file: file.path,
+      file: origin,
       sheet: table.sheet,
       rowUnit: table.rowUnit,
       header: table.header,
@@ -254,6 +299,8 @@ export async function loadFile(
           rowsRead,
           rowsRejected: sink.rowsRejected,
           elapsedMs: lastProgress - started,
+          bytesRead: table.bytesRead(),
+          totalBytes: file.sizeBytes,
         });
       }
     }
@@ -319,7 +366,7 @@ export async function loadFile(
       })),
     };
     if (!options.dryRun)
-      await journal.finishFile(loadId, outcome, { runId: ctx.runId, source: source.name, path: file.path });
+      await journal.finishFile(loadId, outcome, { runId: ctx.runId, source: source.name, path: origin });
     warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
     inTransaction = false;
     return {

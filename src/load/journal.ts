@@ -22,6 +22,8 @@ export interface RunStart {
   readonly pipeline: string;
   readonly rejectThreshold: number;
   readonly options: Readonly<Record<string, unknown>>;
+  /** `manual` (a command), `schedule` (a cron tick) or `catch_up`. @default 'manual' */
+  readonly trigger?: 'manual' | 'schedule' | 'catch_up';
 }
 
 /** Counts of a finished run, as `load_runs` stores them. */
@@ -51,6 +53,8 @@ export interface FileStart {
   readonly fileName: string;
   readonly sha256: string | null;
   readonly sizeBytes: number | null;
+  /** What the pipeline named: the URL of a downloaded file; the path when not given. */
+  readonly origin?: string | undefined;
 }
 
 export interface FileOutcome {
@@ -100,6 +104,7 @@ export class Journal {
         host: hostname(),
         pid: process.pid,
         options: JSON.stringify(start.options),
+        trigger: start.trigger ?? 'manual',
       })
       .returning('run_id')
       .executeTakeFirstOrThrow();
@@ -194,6 +199,7 @@ export class Journal {
         source: start.source,
         target_table: start.targetTable,
         path: start.path,
+        origin: start.origin ?? start.path,
         file_name: start.fileName,
         sha256: start.sha256,
         size_bytes: start.sizeBytes,

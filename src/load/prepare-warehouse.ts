@@ -3,11 +3,12 @@
  * reference data that changed. Both are no-ops on a current warehouse.
  */
 
+import { existsSync } from 'node:fs';
 import { loadHsReference } from './hs-reference-loader.ts';
 import { type MigrationSummary, migrateToLatest } from './migrate.ts';
 import { loadPortReference } from './port-reference-loader.ts';
 import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
-import type { Warehouse } from './warehouse.ts';
+import { openWarehouse, type Warehouse } from './warehouse.ts';
 
 export async function prepareWarehouse(
   warehouse: Warehouse,
@@ -17,4 +18,24 @@ export async function prepareWarehouse(
   const hs = await loadHsReference(warehouse);
   const ports = await loadPortReference(warehouse);
   return { migrations, reference: { loaded: [...countries.loaded, ...hs.loaded, ...ports.loaded] } };
+}
+
+/**
+ * Opens a warehouse file for writing, migrated and with reference data.
+ *
+ * @param options.dryRun a dry run must not create a warehouse: when the file does not exist
+ *   yet, it validates against a throwaway in-memory one instead.
+ */
+export async function openReadyWarehouse(
+  path: string,
+  options: { dryRun?: boolean } = {},
+): Promise<Warehouse> {
+  const warehouse = openWarehouse(options.dryRun && !existsSync(path) ? ':memory:' : path);
+  try {
+    await prepareWarehouse(warehouse);
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  return warehouse;
 }

@@ -3,18 +3,32 @@
  * pipelines/<name>.pipeline.ts and export `definePipeline({...})` as default. Unknown keys are
  * errors, so a typo in a nightly job fails loudly instead of being ignored.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import { portTableOptionsSchema } from '../../sources/port-table/port-table-options.ts';
 import { tableOptionsSchema } from '../../sources/table/table-options.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
+import { alertsSchema } from '../schedule/alert-config.ts';
+
+function isTimeZone(name: string): boolean {
+  if (name === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const sourceEntry = z
   .strictObject({
     /** Name of the source format that reads these files: `comtrade`, `baci`. */
     source: z.string().min(1),
     /**
-     * Files to load: paths or globs, relative to the pipeline file's project folder.
-     * @example ['downloads/comtrade/*.csv']
+     * Files to load: paths or globs, relative to the project folder, or http(s) URLs, which are
+     * downloaded into the landing area first. `{year}` and `{month}` are filled in for every
+     * period of the pipeline's `periods` (or of `--from`/`--to`).
+     * @example ['downloads/comtrade/*.csv', 'https://example.org/ports/{year}-{month}.xlsx']
      */
     files: z.array(z.string().min(1)).min(1),
     /** Text encoding when detection is not wanted: `utf-8`, `latin1` (Windows-1252), `utf-16le`, `utf-16be`. Detected by default. */
@@ -42,6 +56,30 @@ const sourceEntry = z
     path: ['portTable'],
   });
 
+const periodText = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'write a year (2019) or a month (2019-03)');
+
+/** How http(s) files are downloaded. Every key has a default. */
+const fetchSchema = z.strictObject({
+  /** Downloads at once. @default 4 */
+  concurrency: z.number().int().min(1).max(32).default(4),
+  /** An attempt fails when the server sends nothing (headers, or the next bytes) for this long. @default 60 */
+  timeoutSeconds: z.number().positive().default(60),
+  /** Attempts after the first, on network errors, timeouts, HTTP 429 and 5xx. @default 4 */
+  retries: z.number().int().min(0).max(20).default(4),
+  /** First wait between attempts; it doubles each time, with jitter. @default 2 */
+  backoffSeconds: z.number().min(0).default(2),
+  /** Longest wait between attempts, a server's Retry-After included. @default 300 */
+  maxBackoffSeconds: z.number().min(0).default(300),
+  /** Largest file accepted, in megabytes (10^6 bytes); a larger one fails at once. @default 2000 */
+  maxMegabytes: z.number().positive().default(2000),
+  /**
+   * Extra request headers, such as an API key. `${NAME}` is replaced by the environment
+   * variable NAME when the run starts, so keys stay out of the pipeline file.
+   * @example { 'Ocp-Apim-Subscription-Key': '${COMTRADE_KEY}' }
+   */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
 export const pipelineSchema = z.strictObject({
   /** Name used by `corridor run <name>` and in the journal; matches the file name. */
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
@@ -53,9 +91,18 @@ export const pipelineSchema = z.strictObject({
    * Cron expression for `corridor schedule`, in `timezone`.
    * @example '30 2 * * *'
    */
-  schedule: z.string().optional(),
-  /** IANA time zone of the schedule. @default 'UTC' */
-  timezone: z.string().default('UTC'),
+  schedule: z
+    .string()
+    .refine((expression) => cron.validate(expression), {
+      message:
+        "not a cron expression: write five fields, minute hour day-of-month month day-of-week ('30 2 * * *' is 02:30 every day), or six with seconds first",
+    })
+    .optional(),
+  /** IANA time zone of the schedule: `Asia/Karachi`, `Asia/Almaty`. @default 'UTC' */
+  timezone: z
+    .string()
+    .refine(isTimeZone, { message: "not a time zone: use an IANA name such as 'Asia/Karachi' or 'UTC'" })
+    .default('UTC'),
   /**
    * Largest share of a file's rows that may be rejected before the run exits with code 3
    * (the rows still load). @default 0.05
@@ -63,6 +110,28 @@ export const pipelineSchema = z.strictObject({
   rejectThreshold: z.number().min(0).max(1).default(0.05),
   /** Most rejects stored per file; past it they are counted, not kept. @default 10000 */
   rejectCap: z.number().int().positive().default(10_000),
+  /**
+   * The periods `{year}` and `{month}` in `files` are filled in for; `--from`/`--to` override
+   * it. `to` defaults to the current year (or month).
+   * @example { from: '2019' }
+   */
+  periods: z
+    .strictObject({ from: periodText, to: z.union([periodText, z.literal('current')]).default('current') })
+    .optional(),
+  /** How http(s) files are downloaded. */
+  fetch: fetchSchema.default(fetchSchema.parse({})),
+  /**
+   * When `corridor schedule` starts and finds that the last scheduled time passed without a
+   * run (the machine was off), run once at start. @default false
+   */
+  catchUp: z.boolean().default(false),
+  /**
+   * Seconds a run's lock lasts without renewal: how long a crashed run keeps the next one out.
+   * Renewed every third of it. @default 60
+   */
+  lockLeaseSeconds: z.number().min(1).default(60),
+  /** Who to tell when a run fails, or its rejects pass the threshold. */
+  alerts: alertsSchema.optional(),
 });
 
 export type PipelineInput = z.input<typeof pipelineSchema>;

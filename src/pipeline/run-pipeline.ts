@@ -1,20 +1,25 @@
 /**
- * Runs a load: checks every source and file first (a typo fails before anything loads), opens
- * a run in the journal, loads each file in its own transaction, refreshes the derived
- * indicator tables for what changed, and returns a RunResult.
- * Used by `corridor run <pipeline>` and, with an ad-hoc pipeline, by `corridor load`.
+ * Runs a load: collects every file first (paths checked, URLs downloaded into the landing
+ * area; a typo fails before anything loads), opens a run in the journal, loads each file in its
+ * own transaction, refreshes the derived indicator tables for what changed, and returns a
+ * RunResult. Used by `corridor run <pipeline>`, `corridor schedule` and, with an ad-hoc
+ * pipeline, `corridor load`.
  */
 import { type DeriveResult, refreshIndicators } from '../derive/refresh-indicators.ts';
-import { ExitCode } from '../errors.ts';
-import { type LocatedFile, locateFiles } from '../extract/file-locator.ts';
-import { type FileProgress, type FileResult, loadFile } from '../load/file-loader.ts';
+import { ConfigError, ExitCode } from '../errors.ts';
+import type { LocatedFile } from '../extract/file-locator.ts';
+import type { PeriodRange } from '../extract/period-template.ts';
+import type { FetchDoneOutcome } from '../extract/remote-files.ts';
+import type { TransferProgress } from '../extract/transfer-progress.ts';
+import { type FileProgress, type FileResult, loadFile, recordUnfetchedFile } from '../load/file-loader.ts';
 import { Journal } from '../load/journal.ts';
 import type { Warehouse } from '../load/warehouse.ts';
 import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
+import { collectFiles, landingDirOf } from './collect-files.ts';
 import type { Pipeline } from './define-pipeline.ts';
-import { type RunResult, statusOf, totalsOf } from './run-result.ts';
-import { sourceOfEntry } from './source-registry.ts';
+import { selectRetries } from './retry-selection.ts';
+import { type RunResult, type RunTrigger, statusOf, totalsOf } from './run-result.ts';
 
 export interface RunOptions {
   readonly force?: boolean;
@@ -26,9 +31,30 @@ export interface RunOptions {
   readonly derive?: boolean;
   /** Folder that relative file patterns start from. */
   readonly base?: string;
+  /** Fills `{year}`/`{month}` in file names (`--from`/`--to`); the pipeline's `periods` otherwise. */
+  readonly periods?: PeriodRange;
+  /** Load only what the last run left undone (`--only-failed`). */
+  readonly onlyFailed?: boolean;
+  /** Load downloaded files from their landing copies, without asking any server. */
+  readonly offline?: boolean;
+  /** Where downloads land; `landing/` beside the warehouse file by default. */
+  readonly landingDir?: string;
+  /** Recorded in the journal. @default 'manual' */
+  readonly trigger?: RunTrigger;
+  /**
+   * Asked before each file: a reason to stop (a signal, a lost lock) ends the run there, after
+   * the file in flight, which completes. Downloads still under way are cancelled by `signal`.
+   */
+  readonly stopReason?: () => string | null;
+  readonly signal?: AbortSignal;
 }
 
 export interface RunHooks {
+  /** A download starts (http(s) files are fetched before any file loads). */
+  readonly onFetchStart?: (url: string) => void;
+  readonly onFetchProgress?: (progress: TransferProgress) => void;
+  /** A download ended: `fetched` new bytes, `not_modified` (the landing copy is current), `missing` (a templated period answered 404), or `failed`. */
+  readonly onFetchDone?: (url: string, outcome: FetchDoneOutcome, detail: string) => void;
   readonly onFileStart?: (file: LocatedFile, index: number, total: number) => void;
   readonly onFileProgress?: (progress: FileProgress) => void;
   readonly onFileDone?: (result: FileResult, index: number, total: number) => void;
@@ -50,26 +76,73 @@ export async function runPipeline(
   const started = Date.now();
   const dryRun = options.dryRun ?? false;
   const force = options.force ?? false;
-  const work = pipeline.sources.map((entry) => ({
-    entry,
-    source: sourceOfEntry(entry),
-    files: locateFiles(entry.files, options.base),
-  }));
-  const total = work.reduce((n, w) => n + w.files.length, 0);
+  const trigger = options.trigger ?? 'manual';
+  const retry = options.onlyFailed ? await selectRetries(warehouse.db, pipeline.name) : null;
+  if (options.onlyFailed && retry === null)
+    throw new ConfigError(
+      `Pipeline "${pipeline.name}" has not run yet, so nothing failed; run it without --only-failed.`,
+      {
+        code: 'nothing_to_retry',
+      },
+    );
+  if (retry !== null && retry.retries === null) {
+    return {
+      ...emptyRunResult(pipeline, dryRun, trigger, started),
+      note: `Nothing to retry: the last run of ${pipeline.name} (run ${retry.lastRunId}) ${retry.lastStatus === 'succeeded' ? 'succeeded' : `ended ${retry.lastStatus.replaceAll('_', ' ')}`} with no failed file.`,
+    };
+  }
 
   const journal = new Journal(warehouse.db);
-  const runId = dryRun
-    ? 0
-    : await journal.startRun({
-        pipeline: pipeline.name,
-        rejectThreshold: pipeline.rejectThreshold,
-        options: { force, sources: pipeline.sources },
-      });
+  let runId = 0;
+  const startRun = async () => {
+    if (dryRun) return;
+    runId = await journal.startRun({
+      pipeline: pipeline.name,
+      rejectThreshold: pipeline.rejectThreshold,
+      trigger,
+      options: {
+        force,
+        sources: pipeline.sources,
+        ...(options.periods ? { periods: options.periods } : {}),
+        ...(retry ? { onlyFailedAfterRun: retry.lastRunId } : {}),
+        ...(options.offline ? { offline: true } : {}),
+      },
+    });
+  };
+  const collected = await collectFiles(warehouse.db, pipeline, {
+    beforeDownloads: startRun,
+    base: options.base ?? process.cwd(),
+    periods: options.periods ?? null,
+    only: retry?.retries ?? null,
+    landingDir: options.landingDir ?? landingDirOf(warehouse.path),
+    offline: options.offline ?? false,
+    remember: !dryRun,
+    ...(options.signal ? { signal: options.signal } : {}),
+    hooks: {
+      ...(hooks.onFetchStart ? { onStart: hooks.onFetchStart } : {}),
+      ...(hooks.onFetchProgress ? { onProgress: hooks.onFetchProgress } : {}),
+      ...(hooks.onFetchDone ? { onDone: hooks.onFetchDone } : {}),
+    },
+  });
+
+  const results: FileResult[] = [];
+  // Asked to stop while downloading: the downloads cut short were not reached, not failed.
+  let stoppedBecause: string | null = options.stopReason?.() ?? null;
+  const unfetched = collected.unfetched.filter((u) => stoppedBecause === null || u.code !== 'fetch_aborted');
+  const total = collected.work.reduce((n, w) => n + w.files.length, 0) + unfetched.length;
+  // A download that failed is a failed file: journaled, counted, and retried by --only-failed.
+  for (const failure of unfetched) {
+    const source = collected.work.find((w) => w.entry === failure.entry)!.source;
+    const result = await recordUnfetchedFile({ journal, runId }, source, failure.url, failure, dryRun);
+    results.push(result);
+    hooks.onFileDone?.(result, results.length - 1, total);
+  }
   const countries = await CountryResolver.load(warehouse.db);
   const hsCodes = await HsCodeBook.load(warehouse.db);
-  const results: FileResult[] = [];
-  for (const { entry, source, files } of work) {
+  files: for (const { entry, source, files } of collected.work) {
     for (const file of files) {
+      stoppedBecause ??= options.stopReason?.() ?? null;
+      if (stoppedBecause !== null) break files;
       hooks.onFileStart?.(file, results.length, total);
       const result = await loadFile(
         {
@@ -96,11 +169,16 @@ export async function runPipeline(
   }
   const totals = totalsOf(results);
   let { status, exitCode } = statusOf(results);
+  if (stoppedBecause !== null) {
+    status = 'stopped';
+    exitCode = ExitCode.RunFailed;
+  }
   // Derived tables follow the data: refreshed for the years this run's loads touched. A
-  // refresh that fails leaves them as they were and fails the run, whose loads stand.
+  // refresh that fails leaves them as they were and fails the run, whose loads stand. A run
+  // being stopped leaves the refresh to the next run, which takes these loads in.
   let derived: DeriveResult | null = null;
   let deriveError: string | null = null;
-  if (!dryRun && (options.derive ?? true) && totals.filesLoaded > 0) {
+  if (!dryRun && (options.derive ?? true) && totals.filesLoaded > 0 && stoppedBecause === null) {
     hooks.onDeriveStart?.();
     try {
       derived = await refreshIndicators(warehouse, { runId });
@@ -111,20 +189,50 @@ export async function runPipeline(
     }
   }
   const durationMs = Date.now() - started;
+  const stopNote =
+    stoppedBecause === null
+      ? null
+      : `stopped (${stoppedBecause}) after ${results.length} of ${total} files; the rest load on the next run, or now with --only-failed`;
   if (!dryRun) {
-    const firstError = results.find((r) => r.error !== null)?.error?.message ?? deriveError;
+    const firstError = stopNote ?? results.find((r) => r.error !== null)?.error?.message ?? deriveError;
     await journal.finishRun(runId, { status, exitCode, durationMs, ...totals, message: firstError });
   }
   return {
     runId: dryRun ? null : runId,
     pipeline: pipeline.name,
     dryRun,
+    trigger,
     status,
     exitCode,
     files: results,
     totals,
+    missing: collected.missing,
     derived,
     deriveError,
+    note: stopNote,
     durationMs,
+  };
+}
+
+function emptyRunResult(
+  pipeline: Pipeline,
+  dryRun: boolean,
+  trigger: RunTrigger,
+  started: number,
+): RunResult {
+  return {
+    runId: null,
+    pipeline: pipeline.name,
+    dryRun,
+    trigger,
+    status: 'succeeded',
+    exitCode: ExitCode.Success,
+    files: [],
+    totals: totalsOf([]),
+    missing: [],
+    derived: null,
+    deriveError: null,
+    note: null,
+    durationMs: Date.now() - started,
   };
 }

@@ -8,7 +8,11 @@ import { ExitCode } from '../errors.ts';
 import type { FileResult } from '../load/file-loader.ts';
 import type { RunCounts } from '../load/journal.ts';
 
-export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold';
+/** `stopped`: asked to stop (a signal, a lost lock) before every file was loaded. */
+export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold' | 'stopped';
+
+/** Who started a run: a command, a cron tick, or a tick missed while the scheduler was down. */
+export type RunTrigger = 'manual' | 'schedule' | 'catch_up';
 
 export interface RunTotals extends RunCounts {
   /** Warnings the run's files recorded in `load_warnings`. */
@@ -22,10 +26,13 @@ export interface RunResult {
   readonly runId: number | null;
   readonly pipeline: string;
   readonly dryRun: boolean;
+  readonly trigger: RunTrigger;
   readonly status: RunStatus;
   readonly exitCode: ExitCode;
   readonly files: readonly FileResult[];
   readonly totals: RunTotals;
+  /** Periods a file template names that are not published (HTTP 404) or not there yet: not failures. */
+  readonly missing: readonly { readonly shown: string; readonly message: string }[];
   /**
    * The refresh of the derived indicator tables that followed the loads; null when nothing was
    * loaded (every file skipped or failed) or for a dry run.
@@ -33,6 +40,8 @@ export interface RunResult {
   readonly derived: DeriveResult | null;
   /** Why the refresh failed, when it did: the loads stand, and `corridor derive` retries it. */
   readonly deriveError: string | null;
+  /** Why the run stopped early, or why `--only-failed` found nothing to do. */
+  readonly note: string | null;
   readonly durationMs: number;
 }
 

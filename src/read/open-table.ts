@@ -136,5 +136,6 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
         : `${name} is empty: it has no rows. Check that the download or export finished.`,
     );
   }
-  return table;
+  // The readers see decoded text; how far into the file that is, the text stream knows.
+  return { ...table, bytesRead: text.bytesRead };
 }

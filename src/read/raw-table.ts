@@ -30,6 +30,12 @@ export interface RawTable {
   readonly delimiter: string | null;
   /** Records in batches; memory holds one batch at a time. */
   readonly batches: AsyncIterable<readonly RawRecord[]>;
+  /**
+   * How far into the file the reader has got, in bytes comparable with the file's size, for
+   * progress and time left; null (or absent) when the reader cannot tell cheaply. Read between
+   * batches, never per record.
+   */
+  readonly bytesRead?: () => number | null;
 }
 
 /** Most records per batch handed from a reader to the mapper and writer. */

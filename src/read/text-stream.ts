@@ -19,9 +19,19 @@ export interface TextStream {
   readonly chunks: AsyncIterable<string>;
   /** The first decoded chunk(s), at least the first 64 KiB when the file has that much, for sniffing. */
   readonly head: string;
+  /**
+   * Bytes of the file read so far: compressed bytes for a gzip file, so that it compares with
+   * the file's size. For progress and time left; it runs ahead of the records by a chunk or two.
+   */
+  readonly bytesRead: () => number;
 }
 
 const READ_BYTES = 256 * 1024;
+
+/** Where a reader of the file's bytes has got to: set by `bytesOf`, read for progress. */
+interface FilePosition {
+  bytesRead: () => number;
+}
 
 /**
  * The file's bytes in chunks. An uncompressed file is read into one reused buffer: a stream
@@ -29,9 +39,11 @@ const READ_BYTES = 256 * 1024;
  * (the collector does not feel it) before being freed. So each chunk is valid only until the
  * next is requested; callers that keep one copy it.
  */
-async function* bytesOf(path: string, gunzip: boolean): AsyncGenerator<Buffer> {
+async function* bytesOf(path: string, gunzip: boolean, at: FilePosition): AsyncGenerator<Buffer> {
   if (gunzip) {
     const raw = createReadStream(path, { highWaterMark: READ_BYTES });
+    // The file stream counts what it has read: no work per chunk to know the position.
+    at.bytesRead = () => raw.bytesRead;
     const stream = raw.pipe(createGunzip());
     raw.on('error', (e) => stream.destroy(e));
     yield* stream as AsyncIterable<Buffer>;
@@ -41,6 +53,7 @@ async function* bytesOf(path: string, gunzip: boolean): AsyncGenerator<Buffer> {
   // file, a refused header) may never finish this generator, and must not leave a handle open.
   const buffer = Buffer.allocUnsafe(READ_BYTES);
   let position = 0;
+  at.bytesRead = () => position;
   for (;;) {
     const file = await open(path, 'r');
     let bytesRead: number;
@@ -70,13 +83,14 @@ async function takeHead(source: AsyncGenerator<Buffer>, limit: number): Promise<
 
 export async function openTextStream(path: string, forcedEncoding?: string): Promise<TextStream> {
   const name = basename(path);
-  let source = bytesOf(path, false);
+  const at: FilePosition = { bytesRead: () => 0 };
+  let source = bytesOf(path, false, at);
   let head = await takeHead(source, SNIFF_BYTES);
   let sniffed = sniffBytes(head.subarray(0, SNIFF_BYTES), forcedEncoding);
   let compressed = false;
   if (sniffed.kind === 'gzip') {
     await source.return(undefined);
-    source = bytesOf(path, true);
+    source = bytesOf(path, true, at);
     compressed = true;
     try {
       head = await takeHead(source, SNIFF_BYTES);
@@ -140,5 +154,5 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
       );
     }
   }
-  return { encoding, compressed, chunks: chunks(), head: headText };
+  return { encoding, compressed, chunks: chunks(), head: headText, bytesRead: () => at.bytesRead() };
 }

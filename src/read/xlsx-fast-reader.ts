@@ -19,6 +19,13 @@ import { openZipArchive, type ZipArchive } from './zip-archive.ts';
 export interface FastSheet {
   readonly name: string;
   readonly rows: AsyncIterable<SheetRow[]>;
+  /**
+   * How far the read has got, in bytes comparable with the workbook's size: the parts read
+   * before the rows (shared strings, workbook) and the parts not read at all count as behind
+   * it, plus the sheet's compressed bytes consumed. The sheet is nearly all of a large
+   * workbook, so this is a fair proxy for progress; 0 until the rows are asked for.
+   */
+  readonly bytesRead: () => number;
 }
 
 interface Relationship {
@@ -108,8 +115,12 @@ export async function openFirstVisibleSheet(path: string): Promise<FastSheet | n
     shared = await sharedStringItems(await zip.openEntry(sharedEntry), sharedPrefix);
   }
 
+  const elsewhere = zip.size - sheetEntry.compressedSize;
+  let sheetRead: () => number = () => -elsewhere;
   async function* rows(): AsyncGenerator<SheetRow[]> {
-    yield* sheetXmlRows(await zip!.openEntry(sheetEntry!), sheetPrefix!, shared);
+    const reader = await zip!.readEntry(sheetEntry!);
+    sheetRead = reader.compressedRead;
+    yield* sheetXmlRows(reader.bytes, sheetPrefix!, shared);
   }
-  return { name: chosen.name, rows: rows() };
+  return { name: chosen.name, rows: rows(), bytesRead: () => elsewhere + sheetRead() };
 }

@@ -105,18 +105,22 @@ async function* parsedRows(sheet: {
  * (xlsx-fast-reader.ts) unless it declines the workbook or CORRIDOR_FAST_XLSX=0 asks for
  * exceljs (to compare the two), then by exceljs.
  */
-async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(
+  path: string,
+  onSheet: (name: string, bytesRead: (() => number) | null) => void,
+): AsyncGenerator<SheetRow[]> {
   if (process.env.CORRIDOR_FAST_XLSX !== '0') {
     const fast = await openFirstVisibleSheet(path);
     if (fast !== null) {
-      onSheet(fast.name);
+      onSheet(fast.name, fast.bytesRead);
       yield* fast.rows;
       return;
     }
   }
+  // exceljs does not say how far into the archive it is: no position, so no time left.
   for await (const sheet of xlsxSheets(path, 'ignore')) {
     if (sheet.hidden) continue;
-    onSheet(sheet.name);
+    onSheet(sheet.name, null);
     yield* sheet.rows;
     return;
   }
@@ -126,10 +130,12 @@ async function* sheetRows(path: string, onSheet: (name: string) => void): AsyncG
 export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
   const name = basename(path);
   let sheet: string | null = null;
+  let position: (() => number) | null = null;
   async function* chunksOf(): AsyncGenerator<SheetRow[]> {
     try {
-      yield* sheetRows(path, (n) => {
+      yield* sheetRows(path, (n, bytesRead) => {
         sheet = n;
+        position = bytesRead;
       });
     } catch (cause) {
       throw new SourceFormatError(
@@ -192,5 +198,6 @@ export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<Raw
     encoding: 'utf-8',
     delimiter: null,
     batches: batches(),
+    bytesRead: () => position?.() ?? null,
   };
 }

@@ -29,12 +29,23 @@ export interface ZipEntry {
   readonly localHeaderOffset: number;
 }
 
+/** An entry being read: its inflated bytes, and how much of the archive that has taken. */
+export interface EntryReader {
+  readonly bytes: Readable;
+  /** Compressed bytes of the entry read from the file so far (for progress against the file's size). */
+  readonly compressedRead: () => number;
+}
+
 export interface ZipArchive {
   readonly path: string;
+  /** The archive file's size in bytes. */
+  readonly size: number;
   /** The entry of that name, matched without regard to case (OPC part names are case-insensitive). */
   entry(name: string): ZipEntry | undefined;
   /** The entry's bytes, inflated, in chunks. */
   openEntry(entry: ZipEntry): Promise<Readable>;
+  /** The entry's bytes as `openEntry` gives them, with how far into its compressed data the reader is. */
+  readEntry(entry: ZipEntry): Promise<EntryReader>;
   /** A small entry whole, as UTF-8 text. */
   readText(entry: ZipEntry): Promise<string>;
 }
@@ -61,8 +72,9 @@ function findEndRecord(tail: Buffer): number {
 export async function openZipArchive(path: string): Promise<ZipArchive | null> {
   const handle = await open(path, 'r');
   let entries: Map<string, ZipEntry>;
+  let size: number;
   try {
-    const { size } = await handle.stat();
+    ({ size } = await handle.stat());
     const tailLength = Math.min(size, END_RECORD_SEARCH);
     const tail = await readAt(handle, size - tailLength, tailLength);
     const end = findEndRecord(tail);
@@ -113,7 +125,7 @@ export async function openZipArchive(path: string): Promise<ZipArchive | null> {
     }
   }
 
-  async function openEntry(entry: ZipEntry): Promise<Readable> {
+  async function readEntry(entry: ZipEntry): Promise<EntryReader> {
     const start = await dataOffset(entry);
     // createReadStream's `end` is inclusive; an empty entry reads nothing.
     const raw = createReadStream(path, {
@@ -121,10 +133,16 @@ export async function openZipArchive(path: string): Promise<ZipArchive | null> {
       end: start + entry.compressedSize - 1,
       highWaterMark: 256 * 1024,
     });
-    if (entry.method === STORED || entry.compressedSize === 0) return raw;
+    // The file stream counts its bytes itself: knowing the position costs nothing per chunk.
+    const compressedRead = () => raw.bytesRead;
+    if (entry.method === STORED || entry.compressedSize === 0) return { bytes: raw, compressedRead };
     const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
     raw.on('error', (error) => inflate.destroy(error));
-    return raw.pipe(inflate);
+    return { bytes: raw.pipe(inflate), compressedRead };
+  }
+
+  async function openEntry(entry: ZipEntry): Promise<Readable> {
+    return (await readEntry(entry)).bytes;
   }
 
   async function readText(entry: ZipEntry): Promise<string> {
@@ -135,8 +153,10 @@ export async function openZipArchive(path: string): Promise<ZipArchive | null> {
 
   return {
     path,
+    size,
     entry: (name) => entries.get(name.replace(/^\//, '').toLowerCase()),
     openEntry,
+    readEntry,
     readText,
   };
 }

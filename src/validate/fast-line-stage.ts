@@ -166,5 +166,6 @@ export async function openFastLineTable(input: MapStageInput): Promise<MappedTab
     rawCells: async (rows) => rows.map((r) => recent.cells(r)),
     close: async () => {},
     layoutReport: () => null,
+    bytesRead: text.bytesRead,
   };
 }

@@ -39,12 +39,16 @@ const WORKBOOK_HEAP_MB = 128;
 /** Batches the worker may have posted ahead of the writer: bounds memory, keeps both busy. */
 const MAX_IN_FLIGHT = 2;
 
+// A batch carries the reader's position in the file as it was posted (MappedTable.bytesRead).
 type WorkerMessage =
-  | { type: 'table'; table: Omit<MappedTable, 'batches' | 'close' | 'rawCells' | 'layoutReport'> }
-  | { type: 'raw-table'; table: Omit<RawTable, 'batches'> }
-  | { type: 'records'; json: string }
+  | {
+      type: 'table';
+      table: Omit<MappedTable, 'batches' | 'close' | 'rawCells' | 'layoutReport' | 'bytesRead'>;
+    }
+  | { type: 'raw-table'; table: Omit<RawTable, 'batches' | 'bytesRead'> }
+  | { type: 'records'; json: string; bytesRead: number | null }
   | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
-  | { type: 'batch'; json: string; packed: PackedBaciRows | null }
+  | { type: 'batch'; json: string; packed: PackedBaciRows | null; bytesRead: number | null }
   | { type: 'done'; layoutReport: LayoutReport | null }
   | { type: 'error'; code: string; message: string; exitCode: ExitCode };
 
@@ -145,6 +149,8 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     await worker.terminate();
   };
 
+  // Where the worker's reader was when it posted the batch handed on last.
+  let bytesRead: number | null = null;
   const first = await next();
   if (first.type === 'raw-table' && input.source !== undefined) {
     // The worker reads; this thread maps, as the map stage does for a file read here.
@@ -153,6 +159,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
         const message = await next();
         if (message.type === 'records') {
           worker.postMessage('ack');
+          bytesRead = message.bytesRead;
           yield JSON.parse(message.json) as RawRecord[];
         } else if (message.type === 'done') return;
         else if (message.type === 'error')
@@ -167,7 +174,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
         hsCodes: input.hsCodes,
         ...(input.encoding === undefined ? {} : { encoding: input.encoding }),
       },
-      { ...first.table, batches: records() },
+      { ...first.table, batches: records(), bytesRead: () => bytesRead },
     );
     async function* batches(): AsyncGenerator<MappedBatch> {
       try {
@@ -192,6 +199,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
         const message = await next();
         if (message.type === 'batch') {
           worker.postMessage('ack');
+          bytesRead = message.bytesRead;
           yield { ...(JSON.parse(message.json) as Omit<MappedBatch, 'packed'>), packed: message.packed };
         } else if (message.type === 'done') {
           layoutReport = message.layoutReport;
@@ -204,5 +212,12 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     }
   }
 
-  return { ...first.table, batches: batches(), rawCells, close, layoutReport: () => layoutReport };
+  return {
+    ...first.table,
+    batches: batches(),
+    rawCells,
+    close,
+    layoutReport: () => layoutReport,
+    bytesRead: () => bytesRead,
+  };
 }

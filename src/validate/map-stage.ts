@@ -58,6 +58,11 @@ export interface MappedTable {
   close(): Promise<void>;
   /** For a source with a layout, what the layout toolkit did (laid-out-table.ts); complete once `batches` ends. */
   layoutReport(): LayoutReport | null;
+  /**
+   * Bytes of the file read so far (RawTable.bytesRead), for progress and time left; null when
+   * the reader cannot tell. Asked between batches: one number, no work per row.
+   */
+  bytesRead(): number | null;
 }
 
 /** Batches whose raw cells stay available to `rawCells`: more than a worker can run ahead (map-in-worker's MAX_IN_FLIGHT + 2). */
@@ -194,5 +199,6 @@ export async function mapRawTable(
     rawCells: async (rows) => recent.get(rows),
     close: async () => {},
     layoutReport,
+    bytesRead: () => table.bytesRead?.() ?? null,
   };
 }

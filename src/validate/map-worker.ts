@@ -59,11 +59,12 @@ async function postRawRecords(): Promise<void> {
     hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
     ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
   });
-  const { batches, ...description } = raw;
+  // Functions do not cross a message port: the position goes with each batch instead.
+  const { batches, bytesRead, ...description } = raw;
   port.postMessage({ type: 'raw-table', table: description });
   for await (const records of batches) {
     await credit();
-    port.postMessage({ type: 'records', json: JSON.stringify(records) });
+    port.postMessage({ type: 'records', json: JSON.stringify(records), bytesRead: bytesRead?.() ?? null });
   }
   port.postMessage({ type: 'done', layoutReport: null });
 }
@@ -79,7 +80,7 @@ try {
       hsCodes: HsCodeBook.fromSnapshot(data.hsCodes),
       ...(data.encoding === undefined ? {} : { encoding: data.encoding }),
     });
-    const { batches, close: _close, rawCells: _rawCells, layoutReport, ...description } = table;
+    const { batches, close: _close, rawCells: _rawCells, layoutReport, bytesRead, ...description } = table;
     port.postMessage({ type: 'table', table: description });
     for await (const batch of batches) {
       await credit();
@@ -87,7 +88,7 @@ try {
       // arrays. Packed rows are one Float64Array, whose buffer moves across without a copy.
       const { packed, ...rest } = batch;
       port.postMessage(
-        { type: 'batch', json: JSON.stringify(rest), packed },
+        { type: 'batch', json: JSON.stringify(rest), packed, bytesRead: bytesRead() },
         packed === null ? [] : [packed.values.buffer as ArrayBuffer],
       );
     }

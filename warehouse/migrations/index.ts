@@ -9,6 +9,7 @@ import * as hsNomenclature from './0003-hs-nomenclature.ts';
 import * as layoutJournal from './0004-layout-journal.ts';
 import * as portThroughput from './0005-port-throughput.ts';
 import * as deriveJournal from './0006-derive-journal.ts';
+import * as nightlyOperations from './0007-nightly-operations.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-layout-journal': layoutJournal,
   '0005-port-throughput': portThroughput,
   '0006-derive-journal': deriveJournal,
+  '0007-nightly-operations': nightlyOperations,
 });

@@ -27,6 +27,8 @@ export interface LoadRunsTable {
   /** Options the run was started with, as JSON. */
   options: string;
   message: string | null;
+  /** Who started the run: `manual` (a command), `schedule` (a cron tick) or `catch_up` (a tick missed while the scheduler was down). Migration 0007. */
+  trigger: Generated<string>;
 }
 
 export interface LoadFilesTable {
@@ -34,8 +36,10 @@ export interface LoadFilesTable {
   run_id: number;
   source: string;
   target_table: string;
-  /** Absolute path of the file as loaded. */
+  /** Absolute path of the file as loaded (for a downloaded file, its landing copy). */
   path: string;
+  /** What the pipeline named: the URL a downloaded file came from, or the local path. Null before migration 0007. */
+  origin: string | null;
   file_name: string;
   sha256: string | null;
   size_bytes: number | null;
@@ -137,5 +141,55 @@ export interface DeriveTablesTable {
   derive_id: number;
   table_name: string;
   rows_written: number;
+  duration_ms: number;
+}
+
+/** One lease per pipeline while a run holds it (migration 0007). */
+export interface PipelineLocksTable {
+  pipeline: string;
+  /** Random token of the holding run; only its holder renews or releases the lease. */
+  holder: string;
+  host: string;
+  pid: number;
+  /** What holds it: `corridor run`, `corridor schedule`. */
+  purpose: string;
+  acquired_at: string;
+  /** Last renewal, ISO 8601 UTC. */
+  heartbeat_at: string;
+  /** When the lease lapses unless renewed; a crashed holder's lease expires here. */
+  expires_at: string;
+}
+
+/** The last download of each URL a pipeline names (migration 0007). */
+export interface RemoteFilesTable {
+  url: string;
+  /** Validators the server sent, asked back as If-None-Match and If-Modified-Since. */
+  etag: string | null;
+  last_modified: string | null;
+  sha256: string;
+  /** The landing copy, `<landing>/<sha256><ext>`. */
+  landing_path: string;
+  size_bytes: number;
+  /** When the bytes were last downloaded. */
+  fetched_at: string;
+  /** When the server was last asked. */
+  checked_at: string;
+  /** `fetched` or `not_modified` (HTTP 304) at the last check. */
+  last_status: string;
+}
+
+/** Alerts sent after runs (migration 0007). */
+export interface RunAlertsTable {
+  run_id: number;
+  /** `failure`, `rejects` or `success`. */
+  event: string;
+  /** `command` or `webhook`. */
+  channel: string;
+  /** The command or URL, credentials masked. */
+  target: string;
+  /** 1 when the command exited 0 or the webhook answered 2xx. */
+  delivered: number;
+  detail: string;
+  sent_at: string;
   duration_ms: number;
 }

@@ -58,6 +58,7 @@ export const loadCommand: Command = {
       ...(cap === undefined ? {} : { rejectCap: Math.floor(cap) }),
     });
     return executeRun(ctx, pipeline, {
+      lock: false,
       force: values.force ?? false,
       dryRun: values['dry-run'] ?? false,
       derive: !(values['no-derive'] ?? false),

@@ -1,0 +1,221 @@
+/**
+ * `corridor schedule` and `corridor status`, with real processes and real cron ticks: a
+ * schedule firing every second, two schedulers competing for one pipeline's lock, catch-up of
+ * a run missed while the scheduler was down, and a graceful stop on SIGTERM.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, startCli } from './helpers/cli-child.ts';
+import { csvText, PLUS_HEADER, plusRow } from './helpers/comtrade-csv.ts';
+import { type FlakyServer, startFlakyServer } from './helpers/flaky-http-server.ts';
+import { writePipelineProject } from './helpers/pipeline-project.ts';
+import { cli } from './helpers/run-cli.ts';
+import { useTempDir } from './helpers/temp-dir.ts';
+import { query } from './helpers/warehouse-query.ts';
+
+const tmp = useTempDir();
+const db = () => join(tmp(), 'w.db');
+let server: FlakyServer;
+
+beforeEach(async () => {
+  server = await startFlakyServer();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+function project(...pipelines: ({ name: string } & Record<string, unknown>)[]): void {
+  for (const pipeline of pipelines) writePipelineProject(tmp(), pipeline);
+}
+
+function localFile(): string {
+  writeFileSync(join(tmp(), 'pak.csv'), csvText(PLUS_HEADER, [plusRow()]));
+  return 'pak.csv';
+}
+
+const runLines = (text: string, pipeline: string) =>
+  text.split('\n').filter((l) => new RegExp(`^\\S+Z ${pipeline} run \\d+`).test(l));
+
+type RunRow = {
+  run_id: number;
+  status: string;
+  trigger: string;
+  started_at: string;
+  finished_at: string | null;
+};
+const runs = () =>
+  query<RunRow>(
+    db(),
+    'select run_id, status, trigger, started_at, finished_at from load_runs order by run_id',
+  );
+
+describe('corridor schedule', () => {
+  it('runs a pipeline on each tick of its cron expression, one line per run, and stops cleanly on SIGTERM', async () => {
+    project({
+      name: 'every-second',
+      sources: [{ source: 'comtrade', files: [localFile()] }],
+      schedule: '* * * * * *',
+      timezone: 'Asia/Karachi',
+    });
+    const scheduler = startCli(['schedule', '--db', db()], tmp());
+    await scheduler.waitFor(
+      /every-second: scheduled "\* \* \* \* \* \*" \(Asia\/Karachi\); next run \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia\/Karachi/,
+    );
+    await eventually(() => runLines(scheduler.stdout(), 'every-second').length >= 2, 20_000);
+    scheduler.process.kill('SIGTERM');
+    expect(await scheduler.exited).toBe(0);
+
+    const lines = runLines(scheduler.stdout(), 'every-second');
+    expect(lines[0]).toMatch(
+      /^\S+Z every-second run 1 succeeded \(exit 0\): Loaded 1 rows \(0 rejected\) from 1 file into trade_flows/,
+    );
+    expect(lines[1]).toMatch(
+      /every-second run 2 succeeded \(exit 0\): Nothing new: 1 unchanged file skipped/,
+    );
+    expect(scheduler.stdout()).toMatch(/scheduler stopped \(SIGTERM received\) after \d+ runs?\n$/);
+    expect(scheduler.stderr()).toMatch(/SIGTERM received: stopping after the file in flight/);
+    const journal = runs();
+    expect(journal.length).toBe(runLines(scheduler.stdout(), 'every-second').length);
+    expect(journal.every((r) => r.status === 'succeeded' && r.trigger === 'schedule')).toBe(true);
+    expect(query(db(), 'select * from pipeline_locks')).toEqual([]);
+  }, 40_000);
+
+  it('two schedulers on one warehouse never run the pipeline at the same time: the lock turns one away', async () => {
+    // Each run waits 1.5 s for its download: every tick of the second scheduler meets a run.
+    server.route('/pak.csv', { body: csvText(PLUS_HEADER, [plusRow()]), delayMs: 1500 });
+    project({
+      name: 'shared',
+      sources: [{ source: 'comtrade', files: [server.url('/pak.csv')] }],
+      schedule: '* * * * * *',
+      fetch: { timeoutSeconds: 10, retries: 0 },
+    });
+    // The warehouse exists before both start, so neither waits on the other's migrations.
+    expect((await cli(['init', '--db', db()], tmp())).code).toBe(0);
+    const a = startCli(['schedule', '--db', db()], tmp());
+    const b = startCli(['schedule', '--db', db()], tmp());
+    const skipped =
+      /shared: tick skipped: Pipeline "shared" is already running: its lock is held by corridor schedule \(pid \d+/;
+    await eventually(() => skipped.test(a.stdout()) || skipped.test(b.stdout()), 20_000);
+    await eventually(() => runs().filter((r) => r.status === 'succeeded').length >= 2, 20_000);
+    a.process.kill('SIGTERM');
+    b.process.kill('SIGTERM');
+    expect(await a.exited).toBe(0);
+    expect(await b.exited).toBe(0);
+
+    const finished = runs().filter((r) => r.finished_at !== null);
+    for (let i = 1; i < finished.length; i++) {
+      // Each run started after the one before it had finished.
+      expect(finished[i]!.started_at >= finished[i - 1]!.finished_at!).toBe(true);
+    }
+    expect(runs().every((r) => r.status === 'succeeded' || r.status === 'stopped')).toBe(true);
+    expect(query(db(), 'select * from pipeline_locks')).toEqual([]);
+  }, 60_000);
+
+  it('catches up once at start when the last scheduled time passed without a run', async () => {
+    project({
+      name: 'nightly-ish',
+      sources: [{ source: 'comtrade', files: [localFile()] }],
+      schedule: '0 3 * * *',
+      catchUp: true,
+    });
+    expect((await cli(['run', 'nightly-ish', '--db', db()], tmp())).code).toBe(0);
+    // The machine was off: the last run is two days old.
+    const raw = new Database(db());
+    raw
+      .prepare('update load_runs set started_at = ?')
+      .run(new Date(Date.now() - 2 * 86_400_000).toISOString());
+    raw.close();
+
+    const scheduler = startCli(['schedule', '--db', db()], tmp());
+    await scheduler.waitFor(
+      /nightly-ish: the run due \d{4}-\d\d-\d\d 03:00 UTC was missed \(last run started .*\); catching up now/,
+    );
+    await scheduler.waitFor(/nightly-ish run 2 \(catch-up\) succeeded/);
+    scheduler.process.kill('SIGTERM');
+    expect(await scheduler.exited).toBe(0);
+    expect(runs().map((r) => r.trigger)).toEqual(['manual', 'catch_up']);
+
+    // Now the last run is recent: a restart does not run again.
+    const again = startCli(['schedule', '--db', db()], tmp());
+    await again.waitFor(/scheduler started/);
+    await new Promise((r) => setTimeout(r, 1000));
+    again.process.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    expect(again.stdout()).not.toMatch(/catching up/);
+    expect(runs()).toHaveLength(2);
+  }, 40_000);
+
+  it('refuses to start without a scheduled pipeline, or with a bad cron expression or time zone', async () => {
+    project({ name: 'manual-only', sources: [{ source: 'comtrade', files: [localFile()] }] });
+    const none = await cli(['schedule', '--db', db()], tmp());
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No pipeline here has a schedule\. Add schedule: '30 2 \* \* \*'/);
+    const named = await cli(['schedule', 'manual-only', '--db', db()], tmp());
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/Pipeline "manual-only" has no schedule/);
+
+    project({
+      name: 'typo',
+      sources: [{ source: 'comtrade', files: ['pak.csv'] }],
+      schedule: '30 25 * * *',
+      timezone: 'Asia/Karchi',
+    });
+    const bad = await cli(['schedule', 'typo', '--db', db()], tmp());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/schedule: not a cron expression/);
+    expect(bad.stderr).toMatch(/timezone: not a time zone: use an IANA name such as 'Asia\/Karachi'/);
+  });
+});
+
+describe('corridor status', () => {
+  it("shows each pipeline's schedule and next time, its last run, and who holds its lock", async () => {
+    server.route('/pak.csv', { body: csvText(PLUS_HEADER, [plusRow()]), delayMs: 3000 });
+    project(
+      {
+        name: 'remote',
+        description: 'A slow download',
+        sources: [{ source: 'comtrade', files: [server.url('/pak.csv')] }],
+        schedule: '30 2 * * *',
+        timezone: 'Asia/Karachi',
+        fetch: { timeoutSeconds: 10, retries: 0 },
+      },
+      { name: 'local', sources: [{ source: 'comtrade', files: [localFile()] }] },
+    );
+    expect((await cli(['run', 'local', '--db', db()], tmp())).code).toBe(0);
+    const holder = startCli(['run', 'remote', '--db', db()], tmp());
+    await eventually(() => {
+      try {
+        return query(db(), "select 1 from pipeline_locks where pipeline = 'remote'").length > 0;
+      } catch {
+        return false;
+      }
+    });
+    const status = await cli(['status', '--db', db()], tmp());
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(
+      /^local\n {2}schedule {2}none \(runs only when started\)\n {2}last run {2}run 1 succeeded \d{4}-\d\d-\d\d \d\d:\d\d UTC in \S+: 1 rows loaded, 0 rejected\n {2}lock {6}free$/m,
+    );
+    expect(status.stdout).toMatch(
+      /^remote: A slow download\n {2}schedule {2}30 2 \* \* \* \(Asia\/Karachi\); next \d{4}-\d\d-\d\d 02:30 Asia\/Karachi$/m,
+    );
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `lock {6}held by corridor run \\(pid ${holder.process.pid} on .*expires in \\d+ s unless renewed`,
+      ),
+    );
+    const json = JSON.parse((await cli(['status', '--json', '--db', db()], tmp())).stdout) as {
+      pipeline: string;
+      nextRun: string | null;
+      lock: { held: boolean; pid: number } | null;
+    }[];
+    const remote = json.find((p) => p.pipeline === 'remote')!;
+    expect(remote.lock).toMatchObject({ held: true, pid: holder.process.pid });
+    expect(new Date(remote.nextRun!).getUTCMinutes()).toBe(30);
+    expect(await holder.exited).toBe(0);
+    expect((await cli(['status', 'remote', '--db', db()], tmp())).stdout).toMatch(
+      /last run {2}run 2 succeeded .*\n {2}lock {6}free/,
+    );
+  }, 30_000);
+});
