@@ -230,7 +230,7 @@ describe('fetchToLanding', () => {
     expect(error.url).toBe(server.url('/trade.csv'));
     expect(error.exitCode).toBe(1);
     expect(error.message).toBe(
-      `${server.url('/trade.csv')} answered 500 Internal Server Error after 3 attempts: the server is failing, not the request. Try again later, or give it longer with fetch.retries and fetch.maxBackoffMs. The server said: "Database unavailable"`,
+      `${server.url('/trade.csv')} answered 500 Internal Server Error after 3 attempts: the server is failing, not the request. Try again later, or give it longer with fetch.retries and fetch.maxBackoffSeconds. The server said: "Database unavailable"`,
     );
     expect(server.requestsTo('/trade.csv')).toHaveLength(3);
     expect(landingFiles()).toEqual([]);
@@ -257,7 +257,7 @@ describe('fetchToLanding', () => {
     expect(error.httpStatus).toBe(429);
     expect(error.message).toContain('answered 429 Too Many Requests after 2 attempts');
     expect(error.message).toContain(
-      'It asked to wait 60m00s; Corridor waits at most fetch.maxBackoffMs (250ms).',
+      'It asked to wait 60m00s; Corridor waits at most fetch.maxBackoffSeconds (250ms).',
     );
     const [gap] = gaps('/trade.csv');
     expect(gap).toBeGreaterThanOrEqual(230);
@@ -284,7 +284,7 @@ describe('fetchToLanding', () => {
     expect(error.attempts).toBe(2);
     expect(error.httpStatus).toBeNull();
     expect(error.message).toBe(
-      `${server.url('/trade.csv')} sent no response within 300ms, on the last of 2 attempts. The server is slow or stuck: try later, or raise the pipeline's fetch.timeoutMs.`,
+      `${server.url('/trade.csv')} sent no response within 300ms, on the last of 2 attempts. The server is slow or stuck: try later, or raise the pipeline's fetch.timeoutSeconds.`,
     );
     await expect.poll(() => server.openConnections, { timeout: 1_000 }).toBe(0);
   });
@@ -350,7 +350,7 @@ describe('fetchToLanding', () => {
     expect(error.code).toBe('fetch_too_large');
     expect(error.attempts).toBe(1);
     expect(error.message).toBe(
-      `${server.url('/huge.csv')} is 4,000,000 bytes (its Content-Length), over the 1,000 byte cap, so it was not downloaded (after 1 attempt). If the file is expected to be this large, raise the pipeline's fetch.maxBytes.`,
+      `${server.url('/huge.csv')} is 4,000,000 bytes (its Content-Length), over the 1,000 byte cap, so it was not downloaded (after 1 attempt). If the file is expected to be this large, raise the pipeline's fetch.maxMegabytes.`,
     );
     expect(server.requestsTo('/huge.csv')).toHaveLength(1);
     expect(landingFiles()).toEqual([]);

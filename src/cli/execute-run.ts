@@ -52,6 +52,7 @@ export async function executeRun(
             );
         },
         onAlerts: (deliveries) => printAlerts(ctx.out, deliveries),
+        onWarning: (message) => ctx.out.message(`corridor: ${message}`),
       },
       progressHooks(ctx.out, pipeline.rejectThreshold, flags.dryRun),
     );

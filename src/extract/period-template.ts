@@ -75,18 +75,24 @@ export function expandTemplate(
   const fill = (year: number, month: number | null) =>
     template.replace(PLACEHOLDER, (_, key: string) => (key === 'year' ? String(year) : pad2(month ?? 1)));
 
+  // Bounds compared as months whatever the template, so 2020-05 to 2020-03 is backwards too.
+  const first = monthIndex(from.year, from.month ?? 1);
+  const last = monthIndex(to.year, to.month ?? 12);
+  if (first > last) throw rangeBackwards(range);
+  const current = monthIndex(thisYear, thisMonth);
+  if (first > current) {
+    throw new ConfigError(
+      `The period range ${range.from} to ${range.to} lies wholly in the future: nothing is published for it yet. Give --from a past period.`,
+      { code: 'bad_period' },
+    );
+  }
   const filled: FilledTemplate[] = [];
   if (!monthly) {
-    const last = Math.min(to.year, thisYear);
-    if (from.year > to.year) throw rangeBackwards(range);
-    for (let year = from.year; year <= last; year++)
+    for (let year = from.year; year <= Math.min(to.year, thisYear); year++)
       filled.push({ name: fill(year, null), period: String(year) });
     return filled;
   }
-  const first = monthIndex(from.year, from.month ?? 1);
-  const end = Math.min(monthIndex(to.year, to.month ?? 12), monthIndex(thisYear, thisMonth));
-  if (first > monthIndex(to.year, to.month ?? 12)) throw rangeBackwards(range);
-  for (let m = first; m <= end; m++) {
+  for (let m = first; m <= Math.min(last, current); m++) {
     const year = Math.floor(m / 12);
     const month = (m % 12) + 1;
     filled.push({ name: fill(year, month), period: `${year}-${pad2(month)}` });

@@ -475,14 +475,14 @@ function failureError(
       if (status === 429) {
         return new FetchError(
           'http_rate_limited',
-          `${answered} ${after}: the server is limiting how often this client may ask.${rateLimitNote(failure.retryAfterMs, policy)} Run the pipeline less often, or raise fetch.retries and fetch.maxBackoffMs.${said}`,
+          `${answered} ${after}: the server is limiting how often this client may ask.${rateLimitNote(failure.retryAfterMs, policy)} Run the pipeline less often, or raise fetch.retries and fetch.maxBackoffSeconds.${said}`,
           details,
         );
       }
       if (status >= 500) {
         return new FetchError(
           'http_server_error',
-          `${answered} ${after}: the server is failing, not the request. Try again later, or give it longer with fetch.retries and fetch.maxBackoffMs.${said}`,
+          `${answered} ${after}: the server is failing, not the request. Try again later, or give it longer with fetch.retries and fetch.maxBackoffSeconds.${said}`,
           details,
         );
       }
@@ -514,7 +514,7 @@ function failureError(
           : `stopped sending for ${idle} after ${formatCount(failure.bytes)} bytes of the body`;
       return new FetchError(
         'fetch_timeout',
-        `${shown} ${what}, on the last of ${attemptsText(attempts)}. The server is slow or stuck: try later, or raise the pipeline's fetch.timeoutMs.`,
+        `${shown} ${what}, on the last of ${attemptsText(attempts)}. The server is slow or stuck: try later, or raise the pipeline's fetch.timeoutSeconds.`,
         details,
       );
     }
@@ -532,7 +532,7 @@ function failureError(
           : `passed ${cap} while downloading (the server did not announce the size), so the download was dropped`;
       return new FetchError(
         'fetch_too_large',
-        `${shown} ${what} (${after}). If the file is expected to be this large, raise the pipeline's fetch.maxBytes.`,
+        `${shown} ${what} (${after}). If the file is expected to be this large, raise the pipeline's fetch.maxMegabytes.`,
         details,
       );
     }
@@ -543,7 +543,7 @@ function rateLimitNote(retryAfterMs: number | null, policy: FetchPolicy): string
   if (retryAfterMs === null) return '';
   const asked = formatDuration(retryAfterMs);
   return retryAfterMs > policy.maxBackoffMs
-    ? ` It asked to wait ${asked}; Corridor waits at most fetch.maxBackoffMs (${formatDuration(policy.maxBackoffMs)}).`
+    ? ` It asked to wait ${asked}; Corridor waits at most fetch.maxBackoffSeconds (${formatDuration(policy.maxBackoffMs)}).`
     : ` It asked to wait ${asked} between attempts.`;
 }
 

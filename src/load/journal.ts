@@ -93,7 +93,7 @@ export class Journal {
   }
 
   async startRun(start: RunStart): Promise<number> {
-    await this.#markInterruptedRuns();
+    await this.markInterruptedRuns();
     const row = await this.#db
       .insertInto('load_runs')
       .values({
@@ -116,7 +116,7 @@ export class Journal {
    * transaction was rolled back by SQLite. Mark such runs of this host `interrupted` so the
    * journal tells the truth. Runs of other hosts are left alone: their pid means nothing here.
    */
-  async #markInterruptedRuns(): Promise<void> {
+  async markInterruptedRuns(): Promise<void> {
     const running = await this.#db
       .selectFrom('load_runs')
       .select(['run_id', 'pid'])

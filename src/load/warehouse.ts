@@ -61,13 +61,27 @@ export function openWarehouse(path: string, options: OpenOptions = {}): Warehous
       { code: missing ? 'warehouse_missing' : 'warehouse_unreadable', exitCode: ExitCode.Usage, cause },
     );
   }
-  sqlite.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    // WAL with synchronous=NORMAL never corrupts the file on power loss; at worst the last
-    // committed transaction is rolled back, which the journal then shows as not finished.
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    // Reading the schema version checks that the file is a SQLite database at all.
+    sqlite.pragma('schema_version');
+    if (!options.readonly) {
+      // WAL with synchronous=NORMAL never corrupts the file on power loss; at worst the last
+      // committed transaction is rolled back, which the journal then shows as not finished.
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+    }
+  } catch (cause) {
+    sqlite.close();
+    const code = (cause as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new WarehouseError(
+        `${path} is not a Corridor warehouse: it is not a SQLite database (or it is damaged). Point --db at the warehouse file, or at a new path to create one.`,
+        { code: 'not_a_warehouse', exitCode: ExitCode.Usage, cause },
+      );
+    }
+    throw cause;
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

@@ -6,7 +6,7 @@
  * pipeline, `corridor load`.
  */
 import { type DeriveResult, refreshIndicators } from '../derive/refresh-indicators.ts';
-import { ConfigError, ExitCode } from '../errors.ts';
+import { ConfigError, CorridorError, describeError, ExitCode } from '../errors.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { PeriodRange } from '../extract/period-template.ts';
 import type { FetchDoneOutcome } from '../extract/remote-files.ts';
@@ -45,7 +45,7 @@ export interface RunOptions {
    * Asked before each file: a reason to stop (a signal, a lost lock) ends the run there, after
    * the file in flight, which completes. Downloads still under way are cancelled by `signal`.
    */
-  readonly stopReason?: () => string | null;
+  readonly stopReason?: () => string | null | Promise<string | null>;
   readonly signal?: AbortSignal;
 }
 
@@ -73,10 +73,50 @@ export async function runPipeline(
   options: RunOptions = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const started = Date.now();
+  const state: RunState = { runId: 0, results: [], started: Date.now() };
+  try {
+    return await runStages(warehouse, pipeline, options, hooks, state);
+  } catch (error) {
+    // An error past the opening of the run (the warehouse busy for longer than its timeout)
+    // must not leave the run `running` in the journal.
+    if (state.runId !== 0) {
+      await new Journal(warehouse.db)
+        .finishRun(state.runId, {
+          status: 'failed',
+          exitCode: error instanceof CorridorError ? error.exitCode : ExitCode.RunFailed,
+          durationMs: Date.now() - state.started,
+          ...totalsOf(state.results),
+          message: describeError(error),
+        })
+        .catch(() => {
+          // Still busy: the next run marks this one interrupted.
+        });
+    }
+    throw error;
+  }
+}
+
+/** What runStages has done so far, for the journal when it fails. */
+interface RunState {
+  runId: number;
+  readonly results: FileResult[];
+  readonly started: number;
+}
+
+async function runStages(
+  warehouse: Warehouse,
+  pipeline: Pipeline,
+  options: RunOptions,
+  hooks: RunHooks,
+  state: RunState,
+): Promise<RunResult> {
+  const started = state.started;
   const dryRun = options.dryRun ?? false;
   const force = options.force ?? false;
   const trigger = options.trigger ?? 'manual';
+  const journal = new Journal(warehouse.db);
+  // A last run whose process died must read as interrupted before --only-failed looks at it.
+  if (options.onlyFailed) await journal.markInterruptedRuns();
   const retry = options.onlyFailed ? await selectRetries(warehouse.db, pipeline.name) : null;
   if (options.onlyFailed && retry === null)
     throw new ConfigError(
@@ -92,11 +132,10 @@ export async function runPipeline(
     };
   }
 
-  const journal = new Journal(warehouse.db);
   let runId = 0;
   const startRun = async () => {
     if (dryRun) return;
-    runId = await journal.startRun({
+    runId = state.runId = await journal.startRun({
       pipeline: pipeline.name,
       rejectThreshold: pipeline.rejectThreshold,
       trigger,
@@ -125,11 +164,12 @@ export async function runPipeline(
     },
   });
 
-  const results: FileResult[] = [];
+  const results = state.results;
   // Asked to stop while downloading: the downloads cut short were not reached, not failed.
-  let stoppedBecause: string | null = options.stopReason?.() ?? null;
+  let stoppedBecause: string | null = (await options.stopReason?.()) ?? null;
   const unfetched = collected.unfetched.filter((u) => stoppedBecause === null || u.code !== 'fetch_aborted');
   const total = collected.work.reduce((n, w) => n + w.files.length, 0) + unfetched.length;
+  const cutShort = collected.unfetched.length - unfetched.length;
   // A download that failed is a failed file: journaled, counted, and retried by --only-failed.
   for (const failure of unfetched) {
     const source = collected.work.find((w) => w.entry === failure.entry)!.source;
@@ -141,7 +181,7 @@ export async function runPipeline(
   const hsCodes = await HsCodeBook.load(warehouse.db);
   files: for (const { entry, source, files } of collected.work) {
     for (const file of files) {
-      stoppedBecause ??= options.stopReason?.() ?? null;
+      stoppedBecause ??= (await options.stopReason?.()) ?? null;
       if (stoppedBecause !== null) break files;
       hooks.onFileStart?.(file, results.length, total);
       const result = await loadFile(
@@ -192,7 +232,7 @@ export async function runPipeline(
   const stopNote =
     stoppedBecause === null
       ? null
-      : `stopped (${stoppedBecause}) after ${results.length} of ${total} files; the rest load on the next run, or now with --only-failed`;
+      : `stopped (${stoppedBecause}) after ${results.length} of ${total} files${cutShort === 0 ? '' : ` and ${cutShort} download${cutShort === 1 ? '' : 's'} cut short`}; the rest load on the next run, or now with --only-failed`;
   if (!dryRun) {
     const firstError = stopNote ?? results.find((r) => r.error !== null)?.error?.message ?? deriveError;
     await journal.finishRun(runId, { status, exitCode, durationMs, ...totals, message: firstError });

@@ -1,13 +1,11 @@
 /**
  * When a pipeline's schedule fires, in its time zone: the next time (for `corridor status`)
- * and the last time before now (for catch-up after the machine was off). node-cron answers
- * "next"; "last" walks back over the times the expression can fire, which is a day's minutes
- * for a nightly job.
+ * and the first time after the last run (for catch-up after the machine was off).
  */
 import cron from 'node-cron';
 
-/** How far back a missed run is looked for: a yearly schedule is the longest that makes sense. */
-const LOOK_BACK_MS = 400 * 24 * 3600 * 1000;
+/** Longest walk for the next time when node-cron's matcher is not there: past a year, it fired. */
+const LOOK_AHEAD_MS = 400 * 24 * 3600 * 1000;
 
 function taskFor(expression: string, timezone: string) {
   return cron.createTask(expression, () => {}, { timezone });
@@ -32,20 +30,27 @@ export function nextRunTime(expression: string, timezone: string): Date {
 }
 
 /**
- * The last time at or before `now` that the schedule fired, or null if it did not within 400 days.
+ * The first time the schedule fires after `after`: when a pipeline last ran at `after` and this
+ * time has passed, a scheduled run was missed.
  *
  * @example
- * lastRunTime('30 2 * * *', 'Asia/Karachi', new Date('2026-11-28T12:00:00Z')) // 2026-11-27T21:30:00.000Z
+ * firstRunTimeAfter('30 2 * * *', 'Asia/Karachi', new Date('2026-11-26T22:00:00Z')) // 2026-11-27T21:30:00.000Z
  */
-export function lastRunTime(expression: string, timezone: string, now: Date = new Date()): Date | null {
+export function firstRunTimeAfter(expression: string, timezone: string, after: Date): Date {
   const task = taskFor(expression, timezone);
   try {
+    // node-cron's own matcher answers from any date in one walk over the fields. It is not in
+    // its typed API, so it is used where present, and a walk over the expression's steps (a
+    // day's minutes for a nightly job) where not.
+    const matcher = (task as unknown as { timeMatcher?: { getNextMatch?: (from: Date) => Date } })
+      .timeMatcher;
+    if (typeof matcher?.getNextMatch === 'function') return matcher.getNextMatch(after);
     const step = stepMs(expression);
-    const end = now.getTime() - LOOK_BACK_MS;
-    for (let t = Math.floor(now.getTime() / step) * step; t > end; t -= step) {
+    const end = after.getTime() + LOOK_AHEAD_MS;
+    for (let t = Math.floor(after.getTime() / step) * step + step; t < end; t += step) {
       if (task.match(new Date(t))) return new Date(t);
     }
-    return null;
+    return new Date(end);
   } finally {
     void task.destroy();
   }

@@ -13,7 +13,7 @@
  * on this host is therefore still held: the heartbeat was late, the holder is not gone.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -51,12 +51,36 @@ function processIsAlive(pid: number): boolean {
 }
 
 /**
+ * Which process a pid is: the boot id and the process's start time (in clock ticks since boot,
+ * field 22 of /proc/<pid>/stat). A pid is reused after its process ends, and all of them after a
+ * reboot; the stamp is not. Null where /proc does not exist.
+ */
+export function processStamp(pid: number): string | null {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${boot}/${fields[19]}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the lock's holder process is still running on this host. */
+function holderIsAlive(row: LockRow): boolean {
+  if (!processIsAlive(row.pid)) return false;
+  // Alive, but perhaps another process under a reused pid.
+  return row.process_stamp === null || processStamp(row.pid) === row.process_stamp;
+}
+
+/**
  * @example
  * lockStanding(row, new Date()) // { held: true, reason: 'current' }
  */
 export function lockStanding(row: LockRow, now: Date, thisHost: string = hostname()): LockStanding {
   const onThisHost = row.host === thisHost;
-  const alive = onThisHost ? processIsAlive(row.pid) : null;
+  const alive = onThisHost ? holderIsAlive(row) : null;
   if (row.expires_at > now.toISOString()) {
     return { held: true, reason: alive === false ? 'holder_gone' : 'current' };
   }
@@ -195,6 +219,7 @@ export class PipelineLease {
           holder,
           host: hostname(),
           pid: process.pid,
+          process_stamp: processStamp(process.pid),
           purpose: options.purpose,
           acquired_at: stamp,
           heartbeat_at: stamp,
@@ -238,6 +263,20 @@ export class PipelineLease {
     this.#timer.unref();
   }
 
+  /**
+   * Whether the lease is still this holder's, renewing it on the way. Asked before each file:
+   * a run that lost its lock (`--force`) must not load another one. A warehouse too busy to
+   * answer leaves the answer as it was.
+   */
+  async stillHeld(): Promise<boolean> {
+    try {
+      await this.renew();
+    } catch {
+      // Busy: another process is writing; the heartbeat's last answer stands.
+    }
+    return !this.#lost;
+  }
+
   /** Extends the lease by `leaseMs` from now; marks it lost if another holder has it. */
   async renew(): Promise<void> {
     if (this.#released || this.#lost) return;
@@ -254,9 +293,14 @@ export class PipelineLease {
     if (result.numUpdatedRows === 0n) this.#lost = true;
   }
 
-  /** Gives the lease up (only if still ours) and closes its connection. Safe to call twice. */
-  async release(): Promise<void> {
-    if (this.#released) return;
+  /**
+   * Gives the lease up (only if still ours) and closes its connection. Safe to call twice. Never
+   * throws: a warehouse too busy to take the release leaves the lease to expire, which is what
+   * the lease is for, and must not hide the run's own result or error.
+   * @returns null, or why the lease could not be released
+   */
+  async release(): Promise<string | null> {
+    if (this.#released) return null;
     this.#released = true;
     if (this.#timer !== null) clearInterval(this.#timer);
     try {
@@ -267,8 +311,11 @@ export class PipelineLease {
         .where('pipeline', '=', this.pipeline)
         .where('holder', '=', this.holder)
         .execute();
+      return null;
+    } catch (error) {
+      return `the lock of "${this.pipeline}" could not be released (${(error as Error).message}); it expires in ${Math.round(this.#leaseMs / 1000)} s`;
     } finally {
-      await this.#db.destroy();
+      await this.#db.destroy().catch(() => {});
     }
   }
 }

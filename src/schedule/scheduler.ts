@@ -14,7 +14,7 @@ import type { Warehouse } from '../load/warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import type { RunResult, RunTrigger } from '../pipeline/run-result.ts';
 import type { AlertDelivery } from './alert-sender.ts';
-import { formatInZone, lastRunTime, nextRunTime } from './cron-times.ts';
+import { firstRunTimeAfter, formatInZone, nextRunTime } from './cron-times.ts';
 import { supervisedRun } from './supervised-run.ts';
 
 export interface SchedulerOptions {
@@ -76,6 +76,10 @@ export class Scheduler {
         },
         suppressMissedWarning: true,
       });
+      // A tick node-cron could not fire on time (a load held the event loop) is said, not lost.
+      task.on('execution:missed', (context) =>
+        this.#log(`${pipeline.name}: tick of ${context.date.toISOString()} missed: this process was busy`),
+      );
       this.#tasks.push(task);
       const next = formatInZone(nextRunTime(expression, pipeline.timezone), pipeline.timezone);
       this.#log(`${pipeline.name}: scheduled "${expression}" (${pipeline.timezone}); next run ${next}`);
@@ -86,16 +90,15 @@ export class Scheduler {
   }
 
   async #catchUp(pipeline: Pipeline): Promise<void> {
-    const due = lastRunTime(pipeline.schedule!, pipeline.timezone);
     const last = await this.#options.lastRunStarted(pipeline.name);
-    if (due === null) return;
     if (last === null) {
       this.#log(
         `${pipeline.name}: no earlier run in the journal, so no run to catch up; it runs at its next time`,
       );
       return;
     }
-    if (last >= due) return;
+    const due = firstRunTimeAfter(pipeline.schedule!, pipeline.timezone, last);
+    if (due > new Date()) return;
     this.#log(
       `${pipeline.name}: the run due ${formatInZone(due, pipeline.timezone)} was missed (last run started ${last.toISOString()}); catching up now`,
     );
@@ -145,6 +148,7 @@ export class Scheduler {
                 `${pipeline.name}: took over a lapsed lock of pid ${tookOver.pid} on ${tookOver.host}`,
               );
           },
+          onWarning: (message) => this.#log(`${pipeline.name}: ${message}`),
           onAlerts: (deliveries) => {
             for (const line of o.describeAlerts?.(deliveries) ?? []) this.#log(`${pipeline.name}: ${line}`);
           },

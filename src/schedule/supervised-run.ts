@@ -28,6 +28,8 @@ export interface SupervisedRunOptions extends Omit<RunOptions, 'stopReason'> {
   readonly stopRequested?: () => string | null;
   /** The lease taken or found: for the caller to report a takeover. */
   readonly onLease?: (tookOver: LockRow | null) => void;
+  /** Something the caller should print that does not change the run's result. */
+  readonly onWarning?: (message: string) => void;
   /** Sent alerts, as they are known (before the result is returned). */
   readonly onAlerts?: (deliveries: readonly AlertDelivery[]) => void;
 }
@@ -96,19 +98,24 @@ export async function supervisedRun(
       pipeline,
       {
         ...options,
-        stopReason: () => {
+        stopReason: async () => {
           const asked = options.stopRequested?.() ?? null;
           if (asked !== null) {
             stoppedOnRequest = true;
             return asked;
           }
-          return held?.lost ? 'another process took the lock over with --force' : null;
+          // Asked of the warehouse before each file, not left to the heartbeat: a run that lost
+          // its lock to --force loads nothing more.
+          return held === null || (await held.stillHeld())
+            ? null
+            : 'another process took the lock over with --force';
         },
       },
       hooks,
     );
   } catch (error) {
-    await lease?.release();
+    const unreleased = await lease?.release();
+    if (unreleased) options.onWarning?.(unreleased);
     // A run that could not start or broke off is a failure to tell someone about; finding the
     // lock held is not (the other run is doing the job).
     if (!dryRun && pipeline.alerts !== undefined && !(error instanceof LockHeldError)) {
@@ -137,7 +144,8 @@ export async function supervisedRun(
   }
   try {
     // The lock goes before the alerts: a slow webhook must not keep the next run out.
-    await lease?.release();
+    const unreleased = await lease?.release();
+    if (unreleased) options.onWarning?.(unreleased);
     // Stopped on request is someone's decision (a shutdown), not a failure to report.
     const alerts = stoppedOnRequest ? null : await alertAfter(pipeline, result, started, dryRun);
     if (alerts !== null) {

@@ -37,11 +37,13 @@ describe('period templates in file names and URLs', () => {
   it('stops at the current period: `current`, or a range running into the future', () => {
     expect(names('t_{year}', '2024', 'current')).toEqual(['t_2024', 't_2025', 't_2026']);
     expect(names('t_{year}', '2025', '2030')).toEqual(['t_2025', 't_2026']);
+    expect(() => names('t_{year}', '2030', '2031')).toThrow(/lies wholly in the future/);
     expect(names('{year}-{month}', '2026-10', 'current')).toEqual(['2026-10', '2026-11']);
   });
 
   it('refuses a backwards range, a bad period, and placeholders without a range', () => {
     expect(() => names('t_{year}', '2023', '2021')).toThrow(/runs backwards: --from must come before --to/);
+    expect(() => names('t_{year}', '2020-05', '2020-03')).toThrow(/runs backwards/);
     expect(() => names('t_{year}', '2023-13', '2024')).toThrow(
       /"2023-13" is not a period\. Write a year \(2019\) or a month/,
     );

@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       holder text not null,
       host text not null,
       pid integer not null,
+      process_stamp text,
       purpose text not null,
       acquired_at text not null,
       heartbeat_at text not null,

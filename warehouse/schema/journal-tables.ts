@@ -151,6 +151,11 @@ export interface PipelineLocksTable {
   holder: string;
   host: string;
   pid: number;
+  /**
+   * The holder's boot id and start time (Linux), so that a pid reused after a crash or a reboot
+   * is not taken for the holder; null where the system does not say.
+   */
+  process_stamp: string | null;
   /** What holds it: `corridor run`, `corridor schedule`. */
   purpose: string;
   acquired_at: string;

@@ -92,6 +92,11 @@ export const statusCommand: Command = {
       ctx.out.document(report);
       return ExitCode.Success;
     }
+    const path = warehousePathOf(ctx);
+    if (!existsSync(path))
+      ctx.out.line(
+        `No warehouse at ${path} yet: nothing has run against it (a run or "corridor init" creates it).\n`,
+      );
     if (report.length === 0) {
       ctx.out.line('No pipelines here: there is no pipelines/ folder. Run from the project folder.');
       return ExitCode.Success;
