@@ -1,12 +1,12 @@
 /** What `corridor run` and `corridor load` share once they have a pipeline: run it and report. */
-import type { ExitCode } from '../errors.ts';
+import { ExitCode } from '../errors.ts';
 import type { PeriodRange } from '../extract/period-template.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import { describeHolder } from '../schedule/lease-lock.ts';
 import { supervisedRun } from '../schedule/supervised-run.ts';
 import type { CommandContext } from './command.ts';
 import { warehousePathOf } from './open-warehouse.ts';
-import { printAlerts, printRunResult, progressHooks } from './run-report.ts';
+import { printAlerts, printExports, printRunResult, progressHooks } from './run-report.ts';
 import { listenForStop } from './stop-signals.ts';
 
 export interface RunFlags {
@@ -30,7 +30,7 @@ export async function executeRun(
 ): Promise<ExitCode> {
   const stop = listenForStop(ctx.out);
   try {
-    const { result } = await supervisedRun(
+    const { result, exports } = await supervisedRun(
       pipeline,
       {
         warehousePath: warehousePathOf(ctx),
@@ -53,11 +53,15 @@ export async function executeRun(
         },
         onAlerts: (deliveries) => printAlerts(ctx.out, deliveries),
         onWarning: (message) => ctx.out.message(`corridor: ${message}`),
+        onExports: (written) => printExports(ctx.out, written),
       },
       progressHooks(ctx.out, pipeline.rejectThreshold, flags.dryRun),
     );
     printRunResult(ctx.out, result);
-    return result.exitCode;
+    // A failed export fails the run (the loads stand): downstream tools would read stale files.
+    return exports !== null && exports.failed.length > 0 && result.exitCode === ExitCode.Success
+      ? ExitCode.RunFailed
+      : result.exitCode;
   } finally {
     stop.dispose();
   }

@@ -9,6 +9,8 @@ import { sourceNames } from '../pipeline/source-registry.ts';
 import type { Command, GlobalOptions } from './command.ts';
 import { addCorrelationCommand } from './commands/add-correlation-command.ts';
 import { deriveCommand } from './commands/derive-command.ts';
+import { docsCommand } from './commands/docs-command.ts';
+import { exportCommand } from './commands/export-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { loadCommand } from './commands/load-command.ts';
 import { rejectsCommand } from './commands/rejects-command.ts';
@@ -26,6 +28,8 @@ const COMMANDS: readonly Command[] = [
   scheduleCommand,
   loadCommand,
   sqlCommand,
+  exportCommand,
+  docsCommand,
   runsCommand,
   statusCommand,
   rejectsCommand,
@@ -93,9 +97,12 @@ export interface CliIo {
  * A reader that stops early (`corridor sql ... | head`) closes the pipe: the rest of the output
  * has nowhere to go, which is not an error. Without a listener Node throws EPIPE as a stack trace.
  */
+let pipesWatched = false;
 function endQuietlyOnClosedPipe(): void {
+  // Once per process, whoever else listens (tsx adds its own listener in development).
+  if (pipesWatched) return;
+  pipesWatched = true;
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') > 0) continue;
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw error;

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { DeriveResult } from '../derive/refresh-indicators.ts';
 import type { FileProgress, FileResult } from '../load/file-loader.ts';
+import type { PipelineExportsResult } from '../pipeline/pipeline-exports.ts';
 import type { RunHooks } from '../pipeline/run-pipeline.ts';
 import type { RunResult } from '../pipeline/run-result.ts';
 import type { AlertDelivery } from '../schedule/alert-sender.ts';
@@ -173,4 +174,17 @@ export function printAlerts(out: Output, deliveries: readonly AlertDelivery[]): 
     if (d.ok) out.progress(line);
     else out.message(`corridor: ${line}`);
   }
+}
+
+/** One line per pipeline export: written, unchanged, or failed (always shown). */
+export function printExports(out: Output, exports: PipelineExportsResult): void {
+  for (const e of exports.written)
+    out.progress(
+      `EXPORT  ${e.files[0]}: ${formatCount(e.rows)} rows${e.table === null ? '' : ` of ${e.table}`} (${e.format}, with ${basename(e.dataPackage)}) in ${formatDuration(e.durationMs)}`,
+    );
+  for (const file of exports.unchanged) out.progress(`EXPORT  ${file}: unchanged (nothing new loaded)`);
+  for (const f of exports.failed)
+    out.message(
+      `corridor: export ${f.export.table ?? 'query'} (${f.export.format}) to ${f.export.path} failed: ${f.message}`,
+    );
 }

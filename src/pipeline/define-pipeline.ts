@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { portTableOptionsSchema } from '../../sources/port-table/port-table-options.ts';
 import { tableOptionsSchema } from '../../sources/table/table-options.ts';
+import { EXPORT_FORMATS } from '../export/table-writer.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
 import { alertsSchema } from '../schedule/alert-config.ts';
 
@@ -80,6 +81,35 @@ const fetchSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
 });
 
+/** A file written after each run that loaded, for downstream tools (README, "Exports"). */
+const exportSchema = z
+  .strictObject({
+    /** A table or view to export whole, in its key's order. */
+    table: z.string().min(1).optional(),
+    /** Or a read-only query (give it an ORDER BY, so the file diffs cleanly day to day). */
+    query: z.string().min(1).optional(),
+    format: z.enum(EXPORT_FORMATS),
+    /**
+     * A file, or a folder (ending in `/`) for `<table>.<ext>`, relative to the project folder.
+     * `{date}`, `{year}`, `{month}` (of the run's start, UTC) and `{run}` (its id) are filled in.
+     * @example 'exports/{date}/'
+     */
+    path: z.string().min(1),
+    /** Text exactly as stored, without the formula guard (CSV, XLSX). @default false */
+    raw: z.boolean().optional(),
+    /** For `format: 'sdmx'`: the dataflow the file is labelled with. */
+    sdmx: z
+      .strictObject({
+        agency: z.string().min(1),
+        dataflow: z.string().min(1),
+        version: z.string().default('1.0'),
+      })
+      .optional(),
+  })
+  .refine((e) => (e.table === undefined) !== (e.query === undefined), {
+    message: 'name a `table` or a `query`, one of the two',
+  });
+
 export const pipelineSchema = z.strictObject({
   /** Name used by `corridor run <name>` and in the journal; matches the file name. */
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
@@ -132,6 +162,8 @@ export const pipelineSchema = z.strictObject({
   lockLeaseSeconds: z.number().min(1).default(60),
   /** Who to tell when a run fails, or its rejects pass the threshold. */
   alerts: alertsSchema.optional(),
+  /** Files to write after each run that loaded: tables or queries, in any export format. */
+  exports: z.array(exportSchema).default([]),
 });
 
 export type PipelineInput = z.input<typeof pipelineSchema>;

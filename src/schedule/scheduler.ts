@@ -149,6 +149,12 @@ export class Scheduler {
               );
           },
           onWarning: (message) => this.#log(`${pipeline.name}: ${message}`),
+          onExports: (exports) => {
+            for (const e of exports.written)
+              this.#log(`${pipeline.name}: exported ${e.rows} rows to ${e.files[0]}`);
+            for (const f of exports.failed)
+              this.#log(`${pipeline.name}: export to ${f.export.path} failed: ${f.message}`);
+          },
           onAlerts: (deliveries) => {
             for (const line of o.describeAlerts?.(deliveries) ?? []) this.#log(`${pipeline.name}: ${line}`);
           },

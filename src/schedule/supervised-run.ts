@@ -9,6 +9,11 @@ import { CorridorError, ExitCode, LockHeldError } from '../errors.ts';
 import { openReadyWarehouse } from '../load/prepare-warehouse.ts';
 import type { Warehouse } from '../load/warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
+import {
+  type PipelineExportsResult,
+  runMayExport,
+  writePipelineExports,
+} from '../pipeline/pipeline-exports.ts';
 import { type RunHooks, type RunOptions, runPipeline } from '../pipeline/run-pipeline.ts';
 import type { RunResult } from '../pipeline/run-result.ts';
 import { type AlertPayload, alertEventFor, alertPayloadOf, runFailurePayloadOf } from './alert-payload.ts';
@@ -30,6 +35,8 @@ export interface SupervisedRunOptions extends Omit<RunOptions, 'stopReason'> {
   readonly onLease?: (tookOver: LockRow | null) => void;
   /** Something the caller should print that does not change the run's result. */
   readonly onWarning?: (message: string) => void;
+  /** The pipeline's exports, once written (before the result is returned). */
+  readonly onExports?: (exports: PipelineExportsResult) => void;
   /** Sent alerts, as they are known (before the result is returned). */
   readonly onAlerts?: (deliveries: readonly AlertDelivery[]) => void;
 }
@@ -37,6 +44,8 @@ export interface SupervisedRunOptions extends Omit<RunOptions, 'stopReason'> {
 export interface SupervisedRun {
   readonly result: RunResult;
   readonly alerts: readonly AlertDelivery[];
+  /** The pipeline's exports after the run; null when it has none or the run did not load. */
+  readonly exports: PipelineExportsResult | null;
 }
 
 async function recordAlerts(
@@ -142,6 +151,23 @@ export async function supervisedRun(
     await warehouse?.close();
     throw error;
   }
+  let exports: PipelineExportsResult | null = null;
+  try {
+    // Exports are part of the run: written under its lock, so they never mix two runs' data.
+    if (runMayExport(result) && pipeline.exports.length > 0 && !stoppedOnRequest) {
+      exports = await writePipelineExports(pipeline, result, {
+        warehouse: options.warehousePath,
+        base: options.base ?? process.cwd(),
+        startedAt: started,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      options.onExports?.(exports);
+    }
+  } catch (error) {
+    await lease?.release();
+    await warehouse.close();
+    throw error;
+  }
   try {
     // The lock goes before the alerts: a slow webhook must not keep the next run out.
     const unreleased = await lease?.release();
@@ -153,7 +179,7 @@ export async function supervisedRun(
       if (result.runId !== null)
         await recordAlerts(warehouse, result.runId, alerts.payload.event, alerts.deliveries);
     }
-    return { result, alerts: alerts?.deliveries ?? [] };
+    return { result, alerts: alerts?.deliveries ?? [], exports };
   } finally {
     await warehouse.close();
   }

@@ -1,0 +1,81 @@
+/**
+ * `corridor docs`: the data dictionary, every table and view with its columns, types, units and
+ * meaning and each indicator's formula, as Markdown or one HTML page. It reads the dictionary's
+ * definitions, not a warehouse, so it works before `corridor init` and says the same for every
+ * warehouse of this version.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { DICTIONARY, DICTIONARY_AREAS, dictionaryCounts } from '../../../warehouse/dictionary/index.ts';
+import { dictionaryHtml } from '../../docs/dictionary-html.ts';
+import { dictionaryMarkdown } from '../../docs/dictionary-markdown.ts';
+import { ConfigError, ExitCode, FileAccessError } from '../../errors.ts';
+import type { Command } from '../command.ts';
+import { formatCount } from '../output.ts';
+import { parseCommandArgs } from '../parse-options.ts';
+
+const FORMATS = {
+  markdown: dictionaryMarkdown,
+  html: dictionaryHtml,
+} as const;
+
+type DocsFormat = keyof typeof FORMATS;
+
+const isFormat = (value: string): value is DocsFormat => Object.hasOwn(FORMATS, value);
+
+/** Writes the document, creating its folder (`docs/`) when needed. */
+function writeDocument(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (cause) {
+    throw new FileAccessError(
+      path,
+      `Cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}. Choose a path in a folder you can write to with --out.`,
+      { code: 'file_not_writable', cause },
+    );
+  }
+}
+
+export const docsCommand: Command = {
+  name: 'docs',
+  usage: 'corridor docs [--format markdown|html] [--out <file>]',
+  summary: 'the data dictionary: every table, column, unit and indicator formula (--json: as JSON)',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+      this.usage,
+    );
+    const usageError = (message: string) =>
+      new ConfigError(`${message}\nUsage: ${this.usage}`, { code: 'bad_arguments' });
+    if (positionals.length > 0)
+      throw usageError(`corridor docs takes no arguments, but was given "${positionals[0]}".`);
+    const format = values.format ?? 'markdown';
+    if (!isFormat(format))
+      throw usageError(`Invalid value for option "--format": "${format}". Use markdown or html.`);
+    if (values.out === '') throw usageError('Invalid value for option "--out": it needs a file path.');
+
+    const counts = dictionaryCounts(DICTIONARY);
+    const what = `${formatCount(counts.tables)} tables, ${formatCount(counts.views)} views and ${formatCount(counts.columns)} columns`;
+    if (values.out === undefined) {
+      if (ctx.out.json)
+        ctx.out.document({ corridor_dictionary: 1, areas: DICTIONARY_AREAS, tables: DICTIONARY });
+      else {
+        ctx.out.write(FORMATS[format]());
+        ctx.out.progress(`Documented ${what}.`);
+      }
+      return ExitCode.Success;
+    }
+
+    const path = resolve(ctx.cwd, values.out);
+    writeDocument(path, FORMATS[format]());
+    const shown = relative(ctx.cwd, path).startsWith('..') ? path : relative(ctx.cwd, path);
+    if (ctx.out.json) ctx.out.document({ file: path, format, ...counts });
+    else
+      ctx.out.line(
+        `Wrote the data dictionary (${what}) to ${shown} as ${format === 'html' ? 'HTML' : 'Markdown'}.`,
+      );
+    return ExitCode.Success;
+  },
+};

@@ -1,0 +1,387 @@
+/**
+ * What an export reads: a table or view of the warehouse, or a query, on a connection that
+ * cannot write. It gives the columns (the data dictionary's words when the table is documented,
+ * else the types SQLite declares) and the rows, streamed from SQLite in batches, in an order that
+ * does not change from one export to the next: sorted by the table's key, ties broken by the
+ * other columns, so tomorrow's export diffs cleanly against today's. A query's rows come in the
+ * order it asks for (the README tells users to give it an ORDER BY).
+ */
+import Database from 'better-sqlite3';
+import { tableDoc } from '../../warehouse/dictionary/index.ts';
+import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
+import { ConfigError, ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
+import { refuseWrites } from '../query/read-only-query.ts';
+import type { ExportColumn, ExportRow } from './table-writer.ts';
+
+/** Rows handed to a writer at a time: big enough to amortise each write, small in memory. */
+export const BATCH_ROWS = 5_000;
+
+/** A table or view by name, or a read-only query. */
+export type ExportSubject = { readonly table: string } | { readonly query: string };
+
+/** The loads behind the warehouse's fact tables, from the journal (`load_files`). */
+export interface LoadedSource {
+  /** `load_files.source`: `comtrade`, `baci`, a port table's name… */
+  readonly source: string;
+  /** `trade_flows` or `port_throughput`. */
+  readonly target: string;
+  readonly files: number;
+  /** Some of its files are the bundled illustrative samples (invented values). */
+  readonly illustrative: boolean;
+}
+
+export interface ExportSource {
+  /** The table or view as the warehouse spells it, or null for a query. */
+  readonly table: string | null;
+  /** The dictionary's entry for the table, when it has one. */
+  readonly doc: TableDoc | null;
+  /** Columns in order; for a column SQLite declares no type for, the type of its first rows' values. */
+  readonly columns: readonly ExportColumn[];
+  /** The columns that identify a row: the dictionary's key, else the table's primary key; none for a query. */
+  readonly key: readonly string[];
+  /** The statement that reads the rows. */
+  readonly sql: string;
+  /** What the journal says was loaded, read before the rows (the connection is busy while they stream). */
+  readonly loaded: readonly LoadedSource[];
+  /** The rows, in batches of at most BATCH_ROWS, in the export's order. Iterate once. */
+  batches(): Generator<ExportRow[]>;
+  /**
+   * The columns again, a declared type kept and an undeclared one taken from every value that
+   * went by (any text: text; any fraction: real; else integer). Call after the rows.
+   */
+  finalColumns(): readonly ExportColumn[];
+  close(): void;
+}
+
+/** SQLite's type affinity of a declared type (https://www.sqlite.org/datatype3.html §3.1), or null for none. */
+function declaredType(declared: string | null | undefined): ColumnType | null {
+  if (!declared) return null;
+  const t = declared.toUpperCase();
+  if (t.includes('INT')) return 'integer';
+  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'text';
+  if (t.includes('BLOB')) return null;
+  // REAL, FLOAT, DOUBLE, and NUMERIC affinity (DECIMAL, BOOLEAN…), which holds either kind of number.
+  return 'real';
+}
+
+const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Up to five names close to `wanted`: within a few edits, or containing it, or contained in it. */
+export function closeNames(wanted: string, names: readonly string[]): string[] {
+  const w = wanted.toLowerCase();
+  return names
+    .map((name) => ({ name, d: distance(w, name.toLowerCase()) }))
+    .filter(
+      ({ name, d }) =>
+        d <= Math.max(2, Math.floor(w.length / 3)) ||
+        (w.length >= 3 && (name.toLowerCase().includes(w) || w.includes(name.toLowerCase()))),
+    )
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+    .slice(0, 5)
+    .map(({ name }) => name);
+}
+
+/** A value as the writers take it: a safe integer as a number, a blob as base64 text. */
+function exportValue(value: unknown): ExportRow[number] {
+  if (typeof value === 'bigint') {
+    return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value as ExportRow[number];
+}
+
+/** What the values of a column without a declared type turned out to be. */
+class ObservedType {
+  text = false;
+  real = false;
+  integer = false;
+  see(value: ExportRow[number]): void {
+    if (typeof value === 'string') this.text = true;
+    else if (typeof value === 'bigint') this.integer = true;
+    else if (typeof value === 'number') {
+      if (Number.isInteger(value)) this.integer = true;
+      else this.real = true;
+    }
+  }
+  get type(): ColumnType | null {
+    if (this.text) return 'text';
+    if (this.real) return 'real';
+    return this.integer ? 'integer' : null;
+  }
+}
+
+function openReadOnly(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (cause) {
+    throw new WarehouseError(
+      `No warehouse at ${path}. Create it with "corridor init" or load a file first, or point --db at an existing one.`,
+      { code: 'warehouse_missing', exitCode: ExitCode.Usage, cause },
+    );
+  }
+  db.pragma('query_only = ON');
+  return db;
+}
+
+function readJournal(db: Database.Database): LoadedSource[] {
+  const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'load_files'").get();
+  if (exists === undefined) return [];
+  return (
+    db
+      .prepare(
+        `select source, target_table as target, count(*) as files,
+                max(file_name like '%illustrative%') as illustrative
+           from load_files where status = 'loaded'
+          group by source, target_table order by source, target_table`,
+      )
+      .all() as { source: string; target: string; files: number; illustrative: number }[]
+  ).map((r) => ({ ...r, illustrative: r.illustrative === 1 }));
+}
+
+/** The table or view as the warehouse spells it, or a ConfigError naming the close ones. */
+function resolveTable(db: Database.Database, wanted: string, path: string): { name: string; kind: string } {
+  const found = db
+    .prepare(
+      "select name, type as kind from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
+    )
+    .get(wanted) as { name: string; kind: string } | undefined;
+  if (found !== undefined && !found.name.startsWith('sqlite_')) return found;
+  const names = (
+    db
+      .prepare(
+        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite\\_%' escape '\\' order by name",
+      )
+      .all() as { name: string }[]
+  ).map((r) => r.name);
+  const close = closeNames(wanted, names);
+  throw new ConfigError(
+    `No table or view "${wanted}" in the warehouse ${path}.${
+      close.length > 0 ? ` Did you mean ${close.join(', ')}?` : ''
+    } List them with: corridor sql "select name, type from sqlite_master where type in ('table', 'view') order by 1"`,
+    { code: 'unknown_table' },
+  );
+}
+
+interface Prepared {
+  readonly statement: Database.Statement;
+  readonly sql: string;
+  readonly columns: ExportColumn[];
+  /** Whether each column's type is known before any row is read. */
+  readonly declared: boolean[];
+  readonly key: readonly string[];
+}
+
+function prepareTable(db: Database.Database, name: string, doc: TableDoc | null): Prepared {
+  const info = db.prepare('select name, type, pk from pragma_table_info(?) order by cid').all(name) as {
+    name: string;
+    type: string;
+    pk: number;
+  }[];
+  const declared: boolean[] = [];
+  const columns: ExportColumn[] = info.map((c) => {
+    const documented = doc?.columns.find((d) => d.name === c.name);
+    const type = documented?.type ?? declaredType(c.type);
+    declared.push(type !== null);
+    if (documented !== undefined) return documented;
+    return { name: c.name, type: type ?? 'text', description: '' };
+  });
+  const names = new Set(info.map((c) => c.name));
+  const primary = info
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
+  const key = doc !== null ? doc.key.filter((k) => names.has(k)) : primary;
+  // Sorting by the key, then by every other column: a key that a view does not enforce, or no
+  // key at all, still gives one order, and rows that tie on everything are the same bytes.
+  const order = [...key, ...info.map((c) => c.name).filter((c) => !key.includes(c))];
+  const sql = `select ${info.map((c) => quoteName(c.name)).join(', ')} from ${quoteName(name)} order by ${order
+    .map(quoteName)
+    .join(', ')}`;
+  return { statement: db.prepare(sql), columns, declared, key, sql };
+}
+
+function prepareQuery(db: Database.Database, sql: string): Prepared {
+  let readOnlyPragma: boolean;
+  try {
+    readOnlyPragma = refuseWrites(sql);
+  } catch (cause) {
+    throw new QueryRefusedError(`--query follows the rules of corridor sql: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  let statement: Database.Statement;
+  try {
+    statement = db.prepare(sql);
+  } catch (cause) {
+    const message = (cause as Error).message;
+    const hint = /more than one statement/i.test(message)
+      ? 'Export one statement at a time.'
+      : /no such table/i.test(message)
+        ? "List the tables with: corridor sql \"select name from sqlite_master where type in ('table', 'view')\""
+        : 'Check the SQL (SQLite dialect).';
+    throw new QueryRefusedError(`The --query does not run: ${message}. ${hint}`, {
+      code: 'bad_query',
+      cause,
+    });
+  }
+  if (!statement.readonly && !readOnlyPragma) {
+    throw new QueryRefusedError(
+      'The --query would write to the warehouse, and exports only read. Give a SELECT; loads go through "corridor load" or "corridor run".',
+    );
+  }
+  if (!statement.reader) {
+    throw new QueryRefusedError(
+      'The --query returns no rows. Give a SELECT (or a reading PRAGMA) to export.',
+      {
+        code: 'bad_query',
+      },
+    );
+  }
+  const declared: boolean[] = [];
+  const columns = statement.columns().map((c): ExportColumn => {
+    // A column read straight from a documented table keeps its words and unit
+    // (`select value_usd from trade_flows`); a computed one has only its name.
+    const origin =
+      c.table && c.column ? tableDoc(c.table)?.columns.find((d) => d.name === c.column) : undefined;
+    const type = declaredType(c.type) ?? origin?.type ?? null;
+    declared.push(type !== null);
+    const column: ExportColumn = {
+      name: c.name,
+      type: type ?? 'text',
+      description: origin?.description ?? '',
+    };
+    return origin?.unit === undefined ? column : { ...column, unit: origin.unit };
+  });
+  return { statement, sql, columns, declared, key: [] };
+}
+
+/**
+ * Opens the warehouse read-only and prepares the export of a table, view or query. Throws
+ * ConfigError for an unknown table (naming close ones), QueryRefusedError for a query that would
+ * write or does not run, WarehouseError when there is no warehouse.
+ *
+ * @example
+ * const source = openExportSource('warehouse/corridor.db', { table: 'trade_flows' });
+ * try {
+ *   for (const batch of source.batches()) await writer.write(batch);
+ * } finally {
+ *   source.close();
+ * }
+ */
+export function openExportSource(
+  warehousePath: string,
+  subject: ExportSubject,
+  options: { readonly batchRows?: number } = {},
+): ExportSource {
+  const db = openReadOnly(warehousePath);
+  try {
+    const loaded = readJournal(db);
+    const table = 'table' in subject ? resolveTable(db, subject.table, warehousePath).name : null;
+    const doc = table === null ? null : (tableDoc(table) ?? null);
+    const prepared = 'table' in subject ? prepareTable(db, table!, doc) : prepareQuery(db, subject.query);
+    const { statement, declared, sql } = prepared;
+    const columns = [...prepared.columns];
+    const observed = declared.map((known) => (known ? null : new ObservedType()));
+    const undeclared = observed.flatMap((o, i) => (o === null ? [] : [i]));
+    const batchRows = options.batchRows ?? BATCH_ROWS;
+
+    const fail = (cause: unknown) =>
+      table === null
+        ? new QueryRefusedError(
+            `The --query failed while running: ${(cause as Error).message}. Check the SQL (SQLite dialect) and the values it works on.`,
+            { code: 'bad_query', cause },
+          )
+        : new WarehouseError(`Reading ${table} failed: ${(cause as Error).message}.`, { cause });
+
+    function* read(): Generator<ExportRow[]> {
+      let iterator: IterableIterator<unknown[]>;
+      try {
+        statement.raw(true).safeIntegers(true);
+        iterator = statement.iterate() as IterableIterator<unknown[]>;
+      } catch (cause) {
+        throw fail(cause);
+      }
+      let batch: ExportRow[] = [];
+      // An export that stops early (a writer failed, Ctrl-C) must end the statement, or the
+      // connection stays busy and cannot close.
+      try {
+        for (;;) {
+          let next: IteratorResult<unknown[]>;
+          try {
+            next = iterator.next();
+          } catch (cause) {
+            throw fail(cause);
+          }
+          if (next.done) break;
+          const values = next.value;
+          for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            if (typeof v === 'bigint' || (typeof v === 'object' && v !== null)) values[i] = exportValue(v);
+          }
+          const row = values as ExportRow[number][];
+          for (const i of undeclared) observed[i]!.see(row[i] ?? null);
+          batch.push(row);
+          if (batch.length >= batchRows) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+      } finally {
+        iterator.return?.();
+      }
+    }
+
+    // Columns without a declared type (a computed column of a query or a view) take the type of
+    // the first batch's values, so the writers open knowing it; the rest is checked as it passes.
+    const rows = read();
+    const first = undeclared.length > 0 ? rows.next() : null;
+    if (first !== null) {
+      for (const i of undeclared) {
+        const type = observed[i]!.type;
+        if (type !== null) columns[i] = { ...columns[i]!, type };
+      }
+    }
+
+    return {
+      table,
+      doc,
+      columns,
+      key: prepared.key,
+      sql,
+      loaded,
+      *batches() {
+        if (first !== null && first.done !== true) yield first.value;
+        yield* rows;
+      },
+      finalColumns() {
+        return columns.map((c, i) => {
+          const type = observed[i]?.type;
+          return type === undefined || type === null || type === c.type ? c : { ...c, type };
+        });
+      },
+      close() {
+        rows.return(undefined);
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * The export stage: rows from the warehouse (export-source.ts), a batch at a time, into one
+ * format's writer, then datapackage.json beside the file (data-package.ts).
+ *
+ * Everything is written in a temporary folder inside the destination and renamed into place
+ * at the end, the data file and datapackage.json one after the other: a failed or interrupted
+ * export leaves neither a half file nor a package describing one, and an earlier export of the
+ * same name stays as it was. Memory stays flat in the table's size: at most one batch of rows
+ * is held, and every writer streams.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { ConfigError, CorridorError } from '../errors.ts';
+import { openCsvWriter } from './csv-writer.ts';
+import { DATA_PACKAGE_FILE, dataPackageText, dataResource, readDataPackage } from './data-package.ts';
+import { type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
+import { openJsonWriter } from './json-writer.ts';
+import { openNdjsonWriter } from './ndjson-writer.ts';
+import type { ExportColumn, ExportFormat, TableWriter, WriterOptions } from './table-writer.ts';
+import { openXlsxWriter, xlsxSheetNames } from './xlsx-writer.ts';
+
+export { EXPORT_FORMATS } from './table-writer.ts';
+
+/** File name endings by format; SDMX-CSV is a CSV, named so it never takes a plain CSV's place. */
+export const FORMAT_EXTENSIONS: Readonly<Record<ExportFormat, string>> = {
+  csv: '.csv',
+  xlsx: '.xlsx',
+  json: '.json',
+  ndjson: '.ndjson',
+  parquet: '.parquet',
+  sdmx: '.sdmx.csv',
+};
+
+/** The SDMX dataflow an `sdmx` export is labelled with. */
+export interface SdmxDataflow {
+  readonly agency: string;
+  readonly dataflow: string;
+  readonly version: string;
+}
+
+export interface ExportRequest {
+  /** The warehouse file. */
+  readonly warehouse: string;
+  readonly subject: ExportSubject;
+  readonly format: ExportFormat;
+  /** A folder (existing, or written with a trailing `/`) for `<folder>/<table><ext>`, or a file. */
+  readonly out: string;
+  /** Text without the formula guard (CSV, XLSX). */
+  readonly raw?: boolean;
+  /** A UTF-8 byte order mark at the start of a CSV, for Excel. */
+  readonly bom?: boolean;
+  readonly sdmx?: SdmxDataflow;
+  /** Data rows per XLSX sheet (tests); Excel's limit by default. */
+  readonly xlsxMaxRows?: number;
+  /** Called after each batch with the rows written so far. */
+  readonly onProgress?: (rows: number) => void;
+  /** Aborted (Ctrl-C): the export stops after the batch in flight and removes what it wrote. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ExportResult {
+  readonly table: string | null;
+  readonly format: ExportFormat;
+  /** The main file written, then any beside it. */
+  readonly files: readonly string[];
+  readonly dataPackage: string;
+  /** Rows read from the warehouse. */
+  readonly rows: number;
+  /** Records the writer wrote: the rows, except in SDMX, where a row with several measures is several observations. */
+  readonly written: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Where an export goes: a folder gets `<name><ext>` in it; anything else is the file itself.
+ *
+ * @example
+ * exportTarget('out/', 'csv', 'trade_flows'); // { dir: 'out', file: 'out/trade_flows.csv' }
+ * exportTarget('out/flows.csv', 'csv', 'trade_flows'); // { dir: 'out', file: 'out/flows.csv' }
+ */
+export function exportTarget(out: string, format: ExportFormat, name: string): { dir: string; file: string } {
+  const folder = out.endsWith('/') || out.endsWith(sep) || (existsSync(out) && statSync(out).isDirectory());
+  if (folder) return { dir: resolve(out), file: resolve(out, `${name}${FORMAT_EXTENSIONS[format]}`) };
+  if (basename(out) === DATA_PACKAGE_FILE) {
+    throw new ConfigError(
+      `--out ${out}: that name is the data package's, written beside every export. Name the data file, or give a folder.`,
+      { code: 'bad_arguments' },
+    );
+  }
+  return { dir: dirname(resolve(out)), file: resolve(out) };
+}
+
+/**
+ * The writer of a format. Parquet and SDMX are loaded only when asked for: their libraries need
+ * not slow down every other export.
+ */
+async function openWriter(
+  format: ExportFormat,
+  options: WriterOptions,
+  request: ExportRequest,
+): Promise<TableWriter> {
+  switch (format) {
+    case 'csv':
+      return openCsvWriter({ ...options, raw: request.raw === true, bom: request.bom === true });
+    case 'xlsx':
+      return openXlsxWriter({
+        ...options,
+        raw: request.raw === true,
+        ...(request.xlsxMaxRows === undefined ? {} : { maxRowsPerSheet: request.xlsxMaxRows }),
+      });
+    case 'json':
+      return openJsonWriter(options);
+    case 'ndjson':
+      return openNdjsonWriter(options);
+    case 'parquet': {
+      const { openParquetWriter } = await import('./parquet-writer.ts');
+      return openParquetWriter(options);
+    }
+    case 'sdmx': {
+      if (request.sdmx === undefined) {
+        throw new ConfigError(
+          'An SDMX export needs its dataflow: --agency, --dataflow and --version (e.g. --agency CORRIDOR --dataflow TRADE_FLOWS --version 1.0).',
+          { code: 'bad_arguments' },
+        );
+      }
+      const { openSdmxCsvWriter } = await import('./sdmx-csv-writer.ts');
+      return openSdmxCsvWriter({ ...options, ...request.sdmx });
+    }
+  }
+}
+
+/** What the SDMX-CSV columns that are not a table's own mean (https://github.com/sdmx-twg/sdmx-csv). */
+const SDMX_WORDS: Readonly<Record<string, string>> = {
+  STRUCTURE: 'SDMX-CSV: what the line refers to, here always a dataflow.',
+  STRUCTURE_ID: 'The dataflow, as agency:id(version).',
+  ACTION: 'SDMX-CSV action: I, information (insert or replace).',
+  FREQ: 'Frequency: A annual, M monthly.',
+  TIME_PERIOD: 'The period: a year, a month, or a fiscal year as a time range from its first day.',
+  OBS_VALUE: 'The observation: its unit in UNIT_MEASURE.',
+  UNIT_MEASURE: 'What OBS_VALUE is counted in.',
+  UNIT_MULT: 'The power of ten OBS_VALUE is multiplied by: always 0 (the warehouse holds whole units).',
+  OBS_STATUS: 'SDMX CL_OBS_STATUS: P provisional, E estimated, O missing, M cannot exist; empty otherwise.',
+  INDICATOR: "Which of the table's measures the observation is (the measure's column name, upper-cased).",
+};
+
+/**
+ * An SDMX-CSV file's own columns, for datapackage.json: its header is not the table's columns but
+ * the dataflow's dimensions, the observation and its attributes (sdmx-csv-writer.ts). A
+ * dimension named after a column (`SOURCE`, `PERIOD`) keeps that column's words.
+ */
+async function sdmxColumns(
+  table: string,
+  columns: readonly ExportColumn[],
+): Promise<{ columns: ExportColumn[]; key: readonly string[] }> {
+  const { sdmxLayoutFor } = await import('./sdmx-csv-writer.ts');
+  const layout = sdmxLayoutFor(table, columns);
+  const described = (id: string): ExportColumn => {
+    const own = columns.find((c) => c.name.toUpperCase() === id);
+    const type = id === 'OBS_VALUE' ? 'real' : id === 'UNIT_MULT' ? 'integer' : 'text';
+    const description =
+      SDMX_WORDS[id] ??
+      (own === undefined ? 'A dimension of the series key.' : `A dimension: ${own.description}`);
+    return { name: id, type, description };
+  };
+  return {
+    columns: ['STRUCTURE', 'STRUCTURE_ID', 'ACTION', ...layout.header].map(described),
+    key: layout.dimensions,
+  };
+}
+
+/** Columns whose values name the source a row came from: `source`, `export_source`, `customs_source`. */
+const SOURCE_COLUMN = /(^|_)source$/;
+/** Distinct sources kept for datapackage.json; more than this is not a list anyone reads. */
+const MAX_SOURCES = 100;
+
+/**
+ * Exports a table, view or query to one file and its datapackage.json.
+ *
+ * @example
+ * const result = await exportTable({
+ *   warehouse: 'warehouse/corridor.db',
+ *   subject: { table: 'trade_flows' },
+ *   format: 'csv',
+ *   out: 'out/',
+ * });
+ * // { files: ['/…/out/trade_flows.csv'], dataPackage: '/…/out/datapackage.json', rows: 696, … }
+ */
+export async function exportTable(request: ExportRequest): Promise<ExportResult> {
+  const started = performance.now();
+  const source: ExportSource = openExportSource(request.warehouse, request.subject);
+  try {
+    const { dir, file } = exportTarget(request.out, request.format, source.table ?? 'query');
+    await mkdir(dir, { recursive: true });
+    // A datapackage.json that cannot be merged into fails now, before anything is written.
+    readDataPackage(dir);
+    const temporary = await mkdtemp(join(dir, '.corridor-export-'));
+    let writer: TableWriter | null = null;
+    try {
+      writer = await openWriter(
+        request.format,
+        { path: join(temporary, basename(file)), columns: source.columns, table: source.table },
+        request,
+      );
+      const sourceColumns = source.columns.flatMap((c, i) =>
+        c.type === 'text' && SOURCE_COLUMN.test(c.name) ? [i] : [],
+      );
+      const sourcesSeen = new Set<string>();
+      let rows = 0;
+      for (const batch of source.batches()) {
+        if (sourceColumns.length > 0 && sourcesSeen.size < MAX_SOURCES) {
+          for (const row of batch)
+            for (const i of sourceColumns) {
+              const value = row[i];
+              if (typeof value === 'string') sourcesSeen.add(value);
+            }
+        }
+        await writer.write(batch);
+        rows += batch.length;
+        request.onProgress?.(rows);
+        if (request.signal?.aborted) {
+          throw new CorridorError(
+            'export_stopped',
+            `The export of ${source.table ?? 'the query'} was stopped after ${rows.toLocaleString('en-US')} rows; nothing was written. Run it again to export.`,
+          );
+        }
+      }
+      const written = await writer.finish();
+      writer = null;
+      const finalFiles = written.files.map((f) => join(dir, basename(f)));
+      const guarded = request.raw !== true && (request.format === 'csv' || request.format === 'xlsx');
+      const described =
+        request.format === 'sdmx' && source.table !== null
+          ? await sdmxColumns(source.table, source.columns)
+          : { columns: source.finalColumns(), key: source.key };
+      const resource = dataResource({
+        file: finalFiles[0] ?? file,
+        files: finalFiles,
+        format: request.format,
+        columns: described.columns,
+        table: source.table,
+        doc: source.doc,
+        key: described.key,
+        query: source.table === null && 'query' in request.subject ? request.subject.query : null,
+        sourcesSeen: sourceColumns.length > 0 ? [...sourcesSeen] : null,
+        loaded: source.loaded,
+        guarded,
+        bytes: (await stat(written.files[0] ?? join(temporary, basename(file)))).size,
+        ...(request.format === 'xlsx'
+          ? { sheets: xlsxSheetNames(source.table, written.rows, request.xlsxMaxRows) }
+          : {}),
+      });
+      const packageTemp = join(temporary, DATA_PACKAGE_FILE);
+      await writeFile(packageTemp, dataPackageText(dir, resource));
+      for (const f of written.files) await rename(f, join(dir, basename(f)));
+      const dataPackage = join(dir, DATA_PACKAGE_FILE);
+      await rename(packageTemp, dataPackage);
+      return {
+        table: source.table,
+        format: request.format,
+        files: finalFiles,
+        dataPackage,
+        rows,
+        written: written.rows,
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      await writer?.abort().catch(() => undefined);
+      throw error;
+    } finally {
+      await rm(temporary, { recursive: true, force: true });
+    }
+  } finally {
+    source.close();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * A pipeline's `exports`: the files downstream tools read, written after a run that loaded,
+ * while the run still holds its lock, so an export never mixes two runs' data. `{date}`,
+ * `{year}`, `{month}` (of the run's start, UTC) and `{run}` (its id) in a path name each day's
+ * file apart.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeError } from '../errors.ts';
+import { type ExportResult, exportTable, exportTarget } from '../export/export-table.ts';
+import type { Pipeline } from './define-pipeline.ts';
+import type { RunResult } from './run-result.ts';
+
+type PipelineExport = Pipeline['exports'][number];
+
+export interface ExportFailure {
+  readonly export: PipelineExport;
+  readonly message: string;
+}
+
+export interface PipelineExportsResult {
+  readonly written: readonly ExportResult[];
+  /** Exports left as they were: nothing was loaded and the file is already there. */
+  readonly unchanged: readonly string[];
+  readonly failed: readonly ExportFailure[];
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** The path with the run's placeholders filled in. */
+export function exportPath(path: string, runId: number | null, at: Date): string {
+  const date = `${at.getUTCFullYear()}-${pad2(at.getUTCMonth() + 1)}-${pad2(at.getUTCDate())}`;
+  return path
+    .replaceAll('{date}', date)
+    .replaceAll('{year}', String(at.getUTCFullYear()))
+    .replaceAll('{month}', pad2(at.getUTCMonth() + 1))
+    .replaceAll('{run}', String(runId ?? 0));
+}
+
+/** Whether a run's data may be exported: it loaded (rejects over the threshold included). */
+export function runMayExport(result: RunResult): boolean {
+  return !result.dryRun && (result.status === 'succeeded' || result.status === 'rejects_over_threshold');
+}
+
+/**
+ * @example
+ * const { written, failed } = await writePipelineExports(pipeline, result, { warehouse, base, startedAt });
+ */
+export async function writePipelineExports(
+  pipeline: Pipeline,
+  result: RunResult,
+  options: {
+    readonly warehouse: string;
+    readonly base: string;
+    readonly startedAt: Date;
+    readonly signal?: AbortSignal;
+  },
+): Promise<PipelineExportsResult> {
+  const written: ExportResult[] = [];
+  const unchanged: string[] = [];
+  const failed: ExportFailure[] = [];
+  for (const spec of pipeline.exports) {
+    const filled = exportPath(spec.path, result.runId, options.startedAt);
+    // resolve() drops a trailing slash, which is what says "a folder".
+    const out = resolve(options.base, filled) + (/[/\\]$/.test(filled) ? '/' : '');
+    const name = spec.table ?? 'query';
+    // Nothing new loaded and the file already written: the same rows would give the same bytes.
+    if (result.totals.filesLoaded === 0 && existsSync(exportTarget(out, spec.format, name).file)) {
+      unchanged.push(exportTarget(out, spec.format, name).file);
+      continue;
+    }
+    try {
+      written.push(
+        await exportTable({
+          warehouse: options.warehouse,
+          subject: spec.table === undefined ? { query: spec.query! } : { table: spec.table },
+          format: spec.format,
+          out,
+          ...(spec.raw === undefined ? {} : { raw: spec.raw }),
+          ...(spec.sdmx === undefined ? {} : { sdmx: spec.sdmx }),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    } catch (error) {
+      failed.push({ export: spec, message: describeError(error) });
+    }
+  }
+  return { written, unchanged, failed };
+}

@@ -1,0 +1,413 @@
+/**
+ * The data dictionary's journal area: load runs and files, rejects and warnings, the refreshes of
+ * the indicator tables, and what nightly operations remember (locks, downloads, alerts). Column
+ * words repeat the JSDoc of warehouse/schema/journal-tables.ts (the data dictionary test checks
+ * that each starts with it) and add what an analyst needs beyond it.
+ */
+import type {
+  DeriveRunsTable,
+  DeriveTablesTable,
+  LoadFilesTable,
+  LoadRunsTable,
+  LoadWarningsTable,
+  PipelineLocksTable,
+  RejectsTable,
+  RemoteFilesTable,
+  RunAlertsTable,
+} from '../schema/journal-tables.ts';
+import { schemaColumns } from './schema-columns.ts';
+import type { TableDoc } from './table-doc.ts';
+
+const RUN_ID = { type: 'integer', description: 'The run (`load_runs.run_id`).' } as const;
+const LOAD_ID = { type: 'integer', description: 'The file load (`load_files.load_id`).' } as const;
+const STARTED_AT = { type: 'text', description: 'When it started, ISO 8601 UTC.' } as const;
+const FINISHED_AT = {
+  type: 'text',
+  description: 'When it ended, ISO 8601 UTC; NULL while it runs.',
+} as const;
+const DURATION_MS = {
+  type: 'integer',
+  unit: 'ms',
+  description: 'How long it took, in milliseconds; NULL while it runs.',
+} as const;
+
+export const JOURNAL_TABLES: readonly TableDoc[] = [
+  {
+    name: 'load_runs',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'One row per run: a pipeline run (`corridor run`, or a scheduled tick) or a one-off `corridor load`, with its outcome and counts. `corridor runs` shows it. For every loaded file, rows read = rows loaded + rejected + aggregate.',
+    key: ['run_id'],
+    columns: schemaColumns<LoadRunsTable>({
+      run_id: {
+        type: 'integer',
+        description: "The run's number, as `corridor runs` and `corridor rejects --run` use it.",
+      },
+      pipeline: { type: 'text', description: 'Pipeline name, or `load` for a one-off `corridor load`.' },
+      status: {
+        type: 'text',
+        description:
+          '`running`, `succeeded`, `failed`, `rejects_over_threshold`, `interrupted`. Also `stopped`: a signal or a lock taken over ended it before every file loaded. `interrupted` is a run whose process died, found by the next run.',
+      },
+      started_at: STARTED_AT,
+      finished_at: FINISHED_AT,
+      duration_ms: DURATION_MS,
+      files_total: { type: 'integer', description: 'Files the run was to load.' },
+      files_loaded: { type: 'integer', description: 'Files whose rows were loaded.' },
+      files_skipped: {
+        type: 'integer',
+        description: 'Files skipped because the same bytes (sha256) were already loaded.',
+      },
+      files_failed: { type: 'integer', description: 'Files that loaded nothing because of an error.' },
+      rows_read: { type: 'integer', description: 'Data rows read, over every file.' },
+      rows_loaded: { type: 'integer', description: 'Rows written to the warehouse, over every file.' },
+      rows_rejected: {
+        type: 'integer',
+        description: 'Rows refused, over every file; the reasons are in `rejects`.',
+      },
+      reject_threshold: {
+        type: 'real',
+        unit: 'ratio',
+        description:
+          'Largest share of rejected rows a file may have before the run exits with code 3. 0.05 is 5 %.',
+      },
+      exit_code: {
+        type: 'integer',
+        description:
+          'The exit code the run ended with: 0 success, 1 failed, 3 rejects over the threshold (README, Exit codes); NULL while it runs.',
+      },
+      host: { type: 'text', description: 'The machine the run ran on.' },
+      pid: { type: 'integer', description: 'The process id of the run.' },
+      options: { type: 'text', description: 'Options the run was started with, as JSON.' },
+      message: {
+        type: 'text',
+        description: 'Why the run failed or stopped; NULL when there is nothing to say.',
+      },
+      // Added by migrations 0004 and 0007: ALTER TABLE puts them last.
+      rows_aggregate: {
+        type: 'integer',
+        description: 'Figures on total and subtotal rows, checked and not loaded (migration 0004).',
+      },
+      trigger: {
+        type: 'text',
+        description:
+          'Who started the run: `manual` (a command), `schedule` (a cron tick) or `catch_up` (a tick missed while the scheduler was down). Migration 0007.',
+      },
+    }),
+  },
+  {
+    name: 'load_files',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'One row per file a run read: where it came from, how it was read, what it held (rows read, loaded, rejected, totals checked), which slices it replaced and whether later files replaced it, how long it took and why it failed. A CHECK constraint enforces rows_read = rows_loaded + rows_rejected + rows_aggregate for every loaded file.',
+    key: ['load_id'],
+    columns: schemaColumns<LoadFilesTable>({
+      load_id: {
+        type: 'integer',
+        description: "The file load's number; every row it wrote carries it (`trade_flows.load_id`).",
+      },
+      run_id: RUN_ID,
+      source: {
+        type: 'text',
+        description: "The source that read it: `comtrade`, `baci`, `kz-bns`, or a layout's name.",
+      },
+      target_table: { type: 'text', description: 'Where its rows went: `trade_flows` or `port_throughput`.' },
+      path: {
+        type: 'text',
+        description: 'Absolute path of the file as loaded (for a downloaded file, its landing copy).',
+      },
+      file_name: { type: 'text', description: "The file's name, without its folder." },
+      sha256: {
+        type: 'text',
+        description:
+          "sha256 of the file's bytes: a file already loaded is recognised by it; NULL if it could not be read.",
+      },
+      size_bytes: { type: 'integer', unit: 'bytes', description: "The file's size in bytes." },
+      status: {
+        type: 'text',
+        description:
+          '`running`, `loaded`, `skipped` (same sha256 already loaded), `failed`, `interrupted` (the process died).',
+      },
+      format: { type: 'text', description: 'What the file was read as: `csv`, `json`, `xlsx`, `xls`.' },
+      encoding: {
+        type: 'text',
+        description: 'The text encoding it was read in (`utf-8`, `utf-16le`, `windows-1252`).',
+      },
+      delimiter: {
+        type: 'text',
+        description:
+          'The field delimiter of a delimited text file (`,` `;` tab `|`); NULL for JSON and workbooks.',
+      },
+      rows_read: { type: 'integer', description: 'Data rows read (for a wide table, one per figure).' },
+      rows_loaded: { type: 'integer', description: 'Rows written to the warehouse.' },
+      rows_rejected: { type: 'integer', description: 'Rows refused; the reasons are in `rejects`.' },
+      rows_aggregate: {
+        type: 'integer',
+        description:
+          'Figures on total and subtotal rows of a table made for people ("Всего", "Total dry bulk"): checked against the sum of their parts, not loaded. rows_read = rows_loaded + rows_rejected + rows_aggregate.',
+      },
+      rejects_stored: {
+        type: 'integer',
+        description: 'Rejects kept in `rejects`; fewer than rows_rejected when the per-file cap was reached.',
+      },
+      rows_replaced: {
+        type: 'integer',
+        description: "Rows of earlier loads that this file's slices replaced.",
+      },
+      slices: {
+        type: 'text',
+        description:
+          'The slices this file covers, as a JSON array of `{reporter, period}`. BACI slices add `hs_edition`; port slices name the port as `reporter` and add `direction` and `unit`.',
+      },
+      same_as_load_id: {
+        type: 'integer',
+        description: 'For a skipped file, the load that already holds its rows.',
+      },
+      superseded_by: {
+        type: 'integer',
+        description: "The first later load that replaced one of this load's slices. NULL while none has.",
+      },
+      slices_current: {
+        type: 'integer',
+        description:
+          "How many of this load's slices still hold its rows; 0 once later loads replaced them all.",
+      },
+      started_at: STARTED_AT,
+      finished_at: FINISHED_AT,
+      duration_ms: DURATION_MS,
+      error_code: {
+        type: 'text',
+        description:
+          'A stable code for why the file failed (`missing_column`, `unknown_unit`…); NULL unless it failed.',
+      },
+      error_message: {
+        type: 'text',
+        description: 'Why the file failed, naming the place and the fix; NULL unless it failed.',
+      },
+      notes: {
+        type: 'text',
+        description:
+          'Notes worth reading: encoding guessed, columns ignored, rejects capped. JSON array of text.',
+      },
+      // Added by migration 0007: ALTER TABLE puts it last.
+      origin: {
+        type: 'text',
+        description:
+          'What the pipeline named: the URL a downloaded file came from, or the local path. Null before migration 0007.',
+      },
+    }),
+  },
+  {
+    name: 'rejects',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'The quarantine: each problem found in a row that was not loaded, with the place in the file, a stable code, the value, the whole raw row and a message saying how to fix it. A row with two bad cells has two rejects. At most `--reject-cap` (10,000) per file. `corridor rejects` shows them.',
+    key: ['reject_id'],
+    columns: schemaColumns<RejectsTable>({
+      reject_id: { type: 'integer', description: 'Numbers the rejects in the order they were found.' },
+      run_id: RUN_ID,
+      load_id: LOAD_ID,
+      source: { type: 'text', description: 'The source that read the file.' },
+      file: { type: 'text', description: 'The file the row is in, as loaded (its path).' },
+      sheet: { type: 'text', description: 'Sheet name for spreadsheets; NULL for CSV and JSON.' },
+      row_number: {
+        type: 'integer',
+        description: 'Row number as the user sees it: spreadsheet row (header = 1) or JSON record number.',
+      },
+      column_name: {
+        type: 'text',
+        description: 'The column as the file names it; NULL when the problem is the whole row.',
+      },
+      code: {
+        type: 'text',
+        description:
+          'Stable code: `missing_value`, `bad_number`, `bad_hs_code`, `unknown_country`, `duplicate_key`… README, Reject codes, lists them all.',
+      },
+      message: { type: 'text', description: 'What is wrong and how to fix it.' },
+      value: {
+        type: 'text',
+        description: 'The offending value as the file wrote it; NULL when there was none.',
+      },
+      raw: { type: 'text', description: 'The whole row as a JSON object of column → cell.' },
+    }),
+  },
+  {
+    name: 'load_warnings',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'What a load found suspicious without refusing a row (migration 0004): a total or subtotal that does not match its parts beyond rounding, a year-to-date figure that went down.',
+    key: ['warning_id'],
+    columns: schemaColumns<LoadWarningsTable>({
+      warning_id: { type: 'integer', description: 'Numbers the warnings in the order they were found.' },
+      run_id: RUN_ID,
+      load_id: LOAD_ID,
+      source: { type: 'text', description: 'The source that read the file.' },
+      file: { type: 'text', description: 'The file, as loaded (its path).' },
+      sheet: { type: 'text', description: 'The sheet, for a workbook; NULL otherwise.' },
+      row_number: {
+        type: 'integer',
+        description: 'Row number as the user sees it; NULL for a warning about the whole file.',
+      },
+      column_name: { type: 'text', description: 'The column as the file names it; NULL for a whole row.' },
+      code: {
+        type: 'text',
+        description:
+          'Stable code: `aggregate_mismatch`. Also `ytd_decrease`: a year-to-date figure below the month before it.',
+      },
+      message: { type: 'text', description: 'What was found, with the figures.' },
+    }),
+  },
+  {
+    name: 'derive_runs',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'One refresh of the derived indicator tables (migration 0006): after which run, full or incremental, the years it recomputed, the last load it took into account, and how it ended. The `ind_*` tables are behind when `through_load_id` is below `max(load_files.load_id)`.',
+    key: ['derive_id'],
+    columns: schemaColumns<DeriveRunsTable>({
+      derive_id: {
+        type: 'integer',
+        description: "The refresh's number; every indicator row it wrote carries it (`derive_id`).",
+      },
+      run_id: {
+        type: 'integer',
+        description: 'The load run after which it ran; NULL for `corridor derive`.',
+      },
+      mode: {
+        type: 'text',
+        description:
+          '`full` recomputes every row; `incremental` only the years that loads since the last refresh touched.',
+      },
+      trade_years: {
+        type: 'text',
+        description:
+          'The trade years loads changed, by source, as JSON (`{"comtrade":[2023]}`); NULL for a full refresh.',
+      },
+      port_years: {
+        type: 'text',
+        description: 'The port years loads changed, as JSON (`{"*":[2023]}`); NULL for a full refresh.',
+      },
+      through_load_id: {
+        type: 'integer',
+        description: 'The last load (load_files.load_id) whose rows this refresh took into account.',
+      },
+      reference_stamp: {
+        type: 'text',
+        description:
+          'sha256 over the reference files and settings the indicators read; when it changes, the next refresh is full.',
+      },
+      started_at: STARTED_AT,
+      finished_at: FINISHED_AT,
+      duration_ms: DURATION_MS,
+      status: {
+        type: 'text',
+        description: '`running`, `succeeded` or `failed`. A failed refresh left every table as it was.',
+      },
+      message: { type: 'text', description: 'Why the refresh failed; NULL otherwise.' },
+    }),
+  },
+  {
+    name: 'derive_tables',
+    kind: 'table',
+    area: 'journal',
+    description: 'Per refresh and indicator table: rows written and time taken.',
+    key: ['derive_id', 'table_name'],
+    columns: schemaColumns<DeriveTablesTable>({
+      derive_id: { type: 'integer', description: 'The refresh (`derive_runs.derive_id`).' },
+      table_name: {
+        type: 'text',
+        description: 'The indicator table (`ind_trade_balance`), or `input_*` for the inputs they share.',
+      },
+      rows_written: { type: 'integer', description: 'Rows the refresh wrote to the table.' },
+      duration_ms: { type: 'integer', unit: 'ms', description: 'Time taken, in milliseconds.' },
+    }),
+  },
+  {
+    name: 'pipeline_locks',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'One lease per pipeline while a run holds it (migration 0007), so that two runs of one pipeline never overlap, on one machine or several sharing a warehouse. `corridor status` shows who holds it.',
+    key: ['pipeline'],
+    columns: schemaColumns<PipelineLocksTable>({
+      pipeline: { type: 'text', description: 'The pipeline the lease is for.' },
+      holder: {
+        type: 'text',
+        description: 'Random token of the holding run; only its holder renews or releases the lease.',
+      },
+      host: { type: 'text', description: 'The machine the holder runs on.' },
+      pid: { type: 'integer', description: "The holder's process id." },
+      process_stamp: {
+        type: 'text',
+        description:
+          "The holder's boot id and start time (Linux), so that a pid reused after a crash or a reboot is not taken for the holder; null where the system does not say.",
+      },
+      purpose: { type: 'text', description: 'What holds it: `corridor run`, `corridor schedule`.' },
+      acquired_at: { type: 'text', description: 'When the lease was taken, ISO 8601 UTC.' },
+      heartbeat_at: { type: 'text', description: 'Last renewal, ISO 8601 UTC.' },
+      expires_at: {
+        type: 'text',
+        description: "When the lease lapses unless renewed; a crashed holder's lease expires here.",
+      },
+    }),
+  },
+  {
+    name: 'remote_files',
+    kind: 'table',
+    area: 'journal',
+    description:
+      'The last download of each URL a pipeline names (migration 0007): its validators, so an unchanged file costs a 304 and no bytes, and its landing copy, so a load can be replayed with `--offline`.',
+    key: ['url'],
+    columns: schemaColumns<RemoteFilesTable>({
+      url: { type: 'text', description: 'The URL, as the pipeline fills it in (`{year}` replaced).' },
+      etag: {
+        type: 'text',
+        description:
+          'Validators the server sent, asked back as If-None-Match and If-Modified-Since. This is the ETag; NULL when the server sent none.',
+      },
+      last_modified: {
+        type: 'text',
+        description: 'The Last-Modified header the server sent; NULL when it sent none.',
+      },
+      sha256: { type: 'text', description: "sha256 of the bytes downloaded: the landing copy's name." },
+      landing_path: { type: 'text', description: 'The landing copy, `<landing>/<sha256><ext>`.' },
+      size_bytes: { type: 'integer', unit: 'bytes', description: 'Size of the download in bytes.' },
+      fetched_at: { type: 'text', description: 'When the bytes were last downloaded.' },
+      checked_at: { type: 'text', description: 'When the server was last asked.' },
+      last_status: { type: 'text', description: '`fetched` or `not_modified` (HTTP 304) at the last check.' },
+    }),
+  },
+  {
+    name: 'run_alerts',
+    kind: 'table',
+    area: 'journal',
+    description:
+      "Alerts sent after runs (migration 0007): one row per command or webhook called, and whether it was delivered. A failed delivery never changes the run's exit code. SQLite enforces no key here.",
+    key: ['run_id', 'event', 'channel', 'target'],
+    columns: schemaColumns<RunAlertsTable>({
+      run_id: RUN_ID,
+      event: { type: 'text', description: '`failure`, `rejects` or `success`.' },
+      channel: { type: 'text', description: '`command` or `webhook`.' },
+      target: { type: 'text', description: 'The command or URL, credentials masked.' },
+      delivered: {
+        type: 'integer',
+        description: '1 when the command exited 0 or the webhook answered 2xx. 0 otherwise.',
+      },
+      detail: {
+        type: 'text',
+        description:
+          "What came back (`HTTP 200 OK`, an exit status, a failed command's stderr, the error), credentials masked.",
+      },
+      sent_at: { type: 'text', description: 'When it was sent, ISO 8601 UTC.' },
+      duration_ms: {
+        type: 'integer',
+        unit: 'ms',
+        description: 'How long the delivery took, in milliseconds.',
+      },
+    }),
+  },
+];
