@@ -64,6 +64,34 @@ describe('pipeline exports', () => {
     expect(existsSync(join(tmp(), 'exports', 'counts-2.json'))).toBe(true);
   });
 
+  it('catches up on data a failed run loaded without exporting, though the next run loads nothing new', async () => {
+    const good = csvText(PLUS_HEADER, [plusRow({ refYear: 2022, period: '2022' })]);
+    writeFileSync(join(tmp(), 'b.csv'), good);
+    writeFileSync(join(tmp(), 'a.csv'), csvText(PLUS_HEADER, [plusRow({ primaryValue: 1000 })]));
+    writePipelineProject(tmp(), {
+      name: 'catch-up-export',
+      sources: [{ source: 'comtrade', files: ['a.csv', 'b.csv'] }],
+      exports: [{ table: 'trade_flows', format: 'csv', path: 'out/' }],
+    });
+    const run = () => cli(['run', 'catch-up-export', '--db', db()], tmp());
+    expect((await run()).code).toBe(0);
+    const exported = () => readFileSync(join(tmp(), 'out', 'trade_flows.csv'), 'utf8');
+    expect(exported()).toMatch(/,1000,/);
+
+    // a.csv is revised and loads; b.csv is broken: the run fails and exports nothing.
+    writeFileSync(join(tmp(), 'a.csv'), csvText(PLUS_HEADER, [plusRow({ primaryValue: 2000 })]));
+    writeFileSync(join(tmp(), 'b.csv'), '%PDF-1.7 not a table');
+    expect((await run()).code).toBe(1);
+    expect(exported()).toMatch(/,1000,/);
+
+    // b.csv is back as it was: nothing new loads, but the export catches up with a.csv.
+    writeFileSync(join(tmp(), 'b.csv'), good);
+    const fixed = await run();
+    expect(fixed.code).toBe(0);
+    expect(fixed.stdout).toMatch(/Nothing new/);
+    expect(exported()).toMatch(/,2000,/);
+  });
+
   it('writes nothing on a dry run', async () => {
     project('dry-exports', [{ table: 'trade_flows', format: 'csv', path: 'exports/' }]);
     expect((await cli(['run', 'dry-exports', '--dry-run', '--db', db()], tmp())).code).toBe(0);

@@ -399,8 +399,11 @@ export function mergeDataPackage(existing: DataPackage | null, resource: DataRes
   const at = all.findIndex((r) => pathKey(r.path) === pathKey(resource.path));
   const others = all.filter((_, i) => i !== at);
   let name = resource.name;
+  // Named by the file's first ending, so an SDMX-CSV (`.sdmx.csv`) is `-sdmx`, not `-csv`.
+  const path = typeof resource.path === 'string' ? resource.path : (resource.path[0] ?? '');
+  const ending = path.split('/').pop()!.split('.')[1] ?? resource.format;
   for (let n = 1; others.some((r) => r.name === name); n++) {
-    name = `${resource.name}-${resource.format}${n === 1 ? '' : `-${n}`}`;
+    name = `${resource.name}-${ending}${n === 1 ? '' : `-${n}`}`;
   }
   const placed = name === resource.name ? resource : { ...resource, name };
   const resources = at < 0 ? [...all, placed] : all.map((r, i) => (i === at ? placed : r));

@@ -4,8 +4,9 @@
  * `{year}`, `{month}` (of the run's start, UTC) and `{run}` (its id) in a path name each day's
  * file apart.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { describeError } from '../errors.ts';
 import { type ExportResult, exportTable, exportTarget } from '../export/export-table.ts';
 import type { Pipeline } from './define-pipeline.ts';
@@ -37,6 +38,22 @@ export function exportPath(path: string, runId: number | null, at: Date): string
     .replaceAll('{run}', String(runId ?? 0));
 }
 
+/** When the warehouse's data last changed: the last file loaded, or the last indicator refresh. */
+function lastWarehouseChange(path: string): string {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare(
+        `select max(coalesce((select max(finished_at) from load_files where status = 'loaded'), ''),
+                    coalesce((select max(finished_at) from derive_runs where status = 'succeeded'), '')) as at`,
+      )
+      .get() as { at: string };
+    return row.at;
+  } finally {
+    db.close();
+  }
+}
+
 /** Whether a run's data may be exported: it loaded (rejects over the threshold included). */
 export function runMayExport(result: RunResult): boolean {
   return !result.dryRun && (result.status === 'succeeded' || result.status === 'rejects_over_threshold');
@@ -59,14 +76,22 @@ export async function writePipelineExports(
   const written: ExportResult[] = [];
   const unchanged: string[] = [];
   const failed: ExportFailure[] = [];
+  const lastChange = lastWarehouseChange(options.warehouse);
   for (const spec of pipeline.exports) {
     const filled = exportPath(spec.path, result.runId, options.startedAt);
     // resolve() drops a trailing slash, which is what says "a folder".
     const out = resolve(options.base, filled) + (/[/\\]$/.test(filled) ? '/' : '');
     const name = spec.table ?? 'query';
-    // Nothing new loaded and the file already written: the same rows would give the same bytes.
-    if (result.totals.filesLoaded === 0 && existsSync(exportTarget(out, spec.format, name).file)) {
-      unchanged.push(exportTarget(out, spec.format, name).file);
+    // The file is newer than the warehouse's last change: the same rows would give the same
+    // bytes. Asked of the journal, not of this run: a run that failed halfway loaded files
+    // without exporting, and the next run must export them though it loads nothing new.
+    const file = exportTarget(out, spec.format, name).file;
+    if (
+      result.totals.filesLoaded === 0 &&
+      existsSync(file) &&
+      statSync(file).mtime.toISOString() > lastChange
+    ) {
+      unchanged.push(file);
       continue;
     }
     try {

@@ -11,8 +11,11 @@ function taskFor(expression: string, timezone: string) {
   return cron.createTask(expression, () => {}, { timezone });
 }
 
-/** Five fields fire on whole minutes; six (seconds first) on seconds. */
-const stepMs = (expression: string) => (expression.trim().split(/\s+/).length >= 6 ? 1000 : 60_000);
+/** Whether an expression has a seconds field (six fields, seconds first): its times show seconds. */
+export const firesOnSeconds = (expression: string) => expression.trim().split(/\s+/).length >= 6;
+
+/** Five fields fire on whole minutes; six on seconds. */
+const stepMs = (expression: string) => (firesOnSeconds(expression) ? 1000 : 60_000);
 
 /**
  * The next time the schedule fires after now.
@@ -57,7 +60,7 @@ export function firstRunTimeAfter(expression: string, timezone: string, after: D
 }
 
 /** A time as the schedule's zone reads it: `2026-11-29 02:30 Asia/Karachi`. */
-export function formatInZone(date: Date, timezone: string): string {
+export function formatInZone(date: Date, timezone: string, withSeconds = false): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: timezone,
     year: 'numeric',
@@ -69,6 +72,6 @@ export function formatInZone(date: Date, timezone: string): string {
     hourCycle: 'h23',
   }).formatToParts(date);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const seconds = part('second') === '00' ? '' : `:${part('second')}`;
+  const seconds = part('second') === '00' && !withSeconds ? '' : `:${part('second')}`;
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}${seconds} ${timezone}`;
 }

@@ -14,7 +14,7 @@ import type { Warehouse } from '../load/warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import type { RunResult, RunTrigger } from '../pipeline/run-result.ts';
 import type { AlertDelivery } from './alert-sender.ts';
-import { firstRunTimeAfter, formatInZone, nextRunTime } from './cron-times.ts';
+import { firesOnSeconds, firstRunTimeAfter, formatInZone, nextRunTime } from './cron-times.ts';
 import { supervisedRun } from './supervised-run.ts';
 
 export interface SchedulerOptions {
@@ -81,7 +81,11 @@ export class Scheduler {
         this.#log(`${pipeline.name}: tick of ${context.date.toISOString()} missed: this process was busy`),
       );
       this.#tasks.push(task);
-      const next = formatInZone(nextRunTime(expression, pipeline.timezone), pipeline.timezone);
+      const next = formatInZone(
+        nextRunTime(expression, pipeline.timezone),
+        pipeline.timezone,
+        firesOnSeconds(expression),
+      );
       this.#log(`${pipeline.name}: scheduled "${expression}" (${pipeline.timezone}); next run ${next}`);
     }
     for (const pipeline of this.#options.pipelines) {

@@ -4,7 +4,7 @@ import { ExitCode } from '../../errors.ts';
 import { openWarehouse } from '../../load/warehouse.ts';
 import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
-import { formatInZone, nextRunTime } from '../../schedule/cron-times.ts';
+import { firesOnSeconds, formatInZone, nextRunTime } from '../../schedule/cron-times.ts';
 import { describeHolder, type LockRow, lockStanding, readLocks } from '../../schedule/lease-lock.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
@@ -83,7 +83,7 @@ export const statusCommand: Command = {
         schedule: p.schedule ?? null,
         timezone: p.timezone,
         nextRun: next?.toISOString() ?? null,
-        nextRunLocal: next === null ? null : formatInZone(next, p.timezone),
+        nextRunLocal: next === null ? null : formatInZone(next, p.timezone, firesOnSeconds(p.schedule!)),
         lastRun: runs.get(p.name) ?? null,
         lock: lock === null ? null : { ...lock, held, description: describeHolder(lock, now) },
       };
