@@ -124,7 +124,7 @@ const typesDump = () =>
 const baciFlows = () =>
   query(
     dbPath(),
-    'select * from baci_flows order by reporter_code, period, partner_code, hs_edition, hs_code',
+    'select reporter_code, period, partner_code, hs_edition, hs_code, value_usd, net_weight_kg, source_row, load_id from baci_flows order by reporter_code, period, partner_code, hs_edition, hs_code',
   );
 const baciCodes = () => query(dbPath(), 'select code, iso3 from baci_country_codes order by code');
 
@@ -137,6 +137,8 @@ interface LoadFileRow {
   rows_rejected: number;
   rejects_stored: number;
   rows_replaced: number;
+  rows_changed: number;
+  rows_retired: number;
   slices: string | null;
   superseded_by: number | null;
   slices_current: number;
@@ -172,7 +174,8 @@ describe('trade_flows as a view over trade_flow_rows and baci_flows', () => {
     expect(scalar(dbPath(), "select type from sqlite_master where name = 'trade_flows'")).toBe('view');
     expect(columns('trade_flows')).toHaveLength(27);
     expect(columns('trade_flows').map((c) => c.name)).toEqual([...TRADE_FLOW_COLUMNS]);
-    expect(columns('trade_flows')).toEqual(columns('trade_flow_rows'));
+    // The table adds the merge's bookkeeping (seen_load, seen_row) after the view's columns.
+    expect(columns('trade_flows')).toEqual(columns('trade_flow_rows').slice(0, 27));
     // The declared types an analyst's tool reads, spelled out.
     expect(
       columns('trade_flows')
@@ -412,11 +415,24 @@ describe('BACI slices: reporter, year and HS edition', () => {
       file_name: hs17Name,
       status: 'loaded',
       rows_loaded: 3,
+      rows_changed: 3,
+      rows_retired: 1,
       rows_replaced: 4,
       superseded_by: null,
     });
     expect(v17!.superseded_by).toBe(v17revised!.load_id);
-    expect(v17!.slices_current).toBe(0);
+    // The withdrawn flow and the old values stay in the history, closed by the revision.
+    expect(
+      query(
+        dbPath(),
+        "select hs_code, value_usd, closed_by from trade_flows_history where hs_edition = 'H5' and valid_to_load is not null order by hs_code",
+      ),
+    ).toEqual([
+      { hs_code: '010121', value_usd: 5000, closed_by: 'changed' },
+      { hs_code: '080510', value_usd: 8000, closed_by: 'retired' },
+      { hs_code: '100630', value_usd: 9000, closed_by: 'changed' },
+      { hs_code: '520100', value_usd: 11000, closed_by: 'changed' },
+    ]);
     expect(v92!.superseded_by).toBeNull();
     expect(
       query(

@@ -87,11 +87,17 @@ function expectJournalBalanced(): void {
   expect(files.length).toBeGreaterThan(0);
   for (const f of files) expect(f.rows_read, f.file_name).toBe(f.rows_loaded + f.rows_rejected);
   const loadedRows = scalar(dbPath(), 'select count(*) from trade_flows');
+  // Every current row was inserted by a load and not retired since (merge by key, issue 17).
   const current = scalar(
     dbPath(),
-    "select coalesce(sum(rows_loaded), 0) from load_files where status = 'loaded' and superseded_by is null",
+    "select coalesce(sum(rows_inserted - rows_retired + rows_reopened), 0) from load_files where status = 'loaded'",
   );
   expect(loadedRows).toBe(current);
+  for (const f of query<{ rows_loaded: number; n: number; name: string }>(
+    dbPath(),
+    "select rows_loaded, rows_inserted + rows_changed + rows_unchanged as n, file_name as name from load_files where status = 'loaded'",
+  ))
+    expect(f.rows_loaded, f.name).toBe(f.n);
 }
 
 /** A one-line summary on stdout: `Loaded 12,345 rows (37 rejected) from 3 files into trade_flows in 2.1s.` */
@@ -857,7 +863,8 @@ describe('corridor load: output and modes', () => {
 
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/^Dry run: would load 3 rows \(1 rejected\) from 1 file/m);
-    expect(dry.stderr).toMatch(/replaced 5 earlier rows/);
+    // A merge: the three rows it holds are already there with the same figures.
+    expect(dry.stderr).toMatch(/3 rows would load \(0 new, 0 changed, 3 unchanged\)/);
     expect(fingerprint()).toBe(before);
     expect(counts()).toEqual([5, 1, 1, 0]);
 
@@ -867,7 +874,8 @@ describe('corridor load: output and modes', () => {
       status: 'loaded',
       rows_loaded: 3,
       rows_rejected: 1,
-      rows_replaced: 5,
+      rows_unchanged: 3,
+      rows_replaced: 0,
     });
     expectJournalBalanced();
   });

@@ -54,7 +54,7 @@ describe('corridor docs', () => {
         expect(section).toContain(`| \`${column.name}\` | ${column.type} |`);
       if (table.formula !== undefined) expect(section).toContain('**Formula:**');
     }
-    expect(run.stderr).toMatch(/^Documented \d+ tables, 4 views and \d+ columns\.\n$/);
+    expect(run.stderr).toMatch(/^Documented \d+ tables, 6 views and \d+ columns\.\n$/);
     expect(existsSync(db)).toBe(false);
   });
 
@@ -96,7 +96,7 @@ describe('corridor docs', () => {
     const run = await cli(['docs', '--format', 'html', '--out', 'docs/dictionary.html'], tmp());
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Wrote the data dictionary \(\d+ tables, 4 views and \d+ columns\) to docs\/dictionary\.html as HTML\.\n$/,
+      /^Wrote the data dictionary \(\d+ tables, 6 views and \d+ columns\) to docs\/dictionary\.html as HTML\.\n$/,
     );
     expect(readFileSync(join(tmp(), 'docs', 'dictionary.html'), 'utf8')).toBe(dictionaryHtml());
 

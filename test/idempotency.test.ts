@@ -1,7 +1,7 @@
 /**
  * Re-running, revising and failing: the load guarantees of the README, checked on a real
- * warehouse file. "Nothing lost, nothing doubled; re-running changes nothing; revisions replace
- * their slice; a file is the unit of atomicity."
+ * warehouse file. "Nothing lost, nothing doubled; re-running changes nothing; revisions merge
+ * by key and keep the old values; a file is the unit of atomicity."
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +71,6 @@ const ORDER =
 
 /** Every trade_flows row, in key order, with every column. */
 const dump = () => query<Record<string, unknown>>(dbPath(), `select * from trade_flows order by ${ORDER}`);
-const withoutLoadId = (rows: Record<string, unknown>[]) => rows.map(({ load_id: _, ...rest }) => rest);
 const rejectsDump = () => query(dbPath(), 'select * from rejects order by reject_id');
 
 interface LoadFileRow {
@@ -83,6 +82,10 @@ interface LoadFileRow {
   rows_loaded: number;
   rows_rejected: number;
   rows_replaced: number;
+  rows_inserted: number;
+  rows_changed: number;
+  rows_unchanged: number;
+  rows_retired: number;
   same_as_load_id: number | null;
   superseded_by: number | null;
   error_code: string | null;
@@ -160,7 +163,7 @@ describe('re-running a load', () => {
     ]);
   });
 
-  it('reloads with --force and yields identical rows', async () => {
+  it('reloads with --force and yields identical rows, writing no new version', async () => {
     const file = writeFlows('pak_2022_2023.csv', [...V1_2022, ...V1_2023]);
     expect((await load(file)).code).toBe(0);
     const before = dump();
@@ -169,49 +172,69 @@ describe('re-running a load', () => {
 
     expect(forced.code).toBe(0);
     const [first, second] = loadFiles();
-    expect(second).toMatchObject({ status: 'loaded', rows_read: 8, rows_loaded: 8, rows_replaced: 8 });
+    expect(second).toMatchObject({
+      status: 'loaded',
+      rows_read: 8,
+      rows_loaded: 8,
+      rows_inserted: 0,
+      rows_changed: 0,
+      rows_unchanged: 8,
+      rows_replaced: 0,
+    });
+    // A newer load of the same file: the first is its older version.
     expect(first!.superseded_by).toBe(second!.load_id);
-    const after = dump();
-    expect(after).toHaveLength(8);
-    expect(withoutLoadId(after)).toEqual(withoutLoadId(before));
-    expect(new Set(after.map((r) => r.load_id))).toEqual(new Set([second!.load_id]));
+    expect(dump()).toEqual(before);
+    expect(scalar(dbPath(), 'select count(*) from trade_flow_rows_closed')).toBe(0);
     expectJournalBalanced();
   });
 });
 
 describe('revisions', () => {
-  it('replaces the slice with a revised file: old rows gone, the earlier load superseded, rows_replaced counted', async () => {
+  it('merges a revised file by key: changed figures versioned, a row it no longer holds kept (merge only)', async () => {
     expect((await load(writeFlows('pak_2023.csv', V1_2023))).code).toBe(0);
 
     const revised = await load(writeFlows('pak_2023_revised_2024-06.csv', V2_2023));
 
     expect(revised.code).toBe(0);
     const [v1, v2] = loadFiles();
-    expect(v2).toMatchObject({ status: 'loaded', rows_read: 4, rows_loaded: 4, rows_replaced: 5 });
-    expect(v1!.superseded_by).toBe(v2!.load_id);
-    expect(currentRows()).toEqual(expectedRows(V2_2023));
-    expect(scalar(dbPath(), "select count(*) from trade_flows where partner_iso3 = 'AFG'")).toBe(0);
-    expect(scalar(dbPath(), 'select count(*) from trade_flows where load_id <> ?', v2!.load_id)).toBe(0);
-    // The earlier rows came from a file of another name: the journal says which.
-    expect(v2!.notes ?? '').toContain('pak_2023.csv');
+    expect(v2).toMatchObject({
+      status: 'loaded',
+      rows_read: 4,
+      rows_loaded: 4,
+      rows_changed: 2,
+      rows_unchanged: 2,
+      rows_retired: 0,
+    });
+    // Another file name: not a newer version of the same file.
+    expect(v1!.superseded_by).toBeNull();
+    expect(currentRows()).toEqual(expectedRows([...V2_2023, V1_2023[4]!]));
+    // The figures of another file changed: the journal says which, as a warning.
+    expect(v2!.notes ?? '').toContain('gave 2 figures of pak_2023.csv (load 1) new values');
+    expect(revised.stderr).toMatch(/new values/);
     expectJournalBalanced();
   });
 
-  it('leaves the 2022 rows of the earlier file untouched when a revision covers only 2023', async () => {
+  it('retires what a revision no longer holds only inside the scope declared with --replace-scope', async () => {
     expect((await load(writeFlows('pak_2022_2023.csv', [...V1_2022, ...V1_2023]))).code).toBe(0);
     const rows2022 = () =>
       query(dbPath(), `select * from trade_flows where period = '2022' order by ${ORDER}`);
     const before2022 = rows2022();
 
-    const revised = await load(writeFlows('pak_2023_revised.csv', V2_2023));
+    const revised = await load(
+      writeFlows('pak_2023_revised.csv', V2_2023),
+      '--replace-scope',
+      'reporter,period',
+    );
 
     expect(revised.code).toBe(0);
     const [v1, v2] = loadFiles();
-    expect(v2).toMatchObject({ rows_loaded: 4, rows_replaced: 5 });
+    expect(v2).toMatchObject({ rows_loaded: 4, rows_changed: 2, rows_retired: 1, rows_replaced: 3 });
     expect(rows2022()).toEqual(before2022);
     expect(new Set(before2022.map((r) => r.load_id))).toEqual(new Set([v1!.load_id]));
     expect(currentRows()).toEqual(expectedRows([...V1_2022, ...V2_2023]));
-    expect(v1!.superseded_by).toBe(v2!.load_id);
+    expect(scalar(dbPath(), "select closed_by from trade_flows_history where partner_iso3 = 'AFG'")).toBe(
+      'retired',
+    );
     expectJournalBalanced();
   });
 
@@ -230,33 +253,34 @@ describe('revisions', () => {
         .map((f) => f.status),
     ).toEqual(['skipped', 'skipped']);
     expect(dump()).toEqual(before);
-    expect(currentRows()).toEqual(expectedRows([...V1_2022, ...V2_2023]));
+    expect(currentRows()).toEqual(expectedRows([...V1_2022, ...V2_2023, V1_2023[4]!]));
   });
 
-  it('reloads an earlier version after a revision instead of skipping it, since its rows were superseded', async () => {
+  it('skips an earlier version after a revision (its bytes are loaded); --force makes its figures current again', async () => {
     const v1File = writeFlows('pak_2023.csv', V1_2023);
     expect((await load(v1File)).code).toBe(0);
     expect((await load(writeFlows('pak_2023_v2.csv', V2_2023))).code).toBe(0);
 
     const back = await load(v1File);
-
     expect(back.code).toBe(0);
-    const [v1, v2, v1again] = loadFiles();
-    expect(v1again).toMatchObject({
-      status: 'loaded',
-      file_name: 'pak_2023.csv',
-      same_as_load_id: null,
-      rows_loaded: 5,
-      rows_replaced: 4,
-    });
-    expect(v2!.superseded_by).toBe(v1again!.load_id);
-    expect(v1!.superseded_by).toBe(v2!.load_id);
-    expect(currentRows()).toEqual(expectedRows(V1_2023));
+    expect(loadFiles()[2]).toMatchObject({ status: 'skipped', same_as_load_id: 1 });
 
-    // And now v1's bytes are current again: the next run skips it.
-    const once = await load(v1File);
-    expect(once.code).toBe(0);
-    expect(loadFiles()[3]).toMatchObject({ status: 'skipped', same_as_load_id: v1again!.load_id });
+    const forced = await load(v1File, '--force');
+    expect(forced.code).toBe(0);
+    expect(loadFiles()[3]).toMatchObject({
+      status: 'loaded',
+      rows_loaded: 5,
+      rows_changed: 2,
+      rows_unchanged: 3,
+    });
+    expect(currentRows()).toEqual(expectedRows(V1_2023));
+    // Every value each key ever had is in the history.
+    expect(
+      scalar(
+        dbPath(),
+        "select count(*) from trade_flows_history where partner_iso3 = 'KAZ' and hs_code = 'TOTAL' and flow = 'X'",
+      ),
+    ).toBe(3);
     expectJournalBalanced();
   });
 });

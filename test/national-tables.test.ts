@@ -228,9 +228,10 @@ describe('kz-bns: the Kazakh bureau’s trade-by-country workbook', () => {
       ],
     );
     const notes = scalar<string>(db(), "select notes from load_files where file_name = 'kz_2021.xls'");
-    expect(notes).toContain('revised 2 rows loaded from kz_2020.xls');
+    // Exports changed (10 → 10.12345); imports are the same figure and stay as first loaded.
+    expect(notes).toContain('revised 1 figure of kz_2020.xls (load 1)');
     // A revision the source expects is a note, not a warning on the terminal.
-    expect(run.stderr).not.toContain('merge them into one file');
+    expect(run.stderr).not.toContain('new values');
   });
 
   it('rejects a country it cannot name, with the sheet, the row and the column as the user sees them', async () => {
@@ -317,10 +318,10 @@ describe.skipIf(!HAS_SHARED_DATA)('the published national tables (../shared)', (
     expect(pak).toContainEqual({ period: '2019', flow: 'X', value_usd: 1_915_233.08 });
     expect(pak).toContainEqual({ period: '2021', flow: 'X', value_usd: 65_892_535.39 });
     expect(pak).toContainEqual({ period: '2021', flow: 'M', value_usd: 29_202_639.39 });
-    // 2019 as revised in the 2020 file (more decimals), not as first published.
+    // 2019 as the 2020 file carries it: the last load that carried the figure (seen_load).
     const source2019 = scalar<string>(
       db(),
-      "select f.file_name from trade_flows t join load_files f using (load_id) where t.partner_iso3 = 'PAK' and t.period = '2019' limit 1",
+      "select f.file_name from trade_flow_rows t join load_files f on f.load_id = coalesce(t.seen_load, t.load_id) where t.partner_iso3 = 'PAK' and t.period = '2019' limit 1",
     );
     expect(source2019).toBe('kz_bns_foreign_trade_main_indicators_by_country_2020.xls');
   });

@@ -20,7 +20,12 @@ import type {
   RemoteFilesTable,
   RunAlertsTable,
 } from './schema/journal-tables.ts';
-import type { PortCommoditiesTable, PortsTable, PortThroughputRowsTable } from './schema/port-tables.ts';
+import type {
+  PortCommoditiesTable,
+  PortsTable,
+  PortThroughputRowsClosedTable,
+  PortThroughputRowsTable,
+} from './schema/port-tables.ts';
 import type {
   CountriesTable,
   CountryCodesTable,
@@ -37,9 +42,13 @@ import type {
 } from './schema/reference-tables.ts';
 import type {
   BaciCountryCodesTable,
+  BaciFlowsClosedTable,
   BaciFlowsTable,
   TradeByCategoryView,
+  TradeFlowRowsClosedTable,
+  TradeFlowRowsTable,
   TradeFlowsConvertedView,
+  TradeFlowsHistoryView,
   TradeFlowsTable,
 } from './schema/trade-tables.ts';
 
@@ -52,8 +61,13 @@ export interface DB {
   /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
   trade_flows: TradeFlowsTable;
   /** Trade flows of every source but BACI, all columns. */
-  trade_flow_rows: TradeFlowsTable;
+  trade_flow_rows: TradeFlowRowsTable;
   baci_flows: BaciFlowsTable;
+  /** Superseded versions of `trade_flow_rows` (changed, retired or reverted). */
+  trade_flow_rows_closed: TradeFlowRowsClosedTable;
+  baci_flows_closed: BaciFlowsClosedTable;
+  /** A view: every version of every trade flow, current and superseded. */
+  trade_flows_history: TradeFlowsHistoryView;
   baci_country_codes: BaciCountryCodesTable;
   settings: SettingsTable;
   hs_sections: HsSectionsTable;
@@ -76,6 +90,7 @@ export interface DB {
   ports: PortsTable;
   port_commodities: PortCommoditiesTable;
   port_throughput_rows: PortThroughputRowsTable;
+  port_throughput_rows_closed: PortThroughputRowsClosedTable;
   derive_runs: DeriveRunsTable;
   derive_tables: DeriveTablesTable;
   pipeline_locks: PipelineLocksTable;

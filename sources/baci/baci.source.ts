@@ -271,6 +271,11 @@ export const baciSource = defineTradeSource<Field, BaciRow>({
   target: 'trade_flows',
   // BACI's rows fit a narrow table of their own: ten varying columns instead of 27.
   storage: 'baci_flows',
+  // A BACI file is one edition-year of every pair and product: what a new release no longer
+  // holds of that edition-year is retired.
+  coverage: ['edition', 'period'],
+  // CEPII names each release in the file name: BACI_HS17_Y2021_V202401b.csv.
+  releaseOf: (fileName) => /_(V\d{6}[a-z]?)(?:[._]|$)/i.exec(fileName)?.[1] ?? null,
   columns,
   required: [['t'], ['i'], ['j'], ['k'], ['v']],
   rowSchema,

@@ -186,6 +186,9 @@ export function createPortTableSource(
     name: options.name,
     description: "a port's published table, read by the layout its pipeline declares",
     target: 'port_throughput',
+    // A port table holds every figure of its ports, periods, directions and units as read: a
+    // revised table retires what it no longer holds there, and never touches another unit.
+    coverage: ['port', 'period', 'direction', 'unit'],
     layout:
       layout.wide?.kind === 'periods' && fiscalYearStart !== undefined
         ? { ...layout, wide: { ...layout.wide, fiscalYearStart } }

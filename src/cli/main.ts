@@ -14,6 +14,8 @@ import { exportCommand } from './commands/export-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { loadCommand } from './commands/load-command.ts';
 import { rejectsCommand } from './commands/rejects-command.ts';
+import { revertCommand } from './commands/revert-command.ts';
+import { revisionsCommand } from './commands/revisions-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { scheduleCommand } from './commands/schedule-command.ts';
@@ -33,6 +35,8 @@ const COMMANDS: readonly Command[] = [
   runsCommand,
   statusCommand,
   rejectsCommand,
+  revisionsCommand,
+  revertCommand,
   unmappedCommand,
   deriveCommand,
   addCorrelationCommand,

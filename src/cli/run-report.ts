@@ -30,13 +30,21 @@ export function describeFile(f: FileResult, dryRun = false): string {
         f.rowsRejected === 0
           ? ''
           : `, ${formatCount(f.rowsRejected)} rejected (${percent(f.rowsRejected, f.rowsRead - f.rowsAggregate)})`;
-      const replaced = f.rowsReplaced === 0 ? '' : `, replaced ${formatCount(f.rowsReplaced)} earlier rows`;
+      // A load merges by key: say what it did to figures already there, and what its coverage retired.
+      const merged =
+        f.rowsChanged + f.rowsUnchanged === 0
+          ? ''
+          : ` (${formatCount(f.rowsInserted)} new, ${formatCount(f.rowsChanged)} changed, ${formatCount(f.rowsUnchanged)} unchanged)`;
+      const replaced =
+        f.rowsRetired === 0
+          ? ''
+          : `, retired ${formatCount(f.rowsRetired)} earlier rows this file no longer holds (coverage: ${f.coverage})`;
       const totals =
         f.rowsAggregate === 0
           ? ''
           : `, ${formatCount(f.rowsAggregate)} figures on total rows checked, not loaded`;
       const flag = f.overThreshold ? 'WARN' : 'OK  ';
-      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${rejected}${totals}${replaced} in ${formatDuration(f.durationMs)}`;
+      return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${merged}${rejected}${totals}${replaced} in ${formatDuration(f.durationMs)}`;
     }
   }
 }

@@ -1,10 +1,14 @@
 /**
- * Loads one file: the unit of atomicity. Its rows land together or not at all; a revised file
- * replaces the slices it covers in the same transaction; an unchanged file (same sha256, rows
- * still in place) is skipped unless forced. For every file, rows read = rows loaded + rows
- * rejected, checked here and again by a CHECK constraint on `load_files`.
+ * Loads one file: the unit of atomicity. Its rows land together or not at all. They merge by
+ * natural key (src/db/merge-lane.ts): new keys inserted, changed figures versioned, identical
+ * ones untouched; rows of earlier loads are retired only inside the coverage the source or the
+ * user declares (src/db/coverage.ts). An unchanged file (same sha256, read with the same
+ * layout) is skipped unless forced. For every file, figures read = rejected + inserted +
+ * changed + unchanged, checked here and again by the database (`load_files`).
  */
 import { basename } from 'node:path';
+import { coverageColumns } from '../db/coverage.ts';
+import { factTableOf } from '../db/fact-tables.ts';
 import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
@@ -15,9 +19,9 @@ import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
 import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
-import type { FlowWriter } from './flow-writer.ts';
+import type { FlowWriter, WriteOutcome } from './flow-writer.ts';
 import type { FileOutcome, Journal } from './journal.ts';
-import { describeLayout, describeReplacedLoads } from './load-notes.ts';
+import { describeLayout, describeRevisedLoads } from './load-notes.ts';
 import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
@@ -34,6 +38,15 @@ export interface FileLoadOptions {
   readonly rejectCap: number;
   /** Encoding named by the user; otherwise detected. */
   readonly encoding?: string;
+  /**
+   * What one file covers completely, declared by the user (`--replace-scope reporter,period`):
+   * overrides the source's own coverage. Undefined: the source's; it merges only without one.
+   */
+  readonly replaceScope?: readonly string[];
+  /** Tells apart two layouts read over one file: the unchanged-file skip is per file and layout. */
+  readonly layoutKey?: string | null;
+  /** The release the user names for these files (`--release 2024-03`), when the file does not say. */
+  readonly release?: string;
 }
 
 /** Files at least this large are read in a worker thread: 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES. Read at each load. */
@@ -57,7 +70,16 @@ export interface FileResult {
   readonly rowsAggregate: number;
   readonly rejectsStored: number;
   readonly rejectsCapped: boolean;
-  readonly rowsReplaced: number;
+  /** Keys new to the warehouse. */
+  readonly rowsInserted: number;
+  /** Keys an earlier load held, given new values (the old ones stay in the history). */
+  readonly rowsChanged: number;
+  /** Keys an earlier load held with the same values. */
+  readonly rowsUnchanged: number;
+  /** Rows of earlier loads inside the file's coverage that it no longer holds, now closed. */
+  readonly rowsRetired: number;
+  /** The coverage the file retired within, in words; null when it merged only. */
+  readonly coverage: string | null;
   readonly slices: number;
   readonly overThreshold: boolean;
   readonly durationMs: number;
@@ -117,7 +139,11 @@ function emptyResult(
     rowsAggregate: 0,
     rejectsStored: 0,
     rejectsCapped: false,
-    rowsReplaced: 0,
+    rowsInserted: 0,
+    rowsChanged: 0,
+    rowsUnchanged: 0,
+    rowsRetired: 0,
+    coverage: null,
     slices: 0,
     overThreshold: false,
     durationMs: Date.now() - started,
@@ -203,10 +229,17 @@ export async function loadFile(
       error: { code: 'file_not_readable', message },
     };
   }
-  const hashed = { ...fileStart, sha256 };
+  const layoutKey = options.layoutKey ?? null;
+  const release = options.release ?? source.releaseOf?.(fileName) ?? null;
+  const coverage = options.replaceScope ?? source.coverage ?? null;
+  const coverageText =
+    coverage === null
+      ? null
+      : `${coverage.join(' × ')}, declared by ${options.replaceScope === undefined ? `the ${source.name} source` : '--replace-scope'}`;
+  const hashed = { ...fileStart, sha256, layoutKey, release, replaceScope: coverage };
 
   if (!options.force) {
-    const current = await journal.findCurrentLoad(source.name, sha256);
+    const current = await journal.findCurrentLoad(source.name, sha256, layoutKey);
     if (current !== null) {
       const loadId = options.dryRun ? null : await journal.recordSkip(hashed, current);
       return {
@@ -253,12 +286,15 @@ export async function loadFile(
 
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;
+    const factTable = factTableOf(source.target, source.storage);
+    const columns =
+      coverage === null ? null : coverageColumns(factTable, { dimensions: coverage, declaredBy: 'user' });
     const writer: FlowWriter =
       source.target === 'port_throughput'
-        ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId)
+        ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId, columns)
         : source.storage === 'baci_flows'
-          ? new BaciFlowWriter(warehouse.sqlite, loadId)
-          : new TradeFlowWriter(warehouse.sqlite, source.name, loadId);
+          ? new BaciFlowWriter(warehouse.sqlite, loadId, coverage)
+          : new TradeFlowWriter(warehouse.sqlite, source.name, loadId, columns);
     sink = new RejectSink(warehouse.sqlite, {
       runId: ctx.runId,
       loadId,
@@ -313,19 +349,20 @@ export async function loadFile(
         `${fileName} has a header but no data rows. Check that the download or export finished.`,
       );
     }
-    const rowsLoaded = writer.rowsInserted;
-    if (rowsRead !== rowsLoaded + sink.rowsRejected) {
+    const written: WriteOutcome = writer.finish();
+    const rowsLoaded = written.inserted + written.changed + written.unchanged;
+    if (rowsRead !== rowsLoaded + sink.rowsRejected || rowsLoaded !== writer.rowsWritten) {
       throw new CorridorError(
         'count_mismatch',
-        `${fileName}: read ${rowsRead} rows but loaded ${rowsLoaded} and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
+        `${fileName}: read ${rowsRead} figures but inserted ${written.inserted}, changed ${written.changed}, left ${written.unchanged} unchanged and rejected ${sink.rowsRejected}. Nothing was loaded; please report this.`,
       );
     }
-    const replacements = await describeReplacedLoads(
+    const replacements = await describeRevisedLoads(
       warehouse,
-      writer.replacer.replacedLoads,
+      { changed: written.changedLoads, retired: written.retiredLoads },
       file.path,
       source.revisesEarlierFiles ?? false,
-      writer.sliceKey,
+      coverageText ?? '',
     );
     notes.push(...replacements.map((r) => r.text));
     const layoutWarnings = layout?.warnings ?? [];
@@ -351,8 +388,12 @@ export async function loadFile(
       rowsRejected: sink.rowsRejected,
       rowsAggregate,
       rejectsStored: sink.stored,
-      rowsReplaced: writer.replacer.rowsReplaced,
-      slices: writer.replacer.slices,
+      rowsInserted: written.inserted,
+      rowsChanged: written.changed,
+      rowsUnchanged: written.unchanged,
+      rowsRetired: written.retired,
+      sheetRows: null,
+      slices: writer.slices,
       durationMs: Date.now() - started,
       errorCode: null,
       errorMessage: null,
@@ -380,8 +421,12 @@ export async function loadFile(
       rowsAggregate,
       rejectsStored: sink.stored,
       rejectsCapped: sink.capped,
-      rowsReplaced: writer.replacer.rowsReplaced,
-      slices: writer.replacer.slices.length,
+      rowsInserted: written.inserted,
+      rowsChanged: written.changed,
+      rowsUnchanged: written.unchanged,
+      rowsRetired: written.retired,
+      coverage: coverageText,
+      slices: writer.slices.length,
       overThreshold: sink.rowsRejected / rowsRead > options.rejectThreshold,
       firstIssues: sink.first,
       rejectsByCode: Object.fromEntries(sink.byCode),
@@ -416,7 +461,11 @@ export async function loadFile(
         rowsRejected: 0,
         rowsAggregate: 0,
         rejectsStored: 0,
-        rowsReplaced: 0,
+        rowsInserted: 0,
+        rowsChanged: 0,
+        rowsUnchanged: 0,
+        rowsRetired: 0,
+        sheetRows: null,
         slices: [],
         durationMs: Date.now() - started,
         errorCode: error.code,

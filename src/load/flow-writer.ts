@@ -1,9 +1,11 @@
 /**
  * What the file loader needs from a bulk writer, whichever table it fills: rows in, duplicates
- * out, and an account of the slices it replaced.
+ * out, and at the end what the merge did (src/db/merge-lane.ts) and what coverage retired
+ * (src/db/coverage.ts).
  */
+import type { MergeCounts } from '../db/merge-lane.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { SliceReplacer } from './slice-replacer.ts';
+import type { Slice } from './touched-slices.ts';
 
 export interface Duplicate {
   readonly sourceRow: number;
@@ -13,12 +15,24 @@ export interface Duplicate {
   row(): Record<string, unknown>;
 }
 
+export interface WriteOutcome extends MergeCounts {
+  /** Rows of earlier loads inside the file's coverage that it no longer holds, now closed. */
+  readonly retired: number;
+  /** Scopes of the coverage the file covered (0 when it merges only). */
+  readonly scopes: number;
+  /** Earlier loads whose figures this file changed, with how many each. */
+  readonly changedLoads: ReadonlyMap<number, number>;
+  /** Earlier loads whose rows this file retired, with how many each. */
+  readonly retiredLoads: ReadonlyMap<number, number>;
+}
+
 export interface FlowWriter {
-  readonly rowsInserted: number;
-  /** The slices this file touched and the earlier rows they replaced. */
-  readonly replacer: SliceReplacer;
-  /** What a slice of this table is, for messages: "reporter and period". */
-  readonly sliceKey: string;
-  /** Inserts a batch's rows; returns the rows whose key an earlier row of this file already holds. */
+  /** Rows written so far (inserted or merged). */
+  readonly rowsWritten: number;
+  /** The slices this file touched, for the journal. */
+  readonly slices: readonly Slice[];
+  /** Writes a batch's rows; returns the rows whose key an earlier row of this file already holds. */
   write(batch: MappedBatch): Duplicate[];
+  /** After the last batch: retires what the coverage says and counts what the load did. */
+  finish(): WriteOutcome;
 }

@@ -55,6 +55,12 @@ export interface FileStart {
   readonly sizeBytes: number | null;
   /** What the pipeline named: the URL of a downloaded file; the path when not given. */
   readonly origin?: string | undefined;
+  /** The layout the file is read with, when a pipeline declares one: the unchanged-file skip is per file and layout. */
+  readonly layoutKey?: string | null;
+  /** The source's own release label or publication date, from the file, its name or the user. */
+  readonly release?: string | null;
+  /** The coverage the load retires within (dimension names), or null when it merges only. */
+  readonly replaceScope?: readonly string[] | null;
 }
 
 export interface FileOutcome {
@@ -68,7 +74,12 @@ export interface FileOutcome {
   /** Figures on total and subtotal rows: checked, not loaded. */
   readonly rowsAggregate: number;
   readonly rejectsStored: number;
-  readonly rowsReplaced: number;
+  readonly rowsInserted: number;
+  readonly rowsChanged: number;
+  readonly rowsUnchanged: number;
+  readonly rowsRetired: number;
+  /** Rows of the sheet the figures came from, where a table has several figures a row. */
+  readonly sheetRows: number | null;
   readonly slices: readonly { reporter: string; period: string }[];
   readonly durationMs: number;
   readonly errorCode: string | null;
@@ -167,19 +178,24 @@ export class Journal {
   }
 
   /**
-   * The load that already holds these bytes for this source, if any of its slices still hold
-   * its rows. A file whose slices were all replaced by later loads (an old version loaded
-   * again after its revision) is not current and loads again; a file only partly revised by
-   * a later file stays current, so re-running both is a no-op rather than a tug of war.
+   * The load that already holds these bytes for this source, read with the same layout, unless
+   * it was reverted. Loading the same bytes again would change nothing (a merge of identical
+   * figures), so re-running a pipeline is a no-op rather than a tug of war between two files;
+   * `--force` reads it again, and a forced reload of an unchanged file writes no new version.
    */
-  async findCurrentLoad(source: string, sha256: string): Promise<number | null> {
+  async findCurrentLoad(
+    source: string,
+    sha256: string,
+    layoutKey: string | null = null,
+  ): Promise<number | null> {
     const row = await this.#db
       .selectFrom('load_files')
       .select('load_id')
       .where('source', '=', source)
       .where('sha256', '=', sha256)
       .where('status', '=', 'loaded')
-      .where((eb) => eb.or([eb('slices_current', '>', 0), eb('rows_loaded', '=', 0)]))
+      .where('reverted_by', 'is', null)
+      .where((eb) => (layoutKey === null ? eb('layout_key', 'is', null) : eb('layout_key', '=', layoutKey)))
       .orderBy('load_id', 'desc')
       .limit(1)
       .executeTakeFirst();
@@ -205,6 +221,9 @@ export class Journal {
         size_bytes: start.sizeBytes,
         status,
         started_at: now(),
+        layout_key: start.layoutKey ?? null,
+        release: start.release ?? null,
+        replace_scope: start.replaceScope == null ? null : start.replaceScope.join(','),
         ...extra,
       })
       .returning('load_id')
@@ -276,7 +295,13 @@ export class Journal {
         rows_rejected: outcome.rowsRejected,
         rows_aggregate: outcome.rowsAggregate,
         rejects_stored: outcome.rejectsStored,
-        rows_replaced: outcome.rowsReplaced,
+        rows_inserted: outcome.rowsInserted,
+        rows_changed: outcome.rowsChanged,
+        rows_unchanged: outcome.rowsUnchanged,
+        rows_retired: outcome.rowsRetired,
+        // Kept for queries written against the first release: rows of earlier loads revised.
+        rows_replaced: outcome.rowsChanged + outcome.rowsRetired,
+        sheet_rows: outcome.sheetRows,
         slices: JSON.stringify(outcome.slices),
         slices_current: outcome.status === 'loaded' ? outcome.slices.length : 0,
         finished_at: now(),
@@ -287,5 +312,18 @@ export class Journal {
       })
       .where('load_id', '=', loadId)
       .execute();
+    // An earlier load of the same file (same name or URL, same source) is now an older version
+    // of it: its rejects are no longer news (corridor unmapped).
+    if (outcome.status === 'loaded' && file !== undefined) {
+      await this.#db
+        .updateTable('load_files')
+        .set({ superseded_by: loadId })
+        .where('source', '=', file.source)
+        .where('origin', '=', file.path)
+        .where('load_id', '<', loadId)
+        .where('status', '=', 'loaded')
+        .where('superseded_by', 'is', null)
+        .execute();
+    }
   }
 }

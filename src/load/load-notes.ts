@@ -1,6 +1,6 @@
 /**
  * The notes a file's load leaves in the journal (`load_files.notes`) beyond its counts: whose
- * rows its slices replaced, and what the layout toolkit did with a table made for people.
+ * figures it revised or retired, and what the layout toolkit did with a table made for people.
  */
 import { basename } from 'node:path';
 import { formatCount } from '../cli/output.ts';
@@ -8,38 +8,53 @@ import type { LayoutReport } from '../layout/layout-report.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /**
- * Says which earlier loads a file's slices replaced. Replacing a revision of the same file is
- * the point; replacing rows that came from a differently named file is worth a warning, since
- * it usually means two different extracts cover the same reporter and period.
+ * Says which earlier loads a file revised: figures it changed (same key, new value; the later
+ * load wins and the old value stays in the history) and rows it retired inside its coverage.
+ * Revising an earlier load of the same file is the point; changing figures that came from a
+ * differently named file is worth a warning, since it usually means two extracts or two
+ * layouts give one key two values.
  */
-export async function describeReplacedLoads(
+export async function describeRevisedLoads(
   warehouse: Warehouse,
-  replaced: ReadonlyMap<number, number>,
+  revised: { readonly changed: ReadonlyMap<number, number>; readonly retired: ReadonlyMap<number, number> },
   path: string,
   revisionsExpected: boolean,
-  sliceKey: string,
+  coverage: string,
 ): Promise<{ text: string; warn: boolean }[]> {
-  if (replaced.size === 0) return [];
+  const ids = [...new Set([...revised.changed.keys(), ...revised.retired.keys()])];
+  if (ids.length === 0) return [];
   const loads = await warehouse.db
     .selectFrom('load_files')
     .select(['load_id', 'file_name', 'path'])
-    .where('load_id', 'in', [...replaced.keys()])
+    .where('load_id', 'in', ids)
+    .orderBy('load_id')
     .execute();
-  return loads.map((l) => {
-    const rows = replaced.get(l.load_id) ?? 0;
+  const notes: { text: string; warn: boolean }[] = [];
+  for (const l of loads) {
     const sameFile = l.path === path || l.file_name === basename(path);
-    if (sameFile) return { text: `replaced ${rows} rows of its earlier load ${l.load_id}`, warn: false };
-    // A source whose later files revise earlier periods (a bureau's previous-year sheet).
-    if (revisionsExpected)
-      return {
-        text: `revised ${rows} rows loaded from ${l.file_name} (load ${l.load_id}) with this file's figures for the same periods`,
-        warn: false,
-      };
-    return {
-      text: `replaced ${rows} rows loaded from a different file, ${l.file_name} (load ${l.load_id}), covering the same ${sliceKey}; if both extracts should stay, merge them into one file`,
-      warn: true,
-    };
-  });
+    const changed = revised.changed.get(l.load_id) ?? 0;
+    const retired = revised.retired.get(l.load_id) ?? 0;
+    const from = sameFile ? `its earlier load ${l.load_id}` : `${l.file_name} (load ${l.load_id})`;
+    if (changed > 0) {
+      notes.push(
+        sameFile || revisionsExpected
+          ? {
+              text: `revised ${formatCount(changed)} figure${changed === 1 ? '' : 's'} of ${from}; the old value${changed === 1 ? ' stays' : 's stay'} in the history`,
+              warn: false,
+            }
+          : {
+              text: `gave ${formatCount(changed)} figure${changed === 1 ? '' : 's'} of ${from} new values (same keys: the later load wins; the old values stay in the history)`,
+              warn: true,
+            },
+      );
+    }
+    if (retired > 0)
+      notes.push({
+        text: `retired ${formatCount(retired)} rows of ${from} that this file no longer holds within its coverage (${coverage})`,
+        warn: !sameFile && !revisionsExpected,
+      });
+  }
+  return notes;
 }
 
 /** Journal notes on what the layout toolkit did with a table made for people. */

@@ -1,20 +1,24 @@
 /**
  * The bulk row path into `port_throughput_rows` (migration 0005). Port tables are small (a
  * port's year is a few thousand figures), so rows go through one prepared multi-row INSERT
- * without the constant-column tricks of trade-flow-writer.ts. Slices are (source, port,
- * period, direction, unit): a revised table replaces the months it covers, and a port's TEU
- * table does not replace its tonnage table. Rows the unique key refuses (the
- * same port, period, direction, cargo group, label and unit twice in one file) come back as
+ * without the constant-column tricks of trade-flow-writer.ts, merged by natural key
+ * (src/db/merge-lane.ts). A port table covers its ports, periods, directions and units as read
+ * (the source's declared coverage): a revised table retires the figures of those it no longer
+ * holds, and a port's TEU table never touches its tonnage table. Rows that repeat a key of the
+ * same file (the same port, period, direction, cargo group, label and unit twice) come back as
  * duplicates.
  *
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
-import type Database from 'better-sqlite3';
+import { ScopeRetirer } from '../db/coverage.ts';
+import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
+import { PORT_THROUGHPUT_ROWS } from '../db/fact-tables.ts';
+import { MergeLane, mergeClause } from '../db/merge-lane.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import type { PortThroughputRow } from '../pipeline/trade-source.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { Duplicate, FlowWriter } from './flow-writer.ts';
-import { SliceReplacer } from './slice-replacer.ts';
+import type { Duplicate, FlowWriter, WriteOutcome } from './flow-writer.ts';
+import { TouchedSlices } from './touched-slices.ts';
 
 /** A port row as the map stage hands it on: its canonical values and its row in the file. */
 export interface PortRowValues {
@@ -39,7 +43,8 @@ const COLUMNS = [
   'source_row',
 ] as const;
 
-const KEY = ['port_locode', 'period', 'direction', 'cargo_group', 'commodity_raw', 'unit'] as const;
+/** The natural key's columns a row carries (all but `source`, which is the writer's). */
+const KEY = PORT_THROUGHPUT_ROWS.key.filter((c) => c !== 'source') as (keyof PortThroughputRow)[];
 
 const ROWS_PER_STATEMENT = 100;
 
@@ -63,43 +68,57 @@ function valuesOf({ row, sourceRow }: PortRowValues): unknown[] {
 }
 
 export class PortThroughputWriter implements FlowWriter {
-  readonly #sqlite: Database.Database;
+  readonly #sqlite: SqliteDatabase;
   readonly #source: string;
   readonly #loadId: number;
-  readonly #statements = new Map<number, Database.Statement>();
-  readonly #findKey: Database.Statement;
-  readonly replacer: SliceReplacer;
-  readonly sliceKey = 'port, period, direction and unit';
-  rowsInserted = 0;
+  readonly #statements = new Map<string, SqliteStatement>();
+  readonly #findKey: SqliteStatement;
+  readonly #touched = new TouchedSlices();
+  readonly #lane: MergeLane;
+  readonly #retirer: ScopeRetirer | null;
+  readonly #scopeColumns: readonly (keyof PortThroughputRow)[];
 
-  constructor(sqlite: Database.Database, source: string, loadId: number) {
+  /** @param coverageColumns the columns of the file's coverage, or null to merge only. */
+  constructor(
+    sqlite: SqliteDatabase,
+    source: string,
+    loadId: number,
+    coverageColumns: readonly string[] | null,
+  ) {
     this.#sqlite = sqlite;
     this.#source = source;
     this.#loadId = loadId;
-    // A port's slice is one series of a period: its direction and unit too, since ports publish
-    // imports and exports, tonnes and TEU, in separate tables.
-    const sliceWhere = 'source = ? and port_locode = ? and period = ? and direction = ? and unit = ?';
-    this.replacer = new SliceReplacer(sqlite, loadId, {
-      count: sqlite.prepare(
-        `select load_id, count(*) as n from port_throughput_rows where ${sliceWhere} group by load_id`,
-      ),
-      remove: sqlite.prepare(`delete from port_throughput_rows where ${sliceWhere}`),
-    });
+    this.#lane = new MergeLane(sqlite, PORT_THROUGHPUT_ROWS, loadId);
+    this.#scopeColumns = (coverageColumns ?? []) as (keyof PortThroughputRow)[];
+    this.#retirer =
+      coverageColumns === null
+        ? null
+        : new ScopeRetirer(sqlite, PORT_THROUGHPUT_ROWS, loadId, coverageColumns, ['source'], [source]);
     this.#findKey = sqlite
       .prepare(
-        `select source_row from port_throughput_rows where source = ? and ${KEY.map((c) => `${c} = ?`).join(' and ')}`,
+        `select coalesce(seen_row, source_row) from port_throughput_rows where source = ? and ${KEY.map((c) => `${c} = ?`).join(' and ')}`,
       )
       .pluck();
   }
 
-  #statementFor(rows: number): Database.Statement {
-    let statement = this.#statements.get(rows);
+  get rowsWritten(): number {
+    return this.#lane.inserted + this.#lane.merged;
+  }
+
+  get slices() {
+    return this.#touched.slices;
+  }
+
+  #statementFor(rows: number, merge: boolean): SqliteStatement {
+    const key = `${rows}${merge ? 'm' : 'i'}`;
+    let statement = this.#statements.get(key);
     if (statement === undefined) {
       const tuple = `(?,${COLUMNS.map(() => '?').join(',')},${this.#loadId})`;
+      const conflict = merge ? mergeClause(PORT_THROUGHPUT_ROWS, this.#loadId) : 'on conflict do nothing';
       statement = this.#sqlite.prepare(
-        `insert into port_throughput_rows (source,${COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} on conflict do nothing`,
+        `insert into port_throughput_rows (source,${COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} ${conflict}`,
       );
-      this.#statements.set(rows, statement);
+      this.#statements.set(key, statement);
     }
     return statement;
   }
@@ -108,18 +127,19 @@ export class PortThroughputWriter implements FlowWriter {
     const rows = batch.portRows ?? [];
     for (const { row } of rows) {
       // A slice's `reporter` is the port here.
-      this.replacer.claim(
+      this.#touched.note(
         { reporter: row.port_locode, period: row.period, direction: row.direction, unit: row.unit },
-        [this.#source, row.port_locode, row.period, row.direction, row.unit],
+        [row.port_locode, row.period, row.direction, row.unit],
       );
+      this.#retirer?.claim(this.#scopeColumns.map((c) => row[c]));
     }
     const duplicates: Duplicate[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
       const params = chunk.flatMap((r) => [this.#source, ...valuesOf(r)]);
-      const inserted = this.#statementFor(chunk.length).run(params).changes;
-      this.rowsInserted += inserted;
-      if (inserted < chunk.length) {
+      const n = chunk.length;
+      const outcome = this.#lane.run(this.#statementFor(n, false), this.#statementFor(n, true), params, n);
+      if (outcome.duplicates > 0) {
         for (const r of chunk) {
           const firstRow = this.#findKey.get(this.#source, ...KEY.map((k) => r.row[k])) as number;
           if (firstRow !== r.sourceRow)
@@ -128,5 +148,16 @@ export class PortThroughputWriter implements FlowWriter {
       }
     }
     return duplicates;
+  }
+
+  finish(): WriteOutcome {
+    const retired = this.#retirer?.retire() ?? 0;
+    return {
+      ...this.#lane.finish(),
+      retired,
+      scopes: this.#retirer?.scopes ?? 0,
+      changedLoads: this.#lane.closedLoads('changed'),
+      retiredLoads: retired === 0 ? new Map() : this.#lane.closedLoads('retired'),
+    };
   }
 }

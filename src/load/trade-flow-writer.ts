@@ -1,15 +1,21 @@
 /**
  * The bulk row path into `trade_flow_rows`, the table behind `trade_flows` for every source but
  * BACI (baci-flow-writer.ts). kysely costs about 1.8 µs per value on inserts, so rows go through
- * prepared multi-row INSERT statements on the raw connection instead (DESIGN.md, "Bulk paths").
- * The writer also replaces each slice (source, reporter, period) the first time the file
- * touches it, and reports rows the unique key refused as duplicates.
+ * prepared multi-row statements on the raw connection instead (DESIGN.md, "Bulk paths"), and
+ * merge by natural key (src/db/merge-lane.ts): new keys are inserted, changed figures become a
+ * new version, identical ones are left alone. Rows the file's coverage no longer holds are
+ * retired at the end (src/db/coverage.ts); rows an earlier row of the file already holds come
+ * back as duplicates.
  *
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
-import type Database from 'better-sqlite3';
-import type { Duplicate, FlowWriter } from './flow-writer.ts';
-import { SliceReplacer } from './slice-replacer.ts';
+
+import { ScopeRetirer } from '../db/coverage.ts';
+import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
+import { TRADE_FLOW_ROWS } from '../db/fact-tables.ts';
+import { MergeLane, mergeClause } from '../db/merge-lane.ts';
+import type { Duplicate, FlowWriter, WriteOutcome } from './flow-writer.ts';
+import { TouchedSlices } from './touched-slices.ts';
 import { AT, ROW_COLUMNS, type RowValues, rowValuesAsObject } from './trade-flow-values.ts';
 
 /** Rows per INSERT: rows per statement matter most for speed; 100 × 25 values stays far below SQLite's 32,766 limit. */
@@ -21,77 +27,85 @@ const sqlLiteral = (value: unknown): string => {
   return `'${String(value).replace(/'/g, "''")}'`;
 };
 
-const KEY_COLUMNS = [
-  'reporter_iso3',
-  'period',
-  'flow',
-  'partner_iso3',
-  'partner2_iso3',
-  'hs_edition',
-  'hs_code',
-  'mode_of_transport',
-  'customs_procedure',
-] as const;
+/** The key columns a row carries (all but `source`, which is the writer's). */
+const KEY_COLUMNS = TRADE_FLOW_ROWS.key.filter((c) => c !== 'source') as (keyof typeof AT)[];
 
 export class TradeFlowWriter implements FlowWriter {
-  readonly #sqlite: Database.Database;
+  readonly #sqlite: SqliteDatabase;
   readonly #source: string;
   readonly #loadId: number;
-  readonly #statements = new Map<number, Database.Statement>();
-  readonly replacer: SliceReplacer;
-  readonly sliceKey = 'reporter and period';
-  readonly #findKey: Database.Statement;
+  readonly #statements = new Map<string, SqliteStatement>();
+  readonly #touched = new TouchedSlices();
+  readonly #lane: MergeLane;
+  readonly #retirer: ScopeRetirer | null;
+  readonly #scopeAt: readonly number[];
+  readonly #findKey: SqliteStatement;
   #shape: ConstantShape | null = null;
-  rowsInserted = 0;
 
-  constructor(sqlite: Database.Database, source: string, loadId: number) {
+  /** @param coverageColumns the columns of the file's declared coverage, or null to merge only. */
+  constructor(
+    sqlite: SqliteDatabase,
+    source: string,
+    loadId: number,
+    coverageColumns: readonly string[] | null,
+  ) {
     this.#sqlite = sqlite;
     this.#source = source;
     this.#loadId = loadId;
-    const sliceWhere = 'source = ? and reporter_iso3 = ? and period = ?';
-    this.replacer = new SliceReplacer(sqlite, loadId, {
-      count: sqlite.prepare(
-        `select load_id, count(*) as n from trade_flow_rows where ${sliceWhere} group by load_id`,
-      ),
-      remove: sqlite.prepare(`delete from trade_flow_rows where ${sliceWhere}`),
-    });
-    this.#findKey = sqlite.prepare(
-      `select source_row from trade_flow_rows where source = ? and ${KEY_COLUMNS.map((c) => `${c} = ?`).join(' and ')}`,
-    );
+    this.#lane = new MergeLane(sqlite, TRADE_FLOW_ROWS, loadId);
+    this.#scopeAt = (coverageColumns ?? []).map((c) => AT[c as keyof typeof AT]);
+    this.#retirer =
+      coverageColumns === null
+        ? null
+        : new ScopeRetirer(sqlite, TRADE_FLOW_ROWS, loadId, coverageColumns, ['source'], [source]);
+    this.#findKey = sqlite
+      .prepare(
+        `select coalesce(seen_row, source_row) from trade_flow_rows where source = ? and ${KEY_COLUMNS.map((c) => `${c} = ?`).join(' and ')}`,
+      )
+      .pluck();
+  }
+
+  get rowsWritten(): number {
+    return this.#lane.inserted + this.#lane.merged;
+  }
+
+  get slices() {
+    return this.#touched.slices;
   }
 
   /**
-   * The prepared INSERT for `rows` rows. The writer's source and load id, and the shape's
-   * constants, are literals; the rest are parameters.
+   * The prepared INSERT (or merge) for `rows` rows. The writer's source and load id, and the
+   * shape's constants, are literals; the rest are parameters.
    */
-  #statementFor(rows: number, shape: ConstantShape | null): Database.Statement {
-    const key = shape === null ? -rows : rows;
+  #statementFor(rows: number, shape: ConstantShape | null, merge: boolean): SqliteStatement {
+    const key = `${shape === null ? 'g' : 's'}${merge ? 'm' : 'i'}${rows}`;
     let statement = this.#statements.get(key);
     if (statement === undefined) {
       const tuple = `(${sqlLiteral(this.#source)},${ROW_COLUMNS.map((_, i) => shape?.literal(i) ?? '?').join(',')},${this.#loadId})`;
+      const conflict = merge ? mergeClause(TRADE_FLOW_ROWS, this.#loadId) : 'on conflict do nothing';
       statement = this.#sqlite.prepare(
-        `insert into trade_flow_rows (source,${ROW_COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} on conflict do nothing`,
+        `insert into trade_flow_rows (source,${ROW_COLUMNS.join(',')},load_id) values ${Array.from({ length: rows }, () => tuple).join(',')} ${conflict}`,
       );
       this.#statements.set(key, statement);
     }
     return statement;
   }
 
-  /** Inserts rows; returns the rows whose key an earlier row of this file already holds. */
+  /** Writes rows; returns the rows whose key an earlier row of this file already holds. */
   write(batch: { readonly rows: readonly RowValues[] }): Duplicate[] {
     const { rows } = batch;
     for (const r of rows) {
       const reporter = r[AT.reporter_iso3] as string;
       const period = r[AT.period] as string;
-      this.replacer.claim({ reporter, period }, [this.#source, reporter, period]);
+      this.#touched.note({ reporter, period }, [reporter, period]);
+      if (this.#retirer !== null) this.#retirer.claim(this.#scopeAt.map((i) => r[i]));
     }
     this.#shape ??= ConstantShape.of(rows);
     const duplicates: Duplicate[] = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(start + ROWS_PER_STATEMENT, rows.length);
-      const inserted = this.#insertChunk(rows, start, end);
-      this.rowsInserted += inserted;
-      if (inserted < end - start) duplicates.push(...this.#findDuplicates(rows.slice(start, end)));
+      if (this.#writeChunk(rows, start, end) > 0)
+        duplicates.push(...this.#findDuplicates(rows.slice(start, end)));
     }
     return duplicates;
   }
@@ -101,41 +115,48 @@ export class TradeFlowWriter implements FlowWriter {
    * mode, customs procedure, the NULLs). Binding is the insert's main cost, so those values are
    * written into the statement as literals and only the varying ones are bound: about 9 values
    * a row instead of 25. A chunk with any row that breaks the pattern goes through the general
-   * statement, in order, so duplicate handling does not change.
+   * statement, in order, so duplicate handling does not change. Returns the chunk's duplicates.
    */
-  #insertChunk(rows: readonly RowValues[], start: number, end: number): number {
+  #writeChunk(rows: readonly RowValues[], start: number, end: number): number {
     const shape = this.#shape!;
     let fits = true;
     for (let i = start; i < end && fits; i++) fits = shape.fits(rows[i]!);
     const params: unknown[] = [];
-    if (fits) {
-      for (let i = start; i < end; i++) shape.pushVarying(rows[i]!, params);
-      return this.#statementFor(end - start, shape).run(params).changes;
-    }
-    for (let i = start; i < end; i++) for (const v of rows[i]!) params.push(v);
-    return this.#statementFor(end - start, null).run(params).changes;
+    if (fits) for (let i = start; i < end; i++) shape.pushVarying(rows[i]!, params);
+    else for (let i = start; i < end; i++) for (const v of rows[i]!) params.push(v);
+    const used = fits ? shape : null;
+    const n = end - start;
+    return this.#lane.run(this.#statementFor(n, used, false), this.#statementFor(n, used, true), params, n)
+      .duplicates;
   }
 
   /**
-   * The slow path, taken only when a chunk lost rows to the unique key: look each row's key up;
-   * a row whose key holds another row number was a duplicate. SQLite applies ON CONFLICT DO
-   * NOTHING row by row, so every other row of the chunk is in.
+   * The slow path, taken only when a chunk had duplicates: look each row's key up; a key that
+   * this file carried from another row makes this row a duplicate of that one.
    */
   #findDuplicates(chunk: readonly RowValues[]): Duplicate[] {
     const found: Duplicate[] = [];
     for (const r of chunk) {
-      const hit = this.#findKey.get(this.#source, ...KEY_COLUMNS.map((c) => r[AT[c]])) as
-        | { source_row: number }
+      const firstRow = this.#findKey.get(this.#source, ...KEY_COLUMNS.map((c) => r[AT[c]])) as
+        | number
         | undefined;
       const sourceRow = r[AT.source_row] as number;
-      if (hit === undefined) {
-        // Cannot happen inside one transaction; insert defensively so nothing is lost silently.
-        this.rowsInserted += this.#statementFor(1, null).run(r).changes;
-      } else if (hit.source_row !== sourceRow) {
-        found.push({ sourceRow, firstRow: hit.source_row, row: () => rowValuesAsObject(r) });
-      }
+      if (firstRow === undefined)
+        throw new Error(`row ${sourceRow} was neither written nor found by its key`);
+      if (firstRow !== sourceRow) found.push({ sourceRow, firstRow, row: () => rowValuesAsObject(r) });
     }
     return found;
+  }
+
+  finish(): WriteOutcome {
+    const retired = this.#retirer?.retire() ?? 0;
+    return {
+      ...this.#lane.finish(),
+      retired,
+      scopes: this.#retirer?.scopes ?? 0,
+      changedLoads: this.#lane.closedLoads('changed'),
+      retiredLoads: retired === 0 ? new Map() : this.#lane.closedLoads('retired'),
+    };
   }
 }
 

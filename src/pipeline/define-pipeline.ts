@@ -47,6 +47,20 @@ const sourceEntry = z
      * port_throughput (README, "Port throughput").
      */
     portTable: portTableOptionsSchema.optional(),
+    /**
+     * What one of these files covers completely, when the source cannot know it (a Comtrade
+     * extract answers a query the loader never saw): rows of earlier loads inside a scope the
+     * file holds, that it no longer holds, are retired. Dimensions of the fact table:
+     * `reporter`, `partner`, `period`, `flow`, `freq`, `edition` (trade); `port`, `period`,
+     * `direction`, `unit`, `cargo_group` (ports). Without it, loads merge only.
+     * @example ['reporter', 'period', 'flow']
+     */
+    replaceScope: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * The publisher's release these files belong to, when neither the file nor its name says
+     * (`2024-06`, `rev. 3`): stored with each load; `corridor sql --as-of` accepts it.
+     */
+    release: z.string().min(1).optional(),
   })
   .refine((entry) => (entry.source === 'table') === (entry.table !== undefined), {
     message: "source 'table' needs a `table` layout, and only it takes one",

@@ -18,6 +18,7 @@ import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { collectFiles, landingDirOf } from './collect-files.ts';
 import type { Pipeline } from './define-pipeline.ts';
+import { checkReplaceScopes, layoutKeyOf } from './replace-scope.ts';
 import { selectRetries } from './retry-selection.ts';
 import { type RunResult, type RunTrigger, statusOf, totalsOf } from './run-result.ts';
 
@@ -115,6 +116,7 @@ async function runStages(
   const force = options.force ?? false;
   const trigger = options.trigger ?? 'manual';
   const journal = new Journal(warehouse.db);
+  checkReplaceScopes(pipeline);
   // A last run whose process died must read as interrupted before --only-failed looks at it.
   if (options.onlyFailed) await journal.markInterruptedRuns();
   const retry = options.onlyFailed ? await selectRetries(warehouse.db, pipeline.name) : null;
@@ -201,6 +203,9 @@ async function runStages(
           rejectThreshold: pipeline.rejectThreshold,
           rejectCap: pipeline.rejectCap,
           ...(entry.encoding === undefined ? {} : { encoding: entry.encoding }),
+          ...(entry.replaceScope === undefined ? {} : { replaceScope: entry.replaceScope }),
+          ...(entry.release === undefined ? {} : { release: entry.release }),
+          layoutKey: layoutKeyOf(entry),
         },
       );
       results.push(result);

@@ -17,8 +17,10 @@ export type RunTrigger = 'manual' | 'schedule' | 'catch_up';
 export interface RunTotals extends RunCounts {
   /** Warnings the run's files recorded in `load_warnings`. */
   readonly warnings: number;
-  /** Rows of earlier loads that this run's files replaced. */
-  readonly rowsReplaced: number;
+  /** Figures of earlier loads that this run's files gave new values. */
+  readonly rowsChanged: number;
+  /** Rows of earlier loads that this run's files retired inside their coverage. */
+  readonly rowsRetired: number;
 }
 
 export interface RunResult {
@@ -58,7 +60,8 @@ export function totalsOf(files: readonly FileResult[]): RunTotals {
     rowsRejected: sum((f) => f.rowsRejected),
     rowsAggregate: sum((f) => f.rowsAggregate),
     warnings: sum((f) => f.warningsRecorded),
-    rowsReplaced: sum((f) => f.rowsReplaced),
+    rowsChanged: sum((f) => f.rowsChanged),
+    rowsRetired: sum((f) => f.rowsRetired),
   };
 }
 

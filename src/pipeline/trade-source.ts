@@ -20,7 +20,7 @@ export type TradeFlowRow = Omit<TradeFlowsTable, 'source' | 'source_row' | 'load
 /** A canonical row for `port_throughput`, before the engine adds source, the label's key, source_row and load_id. */
 export type PortThroughputRow = Omit<
   PortThroughputRowsTable,
-  'source' | 'source_row' | 'load_id' | 'commodity_key'
+  'source' | 'source_row' | 'load_id' | 'commodity_key' | 'seen_load' | 'seen_row'
 >;
 
 /** The rows a source may produce, one kind per target table. */
@@ -83,6 +83,20 @@ export interface TradeSource<F extends string = string, P = unknown, R extends T
    * @default false
    */
   readonly revisesEarlierFiles?: boolean;
+  /**
+   * What one file of this source covers completely, as dimensions of its fact table
+   * (src/db/fact-tables.ts, `scopeDimensions`): rows of an earlier load inside a scope the file
+   * holds, that the file no longer holds, are retired. BACI: `['edition', 'period']` (every
+   * pair and product of an edition-year). Leave it out when a file cannot know (an extract is
+   * the answer to a query the loader did not see): loads then merge only, unless the user
+   * declares `--replace-scope`.
+   */
+  readonly coverage?: readonly string[];
+  /**
+   * The publisher's release a file belongs to, read from its name (BACI `..._V202401b.csv`:
+   * `V202401b`); null when the name does not say. Stored with the load; `--as-of` accepts it.
+   */
+  releaseOf?(fileName: string): string | null;
   readonly columns: ColumnSpecs<F>;
   /** Groups of fields; each group needs one present column. */
   readonly required: readonly (readonly F[])[];

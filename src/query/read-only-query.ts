@@ -6,6 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
+import { type AsOf, asOfStatements, resolveAsOf } from './as-of.ts';
 
 /**
  * The statement's text without comments and without leading empty statements, upper-cased, so
@@ -137,6 +138,40 @@ export class ReadOnlyQuery {
       );
     }
     this.#db.pragma('query_only = ON');
+  }
+
+  /**
+   * From now on, answers as the warehouse stood at `asOf` (a run id, a date or a release):
+   * `trade_flows`, `port_throughput` and the views over them show the versions current then.
+   * Only temporary views are created, on this connection; the file is never written.
+   */
+  asOf(text: string): AsOf {
+    const lookup = {
+      get: (sql: string, ...params: unknown[]) =>
+        this.#db
+          .prepare(sql)
+          .pluck()
+          .get(...params),
+    };
+    const resolved = resolveAsOf(lookup, text);
+    const viewsOverFacts = this.#db
+      .prepare(
+        `select name, sql from sqlite_master where type = 'view' and name not in ('trade_flows', 'port_throughput')
+           and name not like '%_history' and (sql like '%trade_flows%' or sql like '%port_throughput%') order by rowid`,
+      )
+      .all() as { name: string; sql: string }[];
+    const columnsOf = (view: string) =>
+      (this.#db.prepare(`select name from pragma_table_info('${view}')`).pluck().all() as string[]).map(
+        (c) => `"${c}"`,
+      );
+    this.#db.pragma('query_only = OFF');
+    try {
+      for (const statement of asOfStatements(resolved.loadId, viewsOverFacts, columnsOf))
+        this.#db.exec(statement);
+    } finally {
+      this.#db.pragma('query_only = ON');
+    }
+    return resolved;
   }
 
   /** Prepares and runs one statement; rows stream from SQLite as they are iterated. */

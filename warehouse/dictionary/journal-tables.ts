@@ -154,7 +154,8 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       },
       rows_replaced: {
         type: 'integer',
-        description: "Rows of earlier loads that this file's slices replaced.",
+        description:
+          'Rows of earlier loads this file revised: rows_changed + rows_retired (before migration 0008, the rows its slices replaced).',
       },
       slices: {
         type: 'text',
@@ -167,12 +168,13 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       },
       superseded_by: {
         type: 'integer',
-        description: "The first later load that replaced one of this load's slices. NULL while none has.",
+        description:
+          'The first later load of the same file (same source and name or URL): this load is an older version of it. NULL while none has.',
       },
       slices_current: {
         type: 'integer',
         description:
-          "How many of this load's slices still hold its rows; 0 once later loads replaced them all.",
+          'The number of slices this load covered (before migration 0008: how many still held its rows).',
       },
       started_at: STARTED_AT,
       finished_at: FINISHED_AT,
@@ -197,6 +199,51 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
         description:
           'What the pipeline named: the URL a downloaded file came from, or the local path. Null before migration 0007.',
       },
+      rows_inserted: { type: 'integer', description: 'Keys new to the warehouse (issue 17).' },
+      rows_changed: {
+        type: 'integer',
+        description:
+          'Keys an earlier load held, given new values by this load (the old ones stay in the history). rows_loaded = rows_inserted + rows_changed + rows_unchanged, checked by the database.',
+      },
+      rows_unchanged: {
+        type: 'integer',
+        description:
+          'Keys an earlier load held with the same values: left untouched, no new version written.',
+      },
+      rows_retired: {
+        type: 'integer',
+        description:
+          "Rows of earlier loads inside this load's coverage (`replace_scope`) that its file no longer holds: closed as `retired`.",
+      },
+      rows_reopened: {
+        type: 'integer',
+        description: 'For a revert: the versions it reopened (the ones the reverted load had superseded).',
+      },
+      sheet_rows: {
+        type: 'integer',
+        description:
+          'Sheet rows the figures came from, where a table has several figures a row; NULL when it is one figure a row.',
+      },
+      release: {
+        type: 'text',
+        description:
+          "The source's own release label or publication date (BACI `V202401b`), or the user's `--release`; `corridor sql --as-of` accepts it.",
+      },
+      replace_scope: {
+        type: 'text',
+        description:
+          'The coverage this load retired within, as dimension names (`edition,period`; declared by the source or by `--replace-scope`); NULL: it merged only.',
+      },
+      layout_key: {
+        type: 'text',
+        description:
+          "A digest of the layout the file was read with (a pipeline's table layout); the unchanged-file skip is per file and layout. NULL for a source's own layout.",
+      },
+      reverts_load_id: {
+        type: 'integer',
+        description: 'For a revert: the load it undid. Made by `corridor revert`.',
+      },
+      reverted_by: { type: 'integer', description: 'The revert that undid this load, if any.' },
     }),
   },
   {

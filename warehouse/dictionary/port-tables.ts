@@ -4,9 +4,16 @@
  * warehouse/schema/port-tables.ts (the data dictionary test checks that each starts with it)
  * and add what an analyst needs beyond it.
  */
-import type { PortCommoditiesTable, PortsTable, PortThroughputRowsTable } from '../schema/port-tables.ts';
-import { type ColumnSpecs, schemaColumns, viewColumns } from './schema-columns.ts';
+import type {
+  PortCommoditiesTable,
+  PortsTable,
+  PortThroughputRowsClosedTable,
+  PortThroughputRowsTable,
+} from '../schema/port-tables.ts';
+import type { SeenColumns } from '../schema/trade-tables.ts';
+import { type ColumnSpec, type ColumnSpecs, schemaColumns, viewColumns } from './schema-columns.ts';
 import type { TableDoc } from './table-doc.ts';
+import { CLOSED, HISTORY, SEEN } from './vintage-columns.ts';
 
 /**
  * A figure's identity: the unique index `port_throughput_key` (migration 0005). The unit is part
@@ -23,7 +30,7 @@ const PORT_FIGURE_KEY = [
 ] as const;
 
 /** The columns of `port_throughput_rows`; the view reuses their words. */
-const FIGURE: ColumnSpecs<PortThroughputRowsTable> = {
+const FIGURE: ColumnSpecs<Omit<PortThroughputRowsTable, keyof SeenColumns>> = {
   source: {
     type: 'text',
     description:
@@ -86,6 +93,50 @@ const FIGURE: ColumnSpecs<PortThroughputRowsTable> = {
   load_id: { type: 'integer', description: 'The file load that wrote this row: `load_files.load_id`.' },
 };
 
+/** The columns of `port_throughput`; its history view adds the validity columns. */
+const PORT_VIEW_COLUMNS: Readonly<Record<string, ColumnSpec>> = {
+  source: FIGURE.source,
+  port_locode: FIGURE.port_locode,
+  port_name: { type: 'text', description: "The port's name (`Karachi`), from `ports`." },
+  period: FIGURE.period,
+  freq: FIGURE.freq,
+  year: FIGURE.year,
+  month: FIGURE.month,
+  fiscal_year: {
+    type: 'text',
+    description:
+      "The fiscal year a month falls in, by its port's `fiscal_year_start`: `2023-24` for a port whose year starts in July (July 2023 to June 2024) or April, the calendar year (`2024`) for one whose year is the calendar year. A fiscal-year row's own label without `FY`; NULL for a calendar-year row.",
+  },
+  direction: FIGURE.direction,
+  cargo_group: {
+    type: 'text',
+    description:
+      "`dry_bulk`, `liquid_bulk`, `container`, `general`, or `all`. A figure the table did not place in a cargo group takes its commodity's (from `port_commodities`); `all` when that is unknown too.",
+  },
+  commodity_raw: FIGURE.commodity_raw,
+  commodity: {
+    type: 'text',
+    description:
+      'The canonical commodity the alias table maps the label to (`wheat`, `petroleum_products`); NULL when the label is not mapped yet (`corridor unmapped` lists them).',
+  },
+  category: {
+    type: 'text',
+    description:
+      'The category of categories.csv the commodity belongs to (`grain`, `potash`), where one fits.',
+  },
+  hs_heading: {
+    type: 'text',
+    description:
+      'The HS heading of the commodity where defensible (`1001` wheat); NULL for containers and general cargo.',
+  },
+  unit: FIGURE.unit,
+  quantity: FIGURE.quantity,
+  is_provisional: FIGURE.is_provisional,
+  is_revised: FIGURE.is_revised,
+  source_row: FIGURE.source_row,
+  load_id: FIGURE.load_id,
+};
+
 export const PORT_TABLES: readonly TableDoc[] = [
   {
     name: 'port_throughput',
@@ -94,57 +145,34 @@ export const PORT_TABLES: readonly TableDoc[] = [
     description:
       'What ports handle, one published figure a row: port, period and fiscal year, direction, cargo group, the raw commodity label and the commodity, category and HS heading the alias table gives it today (a label added to warehouse/reference/port-commodities.csv applies without reloading), unit and quantity. The table to query for ports. Units are never summed across; months and years (`freq`) are never mixed.',
     key: PORT_FIGURE_KEY,
-    columns: viewColumns({
-      source: FIGURE.source,
-      port_locode: FIGURE.port_locode,
-      port_name: { type: 'text', description: "The port's name (`Karachi`), from `ports`." },
-      period: FIGURE.period,
-      freq: FIGURE.freq,
-      year: FIGURE.year,
-      month: FIGURE.month,
-      fiscal_year: {
-        type: 'text',
-        description:
-          "The fiscal year a month falls in, by its port's `fiscal_year_start`: `2023-24` for a port whose year starts in July (July 2023 to June 2024) or April, the calendar year (`2024`) for one whose year is the calendar year. A fiscal-year row's own label without `FY`; NULL for a calendar-year row.",
-      },
-      direction: FIGURE.direction,
-      cargo_group: {
-        type: 'text',
-        description:
-          "`dry_bulk`, `liquid_bulk`, `container`, `general`, or `all`. A figure the table did not place in a cargo group takes its commodity's (from `port_commodities`); `all` when that is unknown too.",
-      },
-      commodity_raw: FIGURE.commodity_raw,
-      commodity: {
-        type: 'text',
-        description:
-          'The canonical commodity the alias table maps the label to (`wheat`, `petroleum_products`); NULL when the label is not mapped yet (`corridor unmapped` lists them).',
-      },
-      category: {
-        type: 'text',
-        description:
-          'The category of categories.csv the commodity belongs to (`grain`, `potash`), where one fits.',
-      },
-      hs_heading: {
-        type: 'text',
-        description:
-          'The HS heading of the commodity where defensible (`1001` wheat); NULL for containers and general cargo.',
-      },
-      unit: FIGURE.unit,
-      quantity: FIGURE.quantity,
-      is_provisional: FIGURE.is_provisional,
-      is_revised: FIGURE.is_revised,
-      source_row: FIGURE.source_row,
-      load_id: FIGURE.load_id,
-    }),
+    columns: viewColumns(PORT_VIEW_COLUMNS),
+  },
+  {
+    name: 'port_throughput_history',
+    kind: 'view',
+    area: 'port',
+    description:
+      'Every version of every port figure, current and superseded, with the columns of `port_throughput` and when each version was current (`valid_from_load`, `valid_to_load`). `corridor sql --as-of` reads `port_throughput` from it as the warehouse stood then.',
+    key: [...PORT_FIGURE_KEY, 'valid_from_load'],
+    columns: viewColumns({ ...PORT_VIEW_COLUMNS, ...HISTORY }),
   },
   {
     name: 'port_throughput_rows',
     kind: 'table',
     area: 'port',
     description:
-      'One published port figure (migration 0005); read `port_throughput`, the view over it. A revised file replaces its slices: (port, period, direction, unit).',
+      'One published port figure, its current version (migrations 0005, 0008); read `port_throughput`, the view over it. Loads merge by the key; a revised table retires the figures it no longer holds for its ports, periods, directions and units, into `port_throughput_rows_closed`.',
     key: PORT_FIGURE_KEY,
-    columns: schemaColumns<PortThroughputRowsTable>(FIGURE),
+    columns: schemaColumns<PortThroughputRowsTable>({ ...FIGURE, ...SEEN }),
+  },
+  {
+    name: 'port_throughput_rows_closed',
+    kind: 'table',
+    area: 'port',
+    description:
+      'Superseded versions of `port_throughput_rows`: each figure a later load changed, retired or reverted, as it was, with the load that closed it. Read `port_throughput_history`.',
+    key: [...PORT_FIGURE_KEY, 'load_id'],
+    columns: schemaColumns<PortThroughputRowsClosedTable>({ ...FIGURE, ...CLOSED }),
   },
   {
     name: 'ports',

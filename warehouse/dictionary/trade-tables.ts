@@ -5,17 +5,22 @@
  */
 import type {
   BaciCountryCodesTable,
+  BaciFlowsClosedTable,
   BaciFlowsTable,
   TradeByCategoryView,
+  TradeFlowRowsClosedTable,
+  TradeFlowRowsTable,
   TradeFlowsConvertedView,
+  TradeFlowsHistoryView,
   TradeFlowsTable,
 } from '../schema/trade-tables.ts';
 import { type ColumnSpecs, schemaColumns } from './schema-columns.ts';
 import type { TableDoc } from './table-doc.ts';
+import { CLOSED, HISTORY, SEEN } from './vintage-columns.ts';
 
 /**
- * A flow's identity: the unique index of `trade_flow_rows` (migration 0001), which
- * `baci_flows`' primary key maps onto. Its leading columns are the slice a revised file replaces.
+ * A flow's identity, its natural key: the unique index of `trade_flow_rows` (migration 0001),
+ * which `baci_flows`' primary key maps onto. Loads merge by it (src/db/fact-tables.ts).
  */
 const TRADE_FLOW_KEY = [
   'source',
@@ -144,6 +149,43 @@ const FLOW: ColumnSpecs<TradeFlowsTable> = {
 };
 const TRADE_FLOW_COLUMNS = schemaColumns<TradeFlowsTable>(FLOW);
 
+/** The columns of `baci_flows` that carry a figure; the closed versions keep the same. */
+const BACI_COLUMNS: ColumnSpecs<Omit<BaciFlowsTable, 'seen_load' | 'seen_row'>> = {
+  reporter_code: {
+    type: 'integer',
+    description: "BACI's exporter code (`i`). `baci_country_codes` says which country it stands for.",
+  },
+  period: { type: 'integer', description: "The year. BACI's `t`." },
+  partner_code: {
+    type: 'integer',
+    description: "BACI's importer code (`j`). `baci_country_codes` says which country it stands for.",
+  },
+  hs_edition: {
+    type: 'text',
+    description: 'The HS edition of the BACI release, from the file name: `BACI_HS17_…` is `H5`.',
+  },
+  hs_code: {
+    type: 'integer',
+    description: "The HS subheading as a number: `10121` is `010121`. BACI's `k`.",
+  },
+  value_usd: {
+    type: 'real',
+    unit: 'USD',
+    description: "Trade value in US dollars, FOB: BACI's `v`, given in thousands, times 1,000.",
+  },
+  net_weight_kg: {
+    type: 'real',
+    unit: 'kg',
+    description:
+      "Net weight in kilograms: BACI's `q`, given in tonnes, times 1,000; NULL when BACI has none.",
+  },
+  source_row: {
+    type: 'integer',
+    description: 'Row number in the BACI file as a spreadsheet shows it (header = row 1).',
+  },
+  load_id: { type: 'integer', description: 'The file load that wrote this row: `load_files.load_id`.' },
+};
+
 export const TRADE_TABLES: readonly TableDoc[] = [
   {
     name: 'trade_flows',
@@ -153,6 +195,15 @@ export const TRADE_TABLES: readonly TableDoc[] = [
       "Every reported trade flow, one row per flow as its reporter (or BACI) published it: who reported, with which partner, which way, when, which product in which HS edition, the value in US dollars, weights, quantity, and how the goods travelled. This is the table to query: a view over `trade_flow_rows` (every source but BACI) and `baci_flows`, showing both with the same columns. Codes are text with their leading zeros. Rows with a second partner, a transport mode other than `0` or a customs procedure other than `C00` break down a total row: filter on `partner2_iso3 = 'W00'`, `mode_of_transport = '0'` and `customs_procedure = 'C00'` before summing.",
     key: TRADE_FLOW_KEY,
     columns: TRADE_FLOW_COLUMNS,
+  },
+  {
+    name: 'trade_flows_history',
+    kind: 'view',
+    area: 'trade',
+    description:
+      'Every version of every trade flow, current and superseded, with the columns of `trade_flows` and when each version was current (`valid_from_load`, `valid_to_load`): what the warehouse said before a revised release changed a figure. `corridor sql --as-of <run | date | release>` reads `trade_flows` from it as the warehouse stood then; `corridor revisions` lists what each load changed.',
+    key: [...TRADE_FLOW_KEY, 'valid_from_load'],
+    columns: schemaColumns<TradeFlowsHistoryView>({ ...FLOW, ...HISTORY }),
   },
   {
     name: 'trade_flows_converted',
@@ -299,9 +350,18 @@ export const TRADE_TABLES: readonly TableDoc[] = [
     kind: 'table',
     area: 'trade',
     description:
-      'The table behind `trade_flows` for every source but BACI, with all the columns. The loader writes it, replacing a slice (source, reporter, period) when a revised file arrives; read `trade_flows`, which adds BACI.',
+      'The table behind `trade_flows` for every source but BACI, with all the columns: the current version of each flow. Loads merge by the key (new keys inserted, changed values versioned into `trade_flow_rows_closed`, identical ones untouched); read `trade_flows`, which adds BACI.',
     key: TRADE_FLOW_KEY,
-    columns: TRADE_FLOW_COLUMNS,
+    columns: schemaColumns<TradeFlowRowsTable>({ ...FLOW, ...SEEN }),
+  },
+  {
+    name: 'trade_flow_rows_closed',
+    kind: 'table',
+    area: 'trade',
+    description:
+      'Superseded versions of `trade_flow_rows`: each flow a later load changed, retired or reverted, as it was, with the load that closed it. Read `trade_flows_history`.',
+    key: [...TRADE_FLOW_KEY, 'load_id'],
+    columns: schemaColumns<TradeFlowRowsClosedTable>({ ...FLOW, ...CLOSED }),
   },
   {
     name: 'baci_flows',
@@ -310,41 +370,16 @@ export const TRADE_TABLES: readonly TableDoc[] = [
     description:
       "BACI's rows, narrow and numeric (migration 0002). `trade_flows` shows them with ISO codes (through `baci_country_codes`), text periods, zero-padded HS codes and the columns BACI rows all share (flow `X`, freq `A`, partner2 `W00`, hs_level 6, transport mode `0`, customs procedure `C00`, FOB = value). Read BACI through `trade_flows`; this table is the loader's.",
     key: ['reporter_code', 'period', 'partner_code', 'hs_edition', 'hs_code'],
-    columns: schemaColumns<BaciFlowsTable>({
-      reporter_code: {
-        type: 'integer',
-        description: "BACI's exporter code (`i`). `baci_country_codes` says which country it stands for.",
-      },
-      period: { type: 'integer', description: "The year. BACI's `t`." },
-      partner_code: {
-        type: 'integer',
-        description: "BACI's importer code (`j`). `baci_country_codes` says which country it stands for.",
-      },
-      hs_edition: {
-        type: 'text',
-        description: 'The HS edition of the BACI release, from the file name: `BACI_HS17_…` is `H5`.',
-      },
-      hs_code: {
-        type: 'integer',
-        description: "The HS subheading as a number: `10121` is `010121`. BACI's `k`.",
-      },
-      value_usd: {
-        type: 'real',
-        unit: 'USD',
-        description: "Trade value in US dollars, FOB: BACI's `v`, given in thousands, times 1,000.",
-      },
-      net_weight_kg: {
-        type: 'real',
-        unit: 'kg',
-        description:
-          "Net weight in kilograms: BACI's `q`, given in tonnes, times 1,000; NULL when BACI has none.",
-      },
-      source_row: {
-        type: 'integer',
-        description: 'Row number in the BACI file as a spreadsheet shows it (header = row 1).',
-      },
-      load_id: { type: 'integer', description: 'The file load that wrote this row: `load_files.load_id`.' },
-    }),
+    columns: schemaColumns<BaciFlowsTable>({ ...BACI_COLUMNS, ...SEEN }),
+  },
+  {
+    name: 'baci_flows_closed',
+    kind: 'table',
+    area: 'trade',
+    description:
+      'Superseded versions of `baci_flows`: each BACI figure a later release changed or no longer held, as it was, with the load that closed it. Read `trade_flows_history`, which shows them with ISO codes.',
+    key: ['reporter_code', 'period', 'partner_code', 'hs_edition', 'hs_code', 'load_id'],
+    columns: schemaColumns<BaciFlowsClosedTable>({ ...BACI_COLUMNS, ...CLOSED }),
   },
   {
     name: 'baci_country_codes',

@@ -10,6 +10,7 @@ import * as layoutJournal from './0004-layout-journal.ts';
 import * as portThroughput from './0005-port-throughput.ts';
 import * as deriveJournal from './0006-derive-journal.ts';
 import * as nightlyOperations from './0007-nightly-operations.ts';
+import * as vintages from './0008-vintages.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0005-port-throughput': portThroughput,
   '0006-derive-journal': deriveJournal,
   '0007-nightly-operations': nightlyOperations,
+  '0008-vintages': vintages,
 });

@@ -59,16 +59,38 @@ export interface LoadFilesTable {
   rows_aggregate: Generated<number>;
   /** Rejects kept in `rejects`; fewer than rows_rejected when the per-file cap was reached. */
   rejects_stored: Generated<number>;
-  /** Rows of earlier loads that this file's slices replaced. */
+  /** Rows of earlier loads this file revised: rows_changed + rows_retired (before migration 0008, the rows its slices replaced). */
   rows_replaced: Generated<number>;
   /** The slices this file covers, as a JSON array of `{reporter, period}`. */
   slices: string | null;
   /** For a skipped file, the load that already holds its rows. */
   same_as_load_id: number | null;
-  /** The first later load that replaced one of this load's slices. */
+  /** The first later load of the same file (same source and name or URL): this load is an older version of it. NULL while none has. */
   superseded_by: number | null;
-  /** How many of this load's slices still hold its rows; 0 once later loads replaced them all. */
+  /** The number of slices this load covered (before migration 0008: how many still held its rows). */
   slices_current: Generated<number>;
+  /** Keys new to the warehouse (issue 17). */
+  rows_inserted: Generated<number>;
+  /** Keys an earlier load held, given new values by this load (the old ones stay in the history). */
+  rows_changed: Generated<number>;
+  /** Keys an earlier load held with the same values: left untouched, no new version written. */
+  rows_unchanged: Generated<number>;
+  /** Rows of earlier loads inside this load's coverage (`replace_scope`) that its file no longer holds: closed as `retired`. */
+  rows_retired: Generated<number>;
+  /** For a revert: the versions it reopened (the ones the reverted load had superseded). */
+  rows_reopened: Generated<number>;
+  /** Sheet rows the figures came from, where a table has several figures a row; NULL when it is one figure a row. */
+  sheet_rows: number | null;
+  /** The source's own release label or publication date (BACI `V202401b`), or the user's `--release`; `corridor sql --as-of` accepts it. */
+  release: string | null;
+  /** The coverage this load retired within, as dimension names (`edition,period`; declared by the source or by `--replace-scope`); NULL: it merged only. */
+  replace_scope: string | null;
+  /** A digest of the layout the file was read with (a pipeline's table layout); the unchanged-file skip is per file and layout. NULL for a source's own layout. */
+  layout_key: string | null;
+  /** For a revert: the load it undid. */
+  reverts_load_id: number | null;
+  /** The revert that undid this load, if any. */
+  reverted_by: number | null;
   started_at: string;
   finished_at: string | null;
   duration_ms: number | null;

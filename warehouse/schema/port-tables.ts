@@ -1,3 +1,4 @@
+import type { ClosedColumns, SeenColumns } from './trade-tables.ts';
 /** Ports, their commodity aliases, and the published port figures. Part of the warehouse schema (../schema.ts). */
 /** A port (migration 0005; warehouse/reference/ports.csv). */
 export interface PortsTable {
@@ -53,4 +54,13 @@ export interface PortThroughputRowsTable {
   is_revised: number;
   source_row: number;
   load_id: number;
+  /** The last load that carried this figure, changed or not; NULL when it is `load_id`. */
+  seen_load: number | null;
+  /** The figure's row in the file of `seen_load`; NULL when it is `source_row`. */
+  seen_row: number | null;
 }
+
+/** Superseded versions of `port_throughput_rows`. */
+export interface PortThroughputRowsClosedTable
+  extends Omit<PortThroughputRowsTable, keyof SeenColumns>,
+    ClosedColumns {}

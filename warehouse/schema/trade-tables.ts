@@ -74,6 +74,10 @@ export interface BaciFlowsTable {
   net_weight_kg: number | null;
   source_row: number;
   load_id: number;
+  /** The last load that carried this figure, changed or not; NULL when it is `load_id`. */
+  seen_load: number | null;
+  /** The figure's row in the file of `seen_load`; NULL when it is `source_row`. */
+  seen_row: number | null;
 }
 
 /** Which country each BACI code stands for, as the loaded files' country lists said. */
@@ -136,3 +140,41 @@ export interface TradeFlowsConvertedView {
   source_row: number;
   load_id: number;
 }
+
+/** Columns every fact table has beside its figures, to merge by natural key (migration 0008). */
+export interface SeenColumns {
+  /** The last load that carried this figure, changed or not; NULL when it is `load_id`. */
+  seen_load: number | null;
+  /** The figure's row in the file of `seen_load`; NULL when it is `source_row`. */
+  seen_row: number | null;
+}
+
+/** How a superseded version was closed, in every `*_closed` table. */
+export interface ClosedColumns {
+  /** The load that closed this version: `load_files.load_id`. */
+  valid_to_load: number;
+  /** Why: `changed` (a later load gave the key a new value), `retired` (a later file covering it no longer held it), `reverted` (its load was reverted). */
+  closed_by: string;
+}
+
+/** Every version of a figure, current and superseded: the columns of the current view and its validity. */
+export interface HistoryColumns {
+  /** The load that gave this version its value (`load_id`). */
+  valid_from_load: number;
+  /** The load that closed it; NULL while it is current. */
+  valid_to_load: number | null;
+  /** `changed`, `retired` or `reverted`; NULL while it is current. */
+  closed_by: string | null;
+}
+
+/** Trade flows of every source but BACI as stored: the view's columns and the merge's bookkeeping. */
+export interface TradeFlowRowsTable extends TradeFlowsTable, SeenColumns {}
+
+/** Superseded versions of `trade_flow_rows`. */
+export interface TradeFlowRowsClosedTable extends TradeFlowsTable, ClosedColumns {}
+
+/** Superseded versions of `baci_flows`. */
+export interface BaciFlowsClosedTable extends Omit<BaciFlowsTable, keyof SeenColumns>, ClosedColumns {}
+
+/** A view: every version of every trade flow. */
+export interface TradeFlowsHistoryView extends TradeFlowsTable, HistoryColumns {}

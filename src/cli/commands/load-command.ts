@@ -9,7 +9,7 @@ import { numberOption, parseCommandArgs } from '../parse-options.ts';
 export const loadCommand: Command = {
   name: 'load',
   usage:
-    'corridor load <file...> --source <name> [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
+    'corridor load <file...> --source <name> [--replace-scope reporter,period,flow] [--release LABEL] [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
   synopsis: 'corridor load <file...> --source <name> [options]',
   summary: 'one-off load of files in a known format',
   async run(ctx) {
@@ -23,6 +23,8 @@ export const loadCommand: Command = {
         encoding: { type: 'string' },
         'reject-threshold': { type: 'string' },
         'reject-cap': { type: 'string' },
+        'replace-scope': { type: 'string' },
+        release: { type: 'string' },
       },
       this.usage,
     );
@@ -52,6 +54,15 @@ export const loadCommand: Command = {
           source: values.source,
           files: positionals,
           ...(values.encoding === undefined ? {} : { encoding: values.encoding }),
+          ...(values['replace-scope'] === undefined
+            ? {}
+            : {
+                replaceScope: values['replace-scope']
+                  .split(',')
+                  .map((d) => d.trim())
+                  .filter(Boolean),
+              }),
+          ...(values.release === undefined ? {} : { release: values.release }),
         },
       ],
       ...(threshold === undefined ? {} : { rejectThreshold: threshold }),

@@ -10,7 +10,7 @@ const TABLE_ROW_LIMIT = 500;
 
 export const sqlCommand: Command = {
   name: 'sql',
-  usage: 'corridor sql "<query>" [--format table|csv|json]',
+  usage: 'corridor sql "<query>" [--format table|csv|json] [--as-of <run id | date | release>]',
   summary: 'run a read-only SQL query',
   async run(ctx) {
     // A query that starts with a `--` comment is still the query, not an option.
@@ -22,7 +22,7 @@ export const sqlCommand: Command = {
     ];
     const { values, positionals } = parseCommandArgs(
       args,
-      { format: { type: 'string', short: 'f' } },
+      { format: { type: 'string', short: 'f' }, 'as-of': { type: 'string' } },
       this.usage,
     );
     if (positionals.length !== 1)
@@ -37,6 +37,12 @@ export const sqlCommand: Command = {
     }
     const query = new ReadOnlyQuery(warehousePathOf(ctx));
     try {
+      if (values['as-of'] !== undefined) {
+        const asOf = query.asOf(values['as-of']);
+        ctx.out.progress(
+          `As of ${asOf.described}: trade_flows and port_throughput show the figures current then.`,
+        );
+      }
       const { columns, rows } = query.run(positionals[0]!);
       if (format === 'csv') {
         ctx.out.csv(columns, rows);

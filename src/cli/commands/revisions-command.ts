@@ -1,0 +1,69 @@
+import { ExitCode } from '../../errors.ts';
+import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import { loadSummaryQuery, REVISION_COLUMNS, revisionsQuery } from '../../query/revisions.ts';
+import type { Command } from '../command.ts';
+import { warehousePathOf } from '../open-warehouse.ts';
+import { formatCount } from '../output.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
+
+export const revisionsCommand: Command = {
+  name: 'revisions',
+  usage: 'corridor revisions [--source S] [--reporter ISO3|LOCODE] [--period P] [--run N] [--limit 200]',
+  synopsis: 'corridor revisions [--source S] [--reporter R] [--period P] [--run N]',
+  summary: 'what each load changed: figures added, changed (old → new), retired, reverted',
+  async run(ctx) {
+    const { values } = parseCommandArgs(
+      ctx.args,
+      {
+        source: { type: 'string' },
+        reporter: { type: 'string' },
+        period: { type: 'string' },
+        run: { type: 'string' },
+        limit: { type: 'string' },
+      },
+      this.usage,
+    );
+    const limit = Math.floor(numberOption('limit', values.limit, 1, 100_000_000) ?? 200);
+    const run = numberOption('run', values.run, 1, Number.MAX_SAFE_INTEGER);
+    const filter = {
+      ...(values.source === undefined ? {} : { source: values.source }),
+      ...(values.reporter === undefined ? {} : { reporter: values.reporter.toUpperCase() }),
+      ...(values.period === undefined ? {} : { period: values.period }),
+      ...(run === undefined ? {} : { run }),
+    };
+    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    try {
+      const rows = [...query.run(revisionsQuery(filter)).rows];
+      if (ctx.out.json) {
+        ctx.out.document(
+          rows.slice(0, limit).map((r) => Object.fromEntries(REVISION_COLUMNS.map((c, i) => [c, r[i]]))),
+        );
+        return ExitCode.Success;
+      }
+      const loads = new Set(rows.map((r) => r[0]));
+      const summary = [...query.run(loadSummaryQuery(filter)).rows].filter((l) => loads.has(l[0]));
+      if (rows.length === 0) {
+        ctx.out.line('No revisions match: no load added, changed or retired such figures.');
+        return ExitCode.Success;
+      }
+      for (const [loadId, runId, source, file, release, ins, chg, unch, ret, reop, reverts] of summary) {
+        const what =
+          reverts === null
+            ? `${formatCount(Number(ins))} added, ${formatCount(Number(chg))} changed, ${formatCount(Number(unch))} unchanged, ${formatCount(Number(ret))} retired`
+            : `revert of load ${reverts}: ${formatCount(Number(ret))} closed, ${formatCount(Number(reop))} reopened`;
+        ctx.out.line(
+          `load ${loadId} (run ${runId}, ${source}, ${file}${release === null ? '' : `, release ${release}`}): ${what}`,
+        );
+      }
+      ctx.out.table([...REVISION_COLUMNS], rows.slice(0, limit));
+      ctx.out.progress(
+        rows.length > limit
+          ? `(${formatCount(limit)} of ${formatCount(rows.length)} revisions shown; raise --limit or use --json)`
+          : `(${formatCount(rows.length)} revision${rows.length === 1 ? '' : 's'})`,
+      );
+      return ExitCode.Success;
+    } finally {
+      query.close();
+    }
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * The natural-key merge of one file into one fact table, chunk by chunk, inside the file's
+ * transaction. Each chunk of rows goes through two prepared multi-row statements with the same
+ * parameters:
+ *
+ * 1. `INSERT ... ON CONFLICT DO NOTHING`: new keys go in. Into an empty warehouse this is the
+ *    only statement that runs, so a first load costs what a plain insert costs.
+ * 2. Only when some rows did not go in: the same INSERT with `ON CONFLICT DO UPDATE`. A key an
+ *    earlier load holds gets the new values; when they differ, its `load_id` becomes this
+ *    load's and a trigger (migration 0008) closes the old version into `<table>_closed`. Either
+ *    way `seen_load`/`seen_row` record that this load carried the figure. A key this load
+ *    already wrote (inserted or merged by an earlier row of the file) is left alone.
+ *
+ * A row that neither statement took repeats a key of an earlier row of the same file: a
+ * duplicate, which the writer looks up and reports. Changed rows are counted from the closed
+ * table at the end, so the per-row work stays in SQLite.
+ */
+import type { SqliteDatabase, SqliteStatement } from './driver.ts';
+import type { FactTable } from './fact-tables.ts';
+
+/**
+ * The ON CONFLICT clause that merges a row into `table` for load `loadId`. Comparisons are
+ * NULL-safe (`IS NOT`): a weight that appears or disappears is a revision too.
+ */
+export function mergeClause(table: FactTable, loadId: number): string {
+  const t = table.name;
+  const differs = table.values.map((c) => `${t}.${c} is not excluded.${c}`).join(' or ');
+  return [
+    `on conflict (${table.key.join(',')}) do update set`,
+    [
+      ...table.values.map((c) => `${c} = excluded.${c}`),
+      `load_id = case when ${differs} then ${loadId} else ${t}.load_id end`,
+      `source_row = case when ${differs} then excluded.source_row else ${t}.source_row end`,
+      `seen_load = ${loadId}`,
+      'seen_row = excluded.source_row',
+    ].join(', '),
+    `where coalesce(${t}.seen_load, ${t}.load_id) <> ${loadId}`,
+  ].join(' ');
+}
+
+/** What one chunk did: rows new to the table, rows merged into an earlier load's key, and the rest (duplicates). */
+export interface ChunkOutcome {
+  readonly inserted: number;
+  readonly merged: number;
+  readonly duplicates: number;
+}
+
+export interface MergeCounts {
+  /** Keys new to the table. */
+  readonly inserted: number;
+  /** Keys an earlier load held, with a different value now. */
+  readonly changed: number;
+  /** Keys an earlier load held with the same values: left as they were. */
+  readonly unchanged: number;
+}
+
+export class MergeLane {
+  readonly #sqlite: SqliteDatabase;
+  readonly #table: FactTable;
+  readonly #loadId: number;
+  inserted = 0;
+  /** Changed and unchanged together; split by `finish`. */
+  merged = 0;
+
+  constructor(sqlite: SqliteDatabase, table: FactTable, loadId: number) {
+    this.#sqlite = sqlite;
+    this.#table = table;
+    this.#loadId = loadId;
+  }
+
+  /** Runs one chunk of `rows` rows through the insert and, when needed, the merge statement. */
+  run(
+    insert: SqliteStatement,
+    merge: SqliteStatement,
+    params: readonly unknown[],
+    rows: number,
+  ): ChunkOutcome {
+    const inserted = insert.run(params).changes;
+    this.inserted += inserted;
+    if (inserted === rows) return { inserted, merged: 0, duplicates: 0 };
+    const merged = merge.run(params).changes;
+    this.merged += merged;
+    return { inserted, merged, duplicates: rows - inserted - merged };
+  }
+
+  /** The counts of the whole file, once every chunk has run. */
+  finish(): MergeCounts {
+    const changed = this.#sqlite
+      .prepare(`select count(*) from ${this.#table.closed} where valid_to_load = ? and closed_by = 'changed'`)
+      .pluck()
+      .get(this.#loadId) as number;
+    return { inserted: this.inserted, changed, unchanged: this.merged - changed };
+  }
+
+  /**
+   * Earlier loads whose figures this load changed or retired, with how many each: for the
+   * journal's notes (two layouts over one file, a revised release).
+   */
+  closedLoads(closedBy: 'changed' | 'retired'): Map<number, number> {
+    const rows = this.#sqlite
+      .prepare(
+        `select load_id, count(*) as n from ${this.#table.closed} where valid_to_load = ? and closed_by = ? group by load_id`,
+      )
+      .all(this.#loadId, closedBy) as { load_id: number; n: number }[];
+    return new Map(rows.map((r) => [r.load_id, r.n]));
+  }
+}

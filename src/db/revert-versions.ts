@@ -1,0 +1,65 @@
+/**
+ * Undoing one load in the fact tables, for `corridor revert` (the morning after a misread
+ * file). Inside the caller's transaction, for load N and the revert's own load R:
+ *
+ * 1. The versions N wrote that are still current, and that no later load carried since, are
+ *    closed as `reverted` (valid_to_load = R). Those a later load carried again stay: that load
+ *    published the same figure too.
+ * 2. The versions N closed (changed or retired) are reopened as new versions of load R, where
+ *    the key holds no current version now: a later load that changed the key again wins.
+ *
+ * Nothing is deleted from the history: `--as-of` between N and R still shows N's figures.
+ */
+import type { SqliteDatabase } from './driver.ts';
+import type { FactTable } from './fact-tables.ts';
+
+export interface RevertOutcome {
+  /** N's versions closed as `reverted`. */
+  readonly closed: number;
+  /** Versions N had superseded, current again. */
+  readonly reopened: number;
+  /** N's versions left current because a later load carried them again. */
+  readonly keptByLaterLoads: number;
+  /** Versions N had superseded that stay closed because a later load changed the key again. */
+  readonly keptClosed: number;
+}
+
+export function revertVersions(
+  sqlite: SqliteDatabase,
+  table: FactTable,
+  revertedLoad: number,
+  revertLoad: number,
+): RevertOutcome {
+  const t = table.name;
+  const columns = table.columns.join(', ');
+  const onlyN = `load_id = ${revertedLoad} and coalesce(seen_load, load_id) = ${revertedLoad}`;
+  sqlite
+    .prepare(
+      `insert into ${table.closed} (${columns}, valid_to_load, closed_by)
+       select ${columns}, ${revertLoad}, 'reverted' from ${t} where ${onlyN}`,
+    )
+    .run();
+  const closed = sqlite.prepare(`delete from ${t} where ${onlyN}`).run().changes;
+  const keptByLaterLoads = sqlite
+    .prepare(`select count(*) from ${t} where load_id = ?`)
+    .pluck()
+    .get(revertedLoad) as number;
+
+  const sameKey = table.key.map((c) => `${t}.${c} = c.${c}`).join(' and ');
+  const reopenedColumns = table.columns
+    .map((c) => (c === 'load_id' ? String(revertLoad) : `c.${c}`))
+    .join(', ');
+  const supersededByN = `c.valid_to_load = ${revertedLoad} and c.closed_by in ('changed', 'retired')`;
+  const reopened = sqlite
+    .prepare(
+      `insert into ${t} (${columns})
+       select ${reopenedColumns} from ${table.closed} c
+       where ${supersededByN} and not exists (select 1 from ${t} where ${sameKey})`,
+    )
+    .run().changes;
+  const superseded = sqlite
+    .prepare(`select count(*) from ${table.closed} c where ${supersededByN}`)
+    .pluck()
+    .get() as number;
+  return { closed, reopened, keptByLaterLoads, keptClosed: superseded - reopened };
+}

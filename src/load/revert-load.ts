@@ -1,0 +1,129 @@
+/**
+ * `corridor revert <load id>`: undoes one load, itself journaled as a load (src/db/revert-versions.ts
+ * says what happens to the versions). The reverted load is marked `reverted_by`, so its file
+ * loads again if offered; the revert records the slices of the load it undid, so the next
+ * refresh of the indicators recomputes them.
+ */
+import { factTablesOfView } from '../db/fact-tables.ts';
+import { revertVersions } from '../db/revert-versions.ts';
+import { ConfigError } from '../errors.ts';
+import type { Journal } from './journal.ts';
+import type { Warehouse } from './warehouse.ts';
+
+/** A revert reads no file: its journal row counts no figures. */
+const NOTHING_READ = {
+  format: null,
+  encoding: null,
+  delimiter: null,
+  rowsRead: 0,
+  rowsLoaded: 0,
+  rowsRejected: 0,
+  rowsAggregate: 0,
+  rejectsStored: 0,
+  rowsInserted: 0,
+  rowsChanged: 0,
+  rowsUnchanged: 0,
+} as const;
+
+export interface RevertResult {
+  readonly revertedLoad: number;
+  readonly revertLoad: number;
+  readonly fileName: string;
+  readonly closed: number;
+  readonly reopened: number;
+  readonly keptByLaterLoads: number;
+  readonly keptClosed: number;
+}
+
+export async function revertLoad(
+  warehouse: Warehouse,
+  journal: Journal,
+  runId: number,
+  loadId: number,
+): Promise<RevertResult> {
+  const target = await warehouse.db
+    .selectFrom('load_files')
+    .selectAll()
+    .where('load_id', '=', loadId)
+    .executeTakeFirst();
+  const refuse = (why: string) =>
+    new ConfigError(`Load ${loadId} cannot be reverted: ${why}`, { code: 'cannot_revert' });
+  if (target === undefined) throw refuse('there is no such load ("corridor runs --files <run>" lists them).');
+  if (target.status !== 'loaded')
+    throw refuse(`its file did not load (status ${target.status}), so it changed nothing.`);
+  if (target.reverted_by !== null) throw refuse(`load ${target.reverted_by} already reverted it.`);
+  if (target.reverts_load_id !== null)
+    throw refuse(`it is itself the revert of load ${target.reverts_load_id}; load that file again instead.`);
+
+  const revertId = await journal.startFile({
+    runId,
+    source: target.source,
+    targetTable: target.target_table,
+    path: `revert of load ${loadId}`,
+    origin: `revert of load ${loadId}`,
+    fileName: target.file_name,
+    sha256: null,
+    sizeBytes: null,
+  });
+  const started = Date.now();
+  const view = target.target_table === 'port_throughput' ? 'port_throughput' : 'trade_flows';
+  warehouse.sqlite.exec('begin immediate');
+  try {
+    const totals = { closed: 0, reopened: 0, keptByLaterLoads: 0, keptClosed: 0 };
+    for (const table of factTablesOfView(view)) {
+      const outcome = revertVersions(warehouse.sqlite, table, loadId, revertId);
+      totals.closed += outcome.closed;
+      totals.reopened += outcome.reopened;
+      totals.keptByLaterLoads += outcome.keptByLaterLoads;
+      totals.keptClosed += outcome.keptClosed;
+    }
+    const notes = [
+      `reverted load ${loadId} (${target.file_name}): closed ${totals.closed} of its figures, reopened ${totals.reopened} it had superseded`,
+      ...(totals.keptByLaterLoads > 0
+        ? [`kept ${totals.keptByLaterLoads} of its figures that later loads carried again`]
+        : []),
+      ...(totals.keptClosed > 0
+        ? [`left ${totals.keptClosed} superseded figures closed: later loads changed those keys again`]
+        : []),
+    ];
+    await journal.finishFile(revertId, {
+      ...NOTHING_READ,
+      status: 'loaded',
+      rowsRetired: totals.closed,
+      sheetRows: null,
+      slices: JSON.parse(target.slices ?? '[]'),
+      durationMs: Date.now() - started,
+      errorCode: null,
+      errorMessage: null,
+      notes,
+      warnings: [],
+    });
+    await warehouse.db
+      .updateTable('load_files')
+      .set({ rows_reopened: totals.reopened, reverts_load_id: loadId })
+      .where('load_id', '=', revertId)
+      .execute();
+    await warehouse.db
+      .updateTable('load_files')
+      .set({ reverted_by: revertId })
+      .where('load_id', '=', loadId)
+      .execute();
+    warehouse.sqlite.exec('commit');
+    return { revertedLoad: loadId, revertLoad: revertId, fileName: target.file_name, ...totals };
+  } catch (cause) {
+    if (warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
+    await journal.finishFile(revertId, {
+      ...NOTHING_READ,
+      status: 'failed',
+      rowsRetired: 0,
+      sheetRows: null,
+      slices: [],
+      durationMs: Date.now() - started,
+      errorCode: 'revert_failed',
+      errorMessage: (cause as Error).message,
+      notes: [],
+      warnings: [],
+    });
+    throw cause;
+  }
+}
