@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../src/db/driver.ts';
 import { BenchInputs } from './bench/generate-inputs.ts';
 import { type Measured, measureProcess } from './bench/measure-process.ts';
 import { machineLines } from './bench/report.ts';
@@ -60,7 +60,7 @@ const work = join(ROOT, '.bench', values.quick ? 'export-quick' : 'export');
 mkdirSync(work, { recursive: true });
 
 const count = (db: string) => {
-  const d = new Database(db, { readonly: true });
+  const d = openSqlite(db, { readonly: true });
   try {
     return (d.prepare('select count(*) as n from baci_flows').get() as { n: number }).n;
   } finally {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Migrator } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openWarehouse } from '../src/load/warehouse.ts';
+import { openWarehouse } from '../src/db/warehouse.ts';
 import { openTable } from '../src/read/open-table.ts';
 import { migrations } from '../warehouse/migrations/index.ts';
 import { realSubheadings } from './helpers/hs-codes.ts';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import Papa from 'papaparse';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openWarehouse, type Warehouse } from '../src/load/warehouse.ts';
+import { openWarehouse, type Warehouse } from '../src/db/warehouse.ts';
 import { CountryResolver } from '../src/normalize/country-resolver.ts';
 import { foldName } from '../src/normalize/fold-name.ts';
 import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';

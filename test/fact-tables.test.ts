@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { FACT_TABLES } from '../src/db/fact-tables.ts';
+import { ROW_COLUMNS } from '../src/load/trade-flow-values.ts';
+import { FACT_TABLES, TRADE_FLOW_ROWS } from '../warehouse/fact-tables.ts';
 import { cli } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
 import { query } from './helpers/warehouse-query.ts';
@@ -35,4 +36,8 @@ it('declares for each fact table the key, columns and closed table the migration
     );
     expect(uniqueKeys, table.name).toContainEqual([...table.key]);
   }
+});
+
+it('fills trade_flow_rows from the same column list the map stage packs rows in', () => {
+  expect([...ROW_COLUMNS]).toEqual(TRADE_FLOW_ROWS.columns.filter((c) => c !== 'source' && c !== 'load_id'));
 });

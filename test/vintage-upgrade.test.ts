@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Migrator } from 'kysely';
 import { expect, it } from 'vitest';
-import { openWarehouse } from '../src/load/warehouse.ts';
+import { openWarehouse } from '../src/db/warehouse.ts';
 import { migrations } from '../warehouse/migrations/index.ts';
 import { cli } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/db/driver.ts';
 import { COMTRADE_COLUMNS } from './generate-comtrade.ts';
 import type { BenchInputs } from './generate-inputs.ts';
 import { type Measured, measureProcess } from './measure-process.ts';
@@ -43,7 +43,7 @@ interface LoadRecord {
 /** The journal's row for the latest load of `file`, or null when none was written. */
 export function lastLoad(db: string, file: string): LoadRecord | null {
   if (!existsSync(db)) return null;
-  const sqlite = new Database(db, { readonly: true, fileMustExist: true });
+  const sqlite = openSqlite(db, { readonly: true, fileMustExist: true });
   try {
     const row = sqlite
       .prepare(
@@ -157,7 +157,7 @@ export async function sqliteImport(
   );
   let error = m.exitCode === 0 ? null : errorLine(m);
   if (error === null) {
-    const sqlite = new Database(db, { readonly: true });
+    const sqlite = openSqlite(db, { readonly: true });
     const { n } = sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number };
     sqlite.close();
     if (n !== rows) error = `imported ${n} of ${rows} rows`;
@@ -180,7 +180,7 @@ export async function exceljsParse(ctx: BenchContext, label: string, file: strin
 
 /** The journal's row for the latest refresh of the indicator tables. */
 function lastDerive(db: string): { mode: string; status: string } | null {
-  const sqlite = new Database(db, { readonly: true, fileMustExist: true });
+  const sqlite = openSqlite(db, { readonly: true, fileMustExist: true });
   try {
     return (
       (sqlite.prepare('select mode, status from derive_runs order by derive_id desc limit 1').get() as

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/db/driver.ts';
 import type { CaseResult } from './cases.ts';
 import { memoryProbe } from './measure-process.ts';
 
@@ -112,7 +112,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 
 export function machineLines(): string[] {
   const cpu = cpus();
-  const memory = new Database(':memory:');
+  const memory = openSqlite(':memory:');
   const { v } = memory.prepare('select sqlite_version() as v').get() as { v: string };
   memory.close();
   const cli = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' });

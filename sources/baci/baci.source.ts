@@ -16,19 +16,19 @@ import { SourceFormatError } from '../../src/errors.ts';
 import { BoundedCache } from '../../src/normalize/bounded-cache.ts';
 import { normalizeHsCode } from '../../src/normalize/hs-code.ts';
 import {
-  defineTradeSource,
-  type FastLineReader,
-  type FieldIssue,
-  type SourceFile,
-  type TradeFlowRow,
-} from '../../src/pipeline/trade-source.ts';
-import {
   fixedDigits,
   isMissingField,
   plainDecimal,
   plainInteger,
   splitPlainFields,
 } from '../../src/read/plain-fields.ts';
+import {
+  defineTradeSource,
+  type FastLineReader,
+  type FieldIssue,
+  type SourceFile,
+  type TradeFlowRow,
+} from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 
 const columns = {

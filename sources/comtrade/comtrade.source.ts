@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code.ts';
 import { normalizePeriod } from '../../src/normalize/period.ts';
 import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
-import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 
 const columns = {

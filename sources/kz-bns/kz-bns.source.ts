@@ -19,7 +19,7 @@
  */
 import { z } from 'zod';
 import { totalTradeFlow } from '../../src/normalize/value-only-trade-flow.ts';
-import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 
 const columns = {

@@ -16,13 +16,13 @@ import { PATH_SEPARATOR } from '../../src/layout/table-layout.ts';
 import { findUnit } from '../../src/layout/unit-phrase.ts';
 import { readReferenceCsv } from '../../src/load/reference-files.ts';
 import { readWrittenPeriod } from '../../src/normalize/written-period.ts';
+import { editDistance } from '../../src/validate/header-matcher.ts';
 import {
   defineTradeSource,
   type FieldIssue,
   type PortThroughputRow,
   type TradeSource,
-} from '../../src/pipeline/trade-source.ts';
-import { editDistance } from '../../src/validate/header-matcher.ts';
+} from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 import { fieldMap } from '../table/field-map.ts';
 import { layoutOf } from '../table/table.source.ts';

@@ -18,7 +18,7 @@ import {
   type FieldIssue,
   type TradeFlowRow,
   type TradeSource,
-} from '../../src/pipeline/trade-source.ts';
+} from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
 import { fieldMap } from './field-map.ts';
 import type { TableOptions } from './table-options.ts';

@@ -1,6 +1,7 @@
 /** Opens the warehouse a command names, migrated and with reference data, for writing. */
+
+import { resolveWarehousePath, type Warehouse } from '../db/warehouse.ts';
 import { openReadyWarehouse } from '../load/prepare-warehouse.ts';
-import { resolveWarehousePath, type Warehouse } from '../load/warehouse.ts';
 import type { CommandContext } from './command.ts';
 
 /**

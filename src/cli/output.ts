@@ -5,25 +5,15 @@
  * (progress-display.ts) stay at the foot of stderr: anything else is written above them.
  */
 import Papa from 'papaparse';
+import { formatCount, formatDuration } from '../human-format.ts';
+
+export { formatCount, formatDuration };
 
 export interface OutputOptions {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
-}
-
-/**
- * A count with thousands separators, `12,345`, as toLocaleString('en-US') writes it (at most 3
- * decimals). Written out because the first Intl call of a process loads ICU data: 0.2 s on
- * every command that prints a count.
- */
-export function formatCount(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const rounded = Math.round(Math.abs(n) * 1000) / 1000;
-  const [whole, fraction] = String(rounded).split('.') as [string, string | undefined];
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${n < 0 && rounded !== 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
 /** ESC[2K: erase the whole line the cursor is on. */
@@ -34,12 +24,6 @@ const CURSOR_UP = '\x1b[1A';
 /** Erases `count` lines drawn without a final newline, leaving the cursor at the start of the first. */
 const eraseLines = (count: number): string =>
   count === 0 ? '' : `\r${CLEAR_LINE}${`${CURSOR_UP}${CLEAR_LINE}`.repeat(count - 1)}`;
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
 
 /** A cell as text for tables and CSV: numbers without exponent noise, NULL as empty. */
 export function cellText(value: unknown): string {

@@ -10,18 +10,16 @@
  * before; only scopes that did are searched for rows to retire at the end, so a first load
  * pays nothing for coverage.
  */
+
+import type { FactTable } from '../../warehouse/fact-tables.ts';
 import type { SqliteDatabase, SqliteStatement } from './driver.ts';
-import type { FactTable } from './fact-tables.ts';
 
-/** A coverage as declared: the dimension names (`reporter`, `period`, `flow`...) and who declared it. */
-export interface Coverage {
-  readonly dimensions: readonly string[];
-  readonly declaredBy: 'source' | 'user';
-}
-
-/** The columns a coverage's dimensions stand for in `table`; throws on a dimension it does not have. */
-export function coverageColumns(table: FactTable, coverage: Coverage): string[] {
-  return coverage.dimensions.map((d) => {
+/**
+ * The columns a coverage's dimensions (`reporter`, `period`, `flow`...) stand for in `table`;
+ * throws on a dimension it does not have (the pipeline checks them first, with a message).
+ */
+export function coverageColumns(table: FactTable, dimensions: readonly string[]): string[] {
+  return dimensions.map((d) => {
     const column = table.scopeDimensions[d];
     if (column === undefined)
       throw new Error(

@@ -15,8 +15,9 @@
  * duplicate, which the writer looks up and reports. Changed rows are counted from the closed
  * table at the end, so the per-row work stays in SQLite.
  */
+
+import type { FactTable } from '../../warehouse/fact-tables.ts';
 import type { SqliteDatabase, SqliteStatement } from './driver.ts';
-import type { FactTable } from './fact-tables.ts';
 
 /**
  * The ON CONFLICT clause that merges a row into `table` for load `loadId`. Comparisons are
@@ -54,6 +55,18 @@ export interface MergeCounts {
   readonly unchanged: number;
 }
 
+/** What a file's load did to its table, for the journal and the summary line. */
+export interface MergeOutcome extends MergeCounts {
+  /** Rows of earlier loads inside the file's coverage that it no longer holds, now closed. */
+  readonly retired: number;
+  /** Scopes of the coverage the file covered (0 when it merges only). */
+  readonly scopes: number;
+  /** Earlier loads whose figures this file changed, with how many each. */
+  readonly changedLoads: ReadonlyMap<number, number>;
+  /** Earlier loads whose rows this file retired, with how many each. */
+  readonly retiredLoads: ReadonlyMap<number, number>;
+}
+
 export class MergeLane {
   readonly #sqlite: SqliteDatabase;
   readonly #table: FactTable;
@@ -83,8 +96,18 @@ export class MergeLane {
     return { inserted, merged, duplicates: rows - inserted - merged };
   }
 
-  /** The counts of the whole file, once every chunk has run. */
-  finish(): MergeCounts {
+  /** The whole file's outcome, once every chunk has run and the coverage has retired `retired` rows. */
+  outcome(retired: number, scopes: number): MergeOutcome {
+    return {
+      ...this.#counts(),
+      retired,
+      scopes,
+      changedLoads: this.#closedLoads('changed'),
+      retiredLoads: retired === 0 ? new Map() : this.#closedLoads('retired'),
+    };
+  }
+
+  #counts(): MergeCounts {
     const changed = this.#sqlite
       .prepare(`select count(*) from ${this.#table.closed} where valid_to_load = ? and closed_by = 'changed'`)
       .pluck()
@@ -96,7 +119,7 @@ export class MergeLane {
    * Earlier loads whose figures this load changed or retired, with how many each: for the
    * journal's notes (two layouts over one file, a revised release).
    */
-  closedLoads(closedBy: 'changed' | 'retired'): Map<number, number> {
+  #closedLoads(closedBy: 'changed' | 'retired'): Map<number, number> {
     const rows = this.#sqlite
       .prepare(
         `select load_id, count(*) as n from ${this.#table.closed} where valid_to_load = ? and closed_by = ? group by load_id`,

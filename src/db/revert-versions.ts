@@ -10,8 +10,9 @@
  *
  * Nothing is deleted from the history: `--as-of` between N and R still shows N's figures.
  */
+
+import type { FactTable } from '../../warehouse/fact-tables.ts';
 import type { SqliteDatabase } from './driver.ts';
-import type { FactTable } from './fact-tables.ts';
 
 export interface RevertOutcome {
   /** N's versions closed as `reverted`. */

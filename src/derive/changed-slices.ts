@@ -4,7 +4,7 @@
  * last load taken into account, and whether the reference data the indicators read changed.
  */
 import { createHash } from 'node:crypto';
-import type { Warehouse } from '../load/warehouse.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import type { YearsBySource } from './refresh-scope.ts';
 
 export interface ChangedSlices {

@@ -4,8 +4,8 @@
  * makes the derive stage drop the table and compute it whole).
  */
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { DERIVE_ID, type IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
+import type { SqliteDatabase } from '../db/driver.ts';
 import { EVERY_YEAR } from './refresh-scope.ts';
 
 /**
@@ -50,7 +50,7 @@ export function tableSchemaSql(definition: IndicatorDefinition): string {
 
 /** `current` when the table was created from this very definition and still has its columns. */
 export function tableState(
-  sqlite: Database.Database,
+  sqlite: SqliteDatabase,
   definition: IndicatorDefinition,
 ): 'current' | 'missing' | 'changed' {
   const created = sqlite

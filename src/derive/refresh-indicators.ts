@@ -12,8 +12,8 @@
 import { sql } from 'kysely';
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
 import type { IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
-import type { Warehouse } from '../load/warehouse.ts';
 import { type ChangedSlices, changedSlices } from './changed-slices.ts';
 import { createTradeInputs, dropTradeInputs } from './derive-inputs.ts';
 import { tableSchemaSql, tableState } from './indicator-table.ts';

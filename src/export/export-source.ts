@@ -6,9 +6,10 @@
  * other columns, so tomorrow's export diffs cleanly against today's. A query's rows come in the
  * order it asks for (the README tells users to give it an ORDER BY).
  */
-import Database from 'better-sqlite3';
+
 import { tableDoc } from '../../warehouse/dictionary/index.ts';
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ConfigError, ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { refuseWrites } from '../query/read-only-query.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
@@ -124,10 +125,10 @@ class ObservedType {
   }
 }
 
-function openReadOnly(path: string): Database.Database {
-  let db: Database.Database;
+function openReadOnly(path: string): SqliteDatabase {
+  let db: SqliteDatabase;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, { readonly: true, fileMustExist: true });
   } catch (cause) {
     throw new WarehouseError(
       `No warehouse at ${path}. Create it with "corridor init" or load a file first, or point --db at an existing one.`,
@@ -138,7 +139,7 @@ function openReadOnly(path: string): Database.Database {
   return db;
 }
 
-function readJournal(db: Database.Database): LoadedSource[] {
+function readJournal(db: SqliteDatabase): LoadedSource[] {
   const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'load_files'").get();
   if (exists === undefined) return [];
   return (
@@ -154,7 +155,7 @@ function readJournal(db: Database.Database): LoadedSource[] {
 }
 
 /** The table or view as the warehouse spells it, or a ConfigError naming the close ones. */
-function resolveTable(db: Database.Database, wanted: string, path: string): { name: string; kind: string } {
+function resolveTable(db: SqliteDatabase, wanted: string, path: string): { name: string; kind: string } {
   const found = db
     .prepare(
       "select name, type as kind from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
@@ -178,7 +179,7 @@ function resolveTable(db: Database.Database, wanted: string, path: string): { na
 }
 
 interface Prepared {
-  readonly statement: Database.Statement;
+  readonly statement: SqliteStatement;
   readonly sql: string;
   readonly columns: ExportColumn[];
   /** Whether each column's type is known before any row is read. */
@@ -186,7 +187,7 @@ interface Prepared {
   readonly key: readonly string[];
 }
 
-function prepareTable(db: Database.Database, name: string, doc: TableDoc | null): Prepared {
+function prepareTable(db: SqliteDatabase, name: string, doc: TableDoc | null): Prepared {
   const info = db.prepare('select name, type, pk from pragma_table_info(?) order by cid').all(name) as {
     name: string;
     type: string;
@@ -215,7 +216,7 @@ function prepareTable(db: Database.Database, name: string, doc: TableDoc | null)
   return { statement: db.prepare(sql), columns, declared, key, sql };
 }
 
-function prepareQuery(db: Database.Database, sql: string): Prepared {
+function prepareQuery(db: SqliteDatabase, sql: string): Prepared {
   let readOnlyPragma: boolean;
   try {
     readOnlyPragma = refuseWrites(sql);
@@ -224,7 +225,7 @@ function prepareQuery(db: Database.Database, sql: string): Prepared {
       cause,
     });
   }
-  let statement: Database.Statement;
+  let statement: SqliteStatement;
   try {
     statement = db.prepare(sql);
   } catch (cause) {

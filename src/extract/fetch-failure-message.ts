@@ -4,7 +4,7 @@
  * (remote-fetch.ts), which only decides when an attempt has failed.
  */
 import { STATUS_CODES } from 'node:http';
-import { formatCount, formatDuration } from '../cli/output.ts';
+import { formatCount, formatDuration } from '../human-format.ts';
 import { FetchError } from './fetch-error.ts';
 import type { FetchPolicy } from './remote-fetch.ts';
 import type { AttemptFailure } from './retry-policy.ts';

@@ -14,13 +14,14 @@
  *
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
+
+import { BACI_FLOWS } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { BACI_FLOWS } from '../db/fact-tables.ts';
-import { MergeLane, mergeClause } from '../db/merge-lane.ts';
+import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
 import { CorridorError } from '../errors.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { Duplicate, FlowWriter, WriteOutcome } from './flow-writer.ts';
+import type { Duplicate, FlowWriter } from './flow-writer.ts';
 import { TouchedSlices } from './touched-slices.ts';
 import { BACI_WIDTH, type PackedBaciRows, unpackBaciRow } from './trade-flow-storage.ts';
 
@@ -131,15 +132,12 @@ export class BaciFlowWriter implements FlowWriter {
     for (const code of codes) this.#retirer.claim([code, period, hsEdition]);
   }
 
-  finish(): WriteOutcome {
+  finish(): MergeOutcome {
     const retired = this.#retirer?.retire() ?? 0;
-    return {
-      ...this.#lane.finish(),
+    return this.#lane.outcome(
       retired,
-      scopes: this.#byReporter ? (this.#retirer?.scopes ?? 0) : this.#yearsClaimed.size,
-      changedLoads: this.#lane.closedLoads('changed'),
-      retiredLoads: retired === 0 ? new Map() : this.#lane.closedLoads('retired'),
-    };
+      this.#byReporter ? (this.#retirer?.scopes ?? 0) : this.#yearsClaimed.size,
+    );
   }
 
   #recordCode(code: number, iso3: string): void {

@@ -7,25 +7,26 @@
  * changed + unchanged, checked here and again by the database (`load_files`).
  */
 import { basename } from 'node:path';
+import { factTableOf } from '../../warehouse/fact-tables.ts';
 import { coverageColumns } from '../db/coverage.ts';
-import { factTableOf } from '../db/fact-tables.ts';
+import type { MergeOutcome } from '../db/merge-lane.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
-import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
 import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
+import type { TradeSource } from '../validate/trade-source.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
-import type { FlowWriter, WriteOutcome } from './flow-writer.ts';
+import type { FlowWriter } from './flow-writer.ts';
 import type { FileOutcome, Journal } from './journal.ts';
 import { describeLayout, describeRevisedLoads } from './load-notes.ts';
 import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
-import type { Warehouse } from './warehouse.ts';
 
 export interface FileLoadOptions {
   /** Reload even when the same bytes are already loaded. */
@@ -287,8 +288,7 @@ export async function loadFile(
     warehouse.sqlite.exec('begin immediate');
     inTransaction = true;
     const factTable = factTableOf(source.target, source.storage);
-    const columns =
-      coverage === null ? null : coverageColumns(factTable, { dimensions: coverage, declaredBy: 'user' });
+    const columns = coverage === null ? null : coverageColumns(factTable, coverage);
     const writer: FlowWriter =
       source.target === 'port_throughput'
         ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId, columns)
@@ -349,7 +349,7 @@ export async function loadFile(
         `${fileName} has a header but no data rows. Check that the download or export finished.`,
       );
     }
-    const written: WriteOutcome = writer.finish();
+    const written: MergeOutcome = writer.finish();
     const rowsLoaded = written.inserted + written.changed + written.unchanged;
     if (rowsRead !== rowsLoaded + sink.rowsRejected || rowsLoaded !== writer.rowsWritten) {
       throw new CorridorError(

@@ -3,7 +3,7 @@
  * out, and at the end what the merge did (src/db/merge-lane.ts) and what coverage retired
  * (src/db/coverage.ts).
  */
-import type { MergeCounts } from '../db/merge-lane.ts';
+import type { MergeOutcome } from '../db/merge-lane.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
 import type { Slice } from './touched-slices.ts';
 
@@ -15,17 +15,6 @@ export interface Duplicate {
   row(): Record<string, unknown>;
 }
 
-export interface WriteOutcome extends MergeCounts {
-  /** Rows of earlier loads inside the file's coverage that it no longer holds, now closed. */
-  readonly retired: number;
-  /** Scopes of the coverage the file covered (0 when it merges only). */
-  readonly scopes: number;
-  /** Earlier loads whose figures this file changed, with how many each. */
-  readonly changedLoads: ReadonlyMap<number, number>;
-  /** Earlier loads whose rows this file retired, with how many each. */
-  readonly retiredLoads: ReadonlyMap<number, number>;
-}
-
 export interface FlowWriter {
   /** Rows written so far (inserted or merged). */
   readonly rowsWritten: number;
@@ -34,5 +23,5 @@ export interface FlowWriter {
   /** Writes a batch's rows; returns the rows whose key an earlier row of this file already holds. */
   write(batch: MappedBatch): Duplicate[];
   /** After the last batch: retires what the coverage says and counts what the load did. */
-  finish(): WriteOutcome;
+  finish(): MergeOutcome;
 }

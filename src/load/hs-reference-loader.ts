@@ -13,7 +13,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { assignCategories, parseCategoryRules } from '../reference/hs-categories.ts';
 import { buildCodes, buildConversion, type CorrelationRow } from '../reference/hs-model.ts';
@@ -24,7 +25,6 @@ import {
   readReferenceText,
   referenceDir,
 } from './reference-files.ts';
-import type { Warehouse } from './warehouse.ts';
 
 /** Bumped when hs-model.ts computes something else from the same files, so stale caches are not used. */
 const MODEL_VERSION = 8;
@@ -268,7 +268,7 @@ function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile
   const rules = parseCategoryRules(byName.get('categories.csv')!);
   const memberships = assignCategories(codes, rules);
 
-  const db = new Database(path);
+  const db = openSqlite(path);
   try {
     db.pragma('journal_mode = OFF'); // a scratch file: renamed into place only when complete
     db.pragma('synchronous = OFF');
@@ -374,12 +374,7 @@ function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
 }
 
 /** Bulk insert through prepared 100-row statements (the bulk path; kysely is for small writes). */
-function insertAll(
-  db: Database.Database,
-  table: string,
-  columns: readonly string[],
-  rows: unknown[][],
-): void {
+function insertAll(db: SqliteDatabase, table: string, columns: readonly string[], rows: unknown[][]): void {
   const tuple = `(${columns.map(() => '?').join(',')})`;
   const sql = (n: number) =>
     `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: n }, () => tuple).join(',')}`;

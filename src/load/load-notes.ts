@@ -3,9 +3,9 @@
  * figures it revised or retired, and what the layout toolkit did with a table made for people.
  */
 import { basename } from 'node:path';
-import { formatCount } from '../cli/output.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { formatCount } from '../human-format.ts';
 import type { LayoutReport } from '../layout/layout-report.ts';
-import type { Warehouse } from './warehouse.ts';
 
 /**
  * Says which earlier loads a file revised: figures it changed (same key, new value; the later

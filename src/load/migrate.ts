@@ -4,8 +4,8 @@
  */
 import { type MigrationResultSet, Migrator } from 'kysely';
 import { migrations } from '../../warehouse/migrations/index.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
-import type { Warehouse } from './warehouse.ts';
 
 export interface MigrationSummary {
   /** Migrations applied by this call, in order. */

@@ -5,6 +5,8 @@
  * "Wheat grain" and "wheat-grain" are one label; `port_throughput` joins on that key, so a new
  * alias applies to rows already loaded.
  */
+
+import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import {
@@ -13,7 +15,6 @@ import {
   readReferenceCsv,
   recordReferenceFiles,
 } from './reference-files.ts';
-import type { Warehouse } from './warehouse.ts';
 
 const PORT_FILES = ['ports.csv', 'port-commodities.csv'] as const;
 

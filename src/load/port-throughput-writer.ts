@@ -10,14 +10,15 @@
  *
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
+
+import { PORT_THROUGHPUT_ROWS } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { PORT_THROUGHPUT_ROWS } from '../db/fact-tables.ts';
-import { MergeLane, mergeClause } from '../db/merge-lane.ts';
+import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
 import { foldName } from '../normalize/fold-name.ts';
-import type { PortThroughputRow } from '../pipeline/trade-source.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { Duplicate, FlowWriter, WriteOutcome } from './flow-writer.ts';
+import type { PortThroughputRow } from '../validate/trade-source.ts';
+import type { Duplicate, FlowWriter } from './flow-writer.ts';
 import { TouchedSlices } from './touched-slices.ts';
 
 /** A port row as the map stage hands it on: its canonical values and its row in the file. */
@@ -26,22 +27,8 @@ export interface PortRowValues {
   readonly sourceRow: number;
 }
 
-const COLUMNS = [
-  'port_locode',
-  'period',
-  'freq',
-  'year',
-  'month',
-  'direction',
-  'cargo_group',
-  'commodity_raw',
-  'commodity_key',
-  'unit',
-  'quantity',
-  'is_provisional',
-  'is_revised',
-  'source_row',
-] as const;
+/** The stored columns a row fills, in table order: all but `source` and `load_id`, which the writer's statement holds. */
+const COLUMNS = PORT_THROUGHPUT_ROWS.columns.filter((c) => c !== 'source' && c !== 'load_id');
 
 /** The natural key's columns a row carries (all but `source`, which is the writer's). */
 const KEY = PORT_THROUGHPUT_ROWS.key.filter((c) => c !== 'source') as (keyof PortThroughputRow)[];
@@ -49,22 +36,13 @@ const KEY = PORT_THROUGHPUT_ROWS.key.filter((c) => c !== 'source') as (keyof Por
 const ROWS_PER_STATEMENT = 100;
 
 function valuesOf({ row, sourceRow }: PortRowValues): unknown[] {
-  return [
-    row.port_locode,
-    row.period,
-    row.freq,
-    row.year,
-    row.month,
-    row.direction,
-    row.cargo_group,
-    row.commodity_raw,
-    foldName(row.commodity_raw),
-    row.unit,
-    row.quantity,
-    row.is_provisional,
-    row.is_revised,
-    sourceRow,
-  ];
+  return COLUMNS.map((c) =>
+    c === 'source_row'
+      ? sourceRow
+      : c === 'commodity_key'
+        ? foldName(row.commodity_raw)
+        : row[c as keyof PortThroughputRow],
+  );
 }
 
 export class PortThroughputWriter implements FlowWriter {
@@ -150,14 +128,8 @@ export class PortThroughputWriter implements FlowWriter {
     return duplicates;
   }
 
-  finish(): WriteOutcome {
+  finish(): MergeOutcome {
     const retired = this.#retirer?.retire() ?? 0;
-    return {
-      ...this.#lane.finish(),
-      retired,
-      scopes: this.#retirer?.scopes ?? 0,
-      changedLoads: this.#lane.closedLoads('changed'),
-      retiredLoads: retired === 0 ? new Map() : this.#lane.closedLoads('retired'),
-    };
+    return this.#lane.outcome(retired, this.#retirer?.scopes ?? 0);
   }
 }

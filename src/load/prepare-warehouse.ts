@@ -4,11 +4,11 @@
  */
 
 import { existsSync } from 'node:fs';
+import { openWarehouse, type Warehouse } from '../db/warehouse.ts';
 import { loadHsReference } from './hs-reference-loader.ts';
 import { type MigrationSummary, migrateToLatest } from './migrate.ts';
 import { loadPortReference } from './port-reference-loader.ts';
 import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
-import { openWarehouse, type Warehouse } from './warehouse.ts';
 
 export async function prepareWarehouse(
   warehouse: Warehouse,

@@ -16,7 +16,7 @@ import {
 
 export type { ReferenceSummary };
 
-import type { Warehouse } from './warehouse.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 
 /**
  * The reference files the country tables are built from, in load order. The curated aliases come

@@ -3,7 +3,7 @@
  * cap per file. Past the cap rows are still counted as rejected, and the journal says how many
  * were kept, so a cap never hides anything.
  */
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
 import type { RawRecord } from '../read/raw-table.ts';
 import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
 
@@ -27,14 +27,14 @@ export interface RejectSinkOptions {
 
 export class RejectSink {
   readonly #options: RejectSinkOptions;
-  readonly #insert: Database.Statement | null;
+  readonly #insert: SqliteStatement | null;
   rowsRejected = 0;
   issuesSeen = 0;
   stored = 0;
   readonly first: PlacedRowIssue[] = [];
   readonly byCode = new Map<string, number>();
 
-  constructor(sqlite: Database.Database, options: RejectSinkOptions) {
+  constructor(sqlite: SqliteDatabase, options: RejectSinkOptions) {
     this.#options = options;
     this.#insert = options.write
       ? sqlite.prepare(

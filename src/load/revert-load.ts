@@ -4,11 +4,11 @@
  * loads again if offered; the revert records the slices of the load it undid, so the next
  * refresh of the indicators recomputes them.
  */
-import { factTablesOfView } from '../db/fact-tables.ts';
+import { factTablesOfView } from '../../warehouse/fact-tables.ts';
 import { revertVersions } from '../db/revert-versions.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { ConfigError } from '../errors.ts';
 import type { Journal } from './journal.ts';
-import type { Warehouse } from './warehouse.ts';
 
 /** A revert reads no file: its journal row counts no figures. */
 const NOTHING_READ = {

@@ -16,7 +16,7 @@
  * the migration, which a test compares with what these packers store.
  */
 import { CorridorError } from '../errors.ts';
-import type { TradeFlowRow } from '../pipeline/trade-source.ts';
+import type { TradeFlowRow } from '../validate/trade-source.ts';
 
 export type StorageName = 'trade_flow_rows' | 'baci_flows';
 

@@ -2,7 +2,7 @@
  * A canonical trade flow as a flat array of values, the form rows travel in between the map
  * stage (possibly in a worker thread: arrays clone faster than objects) and the bulk writer.
  */
-import type { TradeFlowRow } from '../pipeline/trade-source.ts';
+import type { TradeFlowRow } from '../validate/trade-source.ts';
 
 /** Column order of a row's values: every `trade_flows` column but `source` and `load_id`, which the writer adds. */
 export const ROW_COLUMNS = [

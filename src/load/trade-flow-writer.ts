@@ -10,11 +10,11 @@
  * It runs inside the caller's transaction and never commits; the caller owns atomicity.
  */
 
+import { TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { TRADE_FLOW_ROWS } from '../db/fact-tables.ts';
-import { MergeLane, mergeClause } from '../db/merge-lane.ts';
-import type { Duplicate, FlowWriter, WriteOutcome } from './flow-writer.ts';
+import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
+import type { Duplicate, FlowWriter } from './flow-writer.ts';
 import { TouchedSlices } from './touched-slices.ts';
 import { AT, ROW_COLUMNS, type RowValues, rowValuesAsObject } from './trade-flow-values.ts';
 
@@ -148,15 +148,9 @@ export class TradeFlowWriter implements FlowWriter {
     return found;
   }
 
-  finish(): WriteOutcome {
+  finish(): MergeOutcome {
     const retired = this.#retirer?.retire() ?? 0;
-    return {
-      ...this.#lane.finish(),
-      retired,
-      scopes: this.#retirer?.scopes ?? 0,
-      changedLoads: this.#lane.closedLoads('changed'),
-      retiredLoads: retired === 0 ? new Map() : this.#lane.closedLoads('retired'),
-    };
+    return this.#lane.outcome(retired, this.#retirer?.scopes ?? 0);
   }
 }
 

@@ -4,7 +4,7 @@
  * a file does not say (weights, quantities, CIF/FOB split, second partner, transport mode,
  * customs procedure) takes the value that means "not broken down" or "not reported".
  */
-import type { TradeFlowRow } from '../pipeline/trade-source.ts';
+import type { TradeFlowRow } from '../validate/trade-source.ts';
 import type { Period } from './period.ts';
 
 export interface ValueOnlyTrade {

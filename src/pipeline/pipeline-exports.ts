@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../db/driver.ts';
 import { describeError } from '../errors.ts';
 import { type ExportResult, exportTable, exportTarget } from '../export/export-table.ts';
 import type { Pipeline } from './define-pipeline.ts';
@@ -40,7 +40,7 @@ export function exportPath(path: string, runId: number | null, at: Date): string
 
 /** When the warehouse's data last changed: the last file loaded, or the last indicator refresh. */
 function lastWarehouseChange(path: string): string {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
     const row = db
       .prepare(

@@ -4,7 +4,7 @@
  * loads) and the layout a file is read with (its digest tells apart two layouts over one file).
  */
 import { createHash } from 'node:crypto';
-import { factTableOf } from '../db/fact-tables.ts';
+import { factTableOf } from '../../warehouse/fact-tables.ts';
 import { ConfigError } from '../errors.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { sourceOfEntry } from './source-registry.ts';

@@ -5,6 +5,8 @@
  * RunResult. Used by `corridor run <pipeline>`, `corridor schedule` and, with an ad-hoc
  * pipeline, `corridor load`.
  */
+
+import type { Warehouse } from '../db/warehouse.ts';
 import { type DeriveResult, refreshIndicators } from '../derive/refresh-indicators.ts';
 import { ConfigError, CorridorError, describeError, ExitCode } from '../errors.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
@@ -13,7 +15,6 @@ import type { FetchDoneOutcome } from '../extract/remote-files.ts';
 import type { TransferProgress } from '../extract/transfer-progress.ts';
 import { type FileProgress, type FileResult, loadFile, recordUnfetchedFile } from '../load/file-loader.ts';
 import { Journal } from '../load/journal.ts';
-import type { Warehouse } from '../load/warehouse.ts';
 import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { collectFiles, landingDirOf } from './collect-files.ts';

@@ -11,7 +11,7 @@ import { createTableSource } from '../../sources/table/table.source.ts';
 import type { TableOptions } from '../../sources/table/table-options.ts';
 import { uzStatSource } from '../../sources/uz-stat/uz-stat.source.ts';
 import { ConfigError } from '../errors.ts';
-import type { TradeSource } from './trade-source.ts';
+import type { TradeSource } from '../validate/trade-source.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each source has its own field and row types.
 type AnySource = TradeSource<string, any, any>;

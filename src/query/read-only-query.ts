@@ -4,7 +4,7 @@
  * prepared statement writes (`stmt.readonly`), and statements that change the connection
  * rather than the file (ATTACH, DETACH, writing PRAGMAs, VACUUM INTO) are refused by name.
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { type AsOf, asOfStatements, resolveAsOf } from './as-of.ts';
 
@@ -122,11 +122,11 @@ export interface QueryResult {
 }
 
 export class ReadOnlyQuery {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
 
   constructor(path: string) {
     try {
-      this.#db = new Database(path, { readonly: true, fileMustExist: true });
+      this.#db = openSqlite(path, { readonly: true, fileMustExist: true });
     } catch (cause) {
       throw new WarehouseError(
         `No warehouse at ${path}. Create it with "corridor init" or load a file first, or point --db at an existing one.`,
@@ -177,7 +177,7 @@ export class ReadOnlyQuery {
   /** Prepares and runs one statement; rows stream from SQLite as they are iterated. */
   run(sql: string): QueryResult {
     const readOnlyPragma = refuseWrites(sql);
-    let statement: Database.Statement;
+    let statement: SqliteStatement;
     try {
       statement = this.#db.prepare(sql);
     } catch (cause) {

@@ -4,7 +4,7 @@
  * versions a revert reopened. Read from the history views (migration 0008), so it is exactly
  * what `--as-of` sees on either side of a load.
  */
-import { PORT_THROUGHPUT_ROWS, TRADE_FLOW_ROWS } from '../db/fact-tables.ts';
+import { PORT_THROUGHPUT_ROWS, TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
 
 export interface RevisionFilter {
   readonly source?: string;

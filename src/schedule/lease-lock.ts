@@ -15,9 +15,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DB, PipelineLocksTable } from '../../warehouse/schema.ts';
+import { openSqlite } from '../db/driver.ts';
 import { LockHeldError } from '../errors.ts';
 
 export type LockRow = Readonly<PipelineLocksTable>;
@@ -115,7 +115,7 @@ function heldMessage(row: LockRow, now: Date): string {
 }
 
 function openLockDatabase(path: string, busyMs: number): Kysely<DB> {
-  const sqlite = new Database(path, { fileMustExist: true });
+  const sqlite = openSqlite(path, { fileMustExist: true });
   sqlite.pragma(`busy_timeout = ${busyMs}`);
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
 }

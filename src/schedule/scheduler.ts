@@ -9,8 +9,8 @@
  * finish its current file, releases its lock, and then resolves `finished`.
  */
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Warehouse } from '../db/warehouse.ts';
 import { CorridorError, describeError, LockHeldError } from '../errors.ts';
-import type { Warehouse } from '../load/warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import type { RunResult, RunTrigger } from '../pipeline/run-result.ts';
 import type { AlertDelivery } from './alert-sender.ts';

@@ -5,9 +5,9 @@
  * `corridor run` and by every tick of `corridor schedule`.
  */
 import { hostname } from 'node:os';
+import type { Warehouse } from '../db/warehouse.ts';
 import { CorridorError, ExitCode, LockHeldError } from '../errors.ts';
 import { openReadyWarehouse } from '../load/prepare-warehouse.ts';
-import type { Warehouse } from '../load/warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import {
   type PipelineExportsResult,

@@ -8,12 +8,12 @@ import type { LayoutReport } from '../layout/layout-report.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
-import type { TradeSource } from '../pipeline/trade-source.ts';
 import { isWorkbookFile } from '../read/open-table.ts';
 import type { RawRecord, RawTable } from '../read/raw-table.ts';
 import { mapWorkerUrl } from '../runtime.ts';
 import { type MappedBatch, type MappedTable, mapRawTable } from './map-stage.ts';
 import type { MapWorkerData } from './map-worker.ts';
+import type { TradeSource } from './trade-source.ts';
 
 /**
  * Old-generation caps of the reader thread, by kind of file (see openMappedTableInWorker). A

@@ -11,13 +11,13 @@ import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.t
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
-import type { TradeSource } from '../pipeline/trade-source.ts';
 import { openTable } from '../read/open-table.ts';
 import { BATCH_SIZE, type RawTable } from '../read/raw-table.ts';
 import { openFastLineTable } from './fast-line-stage.ts';
 import { bindColumns } from './header-matcher.ts';
 import { createRecordMapper } from './record-mapper.ts';
 import type { RowIssue } from './row-issue.ts';
+import type { TradeSource } from './trade-source.ts';
 
 export interface RejectedRecord {
   readonly row: number;

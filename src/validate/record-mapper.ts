@@ -4,16 +4,16 @@
  * names every problem by the column as the file spells it.
  */
 
+import type { RawRecord } from '../read/raw-table.ts';
+import type { ColumnBinding } from './header-matcher.ts';
+import type { RowIssue } from './row-issue.ts';
 import {
   isFieldIssues,
   type RowMapper,
   type TargetRow,
   type TradeFlowRow,
   type TradeSource,
-} from '../pipeline/trade-source.ts';
-import type { RawRecord } from '../read/raw-table.ts';
-import type { ColumnBinding } from './header-matcher.ts';
-import type { RowIssue } from './row-issue.ts';
+} from './trade-source.ts';
 import { compileRowParser, zodIssuesToRowIssues } from './zod-cells.ts';
 
 export type RecordMapper<R extends TargetRow = TradeFlowRow> = (record: RawRecord) => R | RowIssue[];

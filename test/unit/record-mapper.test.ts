@@ -7,11 +7,11 @@ import { comtradeSource } from '../../sources/comtrade/comtrade.source.ts';
 import { SourceFormatError } from '../../src/errors.ts';
 import type { CountryResolver } from '../../src/normalize/country-resolver.ts';
 import type { HsCodeBook } from '../../src/normalize/hs-code-book.ts';
-import type { TradeFlowRow, TradeSource } from '../../src/pipeline/trade-source.ts';
 import type { RawRecord } from '../../src/read/raw-table.ts';
 import { bindColumns } from '../../src/validate/header-matcher.ts';
 import { createRecordMapper, type RecordMapper } from '../../src/validate/record-mapper.ts';
 import type { RowIssue } from '../../src/validate/row-issue.ts';
+import type { TradeFlowRow, TradeSource } from '../../src/validate/trade-source.ts';
 import { openReferenceWarehouse, type ReferenceWarehouse } from './support/reference-warehouse.ts';
 
 let reference: ReferenceWarehouse;

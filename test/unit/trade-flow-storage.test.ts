@@ -12,7 +12,7 @@ import {
   type PackedBaciRows,
   unpackBaciRow,
 } from '../../src/load/trade-flow-storage.ts';
-import type { TradeFlowRow } from '../../src/pipeline/trade-source.ts';
+import type { TradeFlowRow } from '../../src/validate/trade-source.ts';
 
 /** A row as the BACI source maps `2021,586,398,520100,1.5,0.25` (PAK exports cotton to KAZ). */
 function baciRow(over: Partial<TradeFlowRow> = {}): TradeFlowRow {

@@ -4,6 +4,8 @@
  * warehouse/schema/port-tables.ts (the data dictionary test checks that each starts with it)
  * and add what an analyst needs beyond it.
  */
+
+import { PORT_THROUGHPUT_ROWS } from '../fact-tables.ts';
 import type {
   PortCommoditiesTable,
   PortsTable,
@@ -19,15 +21,7 @@ import { CLOSED, HISTORY, SEEN } from './vintage-columns.ts';
  * A figure's identity: the unique index `port_throughput_key` (migration 0005). The unit is part
  * of it because tonnes, TEU, boxes and calls of one port and month are separate figures.
  */
-const PORT_FIGURE_KEY = [
-  'source',
-  'port_locode',
-  'period',
-  'direction',
-  'cargo_group',
-  'commodity_raw',
-  'unit',
-] as const;
+const PORT_FIGURE_KEY = PORT_THROUGHPUT_ROWS.key;
 
 /** The columns of `port_throughput_rows`; the view reuses their words. */
 const FIGURE: ColumnSpecs<Omit<PortThroughputRowsTable, keyof SeenColumns>> = {

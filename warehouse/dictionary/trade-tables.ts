@@ -3,6 +3,8 @@
  * behind it. Column words repeat the JSDoc of warehouse/schema/trade-tables.ts (the data
  * dictionary test checks that each starts with it) and add what an analyst needs beyond it.
  */
+
+import { TRADE_FLOW_ROWS } from '../fact-tables.ts';
 import type {
   BaciCountryCodesTable,
   BaciFlowsClosedTable,
@@ -20,20 +22,9 @@ import { CLOSED, HISTORY, SEEN } from './vintage-columns.ts';
 
 /**
  * A flow's identity, its natural key: the unique index of `trade_flow_rows` (migration 0001),
- * which `baci_flows`' primary key maps onto. Loads merge by it (src/db/fact-tables.ts).
+ * which `baci_flows`' primary key maps onto. Loads merge by it (warehouse/fact-tables.ts).
  */
-const TRADE_FLOW_KEY = [
-  'source',
-  'reporter_iso3',
-  'period',
-  'flow',
-  'partner_iso3',
-  'partner2_iso3',
-  'hs_edition',
-  'hs_code',
-  'mode_of_transport',
-  'customs_procedure',
-] as const;
+const TRADE_FLOW_KEY = TRADE_FLOW_ROWS.key;
 
 /** The columns of `trade_flows` and of `trade_flow_rows`, which the view shows unchanged; the views over it reuse their words. */
 const FLOW: ColumnSpecs<TradeFlowsTable> = {

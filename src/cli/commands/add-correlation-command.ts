@@ -7,11 +7,11 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
+import { openWarehouse } from '../../db/warehouse.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { correlationFiles } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
 import { referenceDir } from '../../load/reference-files.ts';
-import { openWarehouse } from '../../load/warehouse.ts';
 import { EDITION_YEARS, editionName } from '../../reference/hs-model.ts';
 import { editionOfYear, readUnCorrelationTable } from '../../reference/un-correlation-table.ts';
 import type { Command } from '../command.ts';

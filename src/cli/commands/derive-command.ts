@@ -6,11 +6,12 @@
  * everything. The views over trade rows (trade_by_category, trade_flows_converted) read the
  * reference live.
  */
+
+import { openWarehouse } from '../../db/warehouse.ts';
 import { refreshIndicators } from '../../derive/refresh-indicators.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadHsReference, targetEdition } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
-import { openWarehouse } from '../../load/warehouse.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';

@@ -1,6 +1,6 @@
+import { openWarehouse } from '../../db/warehouse.ts';
 import { ExitCode } from '../../errors.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
-import { openWarehouse } from '../../load/warehouse.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';

@@ -28,7 +28,7 @@ export const runsCommand: Command = {
             )
           : query.run(
               `select load_id, run_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, rows_aggregate,
-                      rejects_stored, rows_replaced, duration_ms, sha256, same_as_load_id, superseded_by, error_code,
+                      rejects_stored, rows_inserted, rows_changed, rows_unchanged, rows_retired, release, duration_ms, sha256, same_as_load_id, superseded_by, error_code,
                       error_message, notes,
                       (select count(*) from load_warnings w where w.load_id = load_files.load_id) as warnings, path
                from load_files where run_id = ${Math.floor(runId)} order by load_id`,
@@ -74,7 +74,10 @@ export const runsCommand: Command = {
               'rows_loaded',
               'rows_rejected',
               'rows_aggregate',
-              'rows_replaced',
+              'rows_inserted',
+              'rows_changed',
+              'rows_unchanged',
+              'rows_retired',
               'warnings',
               'duration_ms',
               'error_message',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
+import { openWarehouse } from '../../db/warehouse.ts';
 import { ExitCode } from '../../errors.ts';
-import { openWarehouse } from '../../load/warehouse.ts';
 import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
 import { firesOnSeconds, formatInZone, nextRunTime } from '../../schedule/cron-times.ts';

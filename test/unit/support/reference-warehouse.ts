@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openWarehouse, type Warehouse } from '../../../src/db/warehouse.ts';
 import { prepareWarehouse } from '../../../src/load/prepare-warehouse.ts';
-import { openWarehouse, type Warehouse } from '../../../src/load/warehouse.ts';
 import { CountryResolver } from '../../../src/normalize/country-resolver.ts';
 import { HsCodeBook } from '../../../src/normalize/hs-code-book.ts';
 

@@ -4,10 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { DB } from '../../warehouse/schema.ts';
 import { ExitCode, WarehouseError } from '../errors.ts';
+import { openSqlite, type SqliteDatabase } from './driver.ts';
 
 export const DEFAULT_WAREHOUSE_PATH = 'warehouse/corridor.db';
 
@@ -16,7 +16,7 @@ export interface Warehouse {
   readonly path: string;
   readonly db: Kysely<DB>;
   /** The raw connection under `db`: for prepared bulk statements and explicit transactions only. */
-  readonly sqlite: Database.Database;
+  readonly sqlite: SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -45,10 +45,10 @@ export function resolveWarehousePath(flag: string | undefined, cwd: string = pro
  * const n = await warehouse.db.selectFrom('trade_flows').select((e) => e.fn.countAll().as('n')).executeTakeFirst();
  */
 export function openWarehouse(path: string, options: OpenOptions = {}): Warehouse {
-  let sqlite: Database.Database;
+  let sqlite: SqliteDatabase;
   try {
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-    sqlite = new Database(path, {
+    sqlite = openSqlite(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
     });

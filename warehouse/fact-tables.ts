@@ -1,9 +1,10 @@
 /**
  * The fact tables' storage contract, declared once: each table's natural key (its unique index),
- * the value columns a revision compares, the lineage columns, where its closed versions go, and
- * the dimensions a coverage (a replace scope) may name. The merge (merge-statements.ts), the
- * retirement of rows outside a file (coverage.ts), revisions, reverts and `--as-of` all read
- * these lists; a test checks them against the indexes and columns the migrations create.
+ * the value columns a revision compares, its stored columns, where its closed versions go, and
+ * the dimensions a coverage (a replace scope) may name. The merge (src/db/merge-lane.ts), the
+ * retirement of rows outside a file (src/db/coverage.ts), revisions, reverts, the writers and
+ * the data dictionary's keys read these lists; test/fact-tables.test.ts checks them against
+ * the indexes and columns the migrations create.
  */
 
 export type FactTableName = 'trade_flow_rows' | 'baci_flows' | 'port_throughput_rows';
