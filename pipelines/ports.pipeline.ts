@@ -10,7 +10,10 @@
  */
 import { definePipeline } from '../src/pipeline/define-pipeline.ts';
 
-/** KPT's and PQA's tables share a layout; PQA's figures are year-to-date. */
+/**
+ * KPT's and PQA's tables share a layout; PQA's figures are year-to-date. Their splits are
+ * illustrative, so they load as `sample-kpt` and `sample-pqa`, apart from real port tables.
+ */
 const pakistaniPortTable = (name: string, port: string, cumulative: boolean) => ({
   name,
   sheets: { every: true },
@@ -40,12 +43,12 @@ export default definePipeline({
     {
       source: 'port-table',
       files: ['sources/port-table/samples/kpt_*.xlsx'],
-      portTable: pakistaniPortTable('kpt', 'PKKHI', false),
+      portTable: pakistaniPortTable('sample-kpt', 'PKKHI', false),
     },
     {
       source: 'port-table',
       files: ['sources/port-table/samples/pqa_*.xlsx'],
-      portTable: pakistaniPortTable('pqa', 'PKBQM', true),
+      portTable: pakistaniPortTable('sample-pqa', 'PKBQM', true),
     },
     {
       source: 'port-table',

@@ -20,7 +20,7 @@ select period as year,
   round(max(case when reporter_iso3 = 'KAZ' then imports_usd end) / 1e6, 2) as kaz_imports_musd,
   round(max(case when reporter_iso3 = 'KAZ' then balance_usd end) / 1e6, 2) as kaz_balance_musd
 from ind_trade_balance
-where source = 'comtrade' and product_kind = 'total' and freq = 'A' and ${PAIR}
+where source = 'sample-comtrade' and product_kind = 'total' and freq = 'A' and ${PAIR}
 group by period order by period`;
 
 // From ind_trade_balance: the top-level categories of the latest year, both directions.
@@ -29,9 +29,9 @@ select b.period as year, b.product as category, c.name,
   round(b.exports_usd / 1e6, 2) as pak_exports_musd, round(b.imports_usd / 1e6, 2) as pak_imports_musd
 from ind_trade_balance b
 join hs_categories c on c.scheme = b.classification and c.category = b.product and c.parent is null
-where b.source = 'comtrade' and b.reporter_iso3 = 'PAK' and b.partner_iso3 = 'KAZ' and b.product_kind = 'category'
+where b.source = 'sample-comtrade' and b.reporter_iso3 = 'PAK' and b.partner_iso3 = 'KAZ' and b.product_kind = 'category'
   and b.classification = 'corridor' and b.freq = 'A'
-  and b.period = (select max(period) from ind_trade_balance where source = 'comtrade' and reporter_iso3 = 'PAK'
+  and b.period = (select max(period) from ind_trade_balance where source = 'sample-comtrade' and reporter_iso3 = 'PAK'
                   and partner_iso3 = 'KAZ' and freq = 'A')
 order by b.exports_usd + b.imports_usd desc limit 6`;
 

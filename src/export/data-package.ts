@@ -214,9 +214,11 @@ function provenanceOf(
   name: string,
   loaded: readonly LoadedSource[],
 ): { source: Source; licenses: License[] } {
-  const publisher = PUBLISHERS[name];
+  // The bundled samples load under `sample-<source>` (src/pipeline/source-registry.ts).
+  const sampleOf = /^sample-(.+)$/.exec(name)?.[1];
+  const publisher = PUBLISHERS[sampleOf ?? name];
   const files = loaded.filter((l) => l.source === name);
-  const samples = files.length > 0 && files.every((l) => l.illustrative);
+  const samples = sampleOf !== undefined || (files.length > 0 && files.every((l) => l.illustrative));
   if (samples) {
     return {
       source: {

@@ -16,9 +16,26 @@ import type { TradeSource } from '../validate/trade-source.ts';
 // biome-ignore lint/suspicious/noExplicitAny: each source has its own field and row types.
 type AnySource = TradeSource<string, any, any>;
 
+/**
+ * The bundled samples are invented figures in a real source's layout: they load under a name of
+ * their own (`sample-comtrade`, `sample-baci`) so that a real extract of the same reporter and
+ * period never merges into them, and exports can say they are samples. A sample of BACI keeps
+ * its rows in `trade_flow_rows` (baci_flows has no source column to tell them apart).
+ */
+function sampleOf(source: AnySource): AnySource {
+  const { storage: _storage, fastLines: _fastLines, ...rest } = source;
+  return Object.freeze({
+    ...rest,
+    name: `sample-${source.name}`,
+    description: `The bundled samples in the ${source.name} layout: invented figures, never merged with real ${source.name} data`,
+  });
+}
+
 const SOURCES: ReadonlyMap<string, AnySource> = new Map<string, AnySource>([
   [comtradeSource.name, comtradeSource as AnySource],
   [baciSource.name, baciSource as AnySource],
+  ['sample-comtrade', sampleOf(comtradeSource as AnySource)],
+  ['sample-baci', sampleOf(baciSource as AnySource)],
   [kzBnsSource.name, kzBnsSource as AnySource],
   [kgNscSource.name, kgNscSource as AnySource],
   [uzStatSource.name, uzStatSource as AnySource],

@@ -1,6 +1,7 @@
 /** ind_trade_balance: exports beside imports for each reporter and partner, in total, per HS code and per category. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
+import { DECLARED_ONLY } from './trade-inputs.ts';
 
 export const tradeBalance: IndicatorDefinition = {
   table: 'ind_trade_balance',
@@ -59,7 +60,7 @@ export const tradeBalance: IndicatorDefinition = {
              product_kind, classification, max(hs_level) as hs_level, product,
              sum(case when flow = 'X' then value_usd end) as x, sum(case when flow = 'M' then value_usd end) as m
       from input_series
-      where source <> 'baci'
+      where ${DECLARED_ONLY}
       group by source, reporter_iso3, partner_iso3, freq, period, year, month,
                product_kind, classification, product
     ),

@@ -22,6 +22,14 @@ import type { YearScope } from './indicator.ts';
 /** The partner code of the world (Comtrade's 0, stored as W00). */
 export const WORLD = "'W00'";
 
+/**
+ * Sources whose rows are a reconciled data set (CEPII BACI: one value per exporter, importer and
+ * product, built from both sides' declarations) rather than what a reporter declared: the
+ * balance and mirror tables compare declarations, so they leave these out. `sample-baci` is the
+ * bundled invented sample in BACI's layout.
+ */
+export const DECLARED_ONLY = "source not in ('baci', 'sample-baci')";
+
 /** One input table: its name, the SELECT that fills it, and the columns to index it on. */
 export interface TradeInput {
   readonly table: string;

@@ -1,7 +1,7 @@
 /** ind_mirror: what an exporter declares beside what its partner declares importing. */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { PERIOD_COLUMNS, PRODUCT_COLUMNS } from './trade-columns.ts';
-import { COUNTRY_PARTNER } from './trade-inputs.ts';
+import { COUNTRY_PARTNER, DECLARED_ONLY } from './trade-inputs.ts';
 
 /** CIF/FOB ratios in this band are plausible freight and insurance margins (DOMAIN.md section 6). */
 const CIF_FOB_LOW = 1;
@@ -96,13 +96,13 @@ export const tradeMirror: IndicatorDefinition = {
       select source, reporter_iso3 as exporter, partner_iso3 as importer, freq, period, year, month,
              product_kind, classification, hs_level, product, exports_usd as x
       from ind_trade_balance
-      where source <> 'baci' and exports_usd is not null and ${COUNTRY_PARTNER('partner_iso3')} and ${scope.write('year')}
+      where ${DECLARED_ONLY} and exports_usd is not null and ${COUNTRY_PARTNER('partner_iso3')} and ${scope.write('year')}
     ),
     declared_imports as (
       select source, partner_iso3 as exporter, reporter_iso3 as importer, freq, period, year, month,
              product_kind, classification, hs_level, product, imports_usd as m
       from ind_trade_balance
-      where source <> 'baci' and imports_usd is not null and ${COUNTRY_PARTNER('partner_iso3')} and ${scope.write('year')}
+      where ${DECLARED_ONLY} and imports_usd is not null and ${COUNTRY_PARTNER('partner_iso3')} and ${scope.write('year')}
     ),
     paired as (
       select coalesce(e.exporter, i.exporter) as exporter, coalesce(e.importer, i.importer) as importer,
