@@ -9,7 +9,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileResult } from '../src/load/file-loader.ts';
+import type { FileResult } from '../src/load/file-result.ts';
 import type { RunResult } from '../src/pipeline/run-result.ts';
 import { type AlertsInput, alertsSchema } from '../src/schedule/alert-config.ts';
 import {

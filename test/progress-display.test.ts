@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Output } from '../src/cli/output.ts';
 import { ProgressDisplay, type ProgressDisplayOptions } from '../src/cli/progress-display.ts';
-import type { FileProgress } from '../src/load/file-loader.ts';
+import type { FileProgress } from '../src/load/file-result.ts';
 import { csvText, PLUS_HEADER, plusRow } from './helpers/comtrade-csv.ts';
 import { realSubheadings } from './helpers/hs-codes.ts';
 import { cliProcess } from './helpers/run-cli.ts';

@@ -249,8 +249,8 @@ describe('the README worked example', () => {
       scalar(db(), "select value_usd from trade_flows where partner_iso3 = 'KAZ' and period = '2023'"),
     ).toBe(88_940_100);
     expect(
-      query(db(), 'select rows_read, rows_loaded, rows_rejected, rows_aggregate from load_files'),
-    ).toEqual([{ rows_read: 22, rows_loaded: 19, rows_rejected: 0, rows_aggregate: 3 }]);
+      query(db(), 'select rows_read, rows_loaded, rows_rejected, rows_aggregate, sheet_rows from load_files'),
+    ).toEqual([{ rows_read: 22, rows_loaded: 19, rows_rejected: 0, rows_aggregate: 3, sheet_rows: 7 }]);
     expect(scalar(db(), 'select count(*) from load_warnings')).toBe(0);
   });
 });

@@ -6,7 +6,7 @@
  * so a log reads line by line. Nothing with --quiet or --json.
  */
 import type { TransferProgress } from '../extract/transfer-progress.ts';
-import type { FileProgress } from '../load/file-loader.ts';
+import type { FileProgress } from '../load/file-result.ts';
 import { formatCount, type Output } from './output.ts';
 
 export interface ProgressDisplayOptions {

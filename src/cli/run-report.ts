@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { DeriveResult } from '../derive/refresh-indicators.ts';
-import type { FileProgress, FileResult } from '../load/file-loader.ts';
+import type { FileProgress, FileResult } from '../load/file-result.ts';
 import type { PipelineExportsResult } from '../pipeline/pipeline-exports.ts';
 import type { RunHooks } from '../pipeline/run-pipeline.ts';
 import type { RunResult } from '../pipeline/run-result.ts';

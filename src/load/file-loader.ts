@@ -18,11 +18,12 @@ import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
-import type { PlacedRowIssue, RowIssue } from '../validate/row-issue.ts';
+import type { RowIssue } from '../validate/row-issue.ts';
 import type { TradeSource } from '../validate/trade-source.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
+import { emptyResult, type FileProgress, type FileResult } from './file-result.ts';
 import type { FlowWriter } from './flow-writer.ts';
-import type { FileOutcome, Journal } from './journal.ts';
+import { type FileOutcome, type Journal, NOTHING_LOADED } from './journal.ts';
 import { describeLayout, describeRevisedLoads } from './load-notes.ts';
 import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
@@ -53,60 +54,6 @@ export interface FileLoadOptions {
 /** Files at least this large are read in a worker thread: 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES. Read at each load. */
 const parallelMinBytes = () => Number(process.env.CORRIDOR_PARALLEL_MIN_BYTES ?? 16 * 1024 * 1024);
 
-export type FileStatus = 'loaded' | 'skipped' | 'failed';
-
-export interface FileResult {
-  readonly path: string;
-  readonly shown: string;
-  readonly source: string;
-  /** The fact table the source fills. */
-  readonly target: 'trade_flows' | 'port_throughput';
-  readonly status: FileStatus;
-  readonly loadId: number | null;
-  readonly sha256: string | null;
-  readonly rowsRead: number;
-  readonly rowsLoaded: number;
-  readonly rowsRejected: number;
-  /** Figures on total and subtotal rows of a laid-out table: checked, not loaded. */
-  readonly rowsAggregate: number;
-  readonly rejectsStored: number;
-  readonly rejectsCapped: boolean;
-  /** Keys new to the warehouse. */
-  readonly rowsInserted: number;
-  /** Keys an earlier load held, given new values (the old ones stay in the history). */
-  readonly rowsChanged: number;
-  /** Keys an earlier load held with the same values. */
-  readonly rowsUnchanged: number;
-  /** Rows of earlier loads inside the file's coverage that it no longer holds, now closed. */
-  readonly rowsRetired: number;
-  /** The coverage the file retired within, in words; null when it merged only. */
-  readonly coverage: string | null;
-  readonly slices: number;
-  readonly overThreshold: boolean;
-  readonly durationMs: number;
-  /** For a skipped file, the load that already holds its rows. */
-  readonly sameAsLoadId: number | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  readonly firstIssues: readonly PlacedRowIssue[];
-  readonly rejectsByCode: Readonly<Record<string, number>>;
-  readonly notes: readonly string[];
-  /** Notes worth a user's attention at once (rows of another file replaced); also in `notes`. */
-  readonly warnings: readonly string[];
-  /** Warnings kept in `load_warnings` (subtotals that do not match their rows). */
-  readonly warningsRecorded: number;
-}
-
-export interface FileProgress {
-  readonly shown: string;
-  readonly rowsRead: number;
-  readonly rowsRejected: number;
-  readonly elapsedMs: number;
-  /** Bytes of the file read so far, where the reader can tell; null when it cannot. */
-  readonly bytesRead: number | null;
-  /** The file's size in bytes. */
-  readonly totalBytes: number;
-}
-
 export interface LoadContext {
   readonly warehouse: Warehouse;
   readonly journal: Journal;
@@ -122,41 +69,6 @@ export interface LoadContext {
  * per batch, so a report costs one clock read per batch.
  */
 const PROGRESS_EVERY_MS = 250;
-
-function emptyResult(
-  file: LocatedFile,
-  source: AnySource,
-  started: number,
-): Omit<FileResult, 'status' | 'loadId'> {
-  return {
-    path: file.path,
-    shown: file.shown,
-    source: source.name,
-    target: source.target,
-    sha256: null,
-    rowsRead: 0,
-    rowsLoaded: 0,
-    rowsRejected: 0,
-    rowsAggregate: 0,
-    rejectsStored: 0,
-    rejectsCapped: false,
-    rowsInserted: 0,
-    rowsChanged: 0,
-    rowsUnchanged: 0,
-    rowsRetired: 0,
-    coverage: null,
-    slices: 0,
-    overThreshold: false,
-    durationMs: Date.now() - started,
-    sameAsLoadId: null,
-    error: null,
-    firstIssues: [],
-    rejectsByCode: {},
-    notes: [],
-    warnings: [],
-    warningsRecorded: 0,
-  };
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: the engine handles every source alike.
 type AnySource = TradeSource<string, any, any>;
@@ -307,8 +219,10 @@ export async function loadFile(
       write: !options.dryRun,
     });
     let lastProgress = Date.now();
+    let sheetRows: number | null = null;
     for await (const batch of table.batches) {
       rowsRead += batch.read;
+      if (batch.sheetRows !== undefined) sheetRows = (sheetRows ?? 0) + batch.sheetRows;
       for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
       const duplicates = writer.write(batch);
       if (duplicates.length > 0) {
@@ -392,7 +306,7 @@ export async function loadFile(
       rowsChanged: written.changed,
       rowsUnchanged: written.unchanged,
       rowsRetired: written.retired,
-      sheetRows: null,
+      sheetRows,
       slices: writer.slices,
       durationMs: Date.now() - started,
       errorCode: null,
@@ -456,16 +370,7 @@ export async function loadFile(
         format: table?.format ?? null,
         encoding: table?.encoding ?? null,
         delimiter: table?.delimiter ?? null,
-        rowsRead: 0,
-        rowsLoaded: 0,
-        rowsRejected: 0,
-        rowsAggregate: 0,
-        rejectsStored: 0,
-        rowsInserted: 0,
-        rowsChanged: 0,
-        rowsUnchanged: 0,
-        rowsRetired: 0,
-        sheetRows: null,
+        ...NOTHING_LOADED,
         slices: [],
         durationMs: Date.now() - started,
         errorCode: error.code,

@@ -89,6 +89,23 @@ export interface FileOutcome {
   readonly warnings: readonly FileWarning[];
 }
 
+/**
+ * The counts of a file that loaded nothing (it failed, or a revert that reads no file): spread
+ * into a FileOutcome beside its status, timing and messages.
+ */
+export const NOTHING_LOADED = Object.freeze({
+  rowsRead: 0,
+  rowsLoaded: 0,
+  rowsRejected: 0,
+  rowsAggregate: 0,
+  rejectsStored: 0,
+  rowsInserted: 0,
+  rowsChanged: 0,
+  rowsUnchanged: 0,
+  rowsRetired: 0,
+  sheetRows: null,
+} as const);
+
 export interface FileWarning {
   readonly code: string;
   readonly sheet: string | null;

@@ -8,22 +8,10 @@ import { factTablesOfView } from '../../warehouse/fact-tables.ts';
 import { revertVersions } from '../db/revert-versions.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { ConfigError } from '../errors.ts';
-import type { Journal } from './journal.ts';
+import { type Journal, NOTHING_LOADED } from './journal.ts';
 
 /** A revert reads no file: its journal row counts no figures. */
-const NOTHING_READ = {
-  format: null,
-  encoding: null,
-  delimiter: null,
-  rowsRead: 0,
-  rowsLoaded: 0,
-  rowsRejected: 0,
-  rowsAggregate: 0,
-  rejectsStored: 0,
-  rowsInserted: 0,
-  rowsChanged: 0,
-  rowsUnchanged: 0,
-} as const;
+const NOTHING_READ = { format: null, encoding: null, delimiter: null, ...NOTHING_LOADED } as const;
 
 export interface RevertResult {
   readonly revertedLoad: number;
@@ -90,7 +78,6 @@ export async function revertLoad(
       ...NOTHING_READ,
       status: 'loaded',
       rowsRetired: totals.closed,
-      sheetRows: null,
       slices: JSON.parse(target.slices ?? '[]'),
       durationMs: Date.now() - started,
       errorCode: null,
@@ -115,8 +102,6 @@ export async function revertLoad(
     await journal.finishFile(revertId, {
       ...NOTHING_READ,
       status: 'failed',
-      rowsRetired: 0,
-      sheetRows: null,
       slices: [],
       durationMs: Date.now() - started,
       errorCode: 'revert_failed',

@@ -5,7 +5,7 @@
 
 import type { DeriveResult } from '../derive/refresh-indicators.ts';
 import { ExitCode } from '../errors.ts';
-import type { FileResult } from '../load/file-loader.ts';
+import type { FileResult } from '../load/file-result.ts';
 import type { RunCounts } from '../load/journal.ts';
 
 /** `stopped`: asked to stop (a signal, a lost lock) before every file was loaded. */

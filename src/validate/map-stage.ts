@@ -36,6 +36,11 @@ export interface MappedBatch {
   readonly rejected: RejectedRecord[];
   /** Records read in this batch: rows + rejected. */
   readonly read: number;
+  /**
+   * For a table with a layout, where a sheet row can hold several figures (years as columns):
+   * the sheet rows this batch started. Undefined when each record is a row of the file.
+   */
+  readonly sheetRows?: number;
 }
 
 export interface MappedTable {
@@ -164,9 +169,19 @@ export async function mapRawTable(
   const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
   const toPort = input.source.target === 'port_throughput';
   const recent = new RecentCells();
+  const countSheetRows = input.source.layout !== undefined;
+  let lastSheetRow = '';
   async function* batches(): AsyncGenerator<MappedBatch> {
     for await (const batch of table.batches) {
       recent.add(batch);
+      // A wide table's figures of one sheet row come one after another: count where the row changes.
+      let sheetRows = 0;
+      if (countSheetRows)
+        for (const record of batch) {
+          const at = `${record.sheet ?? ''}\u0000${record.row}`;
+          if (at !== lastSheetRow) sheetRows++;
+          lastSheetRow = at;
+        }
       const rows: RowValues[] = [];
       const portRows: PortRowValues[] | null = toPort ? [] : null;
       const rejected: RejectedRecord[] = [];
@@ -183,7 +198,14 @@ export async function mapRawTable(
         else if (packer !== null) packer.add(mapped, record.row);
         else rows.push(toRowValues(mapped, record.row));
       }
-      yield { rows, packed: packer?.take() ?? null, portRows, rejected, read: batch.length };
+      yield {
+        rows,
+        packed: packer?.take() ?? null,
+        portRows,
+        rejected,
+        read: batch.length,
+        ...(countSheetRows ? { sheetRows } : {}),
+      };
     }
   }
 
