@@ -33,7 +33,8 @@ export const revisionsCommand: Command = {
     };
     const query = new ReadOnlyQuery(warehousePathOf(ctx));
     try {
-      const rows = [...query.run(revisionsQuery(filter)).rows];
+      // One row past the limit says there are more, without holding every revision in memory.
+      const rows = [...query.run(`${revisionsQuery(filter)} limit ${limit + 1}`).rows];
       if (ctx.out.json) {
         ctx.out.document(
           rows.slice(0, limit).map((r) => Object.fromEntries(REVISION_COLUMNS.map((c, i) => [c, r[i]]))),
@@ -58,7 +59,7 @@ export const revisionsCommand: Command = {
       ctx.out.table([...REVISION_COLUMNS], rows.slice(0, limit));
       ctx.out.progress(
         rows.length > limit
-          ? `(${formatCount(limit)} of ${formatCount(rows.length)} revisions shown; raise --limit or use --json)`
+          ? `(first ${formatCount(limit)} revisions shown; the loads above say how many there are; raise --limit or narrow with --run, --reporter, --period)`
           : `(${formatCount(rows.length)} revision${rows.length === 1 ? '' : 's'})`,
       );
       return ExitCode.Success;
