@@ -481,3 +481,52 @@ describe('sdmxLayoutFor: what it refuses', () => {
     expect(existsSync(path)).toBe(false);
   });
 });
+
+describe('openSdmxCsvWriter: a changes export (actionColumn)', () => {
+  /** trade_flows' columns and an `action` column after them, as `export --since` reads them. */
+  async function changes(rows: readonly (readonly [ExportRow, string])[]) {
+    const path = join(tempDir(), 'changes.csv');
+    const withAction = [
+      ...columns('trade_flows'),
+      { name: 'action', type: 'text', description: '' } as const,
+    ];
+    const writer = await openSdmxCsvWriter({
+      path,
+      columns: withAction,
+      table: 'trade_flows',
+      dataflow: 'TRADE_FLOWS',
+      actionColumn: withAction.length - 1,
+      ...OPTIONS,
+    });
+    try {
+      await writer.write(rows.map(([row, action]) => [...row, action]));
+      await writer.finish();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    return readFileSync(path, 'utf8').split('\r\n').slice(1, -1);
+  }
+
+  it('writes a merge as A with its value and attributes, a delete as D with its dimensions alone', async () => {
+    const lines = await changes([
+      [tradeFlow({ partner_iso3: 'AFG', value_usd: 5 }), 'delete'],
+      [tradeFlow({ value_usd: 72 }), 'merge'],
+    ]);
+    expect(lines).toEqual([
+      'dataflow,CORRIDOR:TRADE_FLOWS(1.0.0),D,A,comtrade,PAK,AFG,W00,X,H6,TOTAL,0,C00,2023,,,,',
+      'dataflow,CORRIDOR:TRADE_FLOWS(1.0.0),A,A,comtrade,PAK,KAZ,W00,X,H6,TOTAL,0,C00,2023,72,USD,0,',
+    ]);
+  });
+
+  it('refuses a delete with an empty dimension, which SDMX-CSV reads as a wildcard', async () => {
+    await expect(changes([[tradeFlow({ customs_procedure: '' }), 'delete']])).rejects.toMatchObject({
+      code: 'sdmx_wildcard_delete',
+      message: expect.stringContaining('no CUSTOMS_PROCEDURE'),
+    });
+  });
+
+  it('refuses an action it does not know', async () => {
+    await expect(changes([[tradeFlow({}), 'replace']])).rejects.toMatchObject({ code: 'sdmx_bad_action' });
+  });
+});

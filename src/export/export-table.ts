@@ -7,6 +7,10 @@
  * export leaves neither a half file nor a package describing one, and an earlier export of the
  * same name stays as it was. Memory stays flat in the table's size: at most one batch of rows
  * is held, and every writer streams.
+ *
+ * With `since` (a run id) a fact table exports only what changed after that run, each row with
+ * an `action` (merge or delete, export-source.ts), to `<table>-since-<run><ext>`; SDMX-CSV
+ * writes the actions as its ACTION column (A, D) instead.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -14,7 +18,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ConfigError, CorridorError } from '../errors.ts';
 import { openCsvWriter } from './csv-writer.ts';
 import { DATA_PACKAGE_FILE, dataPackageText, dataResource, readDataPackage } from './data-package.ts';
-import { type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
+import { ACTION_COLUMN, type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
 import { openJsonWriter } from './json-writer.ts';
 import { openNdjsonWriter } from './ndjson-writer.ts';
 import type { ExportColumn, ExportFormat, TableWriter, WriterOptions } from './table-writer.ts';
@@ -51,6 +55,11 @@ export interface ExportRequest {
   /** A UTF-8 byte order mark at the start of a CSV, for Excel. */
   readonly bom?: boolean;
   readonly sdmx?: SdmxDataflow;
+  /**
+   * Only what changed after this run (a fact table: trade_flows, port_throughput): rows that
+   * later runs' loads opened, to merge, and figures they retired or reverted, to delete.
+   */
+  readonly since?: number;
   /** Data rows per XLSX sheet (tests); Excel's limit by default. */
   readonly xlsxMaxRows?: number;
   /** Called after each batch with the rows written so far. */
@@ -69,6 +78,8 @@ export interface ExportResult {
   readonly rows: number;
   /** Records the writer wrote: the rows, except in SDMX, where a row with several measures is several observations. */
   readonly written: number;
+  /** A changes export (`since`): the run it starts after, and its rows by action. */
+  readonly changes?: { readonly since: number; readonly merged: number; readonly deleted: number };
   readonly durationMs: number;
 }
 
@@ -99,6 +110,7 @@ async function openWriter(
   format: ExportFormat,
   options: WriterOptions,
   request: ExportRequest,
+  actionColumn: number | null,
 ): Promise<TableWriter> {
   switch (format) {
     case 'csv':
@@ -125,10 +137,14 @@ async function openWriter(
         );
       }
       const { openSdmxCsvWriter } = await import('./sdmx-csv-writer.ts');
-      return openSdmxCsvWriter({ ...options, ...request.sdmx });
+      return openSdmxCsvWriter({ ...options, ...request.sdmx, actionColumn });
     }
   }
 }
+
+/** ACTION in a changes export (`--since`), for datapackage.json. */
+const SDMX_CHANGE_ACTION =
+  'SDMX-CSV action: A, append (a new or changed observation, at its current value), or D, delete (an observation no longer held; its dimensions alone).';
 
 /** What the SDMX-CSV columns that are not a table's own mean (https://github.com/sdmx-twg/sdmx-csv). */
 const SDMX_WORDS: Readonly<Record<string, string>> = {
@@ -152,6 +168,7 @@ const SDMX_WORDS: Readonly<Record<string, string>> = {
 async function sdmxColumns(
   table: string,
   columns: readonly ExportColumn[],
+  changes: boolean,
 ): Promise<{ columns: ExportColumn[]; key: readonly string[] }> {
   const { sdmxLayoutFor } = await import('./sdmx-csv-writer.ts');
   const layout = sdmxLayoutFor(table, columns);
@@ -159,6 +176,7 @@ async function sdmxColumns(
     const own = columns.find((c) => c.name.toUpperCase() === id);
     const type = id === 'OBS_VALUE' ? 'real' : id === 'UNIT_MULT' ? 'integer' : 'text';
     const description =
+      (changes && id === 'ACTION' ? SDMX_CHANGE_ACTION : undefined) ??
       SDMX_WORDS[id] ??
       (own === undefined ? 'A dimension of the series key.' : `A dimension: ${own.description}`);
     return { name: id, type, description };
@@ -188,9 +206,18 @@ const MAX_SOURCES = 100;
  */
 export async function exportTable(request: ExportRequest): Promise<ExportResult> {
   const started = performance.now();
-  const source: ExportSource = openExportSource(request.warehouse, request.subject);
+  const source: ExportSource = openExportSource(
+    request.warehouse,
+    request.subject,
+    request.since === undefined ? {} : { since: request.since },
+  );
   try {
-    const { dir, file } = exportTarget(request.out, request.format, source.table ?? 'query');
+    const name = source.table ?? 'query';
+    const { dir, file } = exportTarget(
+      request.out,
+      request.format,
+      source.since === null ? name : `${name}-since-${source.since}`,
+    );
     await mkdir(dir, { recursive: true });
     // A datapackage.json that cannot be merged into fails now, before anything is written.
     readDataPackage(dir);
@@ -201,13 +228,17 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
         request.format,
         { path: join(temporary, basename(file)), columns: source.columns, table: source.table },
         request,
+        source.actionColumn,
       );
       const sourceColumns = source.columns.flatMap((c, i) =>
         c.type === 'text' && SOURCE_COLUMN.test(c.name) ? [i] : [],
       );
       const sourcesSeen = new Set<string>();
       let rows = 0;
+      let deleted = 0;
+      const actionAt = source.actionColumn;
       for (const batch of source.batches()) {
+        if (actionAt !== null) for (const row of batch) if (row[actionAt] === 'delete') deleted++;
         if (sourceColumns.length > 0 && sourcesSeen.size < MAX_SOURCES) {
           for (const row of batch)
             for (const i of sourceColumns) {
@@ -231,9 +262,9 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
       const guarded = request.raw !== true && (request.format === 'csv' || request.format === 'xlsx');
       const described =
         request.format === 'sdmx' && source.table !== null
-          ? await sdmxColumns(source.table, source.columns)
+          ? await sdmxColumns(source.table, source.columns, source.since !== null)
           : { columns: source.finalColumns(), key: source.key };
-      const resource = dataResource({
+      const plain = dataResource({
         file: finalFiles[0] ?? file,
         files: finalFiles,
         format: request.format,
@@ -250,6 +281,18 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
           ? { sheets: xlsxSheetNames(source.table, written.rows, request.xlsxMaxRows) }
           : {}),
       });
+      const resource =
+        source.since === null
+          ? plain
+          : {
+              ...plain,
+              name: `${plain.name}-since-${source.since}`,
+              description: `What changed in ${name} after run ${source.since}, to bring a copy exported then up to date: ${
+                request.format === 'sdmx'
+                  ? 'ACTION A (append) for a new or changed observation at its current value, D (delete) for one no longer held.'
+                  : `the ${ACTION_COLUMN} column says merge (a new or changed figure, at its current value) or delete (a figure no longer held, shown as its last version).`
+              }`,
+            };
       const packageTemp = join(temporary, DATA_PACKAGE_FILE);
       await writeFile(packageTemp, dataPackageText(dir, resource));
       for (const f of written.files) await rename(f, join(dir, basename(f)));
@@ -262,6 +305,9 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
         dataPackage,
         rows,
         written: written.rows,
+        ...(source.since === null
+          ? {}
+          : { changes: { since: source.since, merged: rows - deleted, deleted } }),
         durationMs: Math.round(performance.now() - started),
       };
     } catch (error) {

@@ -27,6 +27,7 @@
  *   ind_port_mix's `2022-23`) as the SDMX time range from its first day, `2022-07-01/P1Y` at
  *   Karachi, from the port's fiscal-year start in warehouse/reference/ports.csv (DOMAIN.md §5.4:
  *   "2022-23" is July 2022 to June 2023 in Pakistan, April to March in India). FREQ is then A.
+ * - ACTION: I for a full export; a changes export (`--since`) writes A and D, see SDMX_ACTIONS.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -43,10 +44,37 @@ export interface SdmxCsvWriterOptions extends WriterOptions {
   readonly dataflow: string;
   /** The dataflow's version, e.g. `1.0.0` (SDMX 3.0) or `1.0`. */
   readonly version: string;
+  /**
+   * A changes export: the index of the column holding each row's RowAction (`merge`, `delete`),
+   * written as ACTION A or D (SDMX_ACTIONS). Absent or null: every line is I.
+   */
+  readonly actionColumn?: number | null;
 }
 
 /** The attributes every observation carries, in column order. */
 export const SDMX_ATTRIBUTES = ['UNIT_MEASURE', 'UNIT_MULT', 'OBS_STATUS'] as const;
+
+/**
+ * The ACTION values Corridor writes, as the SDMX-CSV 2.0.0 field guide defines them
+ * (https://github.com/sdmx-twg/sdmx-csv, data message, "Column content (all rows after
+ * header)", the action column; aligned with SDMX 3.0.0, which knows four actions: I, A, R, D):
+ *
+ * - `I`, Information, for a full export: "If such data messages are loaded into an SDMX
+ *   database, the action "A" (Append) is assumed."
+ * - `A`, Append, for a new or changed figure in a changes export: an incremental update of
+ *   existing observations or new data formerly absent, where only what the row gives is
+ *   altered. SDMX 3.1 and the .Stat Suite call this action M, Merge ("legacy A"); SDMX-CSV 2.0
+ *   has no M, and every 2.0 reader knows A, so A is written.
+ * - `D`, Delete, for a figure the warehouse no longer holds: a row with "the structure
+ *   identification and full dimension values" deletes "the related observation and all its
+ *   observation-level attribute values". Its measure and attribute cells stay empty: a
+ *   non-empty one (the spec marks them `-`) would delete only that value and keep the
+ *   observation. An empty dimension is a wildcard in a delete, so a key with one is refused.
+ *
+ * R, Replace, is not used: a merge with every attribute given does what a changes export needs,
+ * and a replace may reach beyond the observation at a receiver's replacement level (SDMX 3.1).
+ */
+export const SDMX_ACTIONS = { full: 'I', merge: 'A', delete: 'D' } as const;
 
 /** How one table is written as SDMX observations. */
 export interface SdmxLayout {
@@ -81,8 +109,11 @@ export async function openSdmxCsvWriter(options: SdmxCsvWriterOptions): Promise<
   const structureId = `${sdmxId('agency', options.agency)}:${sdmxId('dataflow', options.dataflow)}(${sdmxId('version', options.version)})`;
   if (options.table === null) throw unsupported(null);
   const layout = sdmxLayoutFor(options.table, options.columns);
+  const structure = `dataflow,${csvCell(structureId)}`;
   // ACTION I ("information"): the receiver treats the lines as an append; Corridor sends what it holds.
-  const prefix = `dataflow,${csvCell(structureId)},I,`;
+  const prefix = `${structure},${SDMX_ACTIONS.full},`;
+  const actionAt = options.actionColumn ?? null;
+  const lineOf = actionLines(layout, structure, options.table);
 
   const stream = createWriteStream(options.path, { encoding: 'utf8' });
   let failure: Error | null = null;
@@ -123,6 +154,13 @@ export async function openSdmxCsvWriter(options: SdmxCsvWriterOptions): Promise<
       assertOpen('write to');
       let text = '';
       for (const row of rows) {
+        if (actionAt !== null) {
+          for (const line of lineOf(row, row[actionAt] ?? null)) {
+            text += line;
+            observations++;
+          }
+          continue;
+        }
         for (const cells of layout.observations(row)) {
           text += `${prefix}${cells.map(csvCell).join(',')}\r\n`;
           observations++;
@@ -156,6 +194,43 @@ export async function openSdmxCsvWriter(options: SdmxCsvWriterOptions): Promise<
       await closeQuietly(stream);
       await rm(options.path, { force: true });
     },
+  };
+}
+
+/**
+ * The lines of a changes export's row, by its action: a merge is the observation as a full
+ * export writes it, under A; a delete is its dimensions alone, under D (SDMX_ACTIONS).
+ */
+function actionLines(
+  layout: SdmxLayout,
+  structure: string,
+  table: string,
+): (row: ExportRow, action: ExportRow[number]) => string[] {
+  const dimensions = layout.dimensions.length;
+  const blanks = ','.repeat(layout.header.length - dimensions);
+  return (row, action) => {
+    if (action === 'merge') {
+      return layout
+        .observations(row)
+        .map((cells) => `${structure},${SDMX_ACTIONS.merge},${cells.map(csvCell).join(',')}\r\n`);
+    }
+    if (action !== 'delete') {
+      throw new CorridorError(
+        'sdmx_bad_action',
+        `A row of ${table} asks for action ${JSON.stringify(action)}; a changes export writes only merge and delete.`,
+      );
+    }
+    return layout.observations(row).map((cells) => {
+      const key = cells.slice(0, dimensions);
+      const empty = key.indexOf('');
+      if (empty >= 0) {
+        throw new CorridorError(
+          'sdmx_wildcard_delete',
+          `A figure of ${table} to delete has no ${layout.dimensions[empty]}: in SDMX-CSV an empty dimension in a delete line is a wildcard, which would delete every observation that matches the rest of the key. Nothing was written; check the load that stored the figure.`,
+        );
+      }
+      return `${structure},${SDMX_ACTIONS.delete},${key.map(csvCell).join(',')}${blanks}\r\n`;
+    });
   };
 }
 

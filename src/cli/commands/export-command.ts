@@ -3,6 +3,9 @@
  * (CSV, XLSX, JSON, NDJSON, Parquet, SDMX-CSV), with datapackage.json beside it. Streams, so a
  * table of millions of rows exports in flat memory; rows come in a stable order, so two exports
  * of unchanged data are the same bytes. README, "Exports".
+ *
+ * `--since <run>` exports only what changed in a fact table after that run: rows to merge and
+ * figures to delete (an `action` column; SDMX-CSV's ACTION A and D). docs/vintages.md.
  */
 import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.ts';
@@ -32,7 +35,7 @@ const bad = (message: string) => new ConfigError(message, { code: 'bad_arguments
 export const exportCommand: Command = {
   name: 'export',
   usage:
-    'corridor export <table|view> | --query "select ..." [--format csv|xlsx|json|ndjson|parquet|sdmx] [--out <file or folder>] [--raw] [--bom] [--agency X --dataflow Y --version 1.0]',
+    'corridor export <table|view> | --query "select ..." [--format csv|xlsx|json|ndjson|parquet|sdmx] [--out <file or folder>] [--raw] [--bom] [--agency X --dataflow Y --version 1.0] [--since <run id>]',
   synopsis: 'corridor export <table|view> | --query "<sql>" --format <f> --out <path>',
   summary:
     'write a table, view or query to CSV, XLSX, JSON, NDJSON, Parquet or SDMX-CSV, with datapackage.json',
@@ -58,6 +61,7 @@ export const exportCommand: Command = {
         agency: { type: 'string' },
         dataflow: { type: 'string' },
         version: { type: 'string' },
+        since: { type: 'string' },
       },
       this.usage,
     );
@@ -89,6 +93,13 @@ export const exportCommand: Command = {
       );
     }
 
+    if (values.since !== undefined && !/^\d+$/.test(values.since)) {
+      throw bad(
+        `Invalid value for option "--since": "${values.since}". Give a run id, as "corridor runs" lists them (e.g. --since 12).`,
+      );
+    }
+    const since = values.since === undefined ? undefined : Number(values.since);
+
     const name = positionals[0] ?? 'the query';
     const live = ctx.out.terminal !== null;
     let drawn = 0;
@@ -105,6 +116,7 @@ export const exportCommand: Command = {
         ...(format === 'sdmx'
           ? { sdmx: { agency: values.agency!, dataflow: values.dataflow!, version: values.version! } }
           : {}),
+        ...(since === undefined ? {} : { since }),
         signal: stop.signal,
         onProgress: (rows) => {
           if (!live || performance.now() - drawn < PROGRESS_MS) return;
@@ -123,6 +135,7 @@ export const exportCommand: Command = {
           format: result.format,
           rows: result.rows,
           written: result.written,
+          ...(result.changes === undefined ? {} : { changes: result.changes }),
           files: result.files.map(shown),
           dataPackage: shown(result.dataPackage),
           durationMs: result.durationMs,
@@ -133,9 +146,20 @@ export const exportCommand: Command = {
           result.format === 'sdmx' && result.written !== result.rows
             ? ` as ${formatCount(result.written)} observations`
             : '';
-        ctx.out.line(
-          `Exported ${formatCount(result.rows)} row${result.rows === 1 ? '' : 's'} of ${result.table ?? 'the query'} to ${shown(result.files[0]!)}${extra}${observations} (+ datapackage.json) in ${formatDuration(result.durationMs)}`,
-        );
+        const changes = result.changes;
+        if (changes === undefined) {
+          ctx.out.line(
+            `Exported ${formatCount(result.rows)} row${result.rows === 1 ? '' : 's'} of ${result.table ?? 'the query'} to ${shown(result.files[0]!)}${extra}${observations} (+ datapackage.json) in ${formatDuration(result.durationMs)}`,
+          );
+        } else if (result.rows === 0) {
+          ctx.out.line(
+            `Nothing in ${result.table} changed after run ${changes.since}: wrote ${shown(result.files[0]!)} with ${result.format === 'csv' || result.format === 'sdmx' ? 'its header only' : 'no rows'} (+ datapackage.json) in ${formatDuration(result.durationMs)}`,
+          );
+        } else {
+          ctx.out.line(
+            `Exported the changes to ${result.table} after run ${changes.since}, ${formatCount(changes.merged)} to merge and ${formatCount(changes.deleted)} to delete, to ${shown(result.files[0]!)}${extra}${observations} (+ datapackage.json) in ${formatDuration(result.durationMs)}`,
+          );
+        }
       }
       return ExitCode.Success;
     } finally {
