@@ -9,26 +9,40 @@
  *   npm run bench -- --quick               1/10 sizes, a smoke run
  *   npm run bench -- --only baci5m,xlsx    a subset (groups below)
  *   npm run bench -- --keep                keep the warehouses in .bench/run/ for inspection
+ *   npm run bench -- --baseline 15b5199    baci5m also times that release's CLI: 3 runs each,
+ *                                          alternating before/after, medians and their ratio
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type BaselineTree, headShort, materialiseBaseline } from './baseline.ts';
 import {
   type BenchContext,
   type CaseResult,
   corridorLoad,
   deriveRefreshes,
   exceljsParse,
+  holdsOnly,
   prepareLoad,
+  revisionLoad,
   sliceReplacement,
   sqliteImport,
 } from './cases.ts';
 import { BenchInputs } from './generate-inputs.ts';
-import { type KeyCases, machineLines, printReport } from './report.ts';
+import { type KeyCases, machineLines, medianRun, printReport } from './report.ts';
 
-const GROUPS = ['baci1m', 'baci5m', 'reload5m', 'comtrade1m', 'xlsx', 'slice', 'derive'] as const;
+const GROUPS = [
+  'baci1m',
+  'baci5m',
+  'reload5m',
+  'revision5m',
+  'comtrade1m',
+  'xlsx',
+  'slice',
+  'derive',
+] as const;
 type Group = (typeof GROUPS)[number];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,11 +53,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log(`usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep]`);
+  console.log(
+    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>]`,
+  );
   process.exit(0);
 }
 const selected = new Set<Group>();
@@ -60,6 +77,20 @@ for (const name of values.only?.split(',').map((s) => s.trim()) ?? GROUPS) {
 if (spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' }).status !== 0) {
   console.error('npm run build failed; fix the build before benchmarking.');
   process.exit(1);
+}
+// --baseline: the earlier release's tree, extracted and built before anything is timed.
+let baseline: BaselineTree | null = null;
+if (values.baseline !== undefined) {
+  if (!selected.has('baci5m')) {
+    console.log('--baseline compares the baci5m group, which --only left out: no baseline run.');
+  } else {
+    try {
+      baseline = materialiseBaseline(ROOT, values.baseline, (line) => console.log(line));
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(2);
+    }
+  }
 }
 const hasSqlite3 = spawnSync('sqlite3', ['--version']).status === 0;
 const runDir = join(ROOT, '.bench', 'run');
@@ -91,6 +122,15 @@ async function run<T extends CaseResult>(result: Promise<T>): Promise<T> {
   return r;
 }
 
+/** A warehouse and its journal files, unless --keep asked to leave them for inspection. */
+function dropWarehouse(db: string): void {
+  if (values.keep) return;
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
+}
+
+/** Rounds of the baseline comparison: before, after, before, after… */
+const BASELINE_ROUNDS = 3;
+
 let baci5mDb: string | null = null;
 /** One group's cases; a failed set-up is reported as a failed case, never ends the run. */
 async function runGroup(group: Group): Promise<void> {
@@ -102,9 +142,43 @@ async function runGroup(group: Group): Promise<void> {
       break;
     case 'baci5m': {
       const file = await inputs.baci(2020);
-      const r = await run(corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciBig)}`, file, 'baci'));
-      keys.baci5m = r;
-      if (r.error === null) baci5mDb = r.db;
+      const label = `corridor load BACI CSV ${size(baciBig)}`;
+      if (baseline === null) {
+        const r = await run(corridorLoad(ctx, group, label, file, 'baci'));
+        keys.baci5m = r;
+        if (r.error === null) baci5mDb = r.db;
+      } else {
+        // Alternating, so drift in the machine's load falls on both sides alike; each run in a
+        // fresh warehouse. One warehouse of this checkout is kept for reload5m and revision5m.
+        const before: CaseResult[] = [];
+        const after: CaseResult[] = [];
+        for (let i = 1; i <= BASELINE_ROUNDS; i++) {
+          const round = `${i} of ${BASELINE_ROUNDS}`;
+          const old = await run(
+            corridorLoad(ctx, group, `${label}: before (${baseline.short}), ${round}`, file, 'baci', {
+              cli: baseline.root,
+            }),
+          );
+          before.push(old);
+          dropWarehouse(old.db);
+          const now = await run(
+            corridorLoad(ctx, group, `${label}: after (this checkout), ${round}`, file, 'baci'),
+          );
+          after.push(now);
+          if (now.error === null && baci5mDb === null) baci5mDb = now.db;
+          else dropWarehouse(now.db);
+        }
+        keys.baseline = {
+          ref: baseline.ref,
+          short: baseline.short,
+          head: headShort(ROOT),
+          what: `BACI CSV ${size(baciBig)}`,
+          before,
+          after,
+        };
+        const median = medianRun(after);
+        if (median !== undefined) keys.baci5m = median;
+      }
       if (hasSqlite3)
         keys.sqliteBaci = await run(
           sqliteImport(ctx, group, `sqlite3 .import BACI CSV ${size(baciBig)}`, file, 'baci'),
@@ -124,6 +198,35 @@ async function runGroup(group: Group): Promise<void> {
           db,
           expect: 'skipped',
         }),
+      );
+      break;
+    }
+    case 'revision5m': {
+      const file = await inputs.baci(2020);
+      await inputs.baciRevision2020();
+      // It starts from exactly one load of the original file: baci5m's warehouse (reload5m only
+      // adds a skipped load to it), or else a first load made here, which is then the first-load
+      // figure the revision is compared with.
+      let db = baci5mDb !== null && holdsOnly(baci5mDb, file) ? baci5mDb : null;
+      let first = keys.baci5m?.error === null ? keys.baci5m : undefined;
+      if (db === null) {
+        const setUp = await run(
+          corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciBig)} (revision set-up)`, file, 'baci'),
+        );
+        if (setUp.error !== null) throw new Error(`set-up load failed: ${setUp.error}`);
+        db = setUp.db;
+        first = setUp;
+      } else {
+        log('  set-up: the baci5m warehouse, holding one load of the original file');
+      }
+      if (first !== undefined) keys.firstLoad5m = first;
+      keys.revision5m = await run(
+        revisionLoad(
+          ctx,
+          `corridor load BACI ${size(baciBig)} revised in 1 % of rows`,
+          db,
+          baseline?.short ?? values.baseline ?? null,
+        ),
       );
       break;
     }

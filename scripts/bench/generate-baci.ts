@@ -20,6 +20,12 @@ export interface BaciSpec {
    * replacement. Keys and row order stay identical; only v and q differ.
    */
   readonly revised?: boolean;
+  /**
+   * A revision that touches only some rows: every n-th data row (the n-th, 2n-th…) has its v
+   * multiplied by 1.01 (at least one thousandth more), written in the same format; every other
+   * byte is that of the file without it, since the change draws nothing from the generator.
+   */
+  readonly reviseEvery?: number;
 }
 
 /** Rows are written in batches: one write per ~64k rows keeps syscalls out of the timing. */
@@ -78,6 +84,8 @@ export function writeBaciFile(path: string, spec: BaciSpec, pools: CodePools): n
           v += 1 + Math.floor(v / 20);
           q += 1 + Math.floor(q / 50);
         }
+        if (spec.reviseEvery !== undefined && (written + 1) % spec.reviseEvery === 0)
+          v = Math.max(v + 1, Math.round(v * 1.01));
         batch.push(`${prefix}${products[index]!.code},${fixed3(v)},${unknownQ ? 'NA' : fixed3(q)}\n`);
         if (++written % BATCH_ROWS === 0) {
           writeSync(fd, batch.join(''));

@@ -3,7 +3,7 @@
  * A manifest records the generator version, the HS list used and each file's rows and size; a
  * file is regenerated when it is missing, when its size changed, or when the version or HS
  * list differ. Files are made only when a selected case needs them (the four extra BACI years
- * only for slice replacement).
+ * only for slice replacement, the 1 % revision of 2020 only for the revision case).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,6 +17,9 @@ export const GENERATOR_VERSION = 1;
 
 /** Full sizes from issue 3; `--quick` divides every one by 10. */
 const FULL_SIZES = { baciBig: 5_000_000, baciYear: 1_000_000, comtrade: 1_000_000, xlsx: 1_000_000 };
+
+/** The revision case changes every REVISION_EVERY-th row of the 5M file: 1 %. */
+export const REVISION_EVERY = 100;
 
 interface Manifest {
   version: number;
@@ -42,7 +45,7 @@ export class BenchInputs {
     };
     this.#log = log;
     this.pools = loadCodePools(root);
-    for (const sub of ['baci', 'baci-revised', 'comtrade'])
+    for (const sub of ['baci', 'baci-revised', 'baci-revision', 'comtrade'])
       mkdirSync(join(this.dir, sub), { recursive: true });
     const fresh: Manifest = { version: GENERATOR_VERSION, hsSource: this.pools.hsSource, files: {} };
     const path = join(this.dir, 'manifest.json');
@@ -76,6 +79,18 @@ export class BenchInputs {
     await this.#ensureCompanions('baci-revised');
     return this.#ensure(join('baci-revised', baciFileName(2019)), this.sizes.baciYear, (path) =>
       writeBaciFile(path, { year: 2019, rows: this.sizes.baciYear, revised: true }, this.pools),
+    );
+  }
+
+  /**
+   * 2020 (the 5M file) revised in 1 % of its rows: every 100th data row has its v times 1.01,
+   * every other line byte-identical, same row count. Same file name as the original (the same
+   * edition and year, so the journal sees a revision of it), in its own folder with companions.
+   */
+  async baciRevision2020(): Promise<string> {
+    await this.#ensureCompanions('baci-revision');
+    return this.#ensure(join('baci-revision', baciFileName(2020)), this.sizes.baciBig, (path) =>
+      writeBaciFile(path, { year: 2020, rows: this.sizes.baciBig, reviseEvery: REVISION_EVERY }, this.pools),
     );
   }
 

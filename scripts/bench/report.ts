@@ -1,6 +1,7 @@
 /**
- * The benchmark's report: one table of figures, the issue-3 targets each marked met or not
- * met, and the machine they were measured on, so figures are never quoted without it.
+ * The benchmark's report: one table of figures, the issue-3 and issue-17 targets each marked
+ * met or not met, the runs against a `--baseline` release when there was one, and the machine
+ * they were measured on, so figures are never quoted without it.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -17,11 +18,57 @@ export interface KeyCases {
   readonly sqliteComtrade?: CaseResult;
   readonly xlsx?: CaseResult;
   readonly exceljs?: CaseResult;
+  /** The load of the 5M file with 1 % of its rows revised (issue 17). */
+  readonly revision5m?: CaseResult;
+  /**
+   * The first load of the 5M file the revision is compared with: baci5m when it ran (with
+   * `--baseline`, its median run of this checkout), otherwise the revision case's own set-up.
+   */
+  readonly firstLoad5m?: CaseResult;
+  readonly baseline?: BaselineRuns;
+}
+
+/** `--baseline`: the same first load by the baseline's CLI and this checkout's, alternately. */
+export interface BaselineRuns {
+  /** The ref as given and its short sha. */
+  readonly ref: string;
+  readonly short: string;
+  /** This checkout's HEAD (short sha; the runs include any uncommitted edits); null outside git. */
+  readonly head: string | null;
+  /** What the load was: `BACI CSV 5M`. */
+  readonly what: string;
+  readonly before: readonly CaseResult[];
+  readonly after: readonly CaseResult[];
 }
 
 const ok = (c: CaseResult | undefined): c is CaseResult & { wallS: number } =>
   c !== undefined && c.error === null && c.wallS !== null;
 const rate = (c: CaseResult & { wallS: number }) => c.rows / c.wallS;
+
+/** The successful runs, slowest first. */
+const byRate = (runs: readonly CaseResult[]) => runs.filter(ok).sort((a, b) => rate(a) - rate(b));
+
+/** The median rows/s of the runs that succeeded (the mean of the middle two for an even count). */
+export function medianRate(runs: readonly CaseResult[]): number | null {
+  const sorted = byRate(runs);
+  if (sorted.length === 0) return null;
+  const mid = (sorted.length - 1) / 2;
+  return (rate(sorted[Math.floor(mid)]!) + rate(sorted[Math.ceil(mid)]!)) / 2;
+}
+
+/** The run at the median (the lower of the middle two for an even count), for the other targets. */
+export function medianRun(runs: readonly CaseResult[]): CaseResult | undefined {
+  const sorted = byRate(runs);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** After over before, each side's median rows/s. */
+function baselineRatio(b: BaselineRuns | undefined): number | null {
+  if (b === undefined) return null;
+  const before = medianRate(b.before);
+  const after = medianRate(b.after);
+  return before === null || after === null ? null : after / before;
+}
 
 /** Corridor's rows/s over the reference's, when both ran and succeeded. */
 function ratio(mine: CaseResult | undefined, floor: CaseResult | undefined): number | null {
@@ -34,19 +81,20 @@ interface Target {
   readonly met: boolean | null;
 }
 
+const check = (
+  label: string,
+  value: number | null,
+  shown: (v: number) => string,
+  pass: (v: number) => boolean,
+): Target =>
+  value === null
+    ? { label, shown: 'not measured', met: null }
+    : { label, shown: shown(value), met: pass(value) };
+
 export function evaluateTargets(k: KeyCases): Target[] {
   const baciRatio = ratio(k.baci5m, k.sqliteBaci);
   const xlsxRatio = ratio(k.xlsx, k.exceljs);
   const rss = (c: CaseResult | undefined) => (ok(c) ? c.rssMB : null);
-  const check = (
-    label: string,
-    value: number | null,
-    shown: (v: number) => string,
-    pass: (v: number) => boolean,
-  ) =>
-    value === null
-      ? { label, shown: 'not measured', met: null }
-      : { label, shown: shown(value), met: pass(value) };
   const b1 = rss(k.baci1m);
   const b5 = rss(k.baci5m);
   return [
@@ -83,6 +131,27 @@ export function evaluateTargets(k: KeyCases): Target[] {
   ];
 }
 
+/** Issue 17: merging by key must not slow a first load, and a small revision must be cheap. */
+export function evaluateRevisionTargets(k: KeyCases): Target[] {
+  const b = k.baseline;
+  const runs = (side: readonly CaseResult[]) => side.filter(ok).length;
+  const partial = b !== undefined && (runs(b.before) < b.before.length || runs(b.after) < b.after.length);
+  return [
+    check(
+      `BACI 5M first load rows/s ≥ 0.9 × ${b === undefined ? 'the previous release (--baseline <ref>)' : b.short}, medians of alternating runs`,
+      baselineRatio(b),
+      (v) => `${v.toFixed(2)}${partial ? ' (some runs failed)' : ''}`,
+      (v) => v >= 0.9,
+    ),
+    check(
+      'BACI 5M revision of 1 % of rows: rows/s ≥ 0.5 × first load',
+      ratio(k.revision5m, k.firstLoad5m),
+      (v) => v.toFixed(2),
+      (v) => v >= 0.5,
+    ),
+  ];
+}
+
 /** The ratio/target cell of a row: only rows that a target or a floor applies to have one. */
 function ratioCell(c: CaseResult, k: KeyCases): string {
   if (c === k.baci5m) {
@@ -96,6 +165,10 @@ function ratioCell(c: CaseResult, k: KeyCases): string {
   if (c === k.xlsx) {
     const r = ratio(k.xlsx, k.exceljs);
     return r === null ? '' : `${r.toFixed(2)} of exceljs / ≥0.8`;
+  }
+  if (c === k.revision5m) {
+    const r = ratio(k.revision5m, k.firstLoad5m);
+    return r === null ? '' : `${r.toFixed(2)} of first load / ≥0.5`;
   }
   return '';
 }
@@ -127,6 +200,28 @@ export function machineLines(): string[] {
   ];
 }
 
+/** Each side's runs in the order they ran, its median and the ratio of the medians. */
+function baselineLines(k: KeyCases): string[] {
+  const b = k.baseline!;
+  const side = (runs: readonly CaseResult[]) => {
+    const each = runs.map((c) => (ok(c) ? fmtInt(rate(c)) : 'failed')).join(', ');
+    const median = medianRate(runs);
+    return `${each} rows/s; median ${median === null ? 'n/a' : fmtInt(median)}`;
+  };
+  const r = baselineRatio(b);
+  const lines = [
+    `First load against ${b.ref === b.short ? b.short : `${b.ref} (${b.short})`}: corridor load ${b.what}, ${b.before.length} runs each, alternating before/after, each into a fresh warehouse`,
+    `  before (${b.short}): ${side(b.before)}`,
+    `  after (this checkout${b.head === null ? '' : `: HEAD ${b.head} and any uncommitted edits`}): ${side(b.after)}`,
+    `  after/before: ${r === null ? 'n/a' : r.toFixed(2)} (target ≥ 0.90)`,
+  ];
+  if (k.revision5m !== undefined)
+    lines.push(
+      `  revision5m: no baseline figure (a release before issue 17 replaced a file's slices, it did not merge by key)`,
+    );
+  return lines;
+}
+
 export function printReport(results: readonly CaseResult[], k: KeyCases, print: (line: string) => void) {
   const rows = results.map((c) => [
     c.label,
@@ -155,12 +250,20 @@ export function printReport(results: readonly CaseResult[], k: KeyCases, print: 
       );
     }
   }
-  print('');
-  print('Targets (issue 3):');
-  for (const t of evaluateTargets(k)) {
-    const verdict = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met';
-    print(`  ${verdict.padEnd(7)} ${t.label}: ${t.shown}`);
+  if (k.baseline !== undefined) {
+    print('');
+    for (const line of baselineLines(k)) print(line);
   }
+  const targets = (title: string, list: readonly Target[]) => {
+    print('');
+    print(title);
+    for (const t of list) {
+      const verdict = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met';
+      print(`  ${verdict.padEnd(7)} ${t.label}: ${t.shown}`);
+    }
+  };
+  targets('Targets (issue 3):', evaluateTargets(k));
+  targets('Targets (issue 17):', evaluateRevisionTargets(k));
   print('');
   for (const line of machineLines()) print(line);
 }
