@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICTIONARY, tableDoc } from '../warehouse/dictionary/index.ts';
+import { OPERATIONS_TABLES } from '../warehouse/dictionary/operations-tables.ts';
 import type { ColumnType, TableDoc } from '../warehouse/dictionary/table-doc.ts';
 import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';
 
@@ -88,14 +89,16 @@ function affinity(declared: string): ColumnType | 'none' | 'numeric' {
 function whereToDocument(name: string): string {
   if (name.startsWith('ind_'))
     return 'define it in warehouse/indicators/ and list it in INDICATORS (warehouse/indicators/index.ts)';
-  return 'add a TableDoc to the array of its area in warehouse/dictionary/ (trade-tables.ts, port-tables.ts, reference-tables.ts or journal-tables.ts)';
+  return 'add a TableDoc to the array of its area in warehouse/dictionary/ (trade-tables.ts, port-tables.ts, reference-tables.ts, journal-tables.ts or operations-tables.ts)';
 }
 
 /** Which file holds a dictionary entry's words. */
 const fileOf = (doc: TableDoc) =>
   doc.area === 'indicator'
     ? `warehouse/indicators/ (the definition of ${doc.name})`
-    : `warehouse/dictionary/${doc.area}-tables.ts`;
+    : OPERATIONS_TABLES.some((t) => t.name === doc.name)
+      ? 'warehouse/dictionary/operations-tables.ts'
+      : `warehouse/dictionary/${doc.area}-tables.ts`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'corridor-dictionary-'));

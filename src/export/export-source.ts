@@ -7,15 +7,16 @@
  * order it asks for (the README tells users to give it an ORDER BY).
  *
  * A changes export (`since`, a run id) reads a fact view's history instead: only the rows to
- * merge and the keys to delete since that run, each with an `action` column (prepareChanges).
+ * merge and the keys to delete since that run, each with an `action` column (changes-since.ts).
  */
 
 import { tableDoc } from '../../warehouse/dictionary/index.ts';
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
-import { PORT_THROUGHPUT_ROWS, TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ConfigError, ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { refuseWrites } from '../query/read-only-query.ts';
+import { checkChanges, prepareChanges } from './changes-since.ts';
+import { declaredType, type Prepared, quoteName, shapeOf } from './table-shape.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
 
 /** Rows handed to a writer at a time: big enough to amortise each write, small in memory. */
@@ -23,30 +24,6 @@ export const BATCH_ROWS = 5_000;
 
 /** A table or view by name, or a read-only query. */
 export type ExportSubject = { readonly table: string } | { readonly query: string };
-
-/**
- * What a row of a changes export (`--since <run>`) asks of a copy made at that run, in its
- * `action` column: `merge`, a new or changed figure at its current value; `delete`, a figure the
- * warehouse no longer holds (the row shows its last version).
- */
-export type RowAction = 'merge' | 'delete';
-
-/** The column a changes export adds after the table's own. */
-export const ACTION_COLUMN = 'action';
-
-/**
- * The fact views a changes export reads: each with the view of its versions and the columns
- * that identify a figure as the view shows it (the stored natural key; for ports the view's
- * cargo_group, which is what an export writes).
- */
-const CHANGE_VIEWS: Readonly<Record<string, { readonly history: string; readonly key: readonly string[] }>> =
-  {
-    trade_flows: { history: TRADE_FLOW_ROWS.history, key: TRADE_FLOW_ROWS.key },
-    port_throughput: { history: PORT_THROUGHPUT_ROWS.history, key: PORT_THROUGHPUT_ROWS.key },
-  };
-
-/** The tables `--since` takes. */
-export const CHANGE_TABLES: readonly string[] = Object.keys(CHANGE_VIEWS);
 
 /** The loads behind the warehouse's fact tables, from the journal (`load_files`). */
 export interface LoadedSource {
@@ -85,19 +62,6 @@ export interface ExportSource {
   finalColumns(): readonly ExportColumn[];
   close(): void;
 }
-
-/** SQLite's type affinity of a declared type (https://www.sqlite.org/datatype3.html §3.1), or null for none. */
-function declaredType(declared: string | null | undefined): ColumnType | null {
-  if (!declared) return null;
-  const t = declared.toUpperCase();
-  if (t.includes('INT')) return 'integer';
-  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'text';
-  if (t.includes('BLOB')) return null;
-  // REAL, FLOAT, DOUBLE, and NUMERIC affinity (DECIMAL, BOOLEAN…), which holds either kind of number.
-  return 'real';
-}
-
-const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -210,146 +174,12 @@ function resolveTable(db: SqliteDatabase, wanted: string, path: string): { name:
   );
 }
 
-interface Prepared {
-  readonly statement: SqliteStatement;
-  readonly sql: string;
-  /** Values bound to the statement's parameters. */
-  readonly params: readonly unknown[];
-  readonly columns: ExportColumn[];
-  /** Whether each column's type is known before any row is read. */
-  readonly declared: boolean[];
-  readonly key: readonly string[];
-}
-
-interface TableShape {
-  readonly names: readonly string[];
-  readonly columns: ExportColumn[];
-  readonly declared: boolean[];
-  readonly key: readonly string[];
-  /** Every column, the key's first: the order rows are sorted in. */
-  readonly order: readonly string[];
-}
-
-function shapeOf(db: SqliteDatabase, name: string, doc: TableDoc | null): TableShape {
-  const info = db.prepare('select name, type, pk from pragma_table_info(?) order by cid').all(name) as {
-    name: string;
-    type: string;
-    pk: number;
-  }[];
-  const declared: boolean[] = [];
-  const columns: ExportColumn[] = info.map((c) => {
-    const documented = doc?.columns.find((d) => d.name === c.name);
-    const type = documented?.type ?? declaredType(c.type);
-    declared.push(type !== null);
-    if (documented !== undefined) return documented;
-    return { name: c.name, type: type ?? 'text', description: '' };
-  });
-  const names = info.map((c) => c.name);
-  const primary = info
-    .filter((c) => c.pk > 0)
-    .sort((a, b) => a.pk - b.pk)
-    .map((c) => c.name);
-  const key = doc !== null ? doc.key.filter((k) => names.includes(k)) : primary;
-  // Sorting by the key, then by every other column: a key that a view does not enforce, or no
-  // key at all, still gives one order, and rows that tie on everything are the same bytes.
-  const order = [...key, ...names.filter((c) => !key.includes(c))];
-  return { names, columns, declared, key, order };
-}
-
 function prepareTable(db: SqliteDatabase, name: string, doc: TableDoc | null): Prepared {
   const { names, columns, declared, key, order } = shapeOf(db, name, doc);
   const sql = `select ${names.map(quoteName).join(', ')} from ${quoteName(name)} order by ${order
     .map(quoteName)
     .join(', ')}`;
   return { statement: db.prepare(sql), params: [], columns, declared, key, sql };
-}
-
-/**
- * What changed in a fact view after run `since`, for a copy exported then: the loads of later
- * runs are the window.
- *
- * - `merge`: every current row a window load opened (a new key, a changed value, a figure a
- *   revert reopened), at its current value.
- * - `delete`: every key a window load retired or reverted that holds no current version now,
- *   once, as its last version. A key changed and then reverted inside the window comes out as
- *   it stands now: current, a merge at its current value; gone, a delete.
- *
- * Keys are compared as the view shows them, which is what an export writes: two stored figures
- * that one view row cannot tell apart are one key here.
- */
-function prepareChanges(db: SqliteDatabase, name: string, doc: TableDoc | null, since: number): Prepared {
-  const view = CHANGE_VIEWS[name]!;
-  const shape = shapeOf(db, name, doc);
-  const list = (alias: string) => shape.names.map((c) => `${alias}.${quoteName(c)}`).join(', ');
-  const sameKey = view.key.map((c) => `c.${quoteName(c)} is d.${quoteName(c)}`).join(' and ');
-  const position = (column: string) => shape.names.indexOf(column) + 1;
-  const sql = `with window_loads as (select load_id from load_files where run_id > ?),
-gone as (
-  select ${list('d')},
-         row_number() over (partition by ${view.key.map((c) => `d.${quoteName(c)}`).join(', ')}
-                            order by d.valid_to_load desc) as nth
-  from ${quoteName(view.history)} d
-  where d.valid_to_load in (select load_id from window_loads)
-    and d.closed_by in ('retired', 'reverted')
-    and not exists (select 1 from ${quoteName(name)} c where ${sameKey})
-)
-select ${list('m')}, 'merge' as ${ACTION_COLUMN} from ${quoteName(name)} m
-where m.load_id in (select load_id from window_loads)
-union all
-select ${list('g')}, 'delete' from gone g where g.nth = 1
-order by ${shape.order.map(position).join(', ')}`;
-  return {
-    statement: db.prepare(sql),
-    params: [since],
-    sql,
-    columns: [
-      ...shape.columns,
-      {
-        name: ACTION_COLUMN,
-        type: 'text',
-        description: `What the row asks of a copy of ${name} made at run ${since}: merge (a new or changed figure, at its current value) or delete (a figure no longer held; the row shows its last version).`,
-      },
-    ],
-    declared: [...shape.declared, true],
-    key: shape.key,
-  };
-}
-
-/**
- * Refuses a changes export the warehouse cannot answer: anything but a fact view, a warehouse
- * without versions, a run it never had. All exit 2.
- */
-function checkChanges(db: SqliteDatabase, table: string | null, since: number, path: string): void {
-  const takes = CHANGE_TABLES.join(' and ');
-  if (table === null) {
-    throw new ConfigError(
-      `--since exports what changed in a fact table after a run; it takes ${takes}, not a --query.`,
-      { code: 'bad_arguments' },
-    );
-  }
-  const view = CHANGE_VIEWS[table];
-  if (view === undefined) {
-    throw new ConfigError(
-      `--since exports what changed in a fact table after a run; it takes ${takes}, not ${table}. Export ${table} whole, without --since.`,
-      { code: 'bad_arguments' },
-    );
-  }
-  const versioned = db
-    .prepare("select 1 from sqlite_master where type = 'view' and name = ?")
-    .get(view.history);
-  if (versioned === undefined) {
-    throw new WarehouseError(
-      `The warehouse ${path} keeps no versions yet, so it cannot tell what changed since run ${since}: upgrade it with "corridor init --db ${path}" (or any load), then export.`,
-      { code: 'warehouse_outdated', exitCode: ExitCode.Usage },
-    );
-  }
-  if (db.prepare('select 1 from load_runs where run_id = ?').get(since) === undefined) {
-    const last = db.prepare('select max(run_id) from load_runs').pluck().get() as number | null;
-    throw new ConfigError(
-      `--since ${since}: no run ${since} in the warehouse ${path}${last === null ? ' (it has no runs yet)' : ` (runs go up to ${last})`}. "corridor runs" lists them.`,
-      { code: 'unknown_run' },
-    );
-  }
 }
 
 function prepareQuery(db: SqliteDatabase, sql: string): Prepared {

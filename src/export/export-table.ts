@@ -9,16 +9,17 @@
  * is held, and every writer streams.
  *
  * With `since` (a run id) a fact table exports only what changed after that run, each row with
- * an `action` (merge or delete, export-source.ts), to `<table>-since-<run><ext>`; SDMX-CSV
+ * an `action` (merge or delete, changes-since.ts), to `<table>-since-<run><ext>`; SDMX-CSV
  * writes the actions as its ACTION column (A, D) instead.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ConfigError, CorridorError } from '../errors.ts';
+import { ACTION_COLUMN } from './changes-since.ts';
 import { openCsvWriter } from './csv-writer.ts';
 import { DATA_PACKAGE_FILE, dataPackageText, dataResource, readDataPackage } from './data-package.ts';
-import { ACTION_COLUMN, type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
+import { type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
 import { openJsonWriter } from './json-writer.ts';
 import { openNdjsonWriter } from './ndjson-writer.ts';
 import type { ExportColumn, ExportFormat, TableWriter, WriterOptions } from './table-writer.ts';
@@ -162,7 +163,7 @@ const SDMX_WORDS: Readonly<Record<string, string>> = {
 
 /**
  * An SDMX-CSV file's own columns, for datapackage.json: its header is not the table's columns but
- * the dataflow's dimensions, the observation and its attributes (sdmx-csv-writer.ts). A
+ * the dataflow's dimensions, the observation and its attributes (sdmx-layout.ts). A
  * dimension named after a column (`SOURCE`, `PERIOD`) keeps that column's words.
  */
 async function sdmxColumns(
@@ -170,7 +171,7 @@ async function sdmxColumns(
   columns: readonly ExportColumn[],
   changes: boolean,
 ): Promise<{ columns: ExportColumn[]; key: readonly string[] }> {
-  const { sdmxLayoutFor } = await import('./sdmx-csv-writer.ts');
+  const { sdmxLayoutFor } = await import('./sdmx-layout.ts');
   const layout = sdmxLayoutFor(table, columns);
   const described = (id: string): ExportColumn => {
     const own = columns.find((c) => c.name.toUpperCase() === id);

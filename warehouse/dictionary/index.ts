@@ -11,6 +11,7 @@
 import { INDICATORS } from '../indicators/index.ts';
 import { DERIVE_ID, type IndicatorColumn, type IndicatorDefinition } from '../indicators/indicator.ts';
 import { JOURNAL_TABLES } from './journal-tables.ts';
+import { OPERATIONS_TABLES } from './operations-tables.ts';
 import { PORT_TABLES } from './port-tables.ts';
 import { REFERENCE_TABLES } from './reference-tables.ts';
 import type { ColumnDoc, TableDoc } from './table-doc.ts';
@@ -104,6 +105,7 @@ export const DICTIONARY: readonly TableDoc[] = Object.freeze(
     ...INDICATORS.map(indicatorTableDoc),
     ...REFERENCE_TABLES,
     ...JOURNAL_TABLES,
+    ...OPERATIONS_TABLES,
   ]
     .map((t) => Object.freeze(t))
     .sort((a, b) => AREA_ORDER.indexOf(a.area) - AREA_ORDER.indexOf(b.area)),
