@@ -10,7 +10,10 @@ export default definePipeline({
   name: 'nightly',
   description: 'Pakistan–Kazakhstan trade samples (illustrative): Comtrade CSV and JSON, BACI',
   sources: [
-    { source: 'sample-comtrade', files: ['sources/comtrade/samples/*.csv', 'sources/comtrade/samples/*.json'] },
+    {
+      source: 'sample-comtrade',
+      files: ['sources/comtrade/samples/*.csv', 'sources/comtrade/samples/*.json'],
+    },
     { source: 'sample-baci', files: ['sources/baci/samples/BACI_*.csv'] },
   ],
   schedule: '30 2 * * *',
