@@ -203,13 +203,14 @@ describe('a revised release', () => {
       partner: string;
       old_value: number;
       new_value: number | null;
+      changed_columns: string | null;
     }[];
-    expect(listed.map((r) => [r.change, r.partner, r.old_value, r.new_value])).toEqual([
-      ['changed', 'KAZ', 70, 72],
-      ['changed', 'KAZ', 40, 41],
-      ['changed', 'KAZ', 100, 101],
-      ['retired', 'AFG', 5, null],
-      ['retired', 'UZB', 6, null],
+    expect(listed.map((r) => [r.change, r.partner, r.old_value, r.new_value, r.changed_columns])).toEqual([
+      ['changed', 'KAZ', 70, 72, 'value_usd'],
+      ['changed', 'KAZ', 40, 41, 'value_usd'],
+      ['changed', 'KAZ', 100, 101, 'value_usd'],
+      ['retired', 'AFG', 5, null, null],
+      ['retired', 'UZB', 6, null, null],
     ]);
   });
 

@@ -25,6 +25,8 @@ interface FactHistory {
   readonly flow: string;
   readonly product: string;
   readonly value: string;
+  /** The columns a revision compares, as the history view shows them. */
+  readonly compared: readonly string[];
 }
 
 const TRADE: FactHistory = {
@@ -35,6 +37,7 @@ const TRADE: FactHistory = {
   flow: 'flow',
   product: "hs_edition || ' ' || hs_code",
   value: 'value_usd',
+  compared: TRADE_FLOW_ROWS.values,
 };
 
 const PORT: FactHistory = {
@@ -45,6 +48,8 @@ const PORT: FactHistory = {
   flow: 'direction',
   product: "commodity_raw || ' (' || unit || ')'",
   value: 'quantity',
+  // The view shows the label, not its folded key.
+  compared: PORT_THROUGHPUT_ROWS.values.filter((c) => c !== 'commodity_key'),
 };
 
 /** The columns every revision row has, in order. */
@@ -59,6 +64,7 @@ export const REVISION_COLUMNS = [
   'product',
   'old_value',
   'new_value',
+  'changed_columns',
 ] as const;
 
 function revisionsOf(t: FactHistory, filter: RevisionFilter, loads: string): string {
@@ -71,15 +77,17 @@ function revisionsOf(t: FactHistory, filter: RevisionFilter, loads: string): str
   const sameKey = t.key.map((c) => `o.${c} is n.${c}`).join(' and ');
   const shown = (a: string) =>
     `${a}.source, ${a}.${t.reporter}, ${a}.${t.partner}, ${a}.${t.flow}, ${a}.period, ${t.product.replace(/\b(hs_edition|hs_code|commodity_raw|unit)\b/g, `${a}.$1`)}`;
+  // Which figures of a changed key differ: the value, or a weight, a quantity, a flag beside it.
+  const changedColumns = `trim(${t.compared.map((c) => `case when o.${c} is not n.${c} then '${c} ' else '' end`).join(' || ')})`;
   return `
-    select n.valid_from_load, 'changed', ${shown('n')}, o.${t.value}, n.${t.value}
+    select n.valid_from_load, 'changed', ${shown('n')}, o.${t.value}, n.${t.value}, ${changedColumns}
     from ${v} n join ${v} o on o.valid_to_load = n.valid_from_load and o.closed_by = 'changed' and ${sameKey}
     where n.valid_from_load in ${loads}
     union all
-    select o.valid_to_load, o.closed_by, ${shown('o')}, o.${t.value}, null
+    select o.valid_to_load, o.closed_by, ${shown('o')}, o.${t.value}, null, null
     from ${v} o where o.closed_by in ('retired', 'reverted') and o.valid_to_load in ${loads}
     union all
-    select n.valid_from_load, case when f.reverts_load_id is null then 'added' else 'reopened' end, ${shown('n')}, null, n.${t.value}
+    select n.valid_from_load, case when f.reverts_load_id is null then 'added' else 'reopened' end, ${shown('n')}, null, n.${t.value}, null
     from ${v} n join load_files f on f.load_id = n.valid_from_load
     where n.valid_from_load in ${loads}
       and not exists (select 1 from ${v} o where o.valid_to_load = n.valid_from_load and o.closed_by = 'changed' and ${sameKey})`;
