@@ -163,7 +163,12 @@ export async function loadHsReference(
   // Pages are read once: a small cache for the attached file keeps the copy's memory down.
   sqlite.pragma('hs_cache.cache_size = -256');
   try {
-    sqlite.exec('begin immediate');
+    // Not `begin immediate`: that takes the write lock of every attached database, the cache
+    // too, which every Corridor process of this user shares; warehouses created at once (a
+    // scheduler and a run, parallel tests) then queued on it, and past the 5 s busy timeout
+    // failed as "the warehouse is busy". The first statement below writes to main, so main's
+    // write lock is still taken first; the cache is only read.
+    sqlite.exec('begin');
     try {
       for (const table of TABLES) {
         sqlite.exec(`delete from main.${table}`);

@@ -102,7 +102,13 @@ export class Scheduler {
       return;
     }
     const due = firstRunTimeAfter(pipeline.schedule!, pipeline.timezone, last);
-    if (due > new Date()) return;
+    if (due > new Date()) {
+      // Said, not silent: whoever reads the log (or waits on it) knows the check was made.
+      this.#log(
+        `${pipeline.name}: no run missed (last run started ${last.toISOString()}; next due ${formatInZone(due, pipeline.timezone)}); nothing to catch up`,
+      );
+      return;
+    }
     this.#log(
       `${pipeline.name}: the run due ${formatInZone(due, pipeline.timezone)} was missed (last run started ${last.toISOString()}); catching up now`,
     );

@@ -16,6 +16,15 @@
  *
  * A path with no route answers 404. Scripts are consumed in order, one step per request, and the
  * last step answers every request after it. `route` again replaces a path's script (and restarts it).
+ *
+ * A download the test controls, rather than one that lasts a guessed number of seconds:
+ * @example
+ * const download = createGate();
+ * server.route('/a.csv', [{ body, until: download.opened }, { body }]);
+ * const holder = startCli(['run', 'nightly'], dir);
+ * await server.requestArrived('/a.csv'); // the run holds its lock and waits for its file
+ * // ... whatever must happen while it waits ...
+ * download.open();
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -41,6 +50,12 @@ export interface ScriptedResponse {
   readonly contentLength?: boolean;
   /** Wait this long before answering, in ms. */
   readonly delayMs?: number;
+  /**
+   * Answer only once this settles (then after `delayMs`, if given): a download that lasts exactly
+   * as long as the test needs, however slow the machine. See `createGate`. A client that hangs
+   * up first, or a server closed first, gets nothing.
+   */
+  readonly until?: PromiseLike<unknown>;
   /**
    * Send the body in pieces of `chunkBytes`, `chunkDelayMs` apart: a slow download that keeps
    * moving. Without it the body goes in one write (or two, when chunked).
@@ -81,6 +96,11 @@ export interface FlakyServer {
   /** The requests to one path (matched without the query). */
   requestsTo(path: string): readonly RecordedRequest[];
   /**
+   * Resolves with the `count`-th request to a path (matched without the query) once it has
+   * arrived, at once if it already has: an event to wait on instead of polling `requestsTo`.
+   */
+  requestArrived(path: string, count?: number): Promise<RecordedRequest>;
+  /**
    * Connections that carried a request and are still open: 0 once a client has really hung up on
    * every stalled answer. A connection that never carried a request is not counted: undici opens
    * such an idle spare after a fetch is aborted (https://github.com/nodejs/undici/issues/5845),
@@ -104,6 +124,8 @@ export async function startFlakyServer(): Promise<FlakyServer> {
   /** Sockets that carried a request, until they close. */
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Waiters of `requestArrived`, each checked as a request arrives. */
+  const arrivals = new Set<() => void>();
 
   const later = (ms: number, run: () => void) => {
     const timer = setTimeout(() => {
@@ -128,6 +150,7 @@ export async function startFlakyServer(): Promise<FlakyServer> {
         at,
       };
       requests.push(recorded);
+      for (const check of arrivals) check();
       const script = scripts.get(pathOnly(path));
       if (script === undefined) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`No route for ${path}`);
@@ -135,9 +158,12 @@ export async function startFlakyServer(): Promise<FlakyServer> {
       }
       const step = script.steps[Math.min(script.next, script.steps.length - 1)] ?? {};
       script.next += 1;
-      const answer = () => respond(step, recorded, res, later);
-      if (step.delayMs) later(step.delayMs, answer);
-      else answer();
+      const answer = () => {
+        if (!res.destroyed && server.listening) respond(step, recorded, res, later);
+      };
+      const afterDelay = () => (step.delayMs ? later(step.delayMs, answer) : answer());
+      if (step.until === undefined) afterDelay();
+      else void Promise.resolve(step.until).then(afterDelay, afterDelay);
     });
     // A client that hangs up mid-answer is what several tests are about, not an error.
     req.on('error', () => undefined);
@@ -167,6 +193,18 @@ export async function startFlakyServer(): Promise<FlakyServer> {
       return requests;
     },
     requestsTo: (path) => requests.filter((r) => pathOnly(r.path) === pathOnly(path)),
+    requestArrived(path, count = 1) {
+      return new Promise<RecordedRequest>((resolve) => {
+        const check = () => {
+          const arrived = requests.filter((r) => pathOnly(r.path) === pathOnly(path))[count - 1];
+          if (arrived === undefined) return;
+          arrivals.delete(check);
+          resolve(arrived);
+        };
+        arrivals.add(check);
+        check();
+      });
+    },
     get openConnections() {
       return sockets.size;
     },
@@ -179,6 +217,26 @@ export async function startFlakyServer(): Promise<FlakyServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A promise the test settles when it chooses: `until` of a scripted answer, say. */
+export interface Gate {
+  readonly opened: Promise<void>;
+  open(): void;
+}
+
+/**
+ * @example
+ * const download = createGate();
+ * server.route('/a.csv', { body, until: download.opened });
+ * download.open(); // the answer goes out now
+ */
+export function createGate(): Gate {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }
 
 function respond(
