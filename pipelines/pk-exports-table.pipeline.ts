@@ -14,6 +14,13 @@ export default definePipeline({
     {
       source: 'table',
       files: ['sources/table/samples/pk_exports_by_country_illustrative.csv'],
+      // Who publishes the files and on which terms (corridor sources, datapackage.json): here
+      // Corridor's own invented figures.
+      about: {
+        publisher: 'Corridor',
+        dataset: 'a table made for people (worked example)',
+        illustrative: true,
+      },
       table: {
         // The rows' name in trade_flows.source and in the journal.
         name: 'pk-exports-example',

@@ -44,15 +44,30 @@ export default definePipeline({
       source: 'port-table',
       files: ['sources/port-table/samples/kpt_*.xlsx'],
       portTable: pakistaniPortTable('sample-kpt', 'PKKHI', false),
+      about: { publisher: 'Karachi Port Trust', illustrative: true },
     },
     {
       source: 'port-table',
       files: ['sources/port-table/samples/pqa_*.xlsx'],
       portTable: pakistaniPortTable('sample-pqa', 'PKBQM', true),
+      about: { publisher: 'Port Qasim Authority', illustrative: true },
     },
     {
       source: 'port-table',
       files: ['sources/port-table/samples/hk_total_container_throughput_by_mode_of_transport_EN.csv'],
+      about: {
+        publisher: 'Marine Department, HKSAR Government',
+        dataset: 'Total container throughput by mode of transport (DATA.GOV.HK)',
+        url: 'https://data.gov.hk',
+        licence: {
+          id: 'LicenseRef-DATA.GOV.HK-terms',
+          title:
+            'DATA.GOV.HK terms and conditions: free reuse, commercial included, with the attribution "Source: Marine Department, HKSAR Government (DATA.GOV.HK)"',
+          url: 'https://data.gov.hk',
+          redistribution: 'allowed',
+          attribution: 'Source: Marine Department, HKSAR Government (DATA.GOV.HK)',
+        },
+      },
       portTable: {
         name: 'hk-marine-department',
         columns: {

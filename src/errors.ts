@@ -72,8 +72,8 @@ export class SchemaDriftError extends CorridorError {
   override readonly name = 'SchemaDriftError';
   readonly file: string;
   readonly missing: readonly string[];
-  constructor(file: string, missing: readonly string[], message: string) {
-    super('missing_column', message, { exitCode: ExitCode.RunFailed });
+  constructor(file: string, missing: readonly string[], message: string, code = 'missing_column') {
+    super(code, message, { exitCode: ExitCode.RunFailed });
     this.file = file;
     this.missing = missing;
   }

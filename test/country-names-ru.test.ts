@@ -2,8 +2,10 @@
  * Country names as the CIS statistics bureaus write them (Russian, and the English of the Kyrgyz
  * and Uzbek tables) resolve through a real warehouse built by `corridor init` from the shipped
  * reference, country-aliases-ru.csv included; their aggregates (totals, CIS, EU, continents,
- * "unknown country") do not. With ../shared/data, every label of the bureaus' spreadsheets is
- * checked in place; the spreadsheets are never copied into this repository.
+ * "unknown country") never resolve to a country: totals not at all, groupings to their group
+ * codes and residuals to `_X` (test/country-groupings.test.ts checks which). With
+ * ../shared/data, every label of the bureaus' spreadsheets is checked in place; the
+ * spreadsheets are never copied into this repository.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ if (!HAS_SHARED_DATA) console.info(`country-names-ru.test.ts: the bureaus' sprea
 const REFERENCE = join(PROJECT_ROOT, 'warehouse', 'reference');
 const TRADE = join(SHARED_DATA, 'fixtures/trade');
 
-/** Rows of the bureaus' tables that are totals or groups, not areas: they must not resolve. */
+/** Rows of the bureaus' tables that are totals, groups or residuals, not countries: they must not resolve to one. */
 const AGGREGATES = [
   'Всего',
   'Всего\nв том числе',
@@ -83,6 +85,12 @@ const resolved = (name: string): string | null => {
   return 'iso3' in result ? result.iso3 : null;
 };
 
+/** The country an aggregate's label was taken for, if any: groups and special partners are not countries. */
+const countryOf = (name: string): string | null => {
+  const result = countries.resolve({ name }, 'partner');
+  return 'iso3' in result && (result.kind === 'country' || result.kind === 'historical') ? result.iso3 : null;
+};
+
 describe('Russian country names of the CIS bureaus', () => {
   it.each([
     ['Пакистан', 'PAK'],
@@ -117,7 +125,7 @@ describe('Russian country names of the CIS bureaus', () => {
     ['СССР', 'SUN'],
     ['Косово', '_KS'],
   ])('resolves %j to %s', (name, iso3) => {
-    expect(countries.resolve({ name }, 'partner')).toEqual({ iso3 });
+    expect(countries.resolve({ name }, 'partner')).toMatchObject({ iso3 });
   });
 
   it.each([
@@ -132,8 +140,8 @@ describe('Russian country names of the CIS bureaus', () => {
     expect(resolved(name)).toBe(iso3);
   });
 
-  it.each(AGGREGATES)('does not take the aggregate %j for an area', (name) => {
-    expect(countries.resolve({ name }, 'partner')).toMatchObject({ problem: 'unknown' });
+  it.each(AGGREGATES)('does not take the aggregate %j for a country', (name) => {
+    expect(countryOf(name)).toBeNull();
   });
 
   it('records country-aliases-ru.csv among the loaded reference files, as an alias origin', () => {
@@ -190,9 +198,12 @@ describe('the alias files', () => {
     expect(problems).toEqual([]);
   });
 
-  it('holds no aggregate', () => {
-    const aliases = [...english.rows, ...russian.rows].map((r) => r.alias ?? '');
-    expect(aliases.filter((a) => AGGREGATE_KEYS.has(foldName(a)))).toEqual([]);
+  it('maps no aggregate to a country', () => {
+    const kinds = new Map(countryRows.map((c) => [c.iso3, c.kind]));
+    const aliases = [...english.rows, ...russian.rows].filter((r) =>
+      AGGREGATE_KEYS.has(foldName(r.alias ?? '')),
+    );
+    expect(aliases.filter((r) => !['group', 'special'].includes(kinds.get(r.iso3 ?? '') ?? ''))).toEqual([]);
   });
 });
 
@@ -242,7 +253,9 @@ describe.skipIf(!HAS_SHARED_DATA)("every label of the bureaus' spreadsheets in .
     for (const name of names) {
       const iso3 = resolved(name);
       if (AGGREGATE_KEYS.has(foldName(name))) {
-        if (iso3 !== null) wrong.push(`${where}: aggregate ${JSON.stringify(name)} resolved to ${iso3}`);
+        const country = countryOf(name);
+        if (country !== null)
+          wrong.push(`${where}: aggregate ${JSON.stringify(name)} resolved to ${country}`);
       } else if (iso3 === null) wrong.push(`${where}: ${JSON.stringify(name)} does not resolve`);
     }
     return wrong;

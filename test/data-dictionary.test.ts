@@ -16,6 +16,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICTIONARY, tableDoc } from '../warehouse/dictionary/index.ts';
 import { OPERATIONS_TABLES } from '../warehouse/dictionary/operations-tables.ts';
+import { QUALITY_TABLES } from '../warehouse/dictionary/quality-tables.ts';
 import type { ColumnType, TableDoc } from '../warehouse/dictionary/table-doc.ts';
 import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';
 
@@ -98,7 +99,9 @@ const fileOf = (doc: TableDoc) =>
     ? `warehouse/indicators/ (the definition of ${doc.name})`
     : OPERATIONS_TABLES.some((t) => t.name === doc.name)
       ? 'warehouse/dictionary/operations-tables.ts'
-      : `warehouse/dictionary/${doc.area}-tables.ts`;
+      : QUALITY_TABLES.some((t) => t.name === doc.name)
+        ? 'warehouse/dictionary/quality-tables.ts'
+        : `warehouse/dictionary/${doc.area}-tables.ts`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'corridor-dictionary-'));
@@ -317,7 +320,7 @@ function schemaJsDoc(): { table: string; column: string; file: string; words: st
   }
 
   const found: { table: string; column: string; file: string; words: string }[] = [];
-  for (const area of ['trade', 'reference', 'port', 'journal']) {
+  for (const area of ['trade', 'reference', 'port', 'journal', 'quality']) {
     const file = `warehouse/schema/${area}-tables.ts`;
     for (const shape of interfaces(parse(file))) {
       for (const member of shape.members) {

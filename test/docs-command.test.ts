@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dictionaryHtml } from '../src/docs/dictionary-html.ts';
 import { dictionaryMarkdown } from '../src/docs/dictionary-markdown.ts';
-import { DICTIONARY } from '../warehouse/dictionary/index.ts';
+import { sourceDeclarations } from '../src/pipeline/source-registry.ts';
+import { DICTIONARY, DICTIONARY_AREAS } from '../warehouse/dictionary/index.ts';
 import type { TableDoc } from '../warehouse/dictionary/table-doc.ts';
 import { cli } from './helpers/run-cli.ts';
 import { useTempDir } from './helpers/temp-dir.ts';
@@ -54,7 +55,7 @@ describe('corridor docs', () => {
         expect(section).toContain(`| \`${column.name}\` | ${column.type} |`);
       if (table.formula !== undefined) expect(section).toContain('**Formula:**');
     }
-    expect(run.stderr).toMatch(/^Documented \d+ tables, 6 views and \d+ columns\.\n$/);
+    expect(run.stderr).toMatch(/^Documented \d+ tables, \d+ views and \d+ columns\.\n$/);
     expect(existsSync(db)).toBe(false);
   });
 
@@ -96,13 +97,17 @@ describe('corridor docs', () => {
     const run = await cli(['docs', '--format', 'html', '--out', 'docs/dictionary.html'], tmp());
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
-      /^Wrote the data dictionary \(\d+ tables, 6 views and \d+ columns\) to docs\/dictionary\.html as HTML\.\n$/,
+      /^Wrote the data dictionary \(\d+ tables, \d+ views and \d+ columns\) to docs\/dictionary\.html as HTML\.\n$/,
     );
-    expect(readFileSync(join(tmp(), 'docs', 'dictionary.html'), 'utf8')).toBe(dictionaryHtml());
+    expect(readFileSync(join(tmp(), 'docs', 'dictionary.html'), 'utf8')).toBe(
+      dictionaryHtml(DICTIONARY, DICTIONARY_AREAS, sourceDeclarations()),
+    );
 
     const markdown = await cli(['docs', '--out', 'dictionary.md'], tmp());
     expect(markdown.code).toBe(0);
-    expect(readFileSync(join(tmp(), 'dictionary.md'), 'utf8')).toBe(dictionaryMarkdown());
+    expect(readFileSync(join(tmp(), 'dictionary.md'), 'utf8')).toBe(
+      dictionaryMarkdown(DICTIONARY, DICTIONARY_AREAS, sourceDeclarations()),
+    );
   });
 
   it('prints the dictionary as JSON with --json', async () => {

@@ -12,6 +12,7 @@
 import type {
   DeriveRunsTable,
   DeriveTablesTable,
+  LoadFactsTable,
   LoadFilesTable,
   LoadRunsTable,
   LoadWarningsTable,
@@ -21,11 +22,13 @@ import type {
   RunAlertsTable,
 } from './schema/journal-tables.ts';
 import type {
+  PortAliasesTable,
   PortCommoditiesTable,
   PortsTable,
   PortThroughputRowsClosedTable,
   PortThroughputRowsTable,
 } from './schema/port-tables.ts';
+import type { DqFindingsTable } from './schema/quality-tables.ts';
 import type {
   CountriesTable,
   CountryCodesTable,
@@ -54,6 +57,7 @@ import type {
 
 export type * from './schema/journal-tables.ts';
 export type * from './schema/port-tables.ts';
+export type * from './schema/quality-tables.ts';
 export type * from './schema/reference-tables.ts';
 export type * from './schema/trade-tables.ts';
 
@@ -87,7 +91,11 @@ export interface DB {
   load_files: LoadFilesTable;
   rejects: RejectsTable;
   load_warnings: LoadWarningsTable;
+  /** Data-quality findings: what checks found wrong, from first seen to resolved. */
+  dq_findings: DqFindingsTable;
+  load_facts: LoadFactsTable;
   ports: PortsTable;
+  port_aliases: PortAliasesTable;
   port_commodities: PortCommoditiesTable;
   port_throughput_rows: PortThroughputRowsTable;
   port_throughput_rows_closed: PortThroughputRowsClosedTable;

@@ -267,6 +267,25 @@ function fastBaciLines(file: SourceFile, columnOf: Readonly<Record<Field, number
 
 export const baciSource = defineTradeSource<Field, BaciRow>({
   name: 'baci',
+  about: {
+    dataset:
+      'CEPII BACI, International Trade Database at the Product-Level (Gaulier and Zignago, CEPII Working Paper 2010-23)',
+    publisher: 'CEPII',
+    url: 'http://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37',
+    licence: {
+      id: 'etalab-2.0',
+      title:
+        'Licence Ouverte / Open Licence 2.0 (Etalab): reuse with attribution to CEPII and the release used',
+      url: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence',
+      redistribution: 'allowed',
+      attribution: 'CEPII BACI (Gaulier and Zignago, CEPII Working Paper 2010-23), with the release used',
+    },
+    illustrative: false,
+    fileCovers: 'one HS edition and year: every exporter, importer and product of it',
+    flows: ['X'],
+    units: ['thousand US dollars', 'tonnes'],
+    periods: ['annual'],
+  },
   description: 'CEPII BACI (t,i,j,k,v,q), with its country and product code lists beside the data file',
   target: 'trade_flows',
   // BACI's rows fit a narrow table of their own: ten varying columns instead of 27.

@@ -1,6 +1,10 @@
 /**
- * UN Comtrade, API v1 (Comtrade+) as CSV or JSON, the comtradr snake_case exports, and the
- * legacy bulk-download and pre-v1 API layouts. Field spellings: DOMAIN.md §1.1.
+ * UN Comtrade in every layout the UN has published (docs/comtrade-layouts.md): Comtrade+ (API
+ * v1) answers as CSV or JSON, the site's downloads and the bulk files with codes only, the
+ * comtradr snake_case exports, and the legacy API (comtrade.un.org/api/get) and its downloads
+ * with human-readable headings. One source: the aliases below read every spelling of a field
+ * (DOMAIN.md §1.1), and an answer that holds no data loads as 0 rows with a note
+ * (comtrade-replies.ts).
  *
  * Rules worth knowing:
  * - `primaryValue` is FOB for exports and CIF for imports; when it is absent the value is taken
@@ -10,6 +14,10 @@
  *   so it is stored as NULL (unknown), never as zero.
  * - `partner2`, `motCode` and `customsCode` stay in the key: omitting them in a query returns
  *   every breakdown, which sum to more than the total.
+ * - Reporters and partners come by code, ISO code or name, whichever the layout has (bulk
+ *   files: the code alone); the code wins, and an ISO code naming another country is an error.
+ * - A flow given both as a code and in words (legacy `rgCode` 1 and `rgDesc` "Import") must say
+ *   the same thing; quantity units are kept in Comtrade+ terms (quantity-units.ts).
  */
 import { z } from 'zod';
 import { normalizeHsCode, normalizeHsEdition } from '../../src/normalize/hs-code.ts';
@@ -17,6 +25,8 @@ import { normalizePeriod } from '../../src/normalize/period.ts';
 import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
 import { defineTradeSource, type FieldIssue, type TradeFlowRow } from '../../src/validate/trade-source.ts';
 import { cells } from '../../src/validate/zod-cells.ts';
+import { recogniseComtradeReply } from './comtrade-replies.ts';
+import { quantityUnit } from './quantity-units.ts';
 
 const columns = {
   freq: { label: 'frequency', aliases: ['freqCode', 'freq'] },
@@ -29,21 +39,33 @@ const columns = {
   partnerCode: { label: 'partner code', aliases: ['partnerCode', 'ptCode', 'Partner Code'] },
   partnerIso: { label: 'partner ISO code', aliases: ['partnerISO', 'pt3ISO', 'Partner ISO'] },
   partnerDesc: { label: 'partner name', aliases: ['partnerDesc', 'ptTitle', 'Partner'] },
-  partner2Code: { label: 'second partner code', aliases: ['partner2Code', 'ptCode2', '2nd Partner Code'] },
-  partner2Iso: { label: 'second partner ISO code', aliases: ['partner2ISO', 'pt3ISO2', '2nd Partner ISO'] },
+  partner2Code: {
+    label: 'second partner code',
+    aliases: ['partner2Code', 'ptCode2', '2nd Partner Code', 'second_partner_code'],
+  },
+  partner2Iso: {
+    label: 'second partner ISO code',
+    aliases: ['partner2ISO', 'pt3ISO2', '2nd Partner ISO', 'second_partner_iso'],
+  },
   flowCode: { label: 'trade flow code', aliases: ['flowCode', 'rgCode', 'Trade Flow Code'] },
   flowDesc: { label: 'trade flow', aliases: ['flowDesc', 'rgDesc', 'Trade Flow'] },
   classification: { label: 'classification', aliases: ['classificationCode', 'pfCode', 'Classification'] },
   cmdCode: { label: 'commodity code', aliases: ['cmdCode', 'Commodity Code'] },
-  primaryValue: { label: 'trade value', aliases: ['primaryValue', 'TradeValue', 'Trade Value (US$)'] },
-  cifValue: { label: 'CIF value', aliases: ['cifValue', 'CIF Trade Value (US$)'] },
-  fobValue: { label: 'FOB value', aliases: ['fobValue', 'FOB Trade Value (US$)'] },
+  primaryValue: {
+    label: 'trade value',
+    aliases: ['primaryValue', 'TradeValue', 'Trade Value (US$)', 'trade_value_usd'],
+  },
+  cifValue: { label: 'CIF value', aliases: ['cifValue', 'CIF Trade Value (US$)', 'cif_trade_value_usd'] },
+  fobValue: { label: 'FOB value', aliases: ['fobValue', 'FOB Trade Value (US$)', 'fob_trade_value_usd'] },
   netWgt: { label: 'net weight', aliases: ['netWgt', 'NetWeight', 'Netweight (kg)'] },
   isNetWgtEstimated: { label: 'net weight estimate flag', aliases: ['isNetWgtEstimated'] },
   grossWgt: { label: 'gross weight', aliases: ['grossWgt', 'GrossWeight', 'Gross weight (kg)'] },
   qty: { label: 'quantity', aliases: ['qty', 'TradeQuantity'] },
   qtyUnitCode: { label: 'quantity unit code', aliases: ['qtyUnitCode', 'qtCode', 'Qty Unit Code'] },
-  qtyUnitAbbr: { label: 'quantity unit', aliases: ['qtyUnitAbbr', 'qtAltDesc', 'Qty Unit'] },
+  qtyUnitAbbr: { label: 'quantity unit', aliases: ['qtyUnitAbbr'] },
+  // The legacy layouts describe the unit in words ("Weight in kilograms"); not `qtAltDesc`,
+  // which is the alternative quantity's unit.
+  qtyUnitDesc: { label: 'quantity unit description', aliases: ['qtDesc', 'Qty Unit'] },
   motCode: { label: 'mode of transport code', aliases: ['motCode', 'Mode of Transport Code'] },
   customsCode: { label: 'customs procedure code', aliases: ['customsCode', 'cstCode', 'Customs Proc. Code'] },
 } as const;
@@ -76,6 +98,7 @@ const rowSchema = z.object({
   qty: cells.number({ label: 'quantity', nonNegative: true }),
   qtyUnitCode: cells.integerCode({ label: 'quantity unit code' }),
   qtyUnitAbbr: cells.code({ label: 'quantity unit' }),
+  qtyUnitDesc: cells.code({ label: 'quantity unit description' }),
   motCode: cells.code({ label: 'mode of transport code' }),
   customsCode: cells.code({ label: 'customs procedure code' }),
 });
@@ -90,6 +113,25 @@ const zeroMeansMissing = (amount: number | null, value: number): number | null =
 
 export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
   name: 'comtrade',
+  about: {
+    dataset: 'UN Comtrade',
+    publisher: 'United Nations Statistics Division (UNSD)',
+    url: 'https://comtradeplus.un.org',
+    licence: {
+      id: 'LicenseRef-UN-Comtrade-terms',
+      title:
+        'UN Comtrade terms of use: internal use only; not to be re-disseminated in any form without the prior written consent of UNSD',
+      url: 'https://comtradeplus.un.org',
+      redistribution: 'not allowed',
+      attribution: null,
+    },
+    illustrative: false,
+    fileCovers:
+      'nothing it can know: an extract answers a query the loader never saw, so a file merges (--replace-scope declares more)',
+    flows: ['X', 'M', 'RX', 'RM', 'DX', 'FM', 'MIP', 'MOP', 'XIP', 'XOP'],
+    units: ['US dollars', 'kg', "Comtrade's quantity units"],
+    periods: ['annual', 'monthly'],
+  },
   description: 'UN Comtrade API v1 (Comtrade+) CSV or JSON, comtradr exports, legacy bulk downloads',
   target: 'trade_flows',
   columns,
@@ -102,6 +144,7 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
     ['primaryValue', 'cifValue', 'fobValue'],
   ],
   rowSchema,
+  recognise: recogniseComtradeReply,
   begin: ({ countries, hsCodes }) => {
     return (row): TradeFlowRow | FieldIssue<Field>[] => {
       const issues: FieldIssue<Field>[] = [];
@@ -116,6 +159,14 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
 
       const flowText = row.flowCode ?? row.flowDesc;
       const flow = flowText === null ? null : normalizeFlow(flowText);
+      // Both a code and words (legacy rgCode 1, rgDesc "Import"): they must agree.
+      const flowInWords = row.flowCode === null || row.flowDesc === null ? null : normalizeFlow(row.flowDesc);
+      if (flow !== null && flowInWords !== null && flowInWords !== flow)
+        issues.push({
+          code: 'bad_flow',
+          field: 'flowCode',
+          message: `${JSON.stringify(row.flowCode)} (${flow}) disagrees with the flow in words, ${JSON.stringify(row.flowDesc)} (${flowInWords}); correct whichever is wrong.`,
+        });
       if (flow === null) {
         issues.push({
           code: flowText === null ? 'missing_value' : 'bad_flow',
@@ -203,8 +254,8 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
 
       if (issues.length > 0 || 'problem' in period || 'problem' in hs || 'problem' in edition) return issues;
       const v = value!;
-      const qtyUnitCode = row.qtyUnitCode;
-      const qty = qtyUnitCode === '-1' ? null : zeroMeansMissing(row.qty, v);
+      const unit = quantityUnit(row.qtyUnitCode, row.qtyUnitAbbr, row.qtyUnitDesc);
+      const qty = unit.code === '-1' ? null : zeroMeansMissing(row.qty, v);
       return {
         reporter_iso3: reporter!,
         reporter_code: row.reporterCode,
@@ -226,8 +277,8 @@ export const comtradeSource = defineTradeSource<Field, ComtradeRow>({
         net_weight_estimated: row.isNetWgtEstimated === null ? null : row.isNetWgtEstimated ? 1 : 0,
         gross_weight_kg: zeroMeansMissing(row.grossWgt, v),
         qty,
-        qty_unit_code: qtyUnitCode,
-        qty_unit: qtyUnitCode === '-1' ? null : row.qtyUnitAbbr,
+        qty_unit_code: unit.code,
+        qty_unit: unit.unit,
         mode_of_transport: row.motCode ?? '0',
         customs_procedure: row.customsCode ?? 'C00',
       };

@@ -8,15 +8,20 @@
  * tonnes whatever the table's scale ('000 tonnes × 1000). A fiscal-year column ("2022-23") with
  * no months under it is stored as the fiscal year itself, period `FY2022-23`, year 2023
  * (Pakistan names that year FY23).
+ *
+ * A port, in a column or as the layout's constant, is a UN/LOCODE ("PKKHI", "PK KHI") or a name
+ * the ports reference or its aliases know ("KPT", "Bin Qasim"), resolved to the LOCODE
+ * (src/normalize/port-resolver.ts, docs/ports.md); any other is refused, never taken for a code.
  */
 import { z } from 'zod';
 import { ConfigError } from '../../src/errors.ts';
 import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import { PATH_SEPARATOR } from '../../src/layout/table-layout.ts';
 import { findUnit } from '../../src/layout/unit-phrase.ts';
-import { readReferenceCsv } from '../../src/load/reference-files.ts';
+import { bundledPortResolver } from '../../src/load/port-reference-loader.ts';
+import type { PortResolver } from '../../src/normalize/port-resolver.ts';
 import { readWrittenPeriod } from '../../src/normalize/written-period.ts';
-import { editDistance } from '../../src/validate/header-matcher.ts';
+import { undeclaredAbout } from '../../src/validate/source-about.ts';
 import {
   defineTradeSource,
   type FieldIssue,
@@ -130,38 +135,39 @@ function portPeriod(
   return { period: period.period, freq: period.freq, year: period.year, month: period.month };
 }
 
-/** The ports of warehouse/reference/ports.csv, by UN/LOCODE, with their fiscal-year start. */
-function knownPorts(): Map<string, { name: string; fiscalYearStart: number }> {
-  return new Map(
-    readReferenceCsv('ports.csv').rows.map((r) => [
-      r.locode?.trim() ?? '',
-      { name: r.name?.trim() ?? '', fiscalYearStart: Number(r.fiscal_year_start ?? '1') },
-    ]),
-  );
-}
+/**
+ * What the port-table source reads. Who published a table and on which terms is for its
+ * pipeline entry to declare (`about:`); undeclared, it stays unknown.
+ */
+export const portTableSourceAbout = undeclaredAbout({
+  dataset: "a port's published table, as its pipeline declares it",
+  fileCovers: 'the ports, periods, directions and units it holds, as read',
+  flows: ['import', 'export', 'transit', 'transshipment', 'total'],
+  units: ['tonnes at the scale the table states (kg converted)', 'TEU', 'boxes', 'calls'],
+  periods: ['monthly', 'annual', 'fiscal'],
+});
 
-/** The closest known LOCODE to a misspelt one, for the message. */
-function closestPort(code: string, ports: ReadonlyMap<string, { name: string }>): string {
-  const [locode, port] = [...ports].sort((x, y) => editDistance(code, x[0]) - editDistance(code, y[0]))[0]!;
-  return `${locode} (${port.name})`;
-}
-
+/**
+ * @param ports the ports a cell may name: the warehouse's (the bundled reference and what users
+ *   added with `corridor ports`); the bundled reference alone when no warehouse is at hand.
+ */
 export function createPortTableSource(
   options: PortTableOptions,
+  ports: PortResolver = bundledPortResolver(),
 ): TradeSource<Field, PortRow, PortThroughputRow> {
   // A port named as a constant must be one Corridor knows: its fiscal year places the months.
-  const ports = knownPorts();
-  const portConstant = 'value' in options.map.port ? options.map.port.value.trim().toUpperCase() : null;
-  if (portConstant !== null && !ports.has(portConstant)) {
+  const portConstant = 'value' in options.map.port ? options.map.port.value.trim() : null;
+  const constantPort = portConstant === null ? null : ports.resolve(portConstant);
+  if (constantPort !== null && 'problem' in constantPort) {
+    const closest = ports.closest(portConstant!);
     throw new ConfigError(
-      `Pipeline table "${options.name}": port "${portConstant}" is not in warehouse/reference/ports.csv${ports.size > 0 ? ` (the closest is ${closestPort(portConstant, ports)})` : ''}. Give the port's UN/LOCODE, or add the port to ports.csv with its fiscal-year start, then run corridor init.`,
+      `Pipeline table "${options.name}": port "${portConstant}" is not in warehouse/reference/ports.csv${closest === null ? '' : ` (the closest is ${ports.describe(closest.locode)})`}, nor among the ports and aliases added with corridor ports. Give the port's UN/LOCODE or a name Corridor knows (corridor ports list), or add it: corridor ports add <LOCODE> --name "<name>" --country <ISO3> --fiscal-year-start <month>, or corridor ports alias "${portConstant}" <LOCODE> (docs/ports.md).`,
       { code: 'unknown_port' },
     );
   }
   const fiscalYearStart =
     options.wide?.kind === 'periods'
-      ? (options.wide.fiscalYearStart ??
-        (portConstant === null ? undefined : ports.get(portConstant)!.fiscalYearStart))
+      ? (options.wide.fiscalYearStart ?? constantPort?.port.fiscalYearStart)
       : undefined;
   // Port figures are tonnes, boxes or calls: a table in money is refused whole.
   const layout = layoutOf(options, ['mass', 'containers', 'count']);
@@ -182,8 +188,19 @@ export function createPortTableSource(
     status: { column: 'status' },
   });
 
+  // A table names its few ports on every row: each spelling is resolved once.
+  const resolvedPorts = new Map<string, ReturnType<PortResolver['resolve']>>();
+  const resolvePort = (cell: string) => {
+    const known = resolvedPorts.get(cell);
+    if (known !== undefined) return known;
+    const found = ports.resolve(cell);
+    resolvedPorts.set(cell, found);
+    return found;
+  };
+
   return defineTradeSource<Field, PortRow, PortThroughputRow>({
     name: options.name,
+    about: portTableSourceAbout,
     description: "a port's published table, read by the layout its pipeline declares",
     target: 'port_throughput',
     // A port table holds every figure of its ports, periods, directions and units as read: a
@@ -200,13 +217,15 @@ export function createPortTableSource(
       const issues: FieldIssue<Field>[] = [];
       const text = (field: Exclude<Field, 'quantity'>) => row[field] ?? constant(field);
 
-      const port = text('port')?.trim().toUpperCase() ?? null;
-      if (port === null || !/^[A-Z]{2}[A-Z0-9]{3}$/.test(port))
+      const portCell = text('port');
+      const port = portCell === null ? null : resolvePort(portCell);
+      if (port === null)
         issues.push({
-          code: 'unknown_port',
+          code: 'missing_value',
           field: 'port',
-          message: `${JSON.stringify(port)} is not a UN/LOCODE; give the port as 2 letters of country and 3 of place (PKKHI Karachi, PKBQM Port Qasim), and add new ports to warehouse/reference/ports.csv.`,
+          message: 'is empty; every figure needs its port.',
         });
+      else if ('problem' in port) issues.push({ code: 'unknown_port', field: 'port', message: port.message });
       const period = portPeriod(text('period'), text('month'));
       if ('problem' in period) issues.push({ code: 'bad_period', field: 'period', message: period.problem });
 
@@ -266,11 +285,11 @@ export function createPortTableSource(
           field: 'commodity',
           message: `names its own unit (${labelUnit.phrase}) while the table's figures are in ${unit.unit}; put such rows in a table of their own unit, so that quantities are never summed across units.`,
         });
-      if (issues.length > 0 || 'problem' in period) return issues;
+      if (issues.length > 0 || 'problem' in period || port === null || 'problem' in port) return issues;
 
       const status = row.status ?? '';
       return {
-        port_locode: port!,
+        port_locode: port.port.locode,
         ...period,
         direction: direction!,
         cargo_group: cargoGroup!,

@@ -118,8 +118,12 @@ const tableOptionsShape = z.strictObject({
     reporter: fieldSource,
     /** Partner: an area code, ISO code or name. */
     partner: fieldSource,
-    /** Flow: X, M, RX, RM, or "Export", "Imports"… */
-    flow: fieldSource,
+    /**
+     * Flow: a column of X, M, RX, RM, or "Export", "Imports"…; or a constant, which declares the
+     * flow of a table that states it once (and is refused if the table's title says another).
+     * Left out, the flow is read from the sheet name, titles or header (`--flow` declares it).
+     */
+    flow: fieldSource.optional(),
     /** Period: a year or a month (2023, 2023-07, Jul 2023, a date, an Excel date serial). */
     period: fieldSource,
     /** The figure, in US dollars once the unit is applied. */

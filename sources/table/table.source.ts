@@ -13,6 +13,7 @@ import { normalizePeriod, type Period } from '../../src/normalize/period.ts';
 import { normalizeFlow } from '../../src/normalize/trade-flow-code.ts';
 import { valueOnlyTradeFlow } from '../../src/normalize/value-only-trade-flow.ts';
 import { readWrittenPeriod } from '../../src/normalize/written-period.ts';
+import { undeclaredAbout } from '../../src/validate/source-about.ts';
 import {
   defineTradeSource,
   type FieldIssue,
@@ -91,17 +92,40 @@ function resolveCountry(countries: CountryResolver, text: string, year: number |
   return countries.resolve({ ...query, ...(year === undefined ? {} : { year }) }, what);
 }
 
+/**
+ * What the table source reads. Who published a table and on which terms is for its pipeline
+ * entry to declare (`about:`, src/pipeline/source-registry.ts); undeclared, it stays unknown.
+ */
+export const tableSourceAbout = undeclaredAbout({
+  dataset: 'a table made for people, as its pipeline declares it',
+  fileCovers: 'nothing declared: a file merges, unless its pipeline entry declares replaceScope',
+  flows: ['X', 'M', 'RX', 'RM', 'DX', 'FM', 'MIP', 'MOP', 'XIP', 'XOP'],
+  units: ['US dollars at the scale the table states (thousand, million, billion)'],
+  periods: ['annual', 'monthly'],
+});
+
+/** Output column of a flow the table states once (its title), when the map gives no flow column. */
+const STATED_FLOW = 'stated flow';
+
+/** True when the table's flow is read from what it states once, not from a column of its rows. */
+export const readsStatedFlow = (options: Pick<TableOptions, 'map'>): boolean =>
+  options.map.flow === undefined || 'value' in options.map.flow;
+
 export function createTableSource(options: TableOptions): TradeSource<Field, TableRow> {
+  const statedFlow = readsStatedFlow(options);
   const { columns, fromColumn, constant } = fieldMap(FIELDS, LABELS, {
     ...options.map,
+    ...(statedFlow ? { flow: { column: STATED_FLOW } } : {}),
     unit: { column: 'unit' },
   });
+  const layout = layoutOf(options, 'value');
 
   return defineTradeSource<Field, TableRow>({
     name: options.name,
+    about: tableSourceAbout,
     description: 'a table made for people, read by the layout its pipeline declares',
     target: 'trade_flows',
-    layout: layoutOf(options, 'value'),
+    layout: statedFlow ? { ...layout, facts: { ...layout.facts, flow: { into: STATED_FLOW } } } : layout,
     columns,
     required: fromColumn.filter((f) => f !== 'unit').map((f) => [f]),
     rowSchema,

@@ -1,10 +1,13 @@
 /**
- * Uzbekistan, Statistics Agency: the SDMX CSV export of dataset 1105, exports of goods by
- * country (stat.uz; DOMAIN.md §1.6). One row per partner, one column per year since 2010.
+ * Uzbekistan, Statistics Agency: the SDMX CSV exports of datasets 1105 (exports of goods by
+ * country) and 1176 (imports of goods by country) (stat.uz; DOMAIN.md §1.6). One row per
+ * partner, one column per year since 2010.
  *
- * The file says neither its flow nor its unit. Dataset 1105 is read as exports and its figures
- * as thousand US dollars, as its sister dataset 1176 (imports) is documented; both are
- * inferences, stated in every load's notes through the layout's default unit.
+ * The file's content says neither its flow nor its unit; the agency names its downloads by
+ * dataset (`sdmx_data_1176.csv`), and documents 1105 as exports and 1176 as imports, both in
+ * thousand US dollars. So the flow and unit come from the dataset code in the file's name, as
+ * the journal records (`load_facts`); a file renamed without it is refused until `--flow` and
+ * `--unit` declare them, and a declaration that contradicts the code needs `--override`.
  *
  * `Code` is the ISO 3166 numeric code, not always zero padded ("4" Afghanistan), or a retired
  * UN code (736, Sudan); it is checked against the English name. Code 0, "Other countries", is a large residual of exports
@@ -21,7 +24,8 @@ const columns = {
   nameEn: { label: 'country (English)', aliases: ['nameEn'] },
   nameRu: { label: 'country (Russian)', aliases: ['nameRu'] },
   period: { label: 'year', aliases: ['period'] },
-  value: { label: 'export value', aliases: ['value'] },
+  flow: { label: 'trade flow', aliases: ['flow'] },
+  value: { label: 'trade value', aliases: ['value'] },
   unit: { label: 'unit', aliases: ['unit'] },
 } as const;
 
@@ -32,7 +36,8 @@ const rowSchema = z.object({
   nameEn: cells.code({ label: 'country (English)' }),
   nameRu: cells.code({ label: 'country (Russian)' }),
   period: cells.integerCode({ label: 'year', required: true }),
-  value: cells.number({ label: 'export value', required: true, nonNegative: true }),
+  flow: cells.code({ label: 'trade flow', required: true }),
+  value: cells.number({ label: 'trade value', required: true, nonNegative: true }),
   unit: cells.code({ label: 'unit' }),
 });
 
@@ -40,9 +45,31 @@ type UzRow = z.infer<typeof rowSchema>;
 
 export const uzStatSource = defineTradeSource<Field, UzRow>({
   name: 'uz-stat',
-  description: 'Uzbekistan Statistics Agency SDMX CSV (dataset 1105): exports by country, years as columns',
+  about: {
+    dataset: 'Uzbekistan Statistics Agency, SDMX datasets 1105 (exports) and 1176 (imports) by country',
+    publisher: 'Uzbekistan Statistics Agency',
+    url: 'https://stat.uz',
+    licence: {
+      id: 'LicenseRef-unstated',
+      title:
+        'Government statistics; the publisher states no licence on the files: cite Uzbekistan Statistics Agency (stat.uz)',
+      url: null,
+      redistribution: 'unknown',
+      attribution: 'Source: Uzbekistan Statistics Agency, stat.uz',
+    },
+    illustrative: false,
+    fileCovers:
+      'every year of its columns for every partner; a later file revises the years an earlier one loaded',
+    flows: ['X', 'M'],
+    units: ['thousand US dollars'],
+    periods: ['annual'],
+  },
+  description:
+    'Uzbekistan Statistics Agency SDMX CSV (datasets 1105 exports, 1176 imports): trade by country, years as columns',
   target: 'trade_flows',
   revisesEarlierFiles: true,
+  // A file covers every partner of each year column, for the dataset's flow.
+  coverage: ['reporter', 'period', 'flow'],
   layout: {
     columns: {
       code: { labels: ['Code'] },
@@ -51,11 +78,27 @@ export const uzStatSource = defineTradeSource<Field, UzRow>({
       nameEn: { labels: ['Klassifikator_en'], optional: true },
     },
     wide: { kind: 'periods', into: 'period', value: 'value' },
-    // Not stated in the file: inferred from dataset 1176 (see above).
-    unit: { dimension: 'value', default: 'thousand US dollars' },
+    unit: { dimension: 'value' },
+    facts: {
+      flow: { into: 'flow' },
+      datasets: [
+        {
+          pattern: /(?:^|\D)1105(?:\D|$)/,
+          says: 'dataset 1105, which the agency documents as exports of goods by country in thousand US dollars',
+          flow: 'X',
+          unit: 'thousand US dollars',
+        },
+        {
+          pattern: /(?:^|\D)1176(?:\D|$)/,
+          says: 'dataset 1176, which the agency documents as imports of goods by country in thousand US dollars',
+          flow: 'M',
+          unit: 'thousand US dollars',
+        },
+      ],
+    },
   },
   columns,
-  required: [['code'], ['period'], ['value']],
+  required: [['code'], ['period'], ['flow'], ['value']],
   rowSchema,
   begin: ({ countries }) => {
     return (row): TradeFlowRow | FieldIssue<Field>[] => {
@@ -98,7 +141,7 @@ export const uzStatSource = defineTradeSource<Field, UzRow>({
         reporterCode: '860',
         partnerIso3: partner,
         partnerCode: row.code,
-        flow: 'X',
+        flow: row.flow,
         year,
         valueUsd: row.value,
       });

@@ -13,12 +13,14 @@ import { docsCommand } from './commands/docs-command.ts';
 import { exportCommand } from './commands/export-command.ts';
 import { initCommand } from './commands/init-command.ts';
 import { loadCommand } from './commands/load-command.ts';
+import { portsCommand } from './commands/ports-command.ts';
 import { rejectsCommand } from './commands/rejects-command.ts';
 import { revertCommand } from './commands/revert-command.ts';
 import { revisionsCommand } from './commands/revisions-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { scheduleCommand } from './commands/schedule-command.ts';
+import { sourcesCommand } from './commands/sources-command.ts';
 import { sqlCommand } from './commands/sql-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unmappedCommand } from './commands/unmapped-command.ts';
@@ -32,6 +34,7 @@ const COMMANDS: readonly Command[] = [
   sqlCommand,
   exportCommand,
   docsCommand,
+  sourcesCommand,
   runsCommand,
   statusCommand,
   rejectsCommand,
@@ -40,6 +43,7 @@ const COMMANDS: readonly Command[] = [
   unmappedCommand,
   deriveCommand,
   addCorrelationCommand,
+  portsCommand,
 ];
 
 function helpText(): string {
@@ -53,7 +57,7 @@ function helpText(): string {
     '',
     "corridor <command> --help shows a command's options.",
     '',
-    `Sources (--source, or a pipeline's sources): ${sourceNames().join(', ')}.`,
+    `Sources (--source, or a pipeline's sources): ${sourceNames().join(', ')}; corridor sources describes them.`,
     '  \'table\' reads a layout a pipeline file declares: README, "Loading a new table layout".',
     '',
     'Global options:',

@@ -44,6 +44,8 @@ export function describeFile(f: FileResult, dryRun = false): string {
           ? ''
           : `, ${formatCount(f.rowsAggregate)} figures on total rows checked, not loaded`;
       const flag = f.overThreshold ? 'WARN' : 'OK  ';
+      if (f.noData !== undefined)
+        return `${flag}  ${name}: ${f.noData}; 0 rows ${dryRun ? 'would load' : 'loaded'} in ${formatDuration(f.durationMs)}`;
       return `${flag}  ${name}: ${formatCount(f.rowsLoaded)} rows ${dryRun ? 'would load' : 'loaded'}${merged}${rejected}${totals}${replaced} in ${formatDuration(f.durationMs)}`;
     }
   }
@@ -162,6 +164,12 @@ export function printRunResult(out: Output, result: RunResult): void {
   }
   for (const missing of result.missing) out.progress(`MISS  ${missing.message}`);
   out.line(summaryLine(result));
+  // Files that were the publisher's answer that nothing matched: 0 rows is their whole content.
+  const noData = result.files.filter((f) => f.noData !== undefined);
+  for (const f of noData.slice(0, 5))
+    out.line(`${f.shown}: ${f.noData}${/[.!?]"?$/.test(f.noData!) ? '' : '.'}`);
+  if (noData.length > 5)
+    out.line(`${noData.length - 5} more files hold no data (corridor runs --files ${result.runId}).`);
   if (result.status === 'stopped' && result.note !== null) out.line(`Stopped: ${result.note}.`);
   if (result.derived !== null) out.line(deriveLine(result.derived));
   if (result.deriveError !== null) out.line(`Error: ${result.deriveError}`);

@@ -12,6 +12,8 @@ import {
   dictionaryCounts,
 } from '../../warehouse/dictionary/index.ts';
 import type { TableDoc } from '../../warehouse/dictionary/table-doc.ts';
+import type { SourceDeclaration } from '../validate/source-about.ts';
+import { SOURCES_INTRO, sourceListing } from './source-listing.ts';
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -90,8 +92,51 @@ function tableArticle(table: TableDoc): string {
   ].join('\n');
 }
 
+const HEADINGS = [
+  'source',
+  'reads',
+  'into',
+  'publisher',
+  'licence',
+  'a file covers',
+  'flows',
+  'units',
+  'periods',
+];
+
+/** The sources as a table: each as it declares itself (src/docs/source-listing.ts). */
+function sourcesSection(sources: readonly SourceDeclaration[]): string {
+  // Addresses as text, not links: the page links nothing outside itself.
+  const link = (text: string, url: string | null) =>
+    url === null ? prose(text) : `${prose(text)} (${escapeHtml(url)})`;
+  const rows = sourceListing(sources).map((r) =>
+    [
+      `<td><code>${escapeHtml(r.source)}</code></td>`,
+      `<td>${prose(r.reads)}</td>`,
+      `<td><code>${escapeHtml(r.target)}</code></td>`,
+      `<td>${link(r.publisher, r.url)}</td>`,
+      `<td>${link(r.licence, r.licenceUrl)}: ${prose(r.licenceTitle)}; redistribution ${escapeHtml(r.redistribution)}</td>`,
+      `<td>${prose(r.covers)}</td>`,
+      `<td>${escapeHtml(r.flows)}</td>`,
+      `<td>${escapeHtml(r.units)}</td>`,
+      `<td>${escapeHtml(r.periods)}</td>`,
+    ].join(''),
+  );
+  const head = HEADINGS.map((h) => `<th scope="col">${h}</th>`).join('');
+  return [
+    '<section id="sources">',
+    '<h2>Sources</h2>',
+    `<p>${prose(SOURCES_INTRO)}</p>`,
+    `<table>\n<thead><tr>${head}</tr></thead>`,
+    `<tbody>\n${rows.map((r) => `<tr>${r}</tr>`).join('\n')}\n</tbody>`,
+    '</table>',
+    '</section>',
+  ].join('\n');
+}
+
 /**
- * The dictionary as one HTML page.
+ * The dictionary as one HTML page; with `sources` (the registry's declarations, which
+ * `corridor docs` passes), a closing section lists them.
  *
  * @example
  * writeFileSync('docs/dictionary.html', dictionaryHtml());
@@ -99,6 +144,7 @@ function tableArticle(table: TableDoc): string {
 export function dictionaryHtml(
   tables: readonly TableDoc[] = DICTIONARY,
   areas: readonly DictionaryArea[] = DICTIONARY_AREAS,
+  sources: readonly SourceDeclaration[] = [],
 ): string {
   const counts = dictionaryCounts(tables);
   const present = areas.filter((a) => tables.some((t) => t.area === a.area));
@@ -109,6 +155,7 @@ export function dictionaryHtml(
         .map((t) => `<li><a href="#${escapeHtml(t.name)}"><code>${escapeHtml(t.name)}</code></a></li>`)
         .join('')}</ul></li>`,
   );
+  if (sources.length > 0) contents.push('<li><a href="#sources">Sources</a></li>');
   const sections = present.map((area) =>
     [
       `<section id="${areaId(area)}">`,
@@ -118,6 +165,7 @@ export function dictionaryHtml(
       '</section>',
     ].join('\n'),
   );
+  if (sources.length > 0) sections.push(sourcesSection(sources));
   return `<!doctype html>
 <html lang="en">
 <head>

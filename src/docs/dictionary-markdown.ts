@@ -11,6 +11,8 @@ import {
   dictionaryCounts,
 } from '../../warehouse/dictionary/index.ts';
 import type { TableDoc } from '../../warehouse/dictionary/table-doc.ts';
+import type { SourceDeclaration } from '../validate/source-about.ts';
+import { SOURCES_INTRO, sourcesMarkdown } from './source-listing.ts';
 
 /**
  * Prose with `code spans` kept as written. Outside them, `*` and `<` are escaped so that a
@@ -54,7 +56,8 @@ function tableSection(table: TableDoc): string[] {
 }
 
 /**
- * The dictionary as Markdown.
+ * The dictionary as Markdown; with `sources` (the registry's declarations, which `corridor docs`
+ * passes), a closing section lists them.
  *
  * @example
  * writeFileSync('docs/dictionary.md', dictionaryMarkdown());
@@ -62,6 +65,7 @@ function tableSection(table: TableDoc): string[] {
 export function dictionaryMarkdown(
   tables: readonly TableDoc[] = DICTIONARY,
   areas: readonly DictionaryArea[] = DICTIONARY_AREAS,
+  sources: readonly SourceDeclaration[] = [],
 ): string {
   const counts = dictionaryCounts(tables);
   const present = areas.filter((a) => tables.some((t) => t.area === a.area));
@@ -79,10 +83,13 @@ export function dictionaryMarkdown(
     const names = tables.filter((t) => t.area === area.area).map((t) => `[${t.name}](#${anchor(t.name)})`);
     lines.push(`- [${area.title}](#${anchor(area.title)}): ${names.join(', ')}`);
   }
+  if (sources.length > 0)
+    lines.push(`- [Sources](#sources): ${sources.map((s) => `\`${s.name}\``).join(', ')}`);
   lines.push('');
   for (const area of present) {
     lines.push(`## ${area.title}`, '', inline(area.description), '');
     for (const table of tables.filter((t) => t.area === area.area)) lines.push(...tableSection(table));
   }
+  if (sources.length > 0) lines.push('## Sources', '', inline(SOURCES_INTRO), '', sourcesMarkdown(sources));
   return `${lines.join('\n').trimEnd()}\n`;
 }

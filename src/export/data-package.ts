@@ -16,22 +16,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
 import { ConfigError } from '../errors.ts';
+import type { SourceAbout } from '../validate/source-about.ts';
 import type { LoadedSource } from './export-source.ts';
+import { byTitle, citeRows, type License, type LoadCitation, type Source } from './source-citation.ts';
 import type { ExportColumn, ExportFormat } from './table-writer.ts';
 
 export const DATA_PACKAGE_FILE = 'datapackage.json';
-
-export interface License {
-  /** An SPDX or Open Definition identifier; `LicenseRef-…` for terms without one. */
-  readonly name?: string;
-  readonly path?: string;
-  readonly title: string;
-}
-
-export interface Source {
-  readonly title: string;
-  readonly path?: string;
-}
 
 export interface Field {
   readonly name: string;
@@ -59,8 +49,12 @@ export interface DataResource {
   };
   readonly sources: readonly Source[];
   readonly licenses: readonly License[];
+  /** Custom property: the loads behind the rows, by source and provenance (the journal's `load_files`). */
+  readonly provenance?: readonly LoadCitation[];
   readonly [custom: string]: unknown;
 }
+
+export type { License, Source };
 
 export interface DataPackage {
   readonly profile: 'tabular-data-package';
@@ -72,175 +66,6 @@ export interface DataPackage {
   readonly licenses: readonly License[];
   readonly [custom: string]: unknown;
 }
-
-const PDDL: License = {
-  name: 'ODC-PDDL-1.0',
-  path: 'https://opendatacommons.org/licenses/pddl/1-0/',
-  title: 'Open Data Commons Public Domain Dedication and License 1.0',
-};
-const CORRIDOR_LICENSE: License = {
-  name: 'Apache-2.0',
-  path: 'https://www.apache.org/licenses/LICENSE-2.0',
-  title: "Corridor's own licence, Apache License 2.0",
-};
-const UNSTATED: License = {
-  name: 'LicenseRef-unstated',
-  title: 'Government statistics; the publisher states no licence: cite the publisher (DOMAIN.md section 9)',
-};
-
-/** Where each source's data comes from and on what terms (DOMAIN.md section 9, warehouse/reference/README.md). */
-const PUBLISHERS: Readonly<
-  Record<string, { readonly source: Source; readonly licenses: readonly License[] }>
-> = {
-  comtrade: {
-    source: { title: 'UN Comtrade, United Nations Statistics Division', path: 'https://comtradeplus.un.org' },
-    licenses: [
-      {
-        name: 'LicenseRef-UN-Comtrade-terms',
-        path: 'https://comtradeplus.un.org',
-        title:
-          'UN Comtrade terms of use: internal use only; not to be re-disseminated without the prior written consent of UNSD',
-      },
-    ],
-  },
-  baci: {
-    source: {
-      title:
-        'CEPII BACI, International Trade Database at the Product-Level (Gaulier and Zignago, CEPII Working Paper 2010-23)',
-      path: 'http://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=37',
-    },
-    licenses: [
-      {
-        name: 'etalab-2.0',
-        path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence',
-        title:
-          'Licence Ouverte / Open Licence 2.0 (Etalab): reuse with attribution to CEPII and the release used',
-      },
-    ],
-  },
-  'kz-bns': {
-    source: { title: 'Kazakhstan Bureau of National Statistics', path: 'https://stat.gov.kz' },
-    licenses: [UNSTATED],
-  },
-  'kg-nsc': {
-    source: { title: 'Kyrgyzstan National Statistical Committee', path: 'https://stat.gov.kg' },
-    licenses: [UNSTATED],
-  },
-  'uz-stat': {
-    source: { title: 'Uzbekistan Statistics Agency', path: 'https://stat.uz' },
-    licenses: [UNSTATED],
-  },
-  'hk-marine-department': {
-    source: {
-      title: 'Source: Marine Department, HKSAR Government (DATA.GOV.HK)',
-      path: 'https://data.gov.hk',
-    },
-    licenses: [
-      {
-        name: 'LicenseRef-DATA.GOV.HK-terms',
-        path: 'https://data.gov.hk',
-        title:
-          'DATA.GOV.HK terms and conditions: free reuse, commercial included, with the attribution "Source: Marine Department, HKSAR Government (DATA.GOV.HK)"',
-      },
-    ],
-  },
-  kpt: { source: { title: 'Karachi Port Trust' }, licenses: [UNSTATED] },
-  pqa: { source: { title: 'Port Qasim Authority' }, licenses: [UNSTATED] },
-};
-
-/** The reference tables' origins, as warehouse/reference/README.md tells them. */
-function referenceProvenance(table: string): { sources: Source[]; licenses: License[] } | null {
-  const readme = 'warehouse/reference/README.md';
-  if (/^countr(y|ies)/.test(table)) {
-    return {
-      sources: [
-        {
-          title: 'datasets/country-codes (ISO 3166 rows)',
-          path: 'https://github.com/datasets/country-codes',
-        },
-        {
-          title: 'Source: UNSD M49, Standard country or area codes for statistical use',
-          path: 'https://unstats.un.org/unsd/methodology/m49/',
-        },
-        { title: `Non-ISO areas and name variants keyed by the Corridor team (${readme})` },
-      ],
-      licenses: [
-        {
-          ...PDDL,
-          title: `${PDDL.title}; ISO calls alpha-2 free for internal and non-commercial use (${readme})`,
-        },
-        CORRIDOR_LICENSE,
-      ],
-    };
-  }
-  if (/^hs_(codes|sections)$/.test(table)) {
-    return {
-      sources: [
-        {
-          title: 'datasets/harmonized-system (HS 2022 and HS 2017, UN Comtrade descriptions)',
-          path: 'https://github.com/datasets/harmonized-system',
-        },
-      ],
-      licenses: [
-        { ...PDDL, title: `${PDDL.title}; the WCO holds rights in the nomenclature text (${readme})` },
-      ],
-    };
-  }
-  if (/^hs_(concordance|conversion)$/.test(table)) {
-    return {
-      sources: [
-        {
-          title: 'Harvard Growth Lab, comtrade-conversion-weights (from UNSD HS correlation tables)',
-          path: 'https://github.com/harvard-growth-lab/comtrade-conversion-weights',
-        },
-      ],
-      licenses: [
-        {
-          name: 'Apache-2.0',
-          path: 'https://www.apache.org/licenses/LICENSE-2.0',
-          title: 'Apache License 2.0',
-        },
-      ],
-    };
-  }
-  if (/^(hs_categor|hs_code_categor|ports$|port_commodities$|settings$)/.test(table)) {
-    return { sources: [{ title: `Keyed by the Corridor team (${readme})` }], licenses: [CORRIDOR_LICENSE] };
-  }
-  return null;
-}
-
-/** How one loaded source is cited: its publisher, or the bundled samples that imitate it. */
-function provenanceOf(
-  name: string,
-  loaded: readonly LoadedSource[],
-): { source: Source; licenses: License[] } {
-  // The bundled samples load under `sample-<source>` (src/pipeline/source-registry.ts).
-  const sampleOf = /^sample-(.+)$/.exec(name)?.[1];
-  const publisher = PUBLISHERS[sampleOf ?? name];
-  const files = loaded.filter((l) => l.source === name);
-  const samples = sampleOf !== undefined || (files.length > 0 && files.every((l) => l.illustrative));
-  if (samples) {
-    return {
-      source: {
-        title: `Corridor's illustrative samples in the layout of ${publisher?.source.title ?? `"${name}"`}: invented values, not official statistics`,
-      },
-      licenses: [CORRIDOR_LICENSE],
-    };
-  }
-  if (publisher !== undefined) return { source: publisher.source, licenses: [...publisher.licenses] };
-  return {
-    source: {
-      title: `"${name}": a table loaded by a Corridor pipeline under that name (its files: corridor runs --files <run id>)`,
-    },
-    licenses: [],
-  };
-}
-
-const byTitle = <T extends { readonly title: string }>(items: readonly T[]): T[] => {
-  const seen = new Map<string, T>();
-  for (const item of items) if (!seen.has(item.title)) seen.set(item.title, item);
-  return [...seen.values()];
-};
 
 export interface ResourceInput {
   /** The main file written. */
@@ -257,7 +82,11 @@ export interface ResourceInput {
   readonly query: string | null;
   /** Values of the rows' source columns (`source`, `export_source`…), when the rows have one. */
   readonly sourcesSeen: readonly string[] | null;
+  /** The rows' `load_id`s, when the rows have that column: the loads cited are theirs. */
+  readonly loadsSeen?: readonly number[] | null;
   readonly loaded: readonly LoadedSource[];
+  /** What a source declares today, for loads journalled before provenance was recorded (migration 0012). */
+  readonly declaredAbout?: ((source: string) => SourceAbout | null) | undefined;
   /** The formula guard was applied (CSV and XLSX without --raw). */
   readonly guarded: boolean;
   /** XLSX: the sheets the rows are on. */
@@ -292,42 +121,6 @@ export function resourceName(table: string | null, file: string): string {
   return name === '' ? 'query' : name;
 }
 
-function sourcesOf(input: ResourceInput): { sources: Source[]; licenses: License[] } {
-  const area = input.doc?.area ?? null;
-  const sources: Source[] = [];
-  const licenses: License[] = [];
-  const reference = input.table === null ? null : referenceProvenance(input.table);
-  if (reference !== null) return reference;
-  let names = input.sourcesSeen;
-  if (names === null && input.table !== null) {
-    // A table without a source column: the loads into its fact table, or, for one outside the
-    // trade and port areas, none (the journal and settings are Corridor's own).
-    const target =
-      area === 'trade' || /^(trade_|baci_)/.test(input.table)
-        ? ['trade_flows']
-        : area === 'port' || /^port_/.test(input.table)
-          ? ['port_throughput']
-          : area === 'indicator'
-            ? ['trade_flows', 'port_throughput']
-            : [];
-    names = input.loaded.filter((l) => target.includes(l.target)).map((l) => l.source);
-  }
-  for (const name of [...new Set(names ?? [])].sort()) {
-    const p = provenanceOf(name, input.loaded);
-    sources.push(p.source);
-    licenses.push(...p.licenses);
-  }
-  if (area === 'indicator' || input.table?.startsWith('ind_')) {
-    sources.push({
-      title: `Computed by Corridor from the rows loaded: formulas in warehouse/indicators/ (DOMAIN.md section 6)`,
-    });
-  }
-  if (input.table === null) {
-    sources.push({ title: 'A query of a Corridor warehouse (see the resource description)' });
-  }
-  return { sources: byTitle(sources), licenses: byTitle(licenses) };
-}
-
 /**
  * The resource describing one exported file.
  *
@@ -340,7 +133,14 @@ export function dataResource(input: ResourceInput): DataResource {
   const dir = dirname(input.file);
   const paths = input.files.map((f) => relative(dir, f).split('\\').join('/'));
   const { format, mediatype } = FORMATS[input.format];
-  const { sources, licenses } = sourcesOf(input);
+  const { sources, licenses, provenance } = citeRows({
+    table: input.table,
+    area: input.doc?.area ?? null,
+    sourcesSeen: input.sourcesSeen,
+    loadsSeen: input.loadsSeen ?? null,
+    loaded: input.loaded,
+    declaredAbout: input.declaredAbout,
+  });
   const fields = input.columns.map((c): Field => {
     const field: Field = { name: c.name, type: FIELD_TYPES[c.type], format: 'default' };
     return {
@@ -381,6 +181,7 @@ export function dataResource(input: ResourceInput): DataResource {
     },
     sources,
     licenses,
+    ...(provenance.length === 0 ? {} : { provenance }),
   };
 }
 

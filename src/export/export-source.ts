@@ -15,7 +15,9 @@ import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ConfigError, ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { refuseWrites } from '../query/read-only-query.ts';
+import type { Provenance } from '../validate/source-about.ts';
 import { checkChanges, prepareChanges } from './changes-since.ts';
+import { readLoadedSources } from './loaded-sources.ts';
 import { declaredType, type Prepared, quoteName, shapeOf } from './table-shape.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
 
@@ -25,15 +27,23 @@ export const BATCH_ROWS = 5_000;
 /** A table or view by name, or a read-only query. */
 export type ExportSubject = { readonly table: string } | { readonly query: string };
 
-/** The loads behind the warehouse's fact tables, from the journal (`load_files`). */
+/**
+ * The loads behind the warehouse's fact tables, from the journal (`load_files`): one entry per
+ * source, fact table and provenance, so a source whose loads came from two publishers (the
+ * samples and a real extract) is two entries.
+ */
 export interface LoadedSource {
   /** `load_files.source`: `comtrade`, `baci`, a port table's name… */
   readonly source: string;
   /** `trade_flows` or `port_throughput`. */
   readonly target: string;
   readonly files: number;
-  /** Some of its files are the bundled illustrative samples (invented values). */
+  /** The loads, by `load_id`, ascending. */
+  readonly loadIds: readonly number[];
+  /** Its files are named as the bundled illustrative samples (invented values). */
   readonly illustrative: boolean;
+  /** Who published the files and on which terms, as recorded when they loaded; null for loads before migration 0012. */
+  readonly provenance: Provenance | null;
 }
 
 export interface ExportSource {
@@ -133,21 +143,6 @@ function openReadOnly(path: string): SqliteDatabase {
   }
   db.pragma('query_only = ON');
   return db;
-}
-
-function readJournal(db: SqliteDatabase): LoadedSource[] {
-  const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'load_files'").get();
-  if (exists === undefined) return [];
-  return (
-    db
-      .prepare(
-        `select source, target_table as target, count(*) as files,
-                max(file_name like '%illustrative%') as illustrative
-           from load_files where status = 'loaded'
-          group by source, target_table order by source, target_table`,
-      )
-      .all() as { source: string; target: string; files: number; illustrative: number }[]
-  ).map((r) => ({ ...r, illustrative: r.illustrative === 1 }));
 }
 
 /** The table or view as the warehouse spells it, or a ConfigError naming the close ones. */
@@ -257,7 +252,7 @@ export function openExportSource(
 ): ExportSource {
   const db = openReadOnly(warehousePath);
   try {
-    const loaded = readJournal(db);
+    const loaded = readLoadedSources(db);
     const table = 'table' in subject ? resolveTable(db, subject.table, warehousePath).name : null;
     const since = options.since ?? null;
     if (since !== null) checkChanges(db, table, since, warehousePath);

@@ -16,6 +16,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ConfigError, CorridorError } from '../errors.ts';
+import type { SourceAbout } from '../validate/source-about.ts';
 import { ACTION_COLUMN } from './changes-since.ts';
 import { openCsvWriter } from './csv-writer.ts';
 import { DATA_PACKAGE_FILE, dataPackageText, dataResource, readDataPackage } from './data-package.ts';
@@ -67,6 +68,11 @@ export interface ExportRequest {
   readonly onProgress?: (rows: number) => void;
   /** Aborted (Ctrl-C): the export stops after the batch in flight and removes what it wrote. */
   readonly signal?: AbortSignal;
+  /**
+   * What a source declares today (the source registry), to cite loads journalled before
+   * provenance was recorded (migration 0012); without it such loads are cited by name only.
+   */
+  readonly declaredAbout?: (source: string) => SourceAbout | null;
 }
 
 export interface ExportResult {
@@ -235,6 +241,10 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
         c.type === 'text' && SOURCE_COLUMN.test(c.name) ? [i] : [],
       );
       const sourcesSeen = new Set<string>();
+      // The loads behind the rows, cited with their provenance in datapackage.json.
+      const loadColumn = source.columns.findIndex((c) => c.name === 'load_id' && c.type === 'integer');
+      const loadsSeen = new Set<number>();
+      let lastLoad: unknown = null;
       let rows = 0;
       let deleted = 0;
       const actionAt = source.actionColumn;
@@ -247,6 +257,13 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
               if (typeof value === 'string') sourcesSeen.add(value);
             }
         }
+        if (loadColumn >= 0)
+          for (const row of batch) {
+            const id = row[loadColumn];
+            // Neighbouring rows mostly share a load: the set is touched when it changes.
+            if (id !== lastLoad && typeof id === 'number') loadsSeen.add(id);
+            lastLoad = id;
+          }
         await writer.write(batch);
         rows += batch.length;
         request.onProgress?.(rows);
@@ -275,7 +292,9 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
         key: described.key,
         query: source.table === null && 'query' in request.subject ? request.subject.query : null,
         sourcesSeen: sourceColumns.length > 0 ? [...sourcesSeen] : null,
+        loadsSeen: loadColumn >= 0 ? [...loadsSeen] : null,
         loaded: source.loaded,
+        declaredAbout: request.declaredAbout,
         guarded,
         bytes: (await stat(written.files[0] ?? join(temporary, basename(file)))).size,
         ...(request.format === 'xlsx'

@@ -42,6 +42,8 @@ export interface AggregateMismatch {
   readonly sum: number;
   readonly parts: number;
   readonly tolerance: number;
+  /** The rows summed (those with a figure in this column), in sheet order: where to look. */
+  readonly partRows: readonly number[];
 }
 
 import { formatFigure } from './printed-figures.ts';
@@ -54,11 +56,13 @@ class PartSums {
   sum = 0;
   tolerance = 0;
   parts = 0;
+  rows: number[] = [];
 
-  add(figure: PrintedFigure): void {
+  add(figure: PrintedFigure, row: number): void {
     this.sum += figure.value;
     this.tolerance += roundingOf(figure);
     this.parts++;
+    this.rows.push(row);
   }
 }
 
@@ -76,8 +80,11 @@ export class AggregateChecker {
   #open: OpenAggregate[] = [];
   /** `after`: where each earlier subtotal stood, as the number of parts seen before it. */
   #closed: { readonly depth: number; readonly at: number }[] = [];
-  /** `after`: running sums of every column over the parts seen, one entry per part. */
-  #prefix: { sum: number[]; tolerance: number[]; count: number[] }[] = [];
+  /**
+   * `after`: running sums of every column over the parts seen, one entry per part, and the rows
+   * that had a figure in the column (`count` indexes them).
+   */
+  #prefix: { sum: number[]; tolerance: number[]; count: number[]; rows: number[] }[] = [];
   #partsSeen = 0;
   #totals: OfferedRow[] = [];
   #all: PartSums[];
@@ -112,7 +119,7 @@ export class AggregateChecker {
   }
 
   #resetPrefix(): void {
-    this.#prefix = this.#columns.map(() => ({ sum: [0], tolerance: [0], count: [0] }));
+    this.#prefix = this.#columns.map(() => ({ sum: [0], tolerance: [0], count: [0], rows: [] }));
     this.#closed = [];
     this.#partsSeen = 0;
   }
@@ -146,10 +153,11 @@ export class AggregateChecker {
         prefix.sum.push(prefix.sum[last]! + (figure?.value ?? 0));
         prefix.tolerance.push(prefix.tolerance[last]! + (figure === null ? 0 : roundingOf(figure)));
         prefix.count.push(prefix.count[last]! + (figure === null ? 0 : 1));
+        if (figure !== null) prefix.rows.push(row.row);
       }
       if (figure === null) return;
-      this.#all[i]!.add(figure);
-      for (const open of this.#open) open.sums[i]!.add(figure);
+      this.#all[i]!.add(figure, row.row);
+      for (const open of this.#open) open.sums[i]!.add(figure, row.row);
     });
   }
 
@@ -162,6 +170,7 @@ export class AggregateChecker {
       part.sum = prefix.sum[this.#partsSeen]! - prefix.sum[from]!;
       part.tolerance = prefix.tolerance[this.#partsSeen]! - prefix.tolerance[from]!;
       part.parts = prefix.count[this.#partsSeen]! - prefix.count[from]!;
+      part.rows = prefix.rows.slice(prefix.count[from]!, prefix.count[this.#partsSeen]!);
       return part;
     });
     this.#compare(row, sums);
@@ -191,6 +200,7 @@ export class AggregateChecker {
           sum: parts.sum,
           parts: parts.parts,
           tolerance,
+          partRows: parts.rows,
         });
       }
     });

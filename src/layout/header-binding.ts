@@ -84,3 +84,32 @@ export function describeExpectedHeader(layout: TableLayout): string {
         : [];
   return [...kept, ...wide].join(', ');
 }
+
+/** How near a header block comes to this layout's: the parts it has and the parts it lacks, for the message when no block has them all. */
+export function headerLikeness(
+  layout: TableLayout,
+  paths: readonly string[],
+): { readonly found: readonly string[]; readonly missing: readonly string[] } {
+  const found: string[] = [];
+  const missing: string[] = [];
+  const shown = (labels: readonly (string | RegExp)[]) =>
+    typeof labels[0] === 'string' ? `"${labels[0]}"` : String(labels[0]);
+  for (const spec of Object.values(layout.columns)) {
+    if (spec.labels === undefined || spec.optional) continue;
+    const at = paths.find((p) => matchesLabel(p, spec.labels!));
+    if (at !== undefined) found.push(`"${at}"`);
+    else missing.push(shown(spec.labels));
+  }
+  if (layout.wide?.kind === 'columns') {
+    for (const labels of Object.values(layout.wide.columns)) {
+      const at = paths.find((p) => matchesLabel(p, labels));
+      if (at !== undefined) found.push(`"${at}"`);
+      else missing.push(shown(labels));
+    }
+  } else if (layout.wide?.kind === 'periods') {
+    const periods = periodColumns(paths, { serialDates: layout.wide.serialDates ?? false });
+    if (periods.length > 0) found.push(`${periods.length} period columns`);
+    else missing.push('columns headed by years or months');
+  }
+  return { found, missing };
+}

@@ -121,3 +121,51 @@ export function refuseShortHeader(
       )}…): the table's header has more rows than the ${height} its layout declares. Set headerRows to ${height + 1}.`,
   );
 }
+
+/** The block among a sheet's first rows that comes nearest a layout's header, when none is it. */
+export interface NearHeader {
+  readonly row: number;
+  /** The block's column headers, as read. */
+  readonly paths: readonly string[];
+  readonly found: readonly string[];
+  readonly missing: readonly string[];
+  /** Parts of the layout found × 1000 + text cells: how near, to compare sheets. */
+  readonly score: number;
+}
+
+/**
+ * The block with the most of the layout's parts, else the row most like a header (the most
+ * text cells: another table's header, "Код ТН ВЭД", "Наименование товара"); null for a sheet
+ * without text.
+ */
+export function closestHeader(
+  rows: readonly SheetRow[],
+  height: number,
+  likeness: (paths: readonly string[]) => { found: readonly string[]; missing: readonly string[] },
+): NearHeader | null {
+  let best: NearHeader | null = null;
+  let nonBlank = 0;
+  for (let i = 0; i < rows.length && nonBlank < HEADER_SEARCH_ROWS; i++) {
+    if (isBlankRow(rows[i]!.cells)) continue;
+    nonBlank++;
+    const paths = flattenHeader(rows.slice(i, i + height).map((r) => r.cells));
+    const { found, missing } = likeness(paths);
+    const texts = rows[i]!.cells.filter((c) => typeof c === 'string' && /\p{L}/u.test(c)).length;
+    // Parts of the layout count first; a row of one title cell is not a header.
+    const score = found.length * 1000 + (texts >= 2 ? texts : 0);
+    if (score > (best?.score ?? 0)) best = { row: rows[i]!.number, paths, found, missing, score };
+  }
+  return best;
+}
+
+/** 'the closest is sheet "X", row 4 ("Код ТН ВЭД", "Экспорт"…), which has … but lacks …'. */
+export function describeNearHeader(near: NearHeader & { readonly sheet: string | null }): string {
+  const where = near.sheet === null ? `row ${near.row}` : `sheet "${near.sheet}", row ${near.row}`;
+  const shown = near.paths
+    .filter((p) => p !== '')
+    .slice(0, 6)
+    .map((p) => `"${p.slice(0, 60)}"`)
+    .join(', ');
+  const has = near.found.length === 0 ? 'none of these columns' : `${near.found.join(', ')}`;
+  return `the closest is ${where} (${shown}${near.paths.filter((p) => p !== '').length > 6 ? ', …' : ''}), which has ${has}${near.missing.length === 0 ? '' : ` and lacks ${near.missing.join(', ')}`}`;
+}

@@ -11,19 +11,28 @@
  * cells; and checks total and subtotal rows against their parts instead of loading them.
  */
 import { basename } from 'node:path';
-import { SchemaDriftError } from '../errors.ts';
+import { CorridorError, SchemaDriftError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openSheetStream, type RawSheet, type SheetRow } from '../read/sheet-stream.ts';
 import { AggregateChecker, describeMismatch, type PrintedFigure, type RowRole } from './aggregate-check.ts';
 import { type CellReading, readCellNumber } from './cell-number.ts';
-import { bindHeader, describeExpectedHeader, type FigureColumnAt } from './header-binding.ts';
-import { findHeader, refuseShortHeader, titleLines } from './header-block.ts';
+import { bindHeader, describeExpectedHeader, type FigureColumnAt, headerLikeness } from './header-binding.ts';
+import {
+  closestHeader,
+  describeNearHeader,
+  findHeader,
+  type NearHeader,
+  refuseShortHeader,
+  titleLines,
+} from './header-block.ts';
 import type { LaidOutSheet, LayoutReport, LayoutWarning } from './layout-report.ts';
 import { scaledFigure } from './printed-figures.ts';
 import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
-import { labelTest, outputColumns, subtotalLevels, type TableLayout } from './table-layout.ts';
+import type { Declarations, SettledFact } from './stated-facts.ts';
+import { datasetUnit, settleSheetFacts } from './table-facts.ts';
+import { factColumns, labelTest, outputColumns, subtotalLevels, type TableLayout } from './table-layout.ts';
 import { decumulate } from './year-to-date.ts';
 
 export interface LaidOutTable extends RawTable {
@@ -39,14 +48,16 @@ interface FigureColumn extends FigureColumnAt {
 export async function readLaidOutTable(
   path: string,
   layout: TableLayout,
-  options: { readonly encoding?: string } = {},
+  options: { readonly encoding?: string; readonly declared?: Declarations } = {},
 ): Promise<LaidOutTable> {
   const name = basename(path);
+  const declared = options.declared ?? {};
+  refuseInapplicableDeclarations(layout, declared);
   const stream = await openSheetStream(path, options.encoding);
   const header = outputColumns(layout);
   const width = header.length;
   const keptNames = Object.keys(layout.columns);
-  const contextNames = Object.keys(layout.context ?? {});
+  const contextNames = [...Object.keys(layout.context ?? {}), ...factColumns(layout)];
   const numberStyle = {
     decimal: layout.decimal ?? 'auto',
     nilMarkers: layout.nilMarkers ?? [],
@@ -77,6 +88,10 @@ export async function readLaidOutTable(
     let sheetsRead = 0;
     const examined: string[] = [];
     const visible: string[] = [];
+    // The sheet block nearest the layout's header, for the message when no sheet has the table.
+    let nearest: (NearHeader & { sheet: string | null }) | null = null;
+    // What the first sheet without the table begins with, for the message when it is the only one.
+    let firstSeen: { place: string; lines: readonly string[] } | null = null;
     for await (const sheet of stream.sheets) {
       const sheetName = sheet.name;
       if (!sheet.hidden && sheetName !== null) visible.push(sheetName);
@@ -84,8 +99,11 @@ export async function readLaidOutTable(
         skippedSheets.push({ name: sheetName ?? '', reason: 'hidden' });
         continue;
       }
-      if (!wantsSheet(sheet) || (sheetsRead > 0 && layout.sheets?.every !== true)) continue;
-      examined.push(sheetName ?? name);
+      if (!wantsSheet(sheet)) continue;
+      // Reading one sheet of several, a later sheet is only looked at: one that holds the table
+      // too (an "Imports" sheet after "Exports") would be dropped in silence.
+      const onlyLooking = sheetsRead > 0 && layout.sheets?.every !== true;
+      if (!onlyLooking) examined.push(sheetName ?? name);
 
       // The first rows, until the header block is complete, then every row after it.
       const rows = sheet.rows[Symbol.asyncIterator]();
@@ -105,21 +123,31 @@ export async function readLaidOutTable(
         }
       }
       const found = findHeader(scanned, height, (paths) => bindHeader(layout, paths) !== null);
+      if (onlyLooking) {
+        if (!ended) await rows.return?.(undefined);
+        if (found !== null)
+          throw new CorridorError(
+            'ambiguous_sheets',
+            `${name}: sheets "${firstSheet ?? ''}" and "${sheetName ?? ''}" both hold the table this layout reads, and it reads one sheet. Set sheets: { every: true } to read every sheet that holds it, or name the one to read with sheets: { names: [...] }.`,
+          );
+        continue;
+      }
       if (found === null) {
-        if (layout.sheets?.every === true) {
-          skippedSheets.push({
-            name: sheetName ?? '',
-            reason: `no table with ${describeExpectedHeader(layout)}`,
-          });
-          if (!ended) await rows.return?.(undefined);
-          continue;
-        }
-        const seen = titleLines(scanned, Math.min(scanned.length, 8)).slice(0, 5);
-        throw new SchemaDriftError(
-          name,
-          Object.keys(layout.columns),
-          `${place(sheetName)}: no header row with ${describeExpectedHeader(layout)} in its first ${HEADER_SEARCH_ROWS} rows${seen.length > 0 ? `; it begins: ${seen.map((t) => `"${t.slice(0, 80)}"`).join(', ')}` : ' (it is empty)'}. Check that the file is the table this source reads.`,
-        );
+        const near = closestHeader(scanned, height, (paths) => headerLikeness(layout, paths));
+        if (near !== null && (nearest === null || near.score > nearest.score))
+          nearest = { ...near, sheet: sheetName };
+        // A sheet without the table (a cover, contents, a legend, a chart's data) is passed over
+        // and listed; the table is looked for in the sheets after it.
+        skippedSheets.push({
+          name: sheetName ?? '',
+          reason: `no table with ${describeExpectedHeader(layout)}`,
+        });
+        firstSeen ??= {
+          place: place(sheetName),
+          lines: titleLines(scanned, Math.min(scanned.length, 8)).slice(0, 5),
+        };
+        if (!ended) await rows.return?.(undefined);
+        continue;
       }
       sheetsRead++;
       firstSheet ??= sheetName;
@@ -133,16 +161,30 @@ export async function readLaidOutTable(
         headerCells,
         titles: titleLines(scanned, found.index),
       };
-      const context = sheetContext(layout, text);
+      const facts = settleSheetFacts(layout, text, name, declared);
+      const context = { ...sheetContext(layout, text), ...facts.values };
+      const unitDeclarations = { ...declared, dataset: datasetUnit(layout, name) };
       const figureColumns: FigureColumn[] = binding.figures.map((c) => ({
         ...c,
-        unit: unitOfColumn(layout, text, c.path),
+        unit: unitOfColumn(layout, text, c.path, unitDeclarations),
       }));
+      const unitFacts = new Map<string, SettledFact>();
+      for (const { unit } of figureColumns) {
+        const value = `${unit.phrase} (${unit.unit} ×${unit.multiplier})`;
+        if (!unitFacts.has(value))
+          unitFacts.set(value, {
+            fact: 'unit',
+            value,
+            origin: unit.origin,
+            place: unit.place,
+            sheet: sheetName,
+          });
+      }
       const units = [
         ...new Set(
           figureColumns.map((c) => {
             const factor = c.unit.multiplier === 1 ? '' : ` (×${c.unit.multiplier} → ${c.unit.unit})`;
-            const assumed = c.unit.assumed ? ', not stated in the file: the source assumes it' : '';
+            const assumed = c.unit.origin === 'file' ? '' : `, ${c.unit.place}`;
             return `${c.unit.phrase}${factor}${assumed}`;
           }),
         ),
@@ -152,7 +194,14 @@ export async function readLaidOutTable(
         ...binding.figures.map((f) => f.index),
       ]);
       const unread = found.paths.filter((p, i) => p !== '' && !used.has(i));
-      sheets.push({ name: sheetName, headerRow: scanned[found.index]!.number, units, context, unread });
+      sheets.push({
+        name: sheetName,
+        headerRow: scanned[found.index]!.number,
+        units,
+        context,
+        unread,
+        facts: [...facts.settled, ...unitFacts.values()],
+      });
 
       const aggregates = layout.aggregates;
       const labelIndex = aggregates === undefined ? -1 : (binding.kept[aggregates.column] ?? -1);
@@ -230,7 +279,8 @@ export async function readLaidOutTable(
         }
         // A total loaded as data: its label replaced, the row otherwise a part like any other.
         const loadedTotal = role === 'total' && totalLabel !== undefined;
-        const loaded = role === 'part' || loadedTotal;
+        const loaded =
+          role === 'part' || loadedTotal || (role === 'subtotal' && aggregates?.loadSubtotals === true);
         const keptOf = (cells: readonly unknown[]) => {
           const kept = keptCells(cells);
           if (loadedTotal) kept[keptNames.indexOf(aggregates!.column)] = totalLabel;
@@ -313,6 +363,13 @@ export async function readLaidOutTable(
             row: m.row,
             column: m.column,
             message: describeMismatch(place(sheetName), m, aggregates?.selection ?? false),
+            aggregate: {
+              label: m.label,
+              printed: m.stated,
+              summed: m.sum,
+              partRows: m.partRows,
+              unit: figureColumns.find((c) => c.path === m.column)?.unit.phrase ?? null,
+            },
           });
         }
       }
@@ -321,13 +378,23 @@ export async function readLaidOutTable(
         batch = [];
       }
     }
+    if (sheetsRead === 0 && examined.length === 1 && firstSeen !== null) {
+      const seen = firstSeen.lines;
+      throw new SchemaDriftError(
+        name,
+        Object.keys(layout.columns),
+        `${firstSeen.place}: no header row with ${describeExpectedHeader(layout)} in its first ${HEADER_SEARCH_ROWS} rows${seen.length > 0 ? `; it begins: ${seen.map((t) => `"${t.slice(0, 80)}"`).join(', ')}` : ' (it is empty)'}${nearest === null ? '' : `; ${describeNearHeader(nearest)}`}. Check that the file is the table this source reads.`,
+        'table_not_found',
+      );
+    }
     if (sheetsRead === 0) {
       throw new SchemaDriftError(
         name,
         Object.keys(layout.columns),
         examined.length === 0
           ? `${name}: none of its sheets (${visible.map((v) => `"${v}"`).join(', ') || 'none visible'}) is one this table is read from (${[...(layout.sheets?.names ?? []).map((n) => `"${n}"`), ...(layout.sheets?.pattern ? [`names matching ${layout.sheets.pattern}`] : [])].join(' or ')}). Check the sheet's name, or the layout's sheets option.`
-          : `${name}: no sheet holds a table with ${describeExpectedHeader(layout)} (looked at ${examined.map((s) => `"${s}"`).join(', ')}). Check that the file is the table this source reads.`,
+          : `${name}: no sheet holds a table with ${describeExpectedHeader(layout)} (looked at ${examined.map((s) => `"${s}"`).join(', ')})${nearest === null ? '' : `; ${describeNearHeader(nearest)}`}. It may be another table of the same publisher; check that the file is the table this source reads.`,
+        'table_not_found',
       );
     }
   }
@@ -352,4 +419,17 @@ export async function readLaidOutTable(
       warnings,
     }),
   };
+}
+
+/** A declaration for a fact this layout does not read once per table (the flow of a table with export and import columns) would be ignored: refuse it. */
+function refuseInapplicableDeclarations(layout: TableLayout, declared: Declarations): void {
+  const unread = (['flow', 'period'] as const).filter(
+    (fact) => declared[fact] !== undefined && layout.facts?.[fact] === undefined,
+  );
+  if (unread.length > 0)
+    throw new CorridorError(
+      'bad_declaration',
+      `--${unread[0]} does not apply to this source: its table gives the ${unread[0]} of each figure in its own columns or rows. Drop --${unread[0]}.`,
+      { exitCode: 2 },
+    );
 }

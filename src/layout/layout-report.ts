@@ -3,6 +3,7 @@
  * the sheets and how each was read, what was passed over, the aggregates checked and the
  * warnings found.
  */
+import type { SettledFact } from './stated-facts.ts';
 
 export interface LayoutWarning {
   readonly code: 'aggregate_mismatch' | 'ytd_decrease';
@@ -10,6 +11,20 @@ export interface LayoutWarning {
   readonly row: number;
   readonly column: string;
   readonly message: string;
+  /** For an aggregate mismatch: the figures compared, for the data-quality findings (src/load/layout-findings.ts). */
+  readonly aggregate?: AggregateFigures;
+}
+
+/** A total or subtotal as printed beside the sum of the rows it stands for, in the table's own unit. */
+export interface AggregateFigures {
+  /** The row's label as printed ("Europe", "Страны СНГ"). */
+  readonly label: string;
+  readonly printed: number;
+  readonly summed: number;
+  /** The rows summed, in sheet order. */
+  readonly partRows: readonly number[];
+  /** The unit the figures are printed in ("thousand US dollars"). */
+  readonly unit: string | null;
 }
 
 export interface LaidOutSheet {
@@ -21,6 +36,8 @@ export interface LaidOutSheet {
   readonly context: Readonly<Record<string, string>>;
   /** Header columns the layout neither keeps nor reads figures from (a "Total" or "% change" column). */
   readonly unread: readonly string[];
+  /** The flow, period and unit the sheet's figures were read with, and where each came from. */
+  readonly facts: readonly SettledFact[];
 }
 
 export interface LayoutReport {

@@ -82,6 +82,13 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)
 /** "2022-23", "FY 2022/23", "2022–2023", and "2021-01" or "2021/01", which are months. */
 const YEAR_PAIR = /^(FY\s*)?(\d{4})\s*([-/–—])\s*(\d{4}|\d{1,2})$/iu;
 const YEAR_M_MONTH = /^(\d{4})\s*-?\s*M(\d{1,2})$/iu;
+/** "2023 1", "2023 12": the Kyrgyz committee's monthly headers, a year and a month number. */
+const YEAR_SPACE_MONTH = /^(\d{4})\s+(\d{1,2})$/u;
+/**
+ * A machine-made column name that ends in its year: `Port_cargo_throughput_2014`,
+ * `exports_2023`. Only underscores join the words, so prose ("Total 2023") is not a period.
+ */
+const PREFIXED_YEAR = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_(\d{4})$/u;
 const MONTH_DOT_YEAR = /^(\d{1,2})\s*[./-]\s*(\d{4})$/u;
 const QUARTER_Q_FIRST = /^Q([1-4])(?:\s*[-/ ]?\s*(\d{4}|\d{2}))?$/iu;
 const QUARTER_YEAR_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/iu;
@@ -112,6 +119,8 @@ const YEAR_NAME = new RegExp(`^(\\d{4})${YEAR_WORD}\\s*[-/,]?\\s*(\\p{L}+)\\.?$`
  * readPeriodLabel('2019 г.');                        // { kind: 'year', year: 2019 }
  * readPeriodLabel('Jan-21');                         // { kind: 'month', year: 2021, month: 1 }
  * readPeriodLabel('I кв. 2021');                     // { kind: 'quarter', year: 2021, quarter: 1 }
+ * readPeriodLabel('2023 1');                         // { kind: 'month', year: 2023, month: 1 }
+ * readPeriodLabel('Port_cargo_throughput_2014');     // { kind: 'year', year: 2014 }
  * readPeriodLabel('FY 2022/23');                     // { kind: 'fiscal_year', startYear: 2022, endYear: 2023, label: '2022-23' }
  * readPeriodLabel(44378, { serialDates: true });     // { kind: 'month', year: 2021, month: 7 }
  * readPeriodLabel('Всего');                          // null
@@ -148,6 +157,10 @@ function readText(text: string): PeriodLabel | null {
 
   m = YEAR_M_MONTH.exec(text);
   if (m !== null) return month(Number(m[1]), Number(m[2]));
+  m = YEAR_SPACE_MONTH.exec(text);
+  if (m !== null) return month(Number(m[1]), Number(m[2]));
+  m = PREFIXED_YEAR.exec(text);
+  if (m !== null) return isYear(Number(m[1])) ? { kind: 'year', year: Number(m[1]) } : null;
 
   m = MONTH_DOT_YEAR.exec(text);
   if (m !== null) return month(Number(m[2]), Number(m[1]));

@@ -5,6 +5,7 @@
  * года"). Either missing is a whole-file error that names the place and what was looked for.
  */
 import { CorridorError } from '../errors.ts';
+import type { FactOrigin } from './stated-facts.ts';
 import type { TableLayout } from './table-layout.ts';
 import { describeKnownUnits, findUnit, type UnitReading } from './unit-phrase.ts';
 
@@ -18,9 +19,12 @@ export interface SheetText {
   readonly titles: readonly string[];
 }
 
-/** A figure column's unit, and whether the file states it or the layout's default supplied it. */
+/** A figure column's unit, and whether the file states it or a declaration supplied it. */
 export interface ColumnUnit extends UnitReading {
   readonly assumed: boolean;
+  readonly origin: FactOrigin;
+  /** The words that state it, or the declaration. */
+  readonly place: string;
 }
 
 /**
@@ -65,7 +69,50 @@ function unreadQualifier({ text, unit }: Stated): string | null {
   return QUALIFIER.exec(rest)?.[0] ?? null;
 }
 
-export function unitOfColumn(layout: TableLayout, text: SheetText, path: string): ColumnUnit {
+/** Currencies other than the US dollar that bureaus publish in: refused by name, never read as dollars. */
+const OTHER_CURRENCIES: readonly { readonly pattern: RegExp; readonly name: string }[] = [
+  { pattern: /(?<![\p{L}])(?:сом(?:ов|а)?|soms?|KGS)(?![\p{L}])/iu, name: 'Kyrgyz soms (KGS)' },
+  { pattern: /(?<![\p{L}])(?:тенге|теңге|tenge|KZT)(?![\p{L}])/iu, name: 'Kazakh tenge (KZT)' },
+  { pattern: /(?<![\p{L}])(?:сум(?:ов)?|so['ʻ’]m|UZS)(?![\p{L}])/iu, name: 'Uzbek soums (UZS)' },
+  { pattern: /(?<![\p{L}])(?:рубл\p{L}*|roubles?|rubles?|RUB)(?![\p{L}])/iu, name: 'roubles (RUB)' },
+  { pattern: /(?<![\p{L}])(?:rupees?|Rs\.?|PKR)(?![\p{L}])/iu, name: 'rupees (PKR)' },
+  { pattern: /(?<![\p{L}])(?:евро|euros?|EUR)(?![\p{L}])/iu, name: 'euros (EUR)' },
+];
+
+/** What the user declares about units, and what a dataset named by the file is documented in. */
+export interface UnitDeclarations {
+  readonly unit?: string | undefined;
+  readonly override?: boolean | undefined;
+  readonly dataset?: { readonly unit: string; readonly says: string } | null | undefined;
+}
+
+function declaredUnitReading(text: string): UnitReading {
+  const unit = findUnit(text);
+  if (unit === null)
+    throw new CorridorError(
+      'bad_declaration',
+      `--unit ${JSON.stringify(text)} is not a unit Corridor knows. Known units:\n${describeKnownUnits()}`,
+      { exitCode: 2 },
+    );
+  return unit;
+}
+
+/** A unit to show in the message's example, of the kind the table's figures must be in. */
+function exampleUnit(layout: TableLayout): string {
+  const dimension = layout.unit?.dimension;
+  const first = typeof dimension === 'string' ? dimension : (dimension?.[0] ?? 'value');
+  return { value: 'thousand US dollars', mass: 'thousand tonnes', containers: 'TEU', count: 'calls' }[first];
+}
+
+const sameUnit = (a: UnitReading, b: UnitReading) => a.unit === b.unit && a.multiplier === b.multiplier;
+const unitName = (u: UnitReading) => `${u.phrase} (${u.unit} ×${u.multiplier})`;
+
+export function unitOfColumn(
+  layout: TableLayout,
+  text: SheetText,
+  path: string,
+  declared: UnitDeclarations = {},
+): ColumnUnit {
   const inText = (t: string): Stated | null => {
     const unit = findUnit(t);
     return unit === null ? null : { text: t, unit };
@@ -77,15 +124,46 @@ export function unitOfColumn(layout: TableLayout, text: SheetText, path: string)
     if (qualifier !== null)
       throw new CorridorError(
         'unknown_unit',
-        `${text.place}: the unit "${statedIn.text.trim().slice(0, 80)}" says "${qualifier}", which Corridor does not read: it would take the figures as ${statedIn.unit.phrase} (${statedIn.unit.unit} ×${statedIn.unit.multiplier}). Give the unit as the layout's unit.default in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
+        `${text.place}: the unit "${statedIn.text.trim().slice(0, 80)}" says "${qualifier}", which Corridor does not read: it would take the figures as ${statedIn.unit.phrase} (${statedIn.unit.unit} ×${statedIn.unit.multiplier}). Declare the unit with --unit (and --override), or as the layout's unit.default, in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
       );
   }
   const stated = statedIn?.unit ?? null;
-  const unit = stated ?? (layout.unit?.default === undefined ? null : findUnit(layout.unit.default));
+  const byUser = declared.unit === undefined ? null : declaredUnitReading(declared.unit);
+  let unit: UnitReading | null = stated;
+  let origin: FactOrigin = 'file';
+  let place = statedIn === null ? '' : `"${statedIn.text.trim().slice(0, 80)}"`;
+  if (stated !== null && byUser !== null && !sameUnit(stated, byUser)) {
+    if (declared.override !== true)
+      throw new CorridorError(
+        'declaration_contradicts_file',
+        `${text.place}: --unit declares ${unitName(byUser)}, but the file says ${unitName(stated)} in ${place}. Drop the declaration, or add --override if the publisher mislabelled the table.`,
+      );
+    unit = byUser;
+    origin = 'override';
+    place = `declared (--unit) over the file's ${place}`;
+  } else if (stated === null && byUser !== null) {
+    unit = byUser;
+    origin = 'declaration';
+    place = 'declared (--unit)';
+  } else if (stated === null && declared.dataset != null) {
+    unit = findUnit(declared.dataset.unit);
+    place = `the file name, ${declared.dataset.says}`;
+  } else if (stated === null && layout.unit?.default !== undefined) {
+    unit = findUnit(layout.unit.default);
+    origin = 'declaration';
+    place = "the layout's unit.default";
+  }
   if (unit === null) {
+    const all = [path, ...text.headerCells, ...text.titles].join(' ');
+    const currency = OTHER_CURRENCIES.find((c) => c.pattern.test(all));
+    if (currency !== undefined)
+      throw new CorridorError(
+        'unsupported_currency',
+        `${text.place}: the figures are in ${currency.name}, not US dollars. Corridor stores trade values in US dollars and does not convert currencies: load the publisher's US-dollar edition of the table.`,
+      );
     throw new CorridorError(
       'unknown_unit',
-      `${text.place}: no unit Corridor knows is named for column "${path}", in its header or the titles above the table${text.titles.length > 0 ? ` (${text.titles.map((t) => `"${t.slice(0, 80)}"`).join(', ')})` : ''}${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not one either`}. If the table states its unit in other words, give it as the layout's unit.default in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
+      `${text.place}: no unit Corridor knows is named for column "${path}", in its header or the titles above the table${text.titles.length > 0 ? ` (${text.titles.map((t) => `"${t.slice(0, 80)}"`).join(', ')})` : ''}${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not one either`}. Declare it with --unit "${exampleUnit(layout)}" (in a pipeline, declare: { unit: "${exampleUnit(layout)}" }) in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
     );
   }
   const dimension = layout.unit?.dimension;
@@ -96,7 +174,7 @@ export function unitOfColumn(layout: TableLayout, text: SheetText, path: string)
       `${text.place}: column "${path}" is in ${unit.phrase} (${unit.unit}), but this table's figures must be in a unit of ${allowed.join(' or ')}. Check that the file is the table this source reads.`,
     );
   }
-  return { ...unit, assumed: stated === null };
+  return { ...unit, assumed: origin !== 'file' || stated === null, origin, place };
 }
 
 export function sheetContext(layout: TableLayout, text: SheetText): Record<string, string> {

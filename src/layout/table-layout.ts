@@ -10,6 +10,7 @@
  * expression when given as one.
  */
 import { foldName } from '../normalize/fold-name.ts';
+import type { StatedFlow } from './flow-words.ts';
 import type { UnitDimension } from './unit-phrase.ts';
 
 /** A header label to look for: text matched folded, or a pattern matched against the path as written. */
@@ -116,12 +117,47 @@ export interface AggregateLayout {
    * checked.
    */
   readonly loadTotalsAs?: string | undefined;
+  /**
+   * Load subtotal rows as well, under their own label (a bureau's groupings, "Страны СНГ",
+   * "The EU", which resolve to group codes and are kept out of partner sums). They are still
+   * checked against their parts. @default false
+   */
+  readonly loadSubtotals?: boolean | undefined;
 }
 
 /** A value taken once per sheet from its name or its title rows: the first capture group of the first pattern that matches. */
 export interface SheetContext {
   readonly from: 'sheet' | 'title';
   readonly pattern: RegExp;
+}
+
+/**
+ * A publisher's dataset, recognised by its code in the file's name, where the file itself says
+ * nothing (the Uzbek agency's SDMX export 1105 is exports, 1176 imports, both in thousand US
+ * dollars, as the agency documents them). Asked only when the table is silent.
+ */
+export interface NamedDataset {
+  readonly pattern: RegExp;
+  /** "dataset 1176 (imports of goods by country)": how messages and the journal name it. */
+  readonly says: string;
+  readonly flow?: StatedFlow | undefined;
+  /** A unit phrase findUnit knows ("thousand US dollars"). */
+  readonly unit?: string | undefined;
+}
+
+/**
+ * Facts a table states once for all its figures, read from its sheet name, titles and header
+ * (stated-facts.ts): each goes into an output column of every record.
+ */
+export interface TableFacts {
+  /** The trade flow (X, M, RX, RM), for tables whose figures carry none of their own. */
+  readonly flow?: { readonly into: string } | undefined;
+  /**
+   * The period the whole table covers ("за январь-декабрь 2021 года", sheet "12_2021"), as
+   * "2021", "2021-03", "2021-Q1" or "2021-01/2021-06"; `wholeYears` refuses any other.
+   */
+  readonly period?: { readonly into: string; readonly wholeYears?: boolean | undefined } | undefined;
+  readonly datasets?: readonly NamedDataset[] | undefined;
 }
 
 export interface TableLayout {
@@ -143,6 +179,7 @@ export interface TableLayout {
   readonly decimal?: '.' | ',' | 'auto' | undefined;
   /** Values per sheet, by output name: tried in order. */
   readonly context?: Readonly<Record<string, readonly SheetContext[]>> | undefined;
+  readonly facts?: TableFacts | undefined;
 }
 
 /** Output column of a wide record's heading: its figure column's header path above the period (or the whole path for named columns). */
@@ -211,6 +248,13 @@ export function outputColumns(layout: TableLayout): string[] {
   // tables whose header levels carry a dimension.
   if (layout.wide !== undefined) names.push(layout.wide.into, layout.wide.value, HEADING_COLUMN);
   names.push(...Object.keys(layout.context ?? {}));
+  names.push(...factColumns(layout));
   names.push(layout.unit?.into ?? 'unit', 'status');
   return names;
+}
+
+/** The output columns of a layout's stated facts, in order: flow, then period. */
+export function factColumns(layout: TableLayout): string[] {
+  const facts = layout.facts;
+  return [facts?.flow?.into, facts?.period?.into].filter((n): n is string => n !== undefined);
 }

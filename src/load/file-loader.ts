@@ -14,20 +14,23 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
+import type { Declarations } from '../layout/stated-facts.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
-import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
+import { type MappedTable, openMappedTable, refuseDeclarations } from '../validate/map-stage.ts';
 import type { RowIssue } from '../validate/row-issue.ts';
 import type { TradeSource } from '../validate/trade-source.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
 import { emptyResult, type FileProgress, type FileResult } from './file-result.ts';
 import type { FlowWriter } from './flow-writer.ts';
 import { type FileOutcome, type Journal, NOTHING_LOADED } from './journal.ts';
+import { recordLayoutFindings } from './layout-findings.ts';
 import { describeLayout, describeRevisedLoads } from './load-notes.ts';
 import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
+import { UnstatedHsEditions } from './unstated-hs-editions.ts';
 
 export interface FileLoadOptions {
   /** Reload even when the same bytes are already loaded. */
@@ -49,6 +52,10 @@ export interface FileLoadOptions {
   readonly layoutKey?: string | null;
   /** The release the user names for these files (`--release 2024-03`), when the file does not say. */
   readonly release?: string;
+  /** The HS edition the user declares for rows whose file says only "HS" (`--edition H5`); inferred otherwise. */
+  readonly edition?: string;
+  /** Flow, unit and period the user declares for tables that do not say them (`--flow M`). */
+  readonly declared?: Declarations;
 }
 
 /** Files at least this large are read in a worker thread: 16 MiB, or CORRIDOR_PARALLEL_MIN_BYTES. Read at each load. */
@@ -126,6 +133,7 @@ export async function loadFile(
     origin: file.origin ?? file.path,
     fileName,
     sizeBytes: file.sizeBytes,
+    about: source.about,
   };
   let sha256: string;
   try {
@@ -177,10 +185,13 @@ export async function loadFile(
       countries: ctx.countries,
       hsCodes: ctx.hsCodes,
       ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+      ...(options.declared === undefined ? {} : { declared: options.declared }),
     };
     // Large files are read and validated in a worker thread while this one writes. Tables
     // with a layout are made for people (thousands of rows, not millions) and may come from a
     // pipeline file the worker cannot load: they are read here.
+    if (source.layout === undefined && options.declared !== undefined)
+      refuseDeclarations(source.name, options.declared);
     table =
       file.sizeBytes >= parallelMinBytes() && source.layout === undefined
         ? await openMappedTableInWorker({
@@ -190,6 +201,7 @@ export async function loadFile(
             source,
           })
         : await openMappedTable({ ...mapInput, source });
+    if (table.noData !== undefined) notes.push(table.noData);
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
     // A laid-out table's columns are the layout's own: only a plain table's spare columns are news.
     if (table.unused.length > 0 && source.layout === undefined)
@@ -207,6 +219,21 @@ export async function loadFile(
         : source.storage === 'baci_flows'
           ? new BaciFlowWriter(warehouse.sqlite, loadId, coverage)
           : new TradeFlowWriter(warehouse.sqlite, source.name, loadId, columns);
+    // Rows whose file says only "HS" get their edition here, before the merge keys them.
+    const editions =
+      writer instanceof TradeFlowWriter
+        ? new UnstatedHsEditions(warehouse.sqlite, ctx.hsCodes, {
+            declared: options.edition ?? null,
+            fileName,
+            source: source.name,
+            loadId,
+          })
+        : null;
+    if (editions === null && options.edition !== undefined)
+      throw new CorridorError(
+        'edition_not_applicable',
+        `${fileName}: --edition (edition: in a pipeline) is for trade files whose classification says only HS; the ${source.name} source ${source.target === 'port_throughput' ? 'loads no HS codes' : 'reads the edition from the file name'}. Leave it out.`,
+      );
     sink = new RejectSink(warehouse.sqlite, {
       runId: ctx.runId,
       loadId,
@@ -220,7 +247,7 @@ export async function loadFile(
     });
     let lastProgress = Date.now();
     let sheetRows: number | null = null;
-    for await (const batch of table.batches) {
+    for await (const batch of editions === null ? table.batches : editions.around(table.batches)) {
       rowsRead += batch.read;
       if (batch.sheetRows !== undefined) sheetRows = (sheetRows ?? 0) + batch.sheetRows;
       for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
@@ -257,12 +284,16 @@ export async function loadFile(
     const layout = table.layoutReport();
     const rowsAggregate = layout?.aggregateRecords ?? 0;
     if (layout !== null) notes.push(...describeLayout(layout));
-    if (rowsRead === 0) {
+    // A publisher's answer that nothing matched loads as 0 rows with its note; any other file without rows fails.
+    if (rowsRead === 0 && table.noData === undefined) {
       throw new CorridorError(
         'empty_file',
         `${fileName} has a header but no data rows. Check that the download or export finished.`,
       );
     }
+    await table.close();
+    const superseded = [...(editions?.supersede().values() ?? [])].reduce((a, b) => a + b, 0);
+    notes.push(...(editions?.notes ?? []));
     const written: MergeOutcome = writer.finish();
     const rowsLoaded = written.inserted + written.changed + written.unchanged;
     if (rowsRead !== rowsLoaded + sink.rowsRejected || rowsLoaded !== writer.rowsWritten) {
@@ -282,6 +313,7 @@ export async function loadFile(
     const layoutWarnings = layout?.warnings ?? [];
     const warnings = [
       ...replacements.filter((r) => r.warn).map((r) => r.text),
+      ...(editions?.warnings ?? []),
       ...layoutWarnings.slice(0, 3).map((w) => w.message),
       ...(layoutWarnings.length > 3
         ? [`${layoutWarnings.length - 3} more in load_warnings (corridor runs --files ${ctx.runId})`]
@@ -305,13 +337,14 @@ export async function loadFile(
       rowsInserted: written.inserted,
       rowsChanged: written.changed,
       rowsUnchanged: written.unchanged,
-      rowsRetired: written.retired,
+      rowsRetired: written.retired + superseded,
       sheetRows,
       slices: writer.slices,
       durationMs: Date.now() - started,
       errorCode: null,
       errorMessage: null,
       notes,
+      facts: layout?.sheets.flatMap((s) => s.facts) ?? [],
       warnings: layoutWarnings.map((w) => ({
         code: w.code,
         sheet: w.sheet,
@@ -322,6 +355,9 @@ export async function loadFile(
     };
     if (!options.dryRun)
       await journal.finishFile(loadId, outcome, { runId: ctx.runId, source: source.name, path: origin });
+    // Printed subtotals that do not add up become data-quality findings, committed with the rows.
+    if (!options.dryRun && layout !== null)
+      await recordLayoutFindings(warehouse, { loadId, runId: ctx.runId, fileName, origin }, layout);
     warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
     inTransaction = false;
     return {
@@ -338,13 +374,14 @@ export async function loadFile(
       rowsInserted: written.inserted,
       rowsChanged: written.changed,
       rowsUnchanged: written.unchanged,
-      rowsRetired: written.retired,
+      rowsRetired: written.retired + superseded,
       coverage: coverageText,
       slices: writer.slices.length,
       overThreshold: sink.rowsRejected / rowsRead > options.rejectThreshold,
       firstIssues: sink.first,
       rejectsByCode: Object.fromEntries(sink.byCode),
       notes,
+      ...(table.noData === undefined ? {} : { noData: table.noData }),
       warnings,
       warningsRecorded: layoutWarnings.length,
     };

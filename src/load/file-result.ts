@@ -43,6 +43,8 @@ export interface FileResult {
   readonly firstIssues: readonly PlacedRowIssue[];
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly notes: readonly string[];
+  /** For a publisher's answer that nothing matched, loaded as 0 rows: its note (also in `notes`). */
+  readonly noData?: string;
   /** Notes worth a user's attention at once (rows of another file replaced); also in `notes`. */
   readonly warnings: readonly string[];
   /** Warnings kept in `load_warnings` (subtotals that do not match their rows). */

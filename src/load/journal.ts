@@ -6,6 +6,9 @@
 import { hostname } from 'node:os';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, LoadFilesTable } from '../../warehouse/schema.ts';
+import type { SettledFact } from '../layout/stated-facts.ts';
+import type { SourceAbout } from '../validate/source-about.ts';
+import { provenanceColumns } from './load-provenance.ts';
 
 const now = () => new Date().toISOString();
 
@@ -61,6 +64,8 @@ export interface FileStart {
   readonly release?: string | null;
   /** The coverage the load retires within (dimension names), or null when it merges only. */
   readonly replaceScope?: readonly string[] | null;
+  /** Who publishes the file and on which terms, as its source or pipeline declares: recorded as the load's provenance. */
+  readonly about?: SourceAbout | undefined;
 }
 
 export interface FileOutcome {
@@ -87,6 +92,8 @@ export interface FileOutcome {
   readonly notes: readonly string[];
   /** Problems found without refusing a row (a subtotal that does not match its parts). */
   readonly warnings: readonly FileWarning[];
+  /** The flow, unit and period a table's figures were read with, and where each came from. */
+  readonly facts?: readonly SettledFact[];
 }
 
 /**
@@ -241,6 +248,7 @@ export class Journal {
         layout_key: start.layoutKey ?? null,
         release: start.release ?? null,
         replace_scope: start.replaceScope == null ? null : start.replaceScope.join(','),
+        ...(start.about === undefined ? {} : provenanceColumns(start.about)),
         ...extra,
       })
       .returning('load_id')
@@ -282,6 +290,22 @@ export class Journal {
     outcome: FileOutcome,
     file?: { readonly runId: number; readonly source: string; readonly path: string },
   ): Promise<void> {
+    if (outcome.facts !== undefined && outcome.facts.length > 0) {
+      await this.#db
+        .insertInto('load_facts')
+        .values(
+          outcome.facts.map((f) => ({
+            load_id: loadId,
+            sheet: f.sheet ?? '',
+            fact: f.fact,
+            value: f.value,
+            origin: f.origin,
+            place: f.place,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
     if (file !== undefined && outcome.warnings.length > 0) {
       await this.#db
         .insertInto('load_warnings')

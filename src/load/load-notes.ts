@@ -69,6 +69,13 @@ export function describeLayout(report: LayoutReport): string[] {
           : ''
       }`,
   );
+  // Where the flow and period came from; a unit only when the file did not state it.
+  for (const sheet of report.sheets)
+    for (const f of sheet.facts)
+      if (f.fact !== 'unit' || f.origin !== 'file')
+        notes.push(
+          `${sheet.name === null ? 'table' : `sheet ${sheet.name}`}: ${f.fact} ${f.value} ${f.origin === 'file' ? 'as the file says in' : f.origin === 'declaration' ? 'as' : 'by override:'} ${f.place}`,
+        );
   for (const sheet of report.sheets)
     if (sheet.unread.length > 0)
       notes.push(
@@ -77,9 +84,9 @@ export function describeLayout(report: LayoutReport): string[] {
   for (const skipped of report.skippedSheets)
     notes.push(`sheet ${skipped.name} passed over: ${skipped.reason}`);
   const mismatches = report.warnings.filter((w) => w.code === 'aggregate_mismatch').length;
-  if (report.aggregateRecords > 0)
+  if (report.aggregateRecords > 0 || report.aggregatesChecked > 0)
     notes.push(
-      `${formatCount(report.aggregateRecords)} figures on total and subtotal rows not loaded; ${formatCount(report.aggregatesChecked)} checked against their parts, ${mismatches === 0 ? 'all match' : `${mismatches} do not match (see load_warnings)`}`,
+      `${report.aggregateRecords > 0 ? `${formatCount(report.aggregateRecords)} figures on total and subtotal rows not loaded; ` : ''}${formatCount(report.aggregatesChecked)} checked against their parts, ${mismatches === 0 ? 'all match' : `${mismatches} do not match (see load_warnings and dq_findings)`}`,
     );
   if (report.nilCells > 0)
     notes.push(`${formatCount(report.nilCells)} cells without a figure ("-", "…", blank) skipped`);

@@ -32,6 +32,9 @@ const COUNTRY_FILES = [
   'country-aliases-ru.csv',
 ] as const;
 
+/** The kinds of area countries.csv may name (src/normalize/country-resolver.ts, AreaKind). */
+const AREA_KINDS: ReadonlySet<string> = new Set(['country', 'special', 'group', 'historical']);
+
 const yearOrNull = (text: string | undefined): number | null => {
   const value = cellOrNull(text);
   return value === null ? null : Number.parseInt(value, 10);
@@ -84,6 +87,14 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
     await trx.deleteFrom('country_codes').execute();
     await trx.deleteFrom('countries').execute();
 
+    for (const r of countries.rows) {
+      if (!AREA_KINDS.has(r.kind?.trim() ?? '')) {
+        throw new WarehouseError(
+          `countries.csv: ${r.iso3} has kind "${r.kind ?? ''}"; use one of ${[...AREA_KINDS].join(', ')} (warehouse/reference/README.md says what each means).`,
+          { code: 'reference_malformed' },
+        );
+      }
+    }
     const countryRows = countries.rows.map((r) => ({
       iso3: r.iso3!.trim(),
       iso2: cellOrNull(r.iso2),

@@ -94,6 +94,9 @@ export class TradeFlowWriter implements FlowWriter {
   /** Writes rows; returns the rows whose key an earlier row of this file already holds. */
   write(batch: { readonly rows: readonly RowValues[] }): Duplicate[] {
     const { rows } = batch;
+    // A batch without rows (all rejected, or held back until the file's end) must not set the
+    // constant shape: an empty shape would bind all 25 values of every later row.
+    if (rows.length === 0) return [];
     for (const r of rows) {
       const reporter = r[AT.reporter_iso3] as string;
       const period = r[AT.period] as string;

@@ -1,7 +1,12 @@
 /**
  * Resolves the ways files name a country (Comtrade numeric area codes, ISO alpha-3 and alpha-2,
- * names in English or Russian) to the warehouse's `iso3`. Built once per load from the
- * reference tables, then used as plain in-memory maps on the row path.
+ * names in English, Russian, Kazakh, Kyrgyz or Uzbek) to the warehouse's `iso3`. Built once per
+ * load from the reference tables, then used as plain in-memory maps on the row path.
+ *
+ * Every answer says what kind of area it is (`countries.kind`): a bureau's groupings ("Страны
+ * СНГ", "The EU", "Европа") resolve to their group codes (`_CIS`, `EUR`, `_EUROPE`) with kind
+ * `group`, so a source can store such a row under its code; the indicators keep groups out of
+ * every partner sum, share and count (warehouse/indicators/trade-inputs.ts).
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../warehouse/schema.ts';
@@ -16,48 +21,71 @@ export interface CountryQuery {
   readonly year?: number;
 }
 
+/**
+ * What an area is (warehouse/reference/README.md): a `country` (ISO 3166), a `special` partner
+ * (World `W00`, areas n.e.s. `_X`, bunkers, international organisations: parts of the world that
+ * are not countries), a `group` of countries (the EU, the CIS, a continent as a table groups it:
+ * its members are counted elsewhere) or a `historical` area (the USSR).
+ */
+export type AreaKind = 'country' | 'special' | 'group' | 'historical';
+
 export type CountryResolution =
-  | { readonly iso3: string }
+  | { readonly iso3: string; readonly kind: AreaKind }
   | { readonly problem: 'unknown' | 'inconsistent'; readonly message: string };
 
 export interface CountrySnapshot {
   readonly iso3: readonly (readonly [string, string])[];
+  readonly kinds: readonly (readonly [string, AreaKind])[];
   readonly codes: readonly (readonly [string, { iso3: string; first: number | null; last: number | null }])[];
   readonly names: readonly (readonly [string, string])[];
 }
 
 export class CountryResolver {
   readonly #iso3: ReadonlyMap<string, string>;
+  readonly #kinds: ReadonlyMap<string, AreaKind>;
   readonly #codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>;
   readonly #names: ReadonlyMap<string, string>;
 
   private constructor(
     iso3: ReadonlyMap<string, string>,
+    kinds: ReadonlyMap<string, AreaKind>,
     codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>,
     names: ReadonlyMap<string, string>,
   ) {
     this.#iso3 = iso3;
+    this.#kinds = kinds;
     this.#codes = codes;
     this.#names = names;
   }
 
   /** Plain data a worker thread can receive and rebuild the resolver from. */
   toSnapshot(): CountrySnapshot {
-    return { iso3: [...this.#iso3], codes: [...this.#codes], names: [...this.#names] };
+    return {
+      iso3: [...this.#iso3],
+      kinds: [...this.#kinds],
+      codes: [...this.#codes],
+      names: [...this.#names],
+    };
   }
 
   static fromSnapshot(snapshot: CountrySnapshot): CountryResolver {
-    return new CountryResolver(new Map(snapshot.iso3), new Map(snapshot.codes), new Map(snapshot.names));
+    return new CountryResolver(
+      new Map(snapshot.iso3),
+      new Map(snapshot.kinds),
+      new Map(snapshot.codes),
+      new Map(snapshot.names),
+    );
   }
 
   static async load(db: Kysely<DB>): Promise<CountryResolver> {
     const [countries, codes, names] = await Promise.all([
-      db.selectFrom('countries').select(['iso3', 'name']).execute(),
+      db.selectFrom('countries').select(['iso3', 'name', 'kind']).execute(),
       db.selectFrom('country_codes').select(['scheme', 'code', 'iso3', 'first_year', 'last_year']).execute(),
       db.selectFrom('country_names').select(['name_key', 'iso3']).execute(),
     ]);
     return new CountryResolver(
       new Map(countries.map((c) => [c.iso3, c.name])),
+      new Map(countries.map((c) => [c.iso3, kindOfText(c.kind)])),
       new Map(
         codes.map((c) => [`${c.scheme}:${c.code}`, { iso3: c.iso3, first: c.first_year, last: c.last_year }]),
       ),
@@ -68,6 +96,16 @@ export class CountryResolver {
   /** The country's display name, for messages. */
   nameOf(iso3: string): string {
     return this.#iso3.get(iso3) ?? iso3;
+  }
+
+  /** What kind of area a code of the reference is; null for a code it does not list. */
+  kindOf(iso3: string): AreaKind | null {
+    return this.#kinds.get(iso3) ?? null;
+  }
+
+  /** A grouping of countries (the EU, the CIS, a continent): stored under its code, never summed with its members. */
+  isGroup(iso3: string): boolean {
+    return this.#kinds.get(iso3) === 'group';
   }
 
   /** A numeric area code: the scheme's own codes first (Comtrade 842 = USA), then ISO numeric. */
@@ -127,7 +165,7 @@ export class CountryResolver {
       };
     }
     const iso3 = byCode ?? byIso ?? (query.name == null ? null : this.fromName(query.name));
-    if (iso3 !== null) return { iso3 };
+    if (iso3 !== null) return { iso3, kind: this.#kinds.get(iso3) ?? 'country' };
     const given = [
       query.code == null ? null : `code ${query.code}`,
       query.iso == null ? null : `ISO ${JSON.stringify(query.iso)}`,
@@ -138,4 +176,11 @@ export class CountryResolver {
       message: `${what} ${given.join(', ') || '(empty)'} is not in the country reference. Use a UN Comtrade area code or an ISO 3166 code; for a new name, add it to warehouse/reference/country-aliases.csv.`,
     };
   }
+}
+
+const AREA_KINDS: ReadonlySet<string> = new Set<AreaKind>(['country', 'special', 'group', 'historical']);
+
+/** `countries.kind` as loaded from countries.csv (the reference loader refuses any other word). */
+function kindOfText(kind: string): AreaKind {
+  return AREA_KINDS.has(kind) ? (kind as AreaKind) : 'special';
 }

@@ -40,6 +40,11 @@ export class HsCodeBook {
     );
   }
 
+  /** The editions the reference holds, `HS` (not stated, the union) among them. */
+  get editions(): readonly string[] {
+    return [...this.#editions.keys()];
+  }
+
   toSnapshot(): HsCodeBookSnapshot {
     return { editions: Object.fromEntries([...this.#editions].map(([e, codes]) => [e, [...codes]])) };
   }

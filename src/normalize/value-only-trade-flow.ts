@@ -50,13 +50,17 @@ export function valueOnlyTradeFlow(t: ValueOnlyTrade): TradeFlowRow {
   };
 }
 
+/** All goods: the edition is `HS`, "not stated", since the total is the same in every edition. */
+export const TOTAL_OF_ALL_GOODS = Object.freeze({ edition: 'HS', code: 'TOTAL', level: 0 });
+
 export interface TotalTrade {
   readonly reporterIso3: string;
   /** The reporter's UN M49 code, as Comtrade gives it. */
   readonly reporterCode: string;
   readonly partnerIso3: string;
   readonly partnerCode: string | null;
-  readonly flow: 'X' | 'M';
+  /** X, M, RX or RM. */
+  readonly flow: string;
   readonly year: number;
   /** US dollars. */
   readonly valueUsd: number;
@@ -70,6 +74,6 @@ export function totalTradeFlow(t: TotalTrade): TradeFlowRow {
   return valueOnlyTradeFlow({
     ...t,
     period: { freq: 'A', period: String(t.year), year: t.year, month: null },
-    hs: { edition: 'HS', code: 'TOTAL', level: 0 },
+    hs: TOTAL_OF_ALL_GOODS,
   });
 }

@@ -17,6 +17,7 @@ import {
 } from '../extract/period-template.ts';
 import type { FetchPolicy } from '../extract/remote-fetch.ts';
 import { fetchRemoteFiles, type RemoteFetchOptions, type RemoteRequest } from '../extract/remote-files.ts';
+import { PortResolver } from '../normalize/port-resolver.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { sourceOfEntry } from './source-registry.ts';
 
@@ -133,10 +134,12 @@ export async function collectFiles(
   const wanted = (origin: string) => options.only === null || options.only(origin);
   const missing: { shown: string; message: string }[] = [];
 
+  // A port table may name any port the warehouse knows, with those users added (corridor ports).
+  const ports = await PortResolver.load(db);
   // First pass: what each entry names, in order; URLs are gathered to download together.
   const planned = pipeline.sources.map((entry) => {
     // The source first: a layout that names an unknown port is reported before a missing file.
-    const source = sourceOfEntry(entry);
+    const source = sourceOfEntry(entry, ports);
     const items: (
       | { kind: 'local'; files: LocatedFile[] }
       | { kind: 'remote'; url: string; templated: boolean }

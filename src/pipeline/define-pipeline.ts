@@ -8,8 +8,10 @@ import { z } from 'zod';
 import { portTableOptionsSchema } from '../../sources/port-table/port-table-options.ts';
 import { tableOptionsSchema } from '../../sources/table/table-options.ts';
 import { EXPORT_FORMATS } from '../export/table-writer.ts';
+import { EDITION_CODE_HINT, isEditionCode } from '../normalize/hs-edition-inference.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
 import { alertsSchema } from '../schedule/alert-config.ts';
+import { pipelineAboutSchema } from '../validate/source-about.ts';
 
 function isTimeZone(name: string): boolean {
   if (name === 'UTC') return true;
@@ -61,6 +63,42 @@ const sourceEntry = z
      * (`2024-06`, `rev. 3`): stored with each load; `corridor sql --as-of` accepts it.
      */
     release: z.string().min(1).optional(),
+    /**
+     * The HS edition of files whose classification says only "HS" (`H0` HS 1992 … `H6` HS 2022).
+     * Left out, it is inferred from the codes and the period (docs/hs-editions.md); declared, a
+     * code outside it, or a row stating another edition, fails the file.
+     * @example 'H5'
+     */
+    edition: z
+      .string()
+      .transform((e) => e.trim().toUpperCase())
+      .refine(isEditionCode, { message: EDITION_CODE_HINT })
+      .optional(),
+    /**
+     * What these files' tables do not say, or say wrongly, declared by the user (README, "What a
+     * table says"): the flow (`X`, `M`), the unit ("thousand US dollars"), the period (`2023`).
+     * A declaration that contradicts the file is refused unless `override` is true.
+     */
+    declare: z
+      .strictObject({
+        flow: z.string().min(1).optional(),
+        unit: z.string().min(1).optional(),
+        period: z.string().min(1).optional(),
+        override: z.boolean().optional(),
+      })
+      .optional(),
+    /**
+     * For `table` and `port-table`: who publishes these files and on which terms, as
+     * `corridor sources`, the journal and datapackage.json then say. Left out, the publisher
+     * and licence are shown as not declared. The other sources declare their own.
+     * @example { publisher: 'Karachi Port Trust', url: 'https://kpt.gov.pk', licence: { title: 'no licence stated: cite KPT' } }
+     */
+    about: pipelineAboutSchema.optional(),
+  })
+  .refine((entry) => entry.about === undefined || entry.source === 'table' || entry.source === 'port-table', {
+    message:
+      'only the table and port-table sources take `about`: the other sources declare their publisher and licence themselves (corridor sources lists them)',
+    path: ['about'],
   })
   .refine((entry) => (entry.source === 'table') === (entry.table !== undefined), {
     message: "source 'table' needs a `table` layout, and only it takes one",

@@ -11,6 +11,7 @@ import { describeError } from '../errors.ts';
 import { type ExportResult, exportTable, exportTarget } from '../export/export-table.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import type { RunResult } from './run-result.ts';
+import { declaredAbout } from './source-registry.ts';
 
 type PipelineExport = Pipeline['exports'][number];
 
@@ -104,6 +105,7 @@ export async function writePipelineExports(
           ...(spec.raw === undefined ? {} : { raw: spec.raw }),
           ...(spec.sdmx === undefined ? {} : { sdmx: spec.sdmx }),
           ...(options.signal ? { signal: options.signal } : {}),
+          declaredAbout,
         }),
       );
     } catch (error) {

@@ -15,8 +15,10 @@ type Entry = Pipeline['sources'][number];
 export function checkReplaceScopes(pipeline: Pipeline): void {
   for (const entry of pipeline.sources) {
     if (entry.replaceScope === undefined) continue;
-    const source = sourceOfEntry(entry);
-    const table = factTableOf(source.target, source.storage);
+    // A port table's target is known without its ports (it may name one a user added).
+    const source =
+      entry.source === 'port-table' ? { target: 'port_throughput' as const } : sourceOfEntry(entry);
+    const table = factTableOf(source.target, 'storage' in source ? source.storage : undefined);
     const known = Object.keys(table.scopeDimensions);
     const unknown = entry.replaceScope.filter((d) => !known.includes(d));
     if (unknown.length > 0)
@@ -30,6 +32,12 @@ export function checkReplaceScopes(pipeline: Pipeline): void {
 /** A digest of the layout a pipeline entry declares (table sources); null for a source's own layout. */
 export function layoutKeyOf(entry: Entry): string | null {
   const layout = entry.table ?? entry.portTable;
-  if (layout === undefined) return null;
-  return createHash('sha256').update(JSON.stringify(layout)).digest('hex').slice(0, 16);
+  // Declarations change how a file is read as much as a layout does (`--flow M --override`).
+  const declared =
+    entry.declare === undefined || Object.keys(entry.declare).length === 0 ? undefined : entry.declare;
+  if (layout === undefined && declared === undefined) return null;
+  return createHash('sha256')
+    .update(JSON.stringify(declared === undefined ? layout : { layout, declared }))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -13,11 +13,13 @@ import type { LocatedFile } from '../extract/file-locator.ts';
 import type { PeriodRange } from '../extract/period-template.ts';
 import type { FetchDoneOutcome } from '../extract/remote-files.ts';
 import type { TransferProgress } from '../extract/transfer-progress.ts';
+import type { Declarations } from '../layout/stated-facts.ts';
 import { loadFile, recordUnfetchedFile } from '../load/file-loader.ts';
 import type { FileProgress, FileResult } from '../load/file-result.ts';
 import { Journal } from '../load/journal.ts';
 import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
+import { checkDeclarations } from './check-declarations.ts';
 import { collectFiles, landingDirOf } from './collect-files.ts';
 import type { Pipeline } from './define-pipeline.ts';
 import { checkReplaceScopes, layoutKeyOf } from './replace-scope.ts';
@@ -119,6 +121,7 @@ async function runStages(
   const trigger = options.trigger ?? 'manual';
   const journal = new Journal(warehouse.db);
   checkReplaceScopes(pipeline);
+  checkDeclarations(pipeline);
   // A last run whose process died must read as interrupted before --only-failed looks at it.
   if (options.onlyFailed) await journal.markInterruptedRuns();
   const retry = options.onlyFailed ? await selectRetries(warehouse.db, pipeline.name) : null;
@@ -207,6 +210,8 @@ async function runStages(
           ...(entry.encoding === undefined ? {} : { encoding: entry.encoding }),
           ...(entry.replaceScope === undefined ? {} : { replaceScope: entry.replaceScope }),
           ...(entry.release === undefined ? {} : { release: entry.release }),
+          ...(entry.edition === undefined ? {} : { edition: entry.edition }),
+          ...declarationsOf(entry),
           layoutKey: layoutKeyOf(entry),
         },
       );
@@ -282,4 +287,15 @@ function emptyRunResult(
     note: null,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * What the user declares about an entry's files: its `declare:` (or `--flow`, `--unit`…), and a
+ * `table` layout's constant flow, which declares the flow of a table that states it once.
+ */
+function declarationsOf(entry: Pipeline['sources'][number]): { declared?: Declarations } {
+  const flow = entry.table?.map.flow;
+  const constantFlow = flow !== undefined && 'value' in flow ? flow.value : undefined;
+  const declared = { ...(constantFlow === undefined ? {} : { flow: constantFlow }), ...entry.declare };
+  return Object.keys(declared).length === 0 ? {} : { declared };
 }

@@ -5,12 +5,20 @@ import { baciSource } from '../../sources/baci/baci.source.ts';
 import { comtradeSource } from '../../sources/comtrade/comtrade.source.ts';
 import { kgNscSource } from '../../sources/kg-nsc/kg-nsc.source.ts';
 import { kzBnsSource } from '../../sources/kz-bns/kz-bns.source.ts';
-import { createPortTableSource } from '../../sources/port-table/port-table.source.ts';
+import { createPortTableSource, portTableSourceAbout } from '../../sources/port-table/port-table.source.ts';
 import type { PortTableOptions } from '../../sources/port-table/port-table-options.ts';
-import { createTableSource } from '../../sources/table/table.source.ts';
+import { createTableSource, tableSourceAbout } from '../../sources/table/table.source.ts';
 import type { TableOptions } from '../../sources/table/table-options.ts';
 import { uzStatSource } from '../../sources/uz-stat/uz-stat.source.ts';
 import { ConfigError } from '../errors.ts';
+import type { PortResolver } from '../normalize/port-resolver.ts';
+import {
+  declaredByPipeline,
+  type PipelineAbout,
+  type SourceAbout,
+  type SourceDeclaration,
+  sampleAbout,
+} from '../validate/source-about.ts';
 import type { TradeSource } from '../validate/trade-source.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each source has its own field and row types.
@@ -27,6 +35,7 @@ function sampleOf(source: AnySource): AnySource {
   return Object.freeze({
     ...rest,
     name: `sample-${source.name}`,
+    about: sampleAbout(source.about),
     description: `The bundled samples in the ${source.name} layout: invented figures, never merged with real ${source.name} data`,
   });
 }
@@ -53,17 +62,71 @@ export const PORT_TABLE_SOURCE = 'port-table';
 /**
  * The source of a pipeline entry: a known source by name, or the generic `table` source built
  * from the layout the entry declares.
+ *
+ * @param ports the ports a port table may name (the warehouse's, with those users added); the
+ *   bundled reference alone when left out.
  */
-export function sourceOfEntry(entry: {
-  readonly source: string;
-  readonly table?: TableOptions | undefined;
-  readonly portTable?: PortTableOptions | undefined;
-}): AnySource {
+export function sourceOfEntry(
+  entry: {
+    readonly source: string;
+    readonly table?: TableOptions | undefined;
+    readonly portTable?: PortTableOptions | undefined;
+    readonly about?: PipelineAbout | undefined;
+  },
+  ports?: PortResolver,
+): AnySource {
   if (entry.source === TABLE_SOURCE && entry.table !== undefined)
-    return createTableSource(entry.table) as AnySource;
+    return declaredBy(createTableSource(entry.table) as AnySource, entry.about);
   if (entry.source === PORT_TABLE_SOURCE && entry.portTable !== undefined)
-    return createPortTableSource(entry.portTable) as AnySource;
+    return declaredBy(createPortTableSource(entry.portTable, ports) as AnySource, entry.about);
   return getSource(entry.source);
+}
+
+/** A generic source with the publisher and licence its pipeline entry declares, if any. */
+function declaredBy(source: AnySource, about: PipelineAbout | undefined): AnySource {
+  return about === undefined
+    ? source
+    : Object.freeze({ ...source, about: declaredByPipeline(source.about, about) });
+}
+
+/**
+ * Every source as `corridor sources`, the dictionary and the README list it: the named sources,
+ * their samples, then the generic `table` and `port-table`, whose publisher a pipeline declares.
+ */
+export function sourceDeclarations(): SourceDeclaration[] {
+  const declaration = (source: AnySource): SourceDeclaration => ({
+    name: source.name,
+    description: source.description,
+    target: source.target,
+    coverage: source.coverage ?? [],
+    about: source.about,
+  });
+  return [
+    ...[...SOURCES.values()].map(declaration),
+    {
+      name: TABLE_SOURCE,
+      description: 'any table made for people, by a layout declared in a pipeline file',
+      target: 'trade_flows',
+      coverage: [],
+      about: tableSourceAbout,
+    },
+    {
+      name: PORT_TABLE_SOURCE,
+      description: "a port's published table, by a layout declared in a pipeline file",
+      target: 'port_throughput',
+      // As createPortTableSource declares it (sources/port-table/port-table.source.ts).
+      coverage: ['port', 'period', 'direction', 'unit'],
+      about: portTableSourceAbout,
+    },
+  ];
+}
+
+/**
+ * What a named source declares today, or null for a name no source has (a pipeline's table):
+ * for loads journalled before provenance was recorded (migration 0012).
+ */
+export function declaredAbout(name: string): SourceAbout | null {
+  return SOURCES.get(name)?.about ?? null;
 }
 
 export function getSource(name: string): AnySource {

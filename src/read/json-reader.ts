@@ -1,6 +1,8 @@
 /**
- * Streaming JSON reader on stream-json: the Comtrade API reply `{"data": [ {...}, ... ]}` or a
- * bare array of records. Memory holds one batch of records, never the whole document, so a
+ * Streaming JSON reader on stream-json: the Comtrade API reply `{"data": [ {...}, ... ]}`, the
+ * legacy Comtrade API's `{"validation": {...}, "dataset": [ {...}, ... ]}`, or a bare array of
+ * records. A document without records resolves to null: what it says instead (an API's error,
+ * an answer that nothing matched) is for the caller and the source to read (open-table.ts). Memory holds one batch of records, never the whole document, so a
  * 250,000-record API reply loads like a CSV of the same size.
  */
 import { basename } from 'node:path';
@@ -60,7 +62,7 @@ export async function readJson(
       ? new SourceFormatError(
           name,
           'bad_json',
-          `${name}: ${wrapped ? 'its "data" field' : 'the document'} is not an array of records. Corridor reads {"data": [...]} replies or a bare array.`,
+          `${name}: ${wrapped ? 'its "data" (or "dataset") field' : 'the document'} is not an array of records. Corridor reads {"data": [...]} replies, the legacy API's {"dataset": [...]}, or a bare array.`,
           { cause },
         )
       : new SourceFormatError(
@@ -74,7 +76,7 @@ export async function readJson(
     new SourceFormatError(
       name,
       'bad_json',
-      `${name}: record ${index + 1} of ${wrapped ? '"data"' : 'the array'} is not an object with named fields.`,
+      `${name}: record ${index + 1} of ${wrapped ? 'its records' : 'the array'} is not an object with named fields.`,
     );
 
   let first: IteratorResult<{ key: number; value: unknown }>;

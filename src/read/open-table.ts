@@ -6,6 +6,7 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
+import { noDataNote, type ReplyRecogniser } from '../validate/publisher-reply.ts';
 import { readCsv } from './csv-reader.ts';
 import type { HeaderTest } from './header-search.ts';
 import { readJson } from './json-reader.ts';
@@ -17,6 +18,20 @@ export interface OpenTableOptions {
   readonly encoding?: string;
   /** Which row of a spreadsheet is the header (titles may sit above it); CSV and JSON ignore it. */
   readonly isHeader?: HeaderTest;
+  /**
+   * The source's reading of a JSON document without records (validate/publisher-reply.ts): an
+   * answer that nothing matched opens as a table without records, another output is refused.
+   */
+  readonly recognise?: ReplyRecogniser;
+}
+
+/** The document when the head is all of it (a small reply); undefined otherwise. */
+function wholeDocument(head: string): unknown {
+  try {
+    return JSON.parse(head) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -126,6 +141,34 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
         head: text.head,
         ...(options.isHeader === undefined ? {} : { isHeader: options.isHeader }),
       });
+  if (table === null && isJson && options.recognise !== undefined) {
+    const document = wholeDocument(text.head);
+    const reply =
+      document === undefined
+        ? null
+        : options.recognise({
+            name,
+            format: 'json',
+            header: [],
+            records: [],
+            complete: true,
+            bound: false,
+            document,
+          });
+    if (reply?.kind === 'refused') throw new SourceFormatError(name, reply.code, reply.message);
+    if (reply?.kind === 'no_data')
+      return {
+        format: 'json',
+        header: [],
+        rowUnit: 'record',
+        sheet: null,
+        encoding: text.encoding,
+        delimiter: null,
+        batches: (async function* () {})(),
+        bytesRead: text.bytesRead,
+        noData: noDataNote(reply.said),
+      };
+  }
   if (table === null) {
     const explanation = isJson ? explainEmptyJson(text.head) : null;
     throw new SourceFormatError(

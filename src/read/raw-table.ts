@@ -36,6 +36,12 @@ export interface RawTable {
    * batches, never per record.
    */
   readonly bytesRead?: () => number | null;
+  /**
+   * Set when the file is its publisher's answer that nothing matched (validate/publisher-reply.ts):
+   * the note for the journal ("the file holds no data: ..."). Such a table has no records, and
+   * loads as 0 rows.
+   */
+  readonly noData?: string;
 }
 
 /** Most records per batch handed from a reader to the mapper and writer. */

@@ -110,8 +110,12 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
       pendingRaw.delete(m.id);
     } else push(m);
   });
+  // Set once the thread is ended: a later request (a duplicate among rows the loader held back
+  // until the file's end) gets no raw cells at once instead of waiting for a reply that never comes.
+  let ended = false;
   const rawCells = (rows: readonly number[]) =>
     new Promise<(readonly unknown[] | null)[]>((resolve) => {
+      if (ended) return resolve([]);
       const id = nextRawId++;
       pendingRaw.set(id, resolve);
       worker.postMessage({ type: 'raw', id, rows });
@@ -144,6 +148,8 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
     return queue.shift()!;
   };
   const close = async () => {
+    if (ended) return;
+    ended = true;
     for (const resolve of pendingRaw.values()) resolve([]);
     pendingRaw.clear();
     await worker.terminate();
@@ -194,6 +200,7 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
 
   let layoutReport: LayoutReport | null = null;
   async function* batches(): AsyncGenerator<MappedBatch> {
+    let read = false;
     try {
       for (;;) {
         const message = await next();
@@ -203,12 +210,17 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
           yield { ...(JSON.parse(message.json) as Omit<MappedBatch, 'packed'>), packed: message.packed };
         } else if (message.type === 'done') {
           layoutReport = message.layoutReport;
+          read = true;
           return;
         } else if (message.type === 'error')
           throw new CorridorError(message.code, message.message, { exitCode: message.exitCode });
       }
     } finally {
-      await close();
+      // Read to the end, the thread stays until close(): the loader may still ask for the raw
+      // cells of the last batches (a duplicate among rows it held back until the file's end).
+      // Unreferenced, it never keeps the process alive.
+      if (read) worker.unref();
+      else await close();
     }
   }
 

@@ -4,8 +4,10 @@
  * `map-in-worker.ts` runs the same stage in a worker thread for large files.
  */
 import { basename } from 'node:path';
+import { CorridorError, SourceFormatError } from '../errors.ts';
 import { readLaidOutTable } from '../layout/laid-out-table.ts';
 import type { LayoutReport } from '../layout/layout-report.ts';
+import type { Declarations } from '../layout/stated-facts.ts';
 import type { PortRowValues } from '../load/port-throughput-writer.ts';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
@@ -15,6 +17,7 @@ import { openTable } from '../read/open-table.ts';
 import { BATCH_SIZE, type RawTable } from '../read/raw-table.ts';
 import { openFastLineTable } from './fast-line-stage.ts';
 import { bindColumns } from './header-matcher.ts';
+import { glanceForReply, noDataNote } from './publisher-reply.ts';
 import { createRecordMapper } from './record-mapper.ts';
 import type { RowIssue } from './row-issue.ts';
 import type { TradeSource } from './trade-source.ts';
@@ -68,6 +71,11 @@ export interface MappedTable {
    * the reader cannot tell. Asked between batches: one number, no work per row.
    */
   bytesRead(): number | null;
+  /**
+   * Set when the file is its publisher's answer that nothing matched (publisher-reply.ts): the
+   * note for the journal ("the file holds no data: ..."). The table then has no batches.
+   */
+  readonly noData?: string;
 }
 
 /** Batches whose raw cells stay available to `rawCells`: more than a worker can run ahead (map-in-worker's MAX_IN_FLIGHT + 2). */
@@ -111,6 +119,8 @@ export interface MapStageInput {
   readonly countries: CountryResolver;
   readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
+  /** What the user declares about the file's tables (`--flow M`); read by the layout toolkit. */
+  readonly declared?: Declarations;
 }
 
 /**
@@ -132,8 +142,17 @@ export async function openRawTable(
   };
   const encoding = input.encoding === undefined ? {} : { encoding: input.encoding };
   const layout = input.source.layout;
-  const laidOut = layout === undefined ? null : await readLaidOutTable(input.path, layout, encoding);
-  const table = laidOut ?? (await openTable(input.path, { isHeader, ...encoding }));
+  if (layout === undefined && input.declared !== undefined && Object.keys(input.declared).length > 0)
+    refuseDeclarations(input.source.name, input.declared);
+  const laidOut =
+    layout === undefined
+      ? null
+      : await readLaidOutTable(input.path, layout, {
+          ...encoding,
+          ...(input.declared === undefined ? {} : { declared: input.declared }),
+        });
+  const recognise = input.source.recognise === undefined ? {} : { recognise: input.source.recognise };
+  const table = laidOut ?? (await openTable(input.path, { isHeader, ...encoding, ...recognise }));
   return { table, layoutReport: () => laidOut?.report() ?? null };
 }
 
@@ -151,10 +170,18 @@ export async function openMappedTable(input: MapStageInput): Promise<MappedTable
  */
 export async function mapRawTable(
   input: MapStageInput,
-  table: RawTable,
+  rawTable: RawTable,
   layoutReport: () => LayoutReport | null = () => null,
 ): Promise<MappedTable> {
   const name = basename(input.path);
+  // A reply of the publisher's rather than a table of rows: an answer without data, or refused.
+  if (rawTable.noData !== undefined) return noDataTable(rawTable, rawTable.noData, layoutReport);
+  const glanced = await glanceForReply(input.source, name, rawTable);
+  if (glanced.reply?.kind === 'refused')
+    throw new SourceFormatError(name, glanced.reply.code, glanced.reply.message);
+  if (glanced.reply?.kind === 'no_data')
+    return noDataTable(rawTable, noDataNote(glanced.reply.said), layoutReport);
+  const table = glanced.table;
   const binding = bindColumns(name, table.header, input.source.columns, input.source.required);
   const mapRow = await input.source.begin({
     path: input.path,
@@ -222,5 +249,35 @@ export async function mapRawTable(
     close: async () => {},
     layoutReport,
     bytesRead: () => table.bytesRead?.() ?? null,
+  };
+}
+
+/** A source that reads flow, unit and period from every row has nothing a declaration could fill. */
+export function refuseDeclarations(source: string, declared: Declarations): void {
+  if (Object.keys(declared).length === 0) return;
+  const given = Object.keys(declared).filter((k) => k !== 'override');
+  throw new CorridorError(
+    'bad_declaration',
+    `${given.map((k) => `--${k}`).join(', ') || '--override'} does not apply to source ${source}: its files give the flow, unit and period of every row. Drop the option.`,
+    { exitCode: 2 },
+  );
+}
+
+/** A publisher's answer that nothing matched: a table without rows, carrying the note. */
+function noDataTable(table: RawTable, note: string, layoutReport: () => LayoutReport | null): MappedTable {
+  return {
+    format: table.format,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    sheet: table.sheet,
+    rowUnit: table.rowUnit,
+    header: table.header,
+    unused: [],
+    batches: (async function* () {})(),
+    rawCells: async (rows) => rows.map(() => null),
+    close: async () => {},
+    layoutReport,
+    bytesRead: () => table.bytesRead?.() ?? null,
+    noData: note,
   };
 }

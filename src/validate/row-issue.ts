@@ -18,7 +18,8 @@ export const ROW_ISSUE_CODES = {
   unsupported_classification: 'The row is classified in SITC or BEC, not HS.',
   wrong_field_count: 'The row has a different number of fields than the header.',
   duplicate_key: 'The same flow appears twice in one file.',
-  unknown_port: 'A port is not given as a UN/LOCODE (PKKHI).',
+  unknown_port:
+    'A port is neither a known UN/LOCODE nor a name or alias of one (corridor ports add, corridor ports alias).',
   bad_direction: 'A port figure is not import, export, transit, transshipment or total.',
   unknown_unit: 'A port figure is in a unit port_throughput does not keep (t, TEU, boxes, calls).',
 } as const;

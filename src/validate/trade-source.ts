@@ -13,6 +13,8 @@ import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import type { ColumnSpecs } from '../validate/header-matcher.ts';
 import type { RowIssueCode } from '../validate/row-issue.ts';
+import type { ReplyRecogniser } from './publisher-reply.ts';
+import type { SourceAbout } from './source-about.ts';
 
 /** A canonical row for `trade_flows`, before the engine adds source, source_row and load_id. */
 export type TradeFlowRow = Omit<TradeFlowsTable, 'source' | 'source_row' | 'load_id'>;
@@ -68,6 +70,12 @@ export interface TradeSource<F extends string = string, P = unknown, R extends T
   /** The fact table the rows go to: `trade_flows`, or `port_throughput` for a port's figures. */
   readonly target: 'trade_flows' | 'port_throughput';
   /**
+   * Who publishes the data, under which licence, where, what one file covers, and the flows,
+   * units and periods this reader reads (src/validate/source-about.ts). `corridor sources`, the
+   * README, the dictionary, the journal's provenance and datapackage.json are written from it.
+   */
+  readonly about: SourceAbout;
+  /**
    * Which table behind `trade_flows` keeps the rows (trade-flow-storage.ts): `trade_flow_rows`
    * (every column; the default) or a narrow table for a source whose rows fit it.
    */
@@ -97,6 +105,13 @@ export interface TradeSource<F extends string = string, P = unknown, R extends T
    * `V202401b`); null when the name does not say. Stored with the load; `--as-of` accepts it.
    */
   releaseOf?(fileName: string): string | null;
+  /**
+   * Recognises the publisher's replies that are not tables of rows (src/validate/publisher-reply.ts):
+   * an answer that nothing matched loads as 0 rows with the publisher's words as a note; another
+   * output of the publisher (a code list, a metadata listing) is refused as such. Asked only
+   * about files without records, with few, or whose header is not this source's.
+   */
+  readonly recognise?: ReplyRecogniser;
   readonly columns: ColumnSpecs<F>;
   /** Groups of fields; each group needs one present column. */
   readonly required: readonly (readonly F[])[];

@@ -45,6 +45,8 @@ export const PLUS_HEADER = [
   'primaryValue',
 ] as const;
 
+const FLOW_WORDS: Readonly<Record<string, string>> = { X: 'Export', M: 'Import', RX: 'Re-export', RM: 'Re-import' };
+
 /** One Comtrade+ row for PAK 2021; `over` sets any field by name. */
 export function plusRow(over: Partial<Record<(typeof PLUS_HEADER)[number], Cell>> = {}): Cell[] {
   const base: Record<(typeof PLUS_HEADER)[number], Cell> = {
@@ -56,7 +58,8 @@ export function plusRow(over: Partial<Record<(typeof PLUS_HEADER)[number], Cell>
     reporterISO: 'PAK',
     reporterDesc: 'Pakistan',
     flowCode: 'X',
-    flowDesc: 'Export',
+    // The flow in words follows the code, as Comtrade writes it: a row whose two disagree is rejected.
+    flowDesc: FLOW_WORDS[String(over.flowCode ?? 'X')] ?? null,
     partnerCode: 398,
     partnerISO: 'KAZ',
     partnerDesc: 'Kazakhstan',

@@ -45,8 +45,11 @@ function check(
 }
 
 const mismatch = (
-  fields: Omit<AggregateMismatch, 'tolerance'> & { tolerance?: number },
-): AggregateMismatch => ({ tolerance: expect.any(Number), ...fields });
+  fields: Omit<AggregateMismatch, 'tolerance' | 'partRows'> & {
+    tolerance?: number;
+    partRows?: readonly number[];
+  },
+): AggregateMismatch => ({ tolerance: expect.any(Number), partRows: expect.any(Array), ...fields });
 
 describe('AggregateChecker, subtotals heading their parts (before)', () => {
   const columns = ['экспорт', 'импорт'];
@@ -112,8 +115,17 @@ describe('AggregateChecker, subtotals heading their parts (before)', () => {
           stated: 3_226,
           sum: 3_246,
           parts: 3,
+          partRows: [14, 15, 16],
         }),
-        mismatch({ row: 7, label: 'Страны СНГ', column: 'экспорт', stated: 13_106, sum: 13_126, parts: 7 }),
+        mismatch({
+          row: 7,
+          label: 'Страны СНГ',
+          column: 'экспорт',
+          stated: 13_106,
+          sum: 13_126,
+          parts: 7,
+          partRows: [9, 10, 11, 12, 14, 15, 16],
+        }),
         mismatch({ row: 6, label: 'Всего', column: 'экспорт', stated: 38_607.5, sum: 38_627.5, parts: 13 }),
       ],
     },
@@ -184,6 +196,7 @@ describe('AggregateChecker, subtotals heading their parts (before)', () => {
           sum: expect.closeTo(6.6, 9),
           parts: 3,
           tolerance: expect.closeTo(tolerance, 6),
+          partRows: [7, 8, 9],
         },
       ]);
     });
@@ -257,7 +270,9 @@ describe('AggregateChecker, subtotals heading their parts (before)', () => {
         ]);
 
       expect(check(['экспорт'], [rows(300.0)]).mismatches).toEqual([]);
-      expect(check(['экспорт'], [rows(400.0)]).mismatches).toMatchObject([{ sum: 300, parts: 2 }]);
+      expect(check(['экспорт'], [rows(400.0)]).mismatches).toMatchObject([
+        { sum: 300, parts: 2, partRows: [7, 9] },
+      ]);
     });
 
     it('does not check an aggregate without a figure', () => {
@@ -336,9 +351,33 @@ describe('AggregateChecker, subtotals closing their parts (after)', () => {
     {
       change: { Rice: 400 },
       expected: [
-        mismatch({ row: 8, label: 'Total grain', column: 'Tonnes', stated: 1_500, sum: 1_600, parts: 2 }),
-        mismatch({ row: 10, label: 'Total dry bulk', column: 'Tonnes', stated: 5_500, sum: 5_600, parts: 3 }),
-        mismatch({ row: 13, label: 'Grand total', column: 'Tonnes', stated: 12_500, sum: 12_600, parts: 4 }),
+        mismatch({
+          row: 8,
+          label: 'Total grain',
+          column: 'Tonnes',
+          stated: 1_500,
+          sum: 1_600,
+          parts: 2,
+          partRows: [6, 7],
+        }),
+        mismatch({
+          row: 10,
+          label: 'Total dry bulk',
+          column: 'Tonnes',
+          stated: 5_500,
+          sum: 5_600,
+          parts: 3,
+          partRows: [6, 7, 9],
+        }),
+        mismatch({
+          row: 13,
+          label: 'Grand total',
+          column: 'Tonnes',
+          stated: 12_500,
+          sum: 12_600,
+          parts: 4,
+          partRows: [6, 7, 9, 11],
+        }),
       ],
     },
     {
@@ -358,6 +397,7 @@ describe('AggregateChecker, subtotals closing their parts (after)', () => {
           stated: 7_000,
           sum: 7_100,
           parts: 1,
+          partRows: [11],
         }),
         mismatch({ row: 13, label: 'Grand total', column: 'Tonnes', stated: 12_500, sum: 12_600, parts: 4 }),
       ],

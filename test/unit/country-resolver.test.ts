@@ -121,25 +121,47 @@ describe('CountryResolver, names', () => {
 
 describe('CountryResolver.resolve', () => {
   it('resolves a code and an ISO code that agree', () => {
-    expect(countries.resolve({ code: '842', iso: 'USA' }, 'reporter')).toEqual({ iso3: 'USA' });
-    expect(countries.resolve({ code: '842', iso: 'US' }, 'reporter')).toEqual({ iso3: 'USA' });
-    expect(countries.resolve({ code: '0', iso: 'W00' }, 'partner')).toEqual({ iso3: 'W00' });
-    expect(countries.resolve({ code: '899', iso: '_X ' }, 'partner')).toEqual({ iso3: '_X' });
+    expect(countries.resolve({ code: '842', iso: 'USA' }, 'reporter')).toEqual({
+      iso3: 'USA',
+      kind: 'country',
+    });
+    expect(countries.resolve({ code: '842', iso: 'US' }, 'reporter')).toEqual({
+      iso3: 'USA',
+      kind: 'country',
+    });
+    expect(countries.resolve({ code: '0', iso: 'W00' }, 'partner')).toEqual({ iso3: 'W00', kind: 'special' });
+    expect(countries.resolve({ code: '899', iso: '_X ' }, 'partner')).toEqual({
+      iso3: '_X',
+      kind: 'special',
+    });
   });
 
   it('resolves Namibia given as code 516 and alpha-2 NA', () => {
-    expect(countries.resolve({ code: '516', iso: 'NA' }, 'partner')).toEqual({ iso3: 'NAM' });
+    expect(countries.resolve({ code: '516', iso: 'NA' }, 'partner')).toEqual({
+      iso3: 'NAM',
+      kind: 'country',
+    });
   });
 
   it('lets 588 and 586 both land on PAK whatever the year', () => {
-    expect(countries.resolve({ code: '588', iso: 'PAK', year: 1970 }, 'reporter')).toEqual({ iso3: 'PAK' });
-    expect(countries.resolve({ code: '586', iso: 'PAK', year: 2023 }, 'reporter')).toEqual({ iso3: 'PAK' });
+    expect(countries.resolve({ code: '588', iso: 'PAK', year: 1970 }, 'reporter')).toEqual({
+      iso3: 'PAK',
+      kind: 'country',
+    });
+    expect(countries.resolve({ code: '586', iso: 'PAK', year: 2023 }, 'reporter')).toEqual({
+      iso3: 'PAK',
+      kind: 'country',
+    });
   });
 
   it('falls back from a missing code to the ISO code, then to the name', () => {
-    expect(countries.resolve({ code: null, iso: 'KAZ' }, 'partner')).toEqual({ iso3: 'KAZ' });
+    expect(countries.resolve({ code: null, iso: 'KAZ' }, 'partner')).toEqual({
+      iso3: 'KAZ',
+      kind: 'country',
+    });
     expect(countries.resolve({ code: null, iso: null, name: 'Пакистан' }, 'partner')).toEqual({
       iso3: 'PAK',
+      kind: 'country',
     });
   });
 

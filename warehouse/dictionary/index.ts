@@ -13,6 +13,8 @@ import { DERIVE_ID, type IndicatorColumn, type IndicatorDefinition } from '../in
 import { JOURNAL_TABLES } from './journal-tables.ts';
 import { OPERATIONS_TABLES } from './operations-tables.ts';
 import { PORT_TABLES } from './port-tables.ts';
+import { PROVENANCE_TABLES } from './provenance-tables.ts';
+import { QUALITY_TABLES } from './quality-tables.ts';
 import { REFERENCE_TABLES } from './reference-tables.ts';
 import type { ColumnDoc, TableDoc } from './table-doc.ts';
 import { TRADE_TABLES } from './trade-tables.ts';
@@ -35,7 +37,7 @@ export const DICTIONARY_AREAS: readonly DictionaryArea[] = [
     area: 'port',
     title: 'Port throughput',
     description:
-      'What ports handle: `port_throughput`, the figures behind it, the ports and the commodity aliases.',
+      'What ports handle: `port_throughput`, the figures behind it, the ports and the names they go by, and the commodity aliases.',
   },
   {
     area: 'indicator',
@@ -105,7 +107,9 @@ export const DICTIONARY: readonly TableDoc[] = Object.freeze(
     ...INDICATORS.map(indicatorTableDoc),
     ...REFERENCE_TABLES,
     ...JOURNAL_TABLES,
+    ...PROVENANCE_TABLES,
     ...OPERATIONS_TABLES,
+    ...QUALITY_TABLES,
   ]
     .map((t) => Object.freeze(t))
     .sort((a, b) => AREA_ORDER.indexOf(a.area) - AREA_ORDER.indexOf(b.area)),

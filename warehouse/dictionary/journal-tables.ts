@@ -6,11 +6,13 @@
  * dictionary test checks that each starts with it) and add what an analyst needs beyond it.
  */
 import type {
+  LoadFactsTable,
   LoadFilesTable,
   LoadRunsTable,
   LoadWarningsTable,
   RejectsTable,
 } from '../schema/journal-tables.ts';
+import { PROVENANCE_COLUMNS } from './provenance-tables.ts';
 import { schemaColumns } from './schema-columns.ts';
 import type { TableDoc } from './table-doc.ts';
 
@@ -240,6 +242,7 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
         description: 'For a revert: the load it undid. Made by `corridor revert`.',
       },
       reverted_by: { type: 'integer', description: 'The revert that undid this load, if any.' },
+      ...PROVENANCE_COLUMNS,
     }),
   },
   {
@@ -302,6 +305,30 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
           'Stable code: `aggregate_mismatch`. Also `ytd_decrease`: a year-to-date figure below the month before it.',
       },
       message: { type: 'text', description: 'What was found, with the figures.' },
+    }),
+  },
+  {
+    name: 'load_facts',
+    kind: 'table',
+    area: 'journal',
+    description:
+      "The flow, unit and period a table's figures were read with, and where each came from (migration 0011): the file itself (a title, the sheet name, a header, or its name for a publisher's dataset code), the user's declaration (`--flow M`, `--unit`, `--period`, a pipeline's `declare:`), or an override of what the file says (`--override`). Tables that state these once for all their figures only: a Comtrade or BACI file gives them on every row.",
+    key: ['load_id', 'sheet', 'fact', 'value'],
+    columns: schemaColumns<LoadFactsTable>({
+      load_id: LOAD_ID,
+      sheet: { type: 'text', description: "The sheet, for a workbook; '' for a file without sheets." },
+      fact: { type: 'text', description: '`flow`, `unit` or `period`.' },
+      value: {
+        type: 'text',
+        description:
+          'As read: `X`/`M`; the unit phrase with its canonical unit and factor; `2021`, `2021-03`.',
+      },
+      origin: { type: 'text', description: '`file`, `declaration` or `override`.' },
+      place: {
+        type: 'text',
+        description:
+          'Where the file says it (\'the title "…"\', \'the sheet name "12_2021"\'), or which option declared it.',
+      },
     }),
   },
 ];

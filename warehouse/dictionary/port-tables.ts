@@ -7,6 +7,7 @@
 
 import { PORT_THROUGHPUT_ROWS } from '../fact-tables.ts';
 import type {
+  PortAliasesTable,
   PortCommoditiesTable,
   PortsTable,
   PortThroughputRowsClosedTable,
@@ -173,7 +174,7 @@ export const PORT_TABLES: readonly TableDoc[] = [
     kind: 'table',
     area: 'port',
     description:
-      'A port (migration 0005; warehouse/reference/ports.csv): its UN/LOCODE, name, country and the month its fiscal year starts. Add a row to ports.csv for another port.',
+      'A port (migrations 0005, 0010): its UN/LOCODE, name, country and the month its fiscal year starts; from warehouse/reference/ports.csv, or added with `corridor ports add` (docs/ports.md). Added ports survive reference reloads and upgrades.',
     key: ['locode'],
     columns: schemaColumns<PortsTable>({
       locode: { type: 'text', description: 'UN/LOCODE: PKKHI Karachi, PKBQM Port Qasim, PKGWD Gwadar.' },
@@ -186,6 +187,29 @@ export const PORT_TABLES: readonly TableDoc[] = [
         type: 'integer',
         description:
           "Month the port's fiscal year starts: 7 in Pakistan (July), 4 in India, 1 for calendar years.",
+      },
+      origin: {
+        type: 'text',
+        description:
+          '`reference` (warehouse/reference/ports.csv) or `user` (added with `corridor ports add`; migration 0010). A reload of the reference replaces `reference` rows only; a `user` row wins over a reference row of the same LOCODE.',
+      },
+    }),
+  },
+  {
+    name: 'port_aliases',
+    kind: 'table',
+    area: 'port',
+    description:
+      'Other names of a port ("KPT", "Bin Qasim"), by which a port table may name it (migration 0010): from warehouse/reference/port-aliases.csv, or added with `corridor ports alias` (docs/ports.md). A port cell resolves as a UN/LOCODE first, then as an alias or a port name, case, spaces and punctuation ignored; an alias wins over a port name.',
+    key: ['alias_key'],
+    columns: schemaColumns<PortAliasesTable>({
+      alias_key: { type: 'text', description: 'The alias folded: lower case, letters and digits only.' },
+      alias: { type: 'text', description: 'The alias as written.' },
+      locode: { type: 'text', description: 'The port it names: `ports.locode`.' },
+      origin: {
+        type: 'text',
+        description:
+          '`reference` (warehouse/reference/port-aliases.csv) or `user` (added with `corridor ports alias`). A user alias survives reference reloads and wins over a reference alias of the same name.',
       },
     }),
   },

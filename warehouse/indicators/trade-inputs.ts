@@ -42,7 +42,8 @@ const PAIR = ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period
 /**
  * A reporter's value with the world, aggregated over the partner rows of `alias` (joined to
  * `countries k`): the World row where the source has one, else the sum over the partners,
- * groups of countries (the EU) left out as they would count their members twice; and which.
+ * groups of countries (kind `group`: the EU, the CIS, a continent as a bureau groups it) left out
+ * as they would count their members twice; and which.
  */
 const withTheWorld = (alias: string) => `coalesce(
                sum(case when ${alias}.partner_iso3 = ${WORLD} then ${alias}.value_usd end),

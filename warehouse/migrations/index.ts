@@ -11,6 +11,10 @@ import * as portThroughput from './0005-port-throughput.ts';
 import * as deriveJournal from './0006-derive-journal.ts';
 import * as nightlyOperations from './0007-nightly-operations.ts';
 import * as vintages from './0008-vintages.ts';
+import * as dqFindings from './0009-dq-findings.ts';
+import * as userPorts from './0010-user-ports.ts';
+import * as loadFacts from './0011-load-facts.ts';
+import * as loadProvenance from './0012-load-provenance.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -21,4 +25,8 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-derive-journal': deriveJournal,
   '0007-nightly-operations': nightlyOperations,
   '0008-vintages': vintages,
+  '0009-dq-findings': dqFindings,
+  '0010-user-ports': userPorts,
+  '0011-load-facts': loadFacts,
+  '0012-load-provenance': loadProvenance,
 });

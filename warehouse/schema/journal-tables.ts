@@ -98,6 +98,37 @@ export interface LoadFilesTable {
   error_message: string | null;
   /** Notes worth reading: encoding guessed, columns ignored, rejects capped. JSON array of text. */
   notes: string | null;
+  /** The data set the file belongs to, as its source or pipeline declared it when it loaded (migration 0012); NULL for loads before it. */
+  dataset: string | null;
+  /** The organisation that publishes the file; NULL when nobody declared it, or before migration 0012. */
+  publisher: string | null;
+  /** The publisher's page for the data set. */
+  source_url: string | null;
+  /** The licence's SPDX or Open Definition identifier, or `LicenseRef-…`; NULL when nobody declared one. */
+  licence_id: string | null;
+  /** The terms the file comes under, in one sentence. */
+  licence: string | null;
+  /** Where the terms are written. */
+  licence_url: string | null;
+  /** May the data be passed on: `allowed`, `not allowed` or `unknown`. */
+  redistribution: string | null;
+  /** The credit the terms ask for, word for word; NULL when none is asked. */
+  attribution: string | null;
+  /** 1 for Corridor's illustrative samples (invented figures in a publisher's layout), 0 for the publisher's data. */
+  illustrative: number | null;
+  /** Who declared the provenance: `source` (its `about`), `pipeline` (the entry's `about:`) or `nobody`; NULL before migration 0012. */
+  provenance_by: string | null;
+}
+
+/** The flow, unit and period a table's figures were read with, and where each came from (migration 0011). */
+export interface LoadFactsTable {
+  load_id: number;
+  /** The sheet, for a workbook; '' for a file without sheets. */
+  sheet: string;
+  fact: 'flow' | 'unit' | 'period';
+  value: string;
+  origin: 'file' | 'declaration' | 'override';
+  place: string;
 }
 
 /** What a load found suspicious without refusing a row (migration 0004). */

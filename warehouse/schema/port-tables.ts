@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { ClosedColumns, SeenColumns } from './trade-tables.ts';
 /** Ports, their commodity aliases, and the published port figures. Part of the warehouse schema (../schema.ts). */
 /** A port (migration 0005; warehouse/reference/ports.csv). */
@@ -8,6 +9,19 @@ export interface PortsTable {
   country_iso3: string;
   /** Month the port's fiscal year starts: 7 in Pakistan (July), 4 in India, 1 for calendar years. */
   fiscal_year_start: number;
+  /** `reference` (warehouse/reference/ports.csv) or `user` (added with `corridor ports add`; migration 0010). */
+  origin: Generated<string>;
+}
+
+/** Another name of a port: "KPT", "Bin Qasim" (migration 0010; warehouse/reference/port-aliases.csv). */
+export interface PortAliasesTable {
+  /** The alias folded: lower case, letters and digits only. */
+  alias_key: string;
+  alias: string;
+  /** The port it names: `ports.locode`. */
+  locode: string;
+  /** `reference` (warehouse/reference/port-aliases.csv) or `user` (added with `corridor ports alias`). */
+  origin: Generated<string>;
 }
 
 /** A port commodity label and what it means (warehouse/reference/port-commodities.csv). */

@@ -1,6 +1,6 @@
 /**
- * `corridor add-correlation <file>`: adds a UN HS correlation table (.xlsx or .xls, as the UN
- * publishes it) to the reference, so that a new edition (HS 2027) or an official table can be
+ * `corridor add-correlation <file>`: adds a UN HS correlation table (.xlsx or .xls, in the
+ * layouts the UN has published since HS 1996: src/reference/un-correlation-table.ts) to the reference, so that a new edition (HS 2027) or an official table can be
  * used without a code change. The links are written as warehouse/reference/hs/
  * hs-correlations-<newer>-<older>.csv, then loaded into the warehouse.
  */
@@ -84,9 +84,31 @@ export const addCorrelationCommand: Command = {
     } finally {
       await warehouse.close();
     }
-    const message = `Added ${formatCount(rows.length)} links from ${editionName(newer!)} to ${editionName(older!)} (sheet "${table.sheet}") as warehouse/reference/${file}, and loaded them into ${warehouse.path}.`;
+    const { oneSided, repeated } = table.skipped;
+    const passedOver = [
+      ...(oneSided > 0
+        ? [`${formatCount(oneSided)} row${oneSided === 1 ? '' : 's'} with a code on one side only`]
+        : []),
+      ...(repeated > 0 ? [`${formatCount(repeated)} repeated link${repeated === 1 ? '' : 's'}`] : []),
+    ];
+    const message = [
+      `Added ${formatCount(rows.length)} links from ${editionName(newer!)} to ${editionName(older!)} (sheet "${table.sheet}") as warehouse/reference/${file}, and loaded them into ${warehouse.path}.`,
+      ...(passedOver.length > 0 ? [`Passed over ${passedOver.join(' and ')}.`] : []),
+      ...(table.turned
+        ? [
+            `The table writes relationships older:newer; they are stored newer:older (n:1 is several ${newer} codes from one ${older} code).`,
+          ]
+        : []),
+    ].join(' ');
     if (ctx.out.json)
-      ctx.out.document({ file: `warehouse/reference/${file}`, links: rows.length, newer, older });
+      ctx.out.document({
+        file: `warehouse/reference/${file}`,
+        links: rows.length,
+        newer,
+        older,
+        skipped: table.skipped,
+        relationshipsTurned: table.turned,
+      });
     else ctx.out.line(message);
     return ExitCode.Success;
   },

@@ -10,13 +10,15 @@ import { DICTIONARY, DICTIONARY_AREAS, dictionaryCounts } from '../../../warehou
 import { dictionaryHtml } from '../../docs/dictionary-html.ts';
 import { dictionaryMarkdown } from '../../docs/dictionary-markdown.ts';
 import { ConfigError, ExitCode, FileAccessError } from '../../errors.ts';
+import { sourceDeclarations } from '../../pipeline/source-registry.ts';
 import type { Command } from '../command.ts';
 import { formatCount } from '../output.ts';
 import { parseCommandArgs } from '../parse-options.ts';
 
+/** Each format, with the sources as they declare themselves (the dictionary's last section). */
 const FORMATS = {
-  markdown: dictionaryMarkdown,
-  html: dictionaryHtml,
+  markdown: () => dictionaryMarkdown(DICTIONARY, DICTIONARY_AREAS, sourceDeclarations()),
+  html: () => dictionaryHtml(DICTIONARY, DICTIONARY_AREAS, sourceDeclarations()),
 } as const;
 
 type DocsFormat = keyof typeof FORMATS;
@@ -60,7 +62,12 @@ export const docsCommand: Command = {
     const what = `${formatCount(counts.tables)} tables, ${formatCount(counts.views)} views and ${formatCount(counts.columns)} columns`;
     if (values.out === undefined) {
       if (ctx.out.json)
-        ctx.out.document({ corridor_dictionary: 1, areas: DICTIONARY_AREAS, tables: DICTIONARY });
+        ctx.out.document({
+          corridor_dictionary: 1,
+          areas: DICTIONARY_AREAS,
+          tables: DICTIONARY,
+          sources: sourceDeclarations(),
+        });
       else {
         ctx.out.write(FORMATS[format]());
         ctx.out.progress(`Documented ${what}.`);

@@ -11,6 +11,7 @@ import { relative, resolve, sep } from 'node:path';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { EXPORT_FORMATS, exportTable, FORMAT_EXTENSIONS } from '../../export/export-table.ts';
 import type { ExportFormat } from '../../export/table-writer.ts';
+import { declaredAbout } from '../../pipeline/source-registry.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount, formatDuration } from '../output.ts';
@@ -118,6 +119,7 @@ export const exportCommand: Command = {
           : {}),
         ...(since === undefined ? {} : { since }),
         signal: stop.signal,
+        declaredAbout,
         onProgress: (rows) => {
           if (!live || performance.now() - drawn < PROGRESS_MS) return;
           drawn = performance.now();

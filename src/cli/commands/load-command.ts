@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors.ts';
+import { EDITION_CODE_HINT, isEditionCode } from '../../normalize/hs-edition-inference.ts';
 import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
 import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
 import { encodingNamed } from '../../read/byte-sniffer.ts';
@@ -9,7 +10,7 @@ import { numberOption, parseCommandArgs } from '../parse-options.ts';
 export const loadCommand: Command = {
   name: 'load',
   usage:
-    'corridor load <file...> --source <name> [--replace-scope reporter,period,flow] [--release LABEL] [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
+    'corridor load <file...> --source <name> [--flow X|M] [--unit "thousand US dollars"] [--period 2023] [--override] [--replace-scope reporter,period,flow] [--release LABEL] [--edition H5] [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
   synopsis: 'corridor load <file...> --source <name> [options]',
   summary: 'one-off load of files in a known format',
   async run(ctx) {
@@ -25,6 +26,11 @@ export const loadCommand: Command = {
         'reject-cap': { type: 'string' },
         'replace-scope': { type: 'string' },
         release: { type: 'string' },
+        edition: { type: 'string' },
+        flow: { type: 'string' },
+        unit: { type: 'string' },
+        period: { type: 'string' },
+        override: { type: 'boolean' },
       },
       this.usage,
     );
@@ -45,6 +51,11 @@ export const loadCommand: Command = {
         { code: 'bad_arguments' },
       );
     }
+    if (values.edition !== undefined && !isEditionCode(values.edition))
+      throw new ConfigError(
+        `Invalid value for option "--edition": "${values.edition}"; ${EDITION_CODE_HINT}.`,
+        { code: 'bad_arguments' },
+      );
     const threshold = numberOption('reject-threshold', values['reject-threshold'], 0, 1);
     const cap = numberOption('reject-cap', values['reject-cap'], 1, 100_000_000);
     const pipeline = pipelineSchema.parse({
@@ -63,6 +74,8 @@ export const loadCommand: Command = {
                   .filter(Boolean),
               }),
           ...(values.release === undefined ? {} : { release: values.release }),
+          ...(values.edition === undefined ? {} : { edition: values.edition }),
+          ...declarationsOf(values),
         },
       ],
       ...(threshold === undefined ? {} : { rejectThreshold: threshold }),
@@ -76,3 +89,24 @@ export const loadCommand: Command = {
     });
   },
 };
+
+/** `--flow`, `--unit`, `--period` and `--override` as a pipeline entry's `declare`. */
+function declarationsOf(values: {
+  flow?: string | undefined;
+  unit?: string | undefined;
+  period?: string | undefined;
+  override?: boolean | undefined;
+}): { declare?: Record<string, string | boolean> } {
+  const declare: Record<string, string | boolean> = {};
+  if (values.flow !== undefined) declare.flow = values.flow;
+  if (values.unit !== undefined) declare.unit = values.unit;
+  if (values.period !== undefined) declare.period = values.period;
+  if (values.override === true) {
+    if (Object.keys(declare).length === 0)
+      throw new ConfigError('--override needs a declaration to apply: --flow, --unit or --period.', {
+        code: 'bad_arguments',
+      });
+    declare.override = true;
+  }
+  return Object.keys(declare).length === 0 ? {} : { declare };
+}

@@ -1,0 +1,99 @@
+/**
+ * What the journal says was loaded, for an export to cite: the loads of each source, grouped
+ * by the provenance recorded with them (migration 0012). A warehouse that holds the bundled
+ * samples and a real extract of one source has two groups, each with its publisher and licence.
+ */
+import type { SqliteDatabase } from '../db/driver.ts';
+import { REDISTRIBUTION, type Redistribution } from '../validate/source-about.ts';
+import type { LoadedSource } from './export-source.ts';
+
+interface JournalGroup {
+  source: string;
+  target: string;
+  files: number;
+  load_ids: string;
+  named_illustrative: number;
+  dataset: string | null;
+  publisher: string | null;
+  source_url: string | null;
+  licence_id: string | null;
+  licence: string | null;
+  licence_url: string | null;
+  redistribution: string | null;
+  attribution: string | null;
+  illustrative: number | null;
+  provenance_by: string | null;
+}
+
+const PROVENANCE = [
+  'dataset',
+  'publisher',
+  'source_url',
+  'licence_id',
+  'licence',
+  'licence_url',
+  'redistribution',
+  'attribution',
+  'illustrative',
+  'provenance_by',
+] as const;
+
+const isRedistribution = (value: string | null): value is Redistribution =>
+  (REDISTRIBUTION as readonly (string | null)[]).includes(value);
+
+function provenanceOf(row: JournalGroup): LoadedSource['provenance'] {
+  if (row.provenance_by === null || row.dataset === null) return null;
+  return {
+    dataset: row.dataset,
+    publisher: row.publisher,
+    url: row.source_url,
+    licence: {
+      id: row.licence_id,
+      title: row.licence ?? 'not recorded',
+      url: row.licence_url,
+      redistribution: isRedistribution(row.redistribution) ? row.redistribution : 'unknown',
+      attribution: row.attribution,
+    },
+    illustrative: row.illustrative === 1,
+    declaredBy:
+      row.provenance_by === 'pipeline' ? 'pipeline' : row.provenance_by === 'nobody' ? 'nobody' : 'source',
+  };
+}
+
+/**
+ * The loaded files of the warehouse by source, fact table and provenance, in a stable order.
+ * A warehouse from before migration 0012 (an export does not migrate) has no provenance columns:
+ * its groups say so with `provenance: null`.
+ */
+export function readLoadedSources(db: SqliteDatabase): LoadedSource[] {
+  const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'load_files'").get();
+  if (exists === undefined) return [];
+  const columns = new Set(
+    (db.prepare("select name from pragma_table_info('load_files')").all() as { name: string }[]).map(
+      (c) => c.name,
+    ),
+  );
+  const recorded = columns.has('provenance_by');
+  const provenance = PROVENANCE.map((c) => (recorded ? c : `null as ${c}`)).join(', ');
+  const groupBy = recorded ? `, ${PROVENANCE.join(', ')}` : '';
+  const rows = db
+    .prepare(
+      `select source, target_table as target, count(*) as files, group_concat(load_id) as load_ids,
+              max(file_name like '%illustrative%') as named_illustrative, ${provenance}
+         from load_files where status = 'loaded'
+        group by source, target_table${groupBy}
+        order by source, target_table, min(load_id)`,
+    )
+    .all() as JournalGroup[];
+  return rows.map((row) => ({
+    source: row.source,
+    target: row.target,
+    files: row.files,
+    loadIds: row.load_ids
+      .split(',')
+      .map(Number)
+      .sort((a, b) => a - b),
+    illustrative: row.named_illustrative === 1,
+    provenance: provenanceOf(row),
+  }));
+}
