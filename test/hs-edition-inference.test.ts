@@ -180,9 +180,25 @@ describe('then the period, among the editions the codes allow', () => {
     ]);
     const notes = notesOf('totals.csv');
     expect(notes).toContain(
-      'HS edition H4 assumed for 2016 (flagged: the codes do not tell): the file holds only codes valid in every edition (TOTAL, 52); H4 was in force in 2016. Declare --edition if the reporter used another.',
+      'HS edition H4 assumed for 2016 (flagged: the codes do not tell): the file holds only codes that every edition shares (TOTAL); H4 was in force in 2016. Declare --edition if the reporter used another.',
     );
     expect(notes.some((n) => n.startsWith('HS edition H5 assumed for 2020 (flagged'))).toBe(true);
+  });
+});
+
+describe('a file that spans an edition change', () => {
+  it('infers each year by its own codes: a year whose codes fit the edition in force keeps it, whatever a later year holds', async () => {
+    // 2016 holds only chapter 52 (valid in every edition); 2018 holds codes that exist from HS 2017 on.
+    const file = comtradeFile('span.csv', [hsRow('52', 2016), ...H5_ONLY.map((c) => hsRow(c, 2018))]);
+    expect((await load(file)).code).toBe(0);
+    expect(editions().map((r) => `${r.period} ${r.hs_code} ${r.hs_edition}`)).toEqual([
+      '2016 52 H4',
+      '2018 293131 H5',
+      '2018 293132 H5',
+    ]);
+    expect(notesOf('span.csv').some((n) => n.startsWith('HS edition H4 assumed for 2016 (flagged'))).toBe(
+      true,
+    );
   });
 });
 

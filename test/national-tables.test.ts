@@ -293,6 +293,21 @@ describe('kz-bns: the Kazakh bureau’s trade-by-country workbook', () => {
     expect(part.stderr).toContain('covers 2021-01/2021-09 ("январь-сентябрь 2021 года"), part of a year');
     expect(scalar<number>(db(), 'select count(*) from rejects')).toBe(0);
 
+    // "9 месяцев" under a sheet named by the year alone: still part of the year, never the year.
+    const nineMonths = kzSheet(2023, [row('Всего', 1, 1), row('Пакистан', 1, 1)]);
+    nineMonths[1] = ['за 9 месяцев 2023 года'];
+    const nine = await cli([
+      'load',
+      kzWorkbook('kz_9.xls', { '2023': nineMonths }),
+      '--source',
+      'kz-bns',
+      '--db',
+      db(),
+    ]);
+    expect(nine.code).toBe(1);
+    expect(nine.stderr).toContain('part of a year');
+    expect(scalar<number>(db(), 'select count(*) from trade_flows')).toBe(0);
+
     const none = await cli([
       'load',
       kzWorkbook('other.xls', { Лист1: [['Прочее'], ['a', 'b']] }),

@@ -22,8 +22,13 @@ export function describeFile(f: FileResult, dryRun = false): string {
   switch (f.status) {
     case 'skipped':
       return `SKIP  ${name}: unchanged, already loaded as load ${f.sameAsLoadId} (same sha256); --force reloads it`;
-    case 'failed':
-      return `FAIL  ${name}: ${f.error?.message ?? 'failed'}`;
+    case 'failed': {
+      const message = f.error?.message ?? 'failed';
+      // Most messages name the file themselves ("kz.xls › 12_2021: …"): say it once.
+      if (message.startsWith(name)) return `FAIL  ${message}`;
+      const folder = name.slice(0, name.length - basename(name).length);
+      return message.startsWith(basename(name)) ? `FAIL  ${folder}${message}` : `FAIL  ${name}: ${message}`;
+    }
     case 'loaded': {
       // Shares are of the records offered for loading: figures on total rows are neither.
       const rejected =

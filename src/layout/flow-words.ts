@@ -9,7 +9,7 @@
  * ("Экспорт и импорт") names two flows, which the caller treats as not saying which.
  */
 
-export type StatedFlow = 'X' | 'M' | 'RX' | 'RM';
+export type StatedFlow = 'X' | 'M' | 'RX' | 'RM' | 'DX';
 
 interface FlowWord {
   readonly flow: StatedFlow;
@@ -20,30 +20,45 @@ interface FlowWord {
 // A stem must start a word: "экспорт" in "реэкспорт" is a re-export, "import" in "important" is
 // kept out by the letters after it.
 const START = '(?<![\\p{L}\\p{N}])';
+/**
+ * Endings that make a flow's stem a trader, not a flow: Russian "экспортёр", "импортеры", Uzbek
+ * "eksportchi", "importyor", Kazakh "экспорттаушы"; and English "important", "importance".
+ */
+const NOT_A_FLOW = '(?!(?:[её]р|chi|yor|таушы|тауш|ant|anc|er(?!\\p{L})|ers))';
 
 const WORDS: readonly FlowWord[] = [
-  // Re-flows first: their words contain the plain ones.
+  // Re-flows and domestic exports first: their words contain the plain ones.
   {
     flow: 'RX',
     pattern: new RegExp(`${START}(?:re-?\\s?exports?|реэкспорт\\p{L}*|re-?eksport\\p{L}*)`, 'iu'),
   },
   { flow: 'RM', pattern: new RegExp(`${START}(?:re-?\\s?imports?|реимпорт\\p{L}*|re-?import\\p{L}*)`, 'iu') },
+  // Hong Kong and Singapore publish domestic exports (X less re-exports) as a flow of their own.
+  { flow: 'DX', pattern: new RegExp(`${START}domestic\\s+exports?(?![\\p{L}])`, 'iu') },
   {
     flow: 'X',
     // English, Russian/Kazakh/Kyrgyz/Uzbek Cyrillic "экспорт…", Uzbek Latin "eksport…", Russian "вывоз".
     pattern: new RegExp(
-      `${START}(?:exports?(?![\\p{L}])|exported|exporting|экспорт\\p{L}*|eksport\\p{L}*|вывоз\\p{L}*)`,
+      `${START}(?:exports?(?![\\p{L}])|exported|exporting|экспорт${NOT_A_FLOW}\\p{L}*|eksport${NOT_A_FLOW}\\p{L}*|вывоз\\p{L}*)`,
       'iu',
     ),
   },
   {
     flow: 'M',
+    // English "import(s)", Uzbek Latin "importi", "importlar", "importlangan": one stem.
     pattern: new RegExp(
-      `${START}(?:imports?(?![\\p{L}])|imported|importing|импорт\\p{L}*|import(?:i|ga|dan|ning)?(?![\\p{L}])|ввоз\\p{L}*)`,
+      `${START}(?:импорт${NOT_A_FLOW}\\p{L}*|import${NOT_A_FLOW}\\p{L}*|ввоз\\p{L}*)`,
       'iu',
     ),
   },
 ];
+
+/**
+ * A re-flow named only to say whether it is counted ("Exports, including re-exports",
+ * "Экспорт (без учета реэкспорта)") is not the table's flow: such phrases are read past.
+ */
+const COUNTED_IN =
+  /(?:including|excluding|incl\.?|excl\.?|with|without|включая|без\s+уч[её]та|в\s+том\s+числе|кроме|shu\s+jumladan)\s+(?:re-?\s?exports?|re-?\s?imports?|реэкспорт\p{L}*|реимпорт\p{L}*|re-?eksport\p{L}*)/giu;
 
 /**
  * The flows a text names, in the order of WORDS; empty when it names none. A re-export title
@@ -55,7 +70,7 @@ const WORDS: readonly FlowWord[] = [
  * flowsNamed('Экспорт и импорт');                               // ['X', 'M']
  */
 export function flowsNamed(text: string): StatedFlow[] {
-  let rest = text.normalize('NFC');
+  let rest = text.normalize('NFC').replace(COUNTED_IN, ' ');
   const found: StatedFlow[] = [];
   for (const word of WORDS) {
     const global = new RegExp(word.pattern.source, 'giu');
@@ -70,6 +85,7 @@ export function flowsNamed(text: string): StatedFlow[] {
 
 /** The flow as users write it in messages. */
 export const FLOW_NAMES: Readonly<Record<StatedFlow, string>> = {
+  DX: 'domestic exports',
   X: 'exports',
   M: 'imports',
   RX: 're-exports',

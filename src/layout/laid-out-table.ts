@@ -30,6 +30,7 @@ import {
 import type { LaidOutSheet, LayoutReport, LayoutWarning } from './layout-report.ts';
 import { scaledFigure } from './printed-figures.ts';
 import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
+import { refuseInapplicableDeclarations, refuseRepeatedPeriods, UNREAD_UNIT } from './sheet-refusals.ts';
 import type { Declarations, SettledFact } from './stated-facts.ts';
 import { datasetUnit, settleSheetFacts } from './table-facts.ts';
 import { factColumns, labelTest, outputColumns, subtotalLevels, type TableLayout } from './table-layout.ts';
@@ -152,6 +153,7 @@ export async function readLaidOutTable(
       sheetsRead++;
       firstSheet ??= sheetName;
       const binding = bindHeader(layout, found.paths)!;
+      refuseRepeatedPeriods(place(sheetName), binding.figures);
       const headerCells = scanned
         .slice(found.index, found.index + height)
         .flatMap((r) => r.cells.map((c) => (c === null || c === undefined ? '' : String(c))));
@@ -161,13 +163,26 @@ export async function readLaidOutTable(
         headerCells,
         titles: titleLines(scanned, found.index),
       };
-      const facts = settleSheetFacts(layout, text, name, declared);
-      const context = { ...sheetContext(layout, text), ...facts.values };
-      const unitDeclarations = { ...declared, dataset: datasetUnit(layout, name) };
-      const figureColumns: FigureColumn[] = binding.figures.map((c) => ({
-        ...c,
-        unit: unitOfColumn(layout, text, c.path, unitDeclarations),
-      }));
+      // What the sheet says of its flow, period and unit. A sheet whose header matched by
+      // position only (a cover with a year in a cell) may say none of it: its refusal waits for
+      // the sheet's first figure, and a sheet without figures is passed over instead.
+      let refusal: unknown = null;
+      let facts: ReturnType<typeof settleSheetFacts> = { values: {}, settled: [] };
+      let context: Record<string, string> = {};
+      let figureColumns: FigureColumn[] = [];
+      try {
+        facts = settleSheetFacts(layout, text, name, declared);
+        context = sheetContext(layout, text);
+        const unitDeclarations = { ...declared, dataset: datasetUnit(layout, name) };
+        figureColumns = binding.figures.map((c) => ({
+          ...c,
+          unit: unitOfColumn(layout, text, c.path, unitDeclarations),
+        }));
+      } catch (error) {
+        if (!(error instanceof CorridorError) || layout.sheets?.every !== true) throw error;
+        refusal = error;
+        figureColumns = binding.figures.map((c) => ({ ...c, unit: UNREAD_UNIT }));
+      }
       const unitFacts = new Map<string, SettledFact>();
       for (const { unit } of figureColumns) {
         const value = `${unit.phrase} (${unit.unit} ×${unit.multiplier})`;
@@ -229,7 +244,9 @@ export async function readLaidOutTable(
           return typeof cell === 'string' ? cell.replace(/\s+/g, ' ').trim() : cell;
         });
       const keptOrigins = keptNames.map((field) => found.paths[binding.kept[field]!] ?? field);
-      const contextCells = contextNames.map((field) => context[field]!);
+      // Per-sheet values, then the stated facts (flow, period), in outputColumns' order.
+      const sheetValues: Record<string, string> = { ...context, ...facts.values };
+      const contextCells = contextNames.map((field) => sheetValues[field]!);
 
       // Readers may leave blank rows out: a gap in the row numbers is a blank row too.
       let lastRow = scanned[found.index + height - 1]?.number ?? 0;
@@ -251,6 +268,7 @@ export async function readLaidOutTable(
                 ? 'subtotal'
                 : 'part';
         const read: CellReading[] = figureColumns.map((c) => readCellNumber(row.cells[c.index], numberStyle));
+        if (refusal !== null && read.some((r) => r.kind === 'number')) throw refusal;
         const readings = cumulative
           ? decumulate(read, figureColumns, place(sheetName), sheetName, row.number, warnings)
           : read;
@@ -353,6 +371,14 @@ export async function readLaidOutTable(
           }
         }
       }
+      if (refusal !== null) {
+        // Not a table after all: no figure under the header. Passed over, as a cover is.
+        sheets.pop();
+        sheetsRead--;
+        if (firstSheet === sheetName) firstSheet = null;
+        skippedSheets.push({ name: sheetName ?? '', reason: 'a header but no figures under it' });
+        continue;
+      }
       if (checker !== null) {
         checker.finish();
         aggregatesChecked += checker.checked;
@@ -419,17 +445,4 @@ export async function readLaidOutTable(
       warnings,
     }),
   };
-}
-
-/** A declaration for a fact this layout does not read once per table (the flow of a table with export and import columns) would be ignored: refuse it. */
-function refuseInapplicableDeclarations(layout: TableLayout, declared: Declarations): void {
-  const unread = (['flow', 'period'] as const).filter(
-    (fact) => declared[fact] !== undefined && layout.facts?.[fact] === undefined,
-  );
-  if (unread.length > 0)
-    throw new CorridorError(
-      'bad_declaration',
-      `--${unread[0]} does not apply to this source: its table gives the ${unread[0]} of each figure in its own columns or rows. Drop --${unread[0]}.`,
-      { exitCode: 2 },
-    );
 }

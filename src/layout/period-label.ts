@@ -74,7 +74,8 @@ const MONTH_OF: ReadonlyMap<string, number> = new Map(
 
 /** "г.", "года" (Russian), "ж.", "жылы" (Kazakh), "year" after a year; "гг." (years) is a range, not matched. */
 const YEAR_WORD = '(?:\\s*(?:г(?:ода?|\\.)?|year|ж(?:ылы?|\\.)?))?';
-const FOOTNOTE = /\s*(?:\*+|[†‡]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/u;
+/** A footnote mark after a period: "2023*", "2023¹", "2023 1)", "2023 (p)" (provisional). */
+const FOOTNOTE = /\s*(?:\*+|[†‡]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d\)|\(\s*\p{L}{1,3}\.?\s*\))$/u;
 
 const YEAR = new RegExp(`^(\\d{4})${YEAR_WORD}$`, 'iu');
 /** As our readers give date cells: "2021-07-01", "2021-07-01T00:00:00.000Z". */
@@ -267,4 +268,24 @@ export function excelSerialToDate(serial: number): { year: number; month: number
 export function monthFromName(text: string): number | null {
   const name = text.normalize('NFC').trim().toLowerCase().replace(/\.$/, '');
   return MONTH_OF.get(name) ?? null;
+}
+
+/** Month names of four letters or more, longest first: the stems an inflected name starts with. */
+const MONTH_STEMS: readonly (readonly [string, number])[] = [...MONTH_OF]
+  .filter(([name]) => name.length >= 4)
+  .sort((a, b) => b[0].length - a[0].length);
+
+/**
+ * The month a name means, inflected as prose inflects it: monthFromName, else a name the word
+ * starts with (Kazakh "маусымдағы", "қаңтардан"; Russian "сентябрём"). For titles, not headers:
+ * a header's cell is a name or not one.
+ *
+ * @example
+ * monthFromInflectedName('маусымдағы'); // 6
+ */
+export function monthFromInflectedName(text: string): number | null {
+  const exact = monthFromName(text);
+  if (exact !== null) return exact;
+  const word = text.normalize('NFC').trim().toLowerCase();
+  return MONTH_STEMS.find(([stem]) => word.startsWith(stem))?.[1] ?? null;
 }

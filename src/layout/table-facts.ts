@@ -28,7 +28,7 @@ function flowReadings(text: string, place: string): Reading<StatedFlow>[] {
 /** A declared flow as the user may write it: X, M, RX, RM, export(s), import(s). */
 export function declaredFlow(text: string): StatedFlow {
   const upper = text.trim().toUpperCase();
-  if (upper === 'X' || upper === 'M' || upper === 'RX' || upper === 'RM') return upper;
+  if (upper === 'X' || upper === 'M' || upper === 'RX' || upper === 'RM' || upper === 'DX') return upper;
   const named = flowsNamed(text);
   if (named.length === 1) return named[0]!;
   throw new CorridorError(
@@ -108,18 +108,36 @@ export function settleSheetFacts(
   }
 
   if (facts?.period !== undefined) {
-    const titled = text.titles.map((t) => ({ t, p: coveredPeriodOfTitle(t) })).find((r) => r.p !== null);
+    // Every title line that names the period counts: two that disagree are a contradiction.
+    const readings: Reading<CoveredPeriod>[] = [];
+    const unclear: string[] = [];
+    for (const t of text.titles) {
+      const read = coveredPeriodOfTitle(t);
+      if (read === null) continue;
+      if ('unclear' in read) unclear.push(t);
+      else readings.push({ value: read, place: `the title ${quoted(t)}` });
+    }
     const bySheet = text.sheet === null ? null : coveredPeriodOfSheet(text.sheet);
-    const readings: Reading<CoveredPeriod>[] = [
-      ...(titled === undefined ? [] : [{ value: titled.p!, place: `the title ${quoted(titled.t)}` }]),
-      ...(bySheet === null ? [] : [{ value: bySheet, place: `the sheet name ${quoted(text.sheet!)}` }]),
-    ];
+    const clearTitle = readings.length > 0;
+    // A sheet named by its year ("2023") holds any table of that year: a title of part of it
+    // ("за 9 месяцев 2023 года") says more, not something else. "9_2023" says the months too.
+    const sheetOnlyNamesTheYear =
+      bySheet !== null && isWholeYear(bySheet) && readings.some((r) => r.value.year === bySheet.year);
+    if (bySheet !== null && !sheetOnlyNamesTheYear)
+      readings.push({ value: bySheet, place: `the sheet name ${quoted(text.sheet!)}` });
+    // A title that names a year beside words of a part of it ("9 мес.") is never read as the
+    // whole year, nor left for the sheet name to settle: the user says what the table covers.
+    if (unclear.length > 0 && !clearTitle && declared.period === undefined)
+      throw new CorridorError(
+        'unclear_period',
+        `${text.place}: the title ${quoted(unclear[0]!)} names a period Corridor cannot read exactly (a part of a year, or a date). Declare the period the table covers with --period 2023 (a year), 2023-04 (a month) or 2023-Q1 (a quarter).`,
+      );
     const { value, fact } = settleFact<CoveredPeriod>({
       fact: 'period',
       where: text.place,
       sheet: text.sheet,
       readings,
-      searched: 'the titles and the sheet name',
+      searched: `the titles and the sheet name${unclear.length > 0 ? ` (the title ${quoted(unclear[0]!)} is not read exactly)` : ''}`,
       declared: declared.period === undefined ? undefined : declaredPeriod(declared.period),
       override,
       option: '--period 2023 (a year; 2023-04 a month)',

@@ -130,13 +130,16 @@ export function inferHsEditions(evidence: EditionEvidence, book: EditionBook): E
     .sort((a, b) => a - b)
     .map((year) => {
       const yearCodes = evidence.get(year)!;
-      const byFile = fileCandidates.length > 0;
-      const telling = byFile ? fileTelling : tellingCodes(yearCodes.keys());
-      const candidates = byFile ? fileCandidates : holdingAll(book, editions, telling);
+      // Each year by its own codes: a multi-year file may span an edition change, and a year whose
+      // codes fit the edition in force then takes it, whatever later years hold. The file's
+      // codes only break a tie the year's own cannot (see `nearest` below).
+      const byFile = false;
+      const telling = tellingCodes(yearCodes.keys());
+      const candidates = holdingAll(book, editions, telling);
       const inForce = editionInForce(year, editions);
       const base = { year, candidates, codes: telling.length, scope: byFile ? 'file' : 'year' } as const;
       const allCodes = [...(byFile ? fileCodes : yearCodes.keys())];
-      const every = `every one of ${formatCount(telling.length)} code${telling.length === 1 ? '' : 's'}${byFile ? '' : ` of ${year}`}`;
+      const every = `every one of ${formatCount(telling.length)} code${telling.length === 1 ? '' : 's'}`;
 
       if (candidates.length === 0) {
         return {
@@ -189,8 +192,10 @@ export function inferHsEditions(evidence: EditionEvidence, book: EditionBook): E
         };
       }
       const at = editions.indexOf(inForce);
-      const older = candidates.filter((e) => editions.indexOf(e) < at);
-      const chosen = older.at(-1) ?? candidates[0]!;
+      const agreeing = candidates.filter((e) => fileCandidates.includes(e));
+      const pool = agreeing.length > 0 ? agreeing : candidates;
+      const older = pool.filter((e) => editions.indexOf(e) < at);
+      const chosen = older.at(-1) ?? pool[0]!;
       return {
         ...base,
         edition: chosen,

@@ -45,7 +45,12 @@ export const PLUS_HEADER = [
   'primaryValue',
 ] as const;
 
-const FLOW_WORDS: Readonly<Record<string, string>> = { X: 'Export', M: 'Import', RX: 'Re-export', RM: 'Re-import' };
+const FLOW_WORDS: Readonly<Record<string, string>> = {
+  X: 'Export',
+  M: 'Import',
+  RX: 'Re-export',
+  RM: 'Re-import',
+};
 
 /** One Comtrade+ row for PAK 2021; `over` sets any field by name. */
 export function plusRow(over: Partial<Record<(typeof PLUS_HEADER)[number], Cell>> = {}): Cell[] {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CorridorError } from '../../src/errors.ts';
-import { coveredPeriodOfSheet, coveredPeriodOfTitle, periodText } from '../../src/layout/covered-period.ts';
+import {
+  type CoveredPeriod,
+  coveredPeriodOfSheet,
+  coveredPeriodOfTitle,
+  periodText,
+} from '../../src/layout/covered-period.ts';
 import { flowsNamed } from '../../src/layout/flow-words.ts';
 import { readPeriodLabel } from '../../src/layout/period-label.ts';
 import { type FactQuestion, settleFact } from '../../src/layout/stated-facts.ts';
@@ -27,6 +32,15 @@ describe('flowsNamed: the flow a title, sheet name or header says', () => {
     ['Основные показатели внешней торговли', []],
     ['An important note', []],
     ['Exporter country', []],
+    ['Страна-экспортёр', []],
+    ['Импортеры', []],
+    ['Eksportchi korxonalar', []],
+    ['Important notes', []],
+    ['Mamlakatlar bo‘yicha importlar', ['M']],
+    ['Importlangan tovarlar', ['M']],
+    ['Domestic exports by country', ['DX']],
+    ['Exports, including re-exports', ['X']],
+    ['Экспорт (без учета реэкспорта)', ['X']],
   ])('%s → %j', (text, flows) => {
     expect(flowsNamed(text)).toEqual(flows);
   });
@@ -45,15 +59,39 @@ describe('coveredPeriodOfTitle and coveredPeriodOfSheet: the period a whole tabl
     ['за январь 2024 года', '2024-01'],
     ['қаңтар-желтоқсан 2022 ж.', '2022'],
     ['yanvar-dekabr 2022 yil', '2022'],
+    ['за 9 месяцев 2023 года', '2023-01/2023-09'],
+    ['за I полугодие 2023 года', '2023-01/2023-06'],
+    ['2023 жылғы қаңтар-маусымдағы', '2023-01/2023-06'],
+    ['за январь-сентябрь 2023 г.', '2023-01/2023-09'],
+    ['Exports, January–June 2023', '2023-01/2023-06'],
+    ['в 2022 году', '2022'],
+    ['2022', '2022'],
   ])('%s → %s', (title, period) => {
     const read = coveredPeriodOfTitle(title);
     expect(read).not.toBeNull();
-    expect(periodText(read!)).toBe(period);
+    expect(read).not.toHaveProperty('unclear');
+    expect(periodText(read as CoveredPeriod)).toBe(period);
   });
 
   it('reads nothing from titles that name no period', () => {
-    for (const title of ['Основные показатели внешней торговли', 'тыс. долларов США', 'Pakistan 2022-23'])
+    for (const title of [
+      'Основные показатели внешней торговли',
+      'тыс. долларов США',
+      'Pakistan 2022-23',
+      'в % к 2020 году',
+      '2022-2023 гг.',
+    ])
       expect(coveredPeriodOfTitle(title)).toBeNull();
+  });
+
+  it('never reads a year beside words of a part of it, or a date, as the whole year', () => {
+    expect(periodText(coveredPeriodOfTitle('за 9 мес. 2023 года') as CoveredPeriod)).toBe('2023-01/2023-09');
+    for (const title of [
+      '(по состоянию на 15.02.2024 г.)',
+      'Экспорт за 2023 год (оперативные данные за 11 мес.)',
+    ])
+      expect(coveredPeriodOfTitle(title)).toHaveProperty('unclear');
+    expect(coveredPeriodOfTitle('на 1 января 2024 года')).toBeNull();
   });
 
   it('reads the bureau’s sheet names', () => {
