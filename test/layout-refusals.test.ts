@@ -70,4 +70,12 @@ describe('sheets and columns that look like a table and are not', () => {
     expect(run.stderr).toContain('columns "exports_2023" and "share_2023" both read as period 2023');
     expect(scalar(db(), 'select count(*) from trade_flows')).toBe(0);
   });
+
+  it('a declared unit in another currency is refused before any file, by name', async () => {
+    const path = await writeWorkbook(join(tmp(), 'kg.xlsx'), [kgTableSheet({ flow: 'M' })], 'xlsx');
+    const run = await loadWith(db(), path, 'kg-nsc', '--unit', 'thousand soms', '--override');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is in Kyrgyz soms (KGS), not US dollars');
+    expect(scalar(db(), 'select count(*) from load_files')).toBe(0);
+  });
 });

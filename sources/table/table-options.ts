@@ -88,6 +88,8 @@ export const layoutOptionFields = {
       selection: z.boolean().optional(),
       /** Load grand totals too, with this label (`World`). */
       loadTotalsAs: z.string().optional(),
+      /** Load subtotal rows too, under their own label (groupings resolve to group codes). @default false */
+      loadSubtotals: z.boolean().optional(),
     })
     .optional(),
   nilMarkers: z.array(z.string()).optional(),

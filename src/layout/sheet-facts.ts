@@ -6,6 +6,7 @@
  */
 import { CorridorError } from '../errors.ts';
 import type { FactOrigin } from './stated-facts.ts';
+import { datasetHint } from './table-facts.ts';
 import type { TableLayout } from './table-layout.ts';
 import { describeKnownUnits, findUnit, type UnitReading } from './unit-phrase.ts';
 
@@ -86,7 +87,19 @@ export interface UnitDeclarations {
   readonly dataset?: { readonly unit: string; readonly says: string } | null | undefined;
 }
 
+/** The currency other than the US dollar a text names ("Kyrgyz soms (KGS)"), or null. */
+export function otherCurrencyNamed(text: string): string | null {
+  return OTHER_CURRENCIES.find((c) => c.pattern.test(text))?.name ?? null;
+}
+
 function declaredUnitReading(text: string): UnitReading {
+  const currency = findUnit(text) === null ? otherCurrencyNamed(text) : null;
+  if (currency !== null)
+    throw new CorridorError(
+      'unsupported_currency',
+      `--unit ${JSON.stringify(text)} is in ${currency}, not US dollars: Corridor stores trade values in US dollars and does not convert currencies. Load the publisher's US-dollar edition of the table.`,
+      { exitCode: 2 },
+    );
   const unit = findUnit(text);
   if (unit === null)
     throw new CorridorError(
@@ -163,7 +176,7 @@ export function unitOfColumn(
       );
     throw new CorridorError(
       'unknown_unit',
-      `${text.place}: no unit Corridor knows is named for column "${path}", in its header or the titles above the table${text.titles.length > 0 ? ` (${text.titles.map((t) => `"${t.slice(0, 80)}"`).join(', ')})` : ''}${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not one either`}. Declare it with --unit "${exampleUnit(layout)}" (in a pipeline, declare: { unit: "${exampleUnit(layout)}" }) in a form Corridor knows. Known units:\n${describeKnownUnits()}`,
+      `${text.place}: no unit Corridor knows is named for column "${path}", in its header or the titles above the table${text.titles.length > 0 ? ` (${text.titles.map((t) => `"${t.slice(0, 80)}"`).join(', ')})` : ''}${layout.unit?.default === undefined ? '' : `, and the default "${layout.unit.default}" is not one either`}. Declare it with --unit "${exampleUnit(layout)}" (in a pipeline, declare: { unit: "${exampleUnit(layout)}" }) in a form Corridor knows${datasetHint(layout)}. Known units:\n${describeKnownUnits()}`,
     );
   }
   const dimension = layout.unit?.dimension;

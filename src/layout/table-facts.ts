@@ -20,6 +20,14 @@ const quoted = (text: string) => `"${text.trim().slice(0, 80)}"`;
 
 const FLOW_OPTION = '--flow X (exports) or --flow M (imports)';
 
+/** ", or keep the publisher's dataset code in the file's name (dataset 1105, dataset 1176)": for sources that read it there. */
+export function datasetHint(layout: TableLayout): string {
+  const named = (layout.facts?.datasets ?? []).map((d) => d.says.split(',')[0]!.trim());
+  return named.length === 0
+    ? ''
+    : `, or keep the publisher's dataset code in the file's name (${named.join(', ')})`;
+}
+
 /** The flows a text names, as readings of one place. */
 function flowReadings(text: string, place: string): Reading<StatedFlow>[] {
   return flowsNamed(text).map((value) => ({ value, place }));
@@ -99,7 +107,7 @@ export function settleSheetFacts(
       searched: 'the sheet name, the titles, the header and the file name',
       declared: declared.flow === undefined ? undefined : declaredFlow(declared.flow),
       override,
-      option: FLOW_OPTION,
+      option: `${FLOW_OPTION}${datasetHint(layout)}`,
       key: (f) => f,
       describe: (f) => `${FLOW_NAMES[f]} (${f})`,
     });

@@ -6,6 +6,7 @@
  */
 import { layoutOf, readsStatedFlow } from '../../sources/table/table.source.ts';
 import { ConfigError, CorridorError } from '../errors.ts';
+import { otherCurrencyNamed } from '../layout/sheet-facts.ts';
 import { declaredFlow } from '../layout/table-facts.ts';
 import type { TableLayout } from '../layout/table-layout.ts';
 import { findUnit } from '../layout/unit-phrase.ts';
@@ -50,6 +51,15 @@ export function checkDeclarations(pipeline: Pipeline): void {
       if (error instanceof CorridorError) throw new ConfigError(error.message, { code: 'bad_declaration' });
       throw error;
     }
+    const currency =
+      declared.unit === undefined || findUnit(declared.unit) !== null
+        ? null
+        : otherCurrencyNamed(declared.unit);
+    if (currency !== null)
+      throw new ConfigError(
+        `--unit ${JSON.stringify(declared.unit)} is in ${currency}, not US dollars: Corridor stores trade values in US dollars and does not convert currencies. Load the publisher's US-dollar edition of the table.`,
+        { code: 'unsupported_currency' },
+      );
     if (declared.unit !== undefined && findUnit(declared.unit) === null)
       throw new ConfigError(
         `--unit ${JSON.stringify(declared.unit)} is not a unit Corridor knows: write it as "thousand US dollars", "US$ '000", "thousand tonnes", "TEU".`,

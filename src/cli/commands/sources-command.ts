@@ -52,7 +52,11 @@ export const sourcesCommand: Command = {
       const fields: [string, string][] = [
         ['publisher', r.url === null ? r.publisher : `${r.publisher}, ${r.url}`],
         ['data set', r.dataset],
-        ['licence', `${r.licence}: ${r.licenceTitle}${r.licenceUrl === null ? '' : ` (${r.licenceUrl})`}`],
+        // A licence nobody declared has no identifier: its title says so, once.
+        [
+          'licence',
+          `${r.licenceTitle.startsWith(`${r.licence}:`) ? '' : `${r.licence}: `}${r.licenceTitle}${r.licenceUrl === null ? '' : ` (${r.licenceUrl})`}`,
+        ],
         ['redistribution', r.redistribution],
         ...(r.attribution === null ? [] : [['attribution', r.attribution] as [string, string]]),
         ['a file covers', r.covers],
