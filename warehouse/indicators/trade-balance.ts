@@ -39,6 +39,17 @@ export const tradeBalance: IndicatorDefinition = {
       description: "M_ij: the reporter's imports (CIF); 0 and NULL as for exports.",
     },
     {
+      name: 'exports_reported',
+      type: 'integer',
+      description:
+        "1 when the reporter's rows hold this product's exports (the code's own row, a code of the category, any row for the total); 0 when exports_usd is a 0 read from the row's absence; NULL when exports_usd is NULL. The mirror pairs reported figures only.",
+    },
+    {
+      name: 'imports_reported',
+      type: 'integer',
+      description: 'The same for imports_usd.',
+    },
+    {
       name: 'balance_usd',
       type: 'real',
       unit: 'USD',
@@ -82,6 +93,8 @@ export const tradeBalance: IndicatorDefinition = {
     select source, reporter_iso3, partner_iso3, freq, period, year, month,
            product_kind, classification, hs_level, product,
            exports_usd, imports_usd,
+           case when exports_usd is not null then x is not null end as exports_reported,
+           case when imports_usd is not null then m is not null end as imports_reported,
            exports_usd - imports_usd as balance_usd,
            case when exports_usd + imports_usd > 0
                 then (exports_usd - imports_usd) / (exports_usd + imports_usd) end as normalised_balance,
