@@ -128,12 +128,19 @@ describe('the HS nomenclature of every edition', () => {
 });
 
 describe('categories as DOMAIN.md §3 defines them', () => {
-  it('potash is heading 3104: 310420, 310430, 310490, and 310410 only until HS 2002', () => {
-    expect(categoryCodes('potash', 'H6')).toEqual(['310420', '310430', '310490']);
-    expect(categoryCodes('potash', 'H5')).toEqual(['310420', '310430', '310490']);
-    expect(categoryCodes('potash', 'H0')).toEqual(['310410', '310420', '310430', '310490']);
+  it('potash is heading 3104 (310410 only until HS 2002) and the potassic mixtures NPK 310520 and PK 310560', () => {
+    expect(categoryCodes('potash', 'H6')).toEqual(['310420', '310430', '310490', '310520', '310560']);
+    expect(categoryCodes('potash', 'H5')).toEqual(['310420', '310430', '310490', '310520', '310560']);
+    expect(categoryCodes('potash', 'H0')).toEqual([
+      '310410',
+      '310420',
+      '310430',
+      '310490',
+      '310520',
+      '310560',
+    ]);
     expect(categoryCodes('fertilizers', 'H6')).toContain('310520');
-    expect(categoryCodes('potash', 'H6')).not.toContain('310520');
+    expect(categoryCodes('potash', 'H6')).not.toContain('310590');
     expect(categoryCodes('fertilizers', 'H6', 4)).not.toContain('2510');
     expect(categoryCodes('fertilizers', 'H6', 4)).not.toContain('2814');
   });

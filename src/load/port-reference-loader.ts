@@ -13,6 +13,7 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import { type KnownPort, type PortAlias, PortResolver } from '../normalize/port-resolver.ts';
+import { PORT_SCHEME } from '../reference/category-vocabulary.ts';
 import {
   type CsvRow,
   cellOrNull,
@@ -113,6 +114,13 @@ export async function loadPortReference(warehouse: Warehouse): Promise<Reference
     ).values(),
   ];
   const byKey = new Map<string, { label: string; commodity: string }>();
+  // One vocabulary: a port category is a category of categories.csv (read here, not recorded:
+  // the HS loader owns that file's stamp).
+  const categories = new Set(
+    readReferenceCsv('categories.csv')
+      .rows.filter((r) => r.scheme?.trim() === PORT_SCHEME)
+      .map((r) => r.category?.trim() ?? ''),
+  );
   const commodityRows = commodities.rows.map((r, i) => {
     const label = r.label?.trim() ?? '';
     const key = commodityKey(label);
@@ -131,13 +139,19 @@ export async function loadPortReference(warehouse: Warehouse): Promise<Reference
       );
     }
     byKey.set(key, { label, commodity });
+    const category = cellOrNull(r.category);
+    if (category !== null && !categories.has(category)) {
+      throw malformed(
+        `warehouse/reference/port-commodities.csv row ${i + 2}: category "${category}" of "${label}" is not a ${PORT_SCHEME} category of categories.csv; use one of its categories (such as ${[...categories].slice(0, 4).join(', ')}) or leave it empty and list the commodity in category-unmatched.csv.`,
+      );
+    }
     return {
       label_key: key,
       label,
       commodity,
       cargo_group: cellOrNull(r.cargo_group),
       hs_heading: cellOrNull(r.hs_heading),
-      category: cellOrNull(r.category),
+      category,
       version: r.version?.trim() || 'unversioned',
     };
   });

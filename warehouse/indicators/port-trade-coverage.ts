@@ -18,7 +18,8 @@ export const portTradeCoverage: IndicatorDefinition = {
     {
       name: 'category',
       type: 'text',
-      description: 'The category (scheme corridor) of the port commodity and of the HS codes.',
+      description:
+        'The category (scheme corridor of categories.csv) of the port commodities and of the HS codes; a port commodity counts in its category and in every category above it (wheat in grain).',
     },
     { name: 'flow', type: 'text', description: 'M for port imports against customs imports, X for exports.' },
     { name: 'period', type: 'text', description: 'The calendar year, YYYY.' },
@@ -61,14 +62,26 @@ export const portTradeCoverage: IndicatorDefinition = {
     NULL_REASON,
   ],
   select: (scope) => `
-    with port_months as (
-      select p.country_iso3, t.category,
+    with recursive counted_in(category, counted_as) as (
+      -- A port category counts in itself and in every category above it (wheat in grain, potash
+      -- in fertilizers), as its HS codes do in hs_code_categories: one vocabulary, one nesting.
+      select category, category from hs_categories where scheme = 'corridor'
+      union
+      select category, category from port_commodities where category is not null
+      union
+      select c.category, h.parent from counted_in c
+      join hs_categories h on h.scheme = 'corridor' and h.category = c.counted_as
+      where h.parent is not null
+    ),
+    port_months as (
+      select p.country_iso3, k.counted_as as category,
              case t.direction when 'import' then 'M' else 'X' end as flow,
              t.year, t.port_locode, count(distinct t.month) as months, sum(t.quantity) as tonnes
       from port_throughput t join ports p on p.locode = t.port_locode
-      where t.unit = 't' and t.freq = 'M' and t.category is not null and t.direction in ('import', 'export')
+      join counted_in k on k.category = t.category
+      where t.unit = 't' and t.freq = 'M' and t.direction in ('import', 'export')
         and ${scope.write('t.year')}
-      group by p.country_iso3, t.category, t.direction, t.year, t.port_locode
+      group by p.country_iso3, k.counted_as, t.direction, t.year, t.port_locode
     ),
     port_side as (
       select country_iso3, category, flow, year, sum(tonnes) as tonnes, count(*) as ports,
