@@ -266,26 +266,23 @@ describe('ind_shares', () => {
 });
 
 describe('ind_rca', () => {
-  it('compares export mixes against the reporters loaded, and refuses a world of one', () => {
-    // 2020 exports at HS6: PAK 520100 6, 620342 4 (X_PAK 10); KAZ 310420 2, 100199 0.5 (2.5);
-    // CHN 520100 5, 310420 15 (20). X_w = 32.5; x_w: 520100 11, 620342 4, 310420 17.
+  it('refuses a world made of the reporters loaded: no BACI year, no index (issue 19)', () => {
+    // Only Comtrade reporters are loaded: the sum over PAK, KAZ and CHN (and PAK's World row)
+    // is not the world, so there is no x_wk or X_w; test/world-basis.test.ts has the values.
     const rca = (reporter: string, product: string) =>
       one('ind_rca', `reporter_iso3 = '${reporter}' and period = '2020' and product = '${product}'`);
-    expect(rca('PAK', '520100').rca).toBeCloseTo(6 / 10 / (11 / 32.5), 12);
-    expect(rca('PAK', '620342').rca).toBeCloseTo(4 / 10 / (4 / 32.5), 12);
-    expect(rca('KAZ', '310420').rca).toBeCloseTo(2 / 2.5 / (17 / 32.5), 12);
-    expect(rca('CHN', '520100')).toMatchObject({
-      world_reporters: 3,
-      world_basis: 'reporters_loaded',
-      partner_basis: 'sum_of_partners_loaded',
-    });
-    expect(rca('CHN', '520100').rca).toBeCloseTo(5 / 20 / (11 / 32.5), 12);
-    // In 2022 only PAK is loaded: its RCA would be 1 by construction.
-    expect(one('ind_rca', "reporter_iso3 = 'PAK' and period = '2022'")).toMatchObject({
+    expect(rca('PAK', '520100')).toMatchObject({
+      exports_usd: 6_000_000,
+      reporter_exports_usd: 10_000_000,
+      world_product_exports_usd: null,
+      world_exports_usd: null,
       rca: null,
-      null_reason: 'single_item',
-      world_reporters: 1,
+      world_reporters: null,
+      world_basis: 'none',
+      null_reason: 'no_world_basis',
     });
+    expect(rca('CHN', '520100')).toMatchObject({ partner_basis: 'sum_of_partners_loaded', rca: null });
+    expect(rows('ind_rca', "null_reason is not 'no_world_basis' or world_basis <> 'none'")).toHaveLength(0);
   });
 });
 
@@ -337,22 +334,27 @@ describe('ind_complementarity and ind_trade_intensity', () => {
     );
   });
 
-  it("compares a partner's share of the reporter's exports with its share of the world's", () => {
-    // X_w = 100 (PAK's World row) + 2.5 (KAZ) + 20 (CHN) = 122.5; X_w,KAZ = 10, X_w,PAK = 22.5.
+  it('has no trade intensity without a world basis: the reporters loaded are not the world', () => {
+    // Before issue 19 X_w was 122.5 M: PAK's World row plus KAZ's and CHN's exports.
     const tii = (reporter: string, partner: string) =>
       one(
         'ind_trade_intensity',
         `reporter_iso3 = '${reporter}' and partner_iso3 = '${partner}' and period = '2020'`,
       );
-    // Only PAK exports to KAZ among the reporters: X_w,KAZ is X_PAK,KAZ and the index would be
-    // X_w / X_PAK whatever the partner.
-    expect(tii('PAK', 'KAZ')).toMatchObject({
+    expect(tii('KAZ', 'PAK')).toMatchObject({
+      exports_usd: 2_500_000,
+      reporter_exports_usd: 2_500_000,
+      world_exports_to_partner_usd: null,
+      world_exports_usd: null,
       intensity: null,
-      partner_reporters: 1,
-      null_reason: 'single_item',
+      world_basis: 'none',
+      null_reason: 'no_world_basis',
     });
-    expect(tii('KAZ', 'PAK').intensity).toBeCloseTo(2.5 / 2.5 / (22.5 / 122.5), 12);
-    expect(tii('CHN', 'PAK')).toMatchObject({ world_reporters: 3, world_exports_usd: 122_500_000 });
+    expect(tii('PAK', 'KAZ')).toMatchObject({
+      reporter_exports_usd: 100_000_000,
+      null_reason: 'no_world_basis',
+    });
+    expect(rows('ind_trade_intensity', "null_reason is not 'no_world_basis'")).toHaveLength(0);
   });
 });
 

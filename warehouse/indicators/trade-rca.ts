@@ -1,14 +1,18 @@
-/** ind_rca: Balassa's revealed comparative advantage against the world as loaded. */
+/** ind_rca: Balassa's revealed comparative advantage against a loaded world basis (trade-world-basis.ts). */
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { PERIOD_COLUMNS, REPORTER, SOURCE } from './trade-columns.ts';
+import { NO_WORLD_BASIS } from './trade-world-basis.ts';
 
 export const tradeRca: IndicatorDefinition = {
   table: 'ind_rca',
   description:
-    "Balassa's revealed comparative advantage of a reporter in an HS code: its share of the reporter's exports against the code's share of the exports of every reporter loaded from the same source, period, edition and level. The \"world\" is the reporters loaded, not the world: with Comtrade extracts of two countries it compares those two; with a whole BACI year it is the world.",
-  formula: 'RCA_ik = (x_ik / X_i) / (x_wk / X_w), w = the reporters loaded; > 1 reveals an advantage.',
+    "Balassa's revealed comparative advantage of a reporter in an HS code: its share of the reporter's exports against the code's share of the world's exports in the same year, HS edition and level. The world is a loaded BACI year (every exporter), never the reporters loaded nor a reporter's World row: without one (two Comtrade reporters only, a monthly period, another HS edition) the index is NULL with no_world_basis.",
+  formula:
+    'RCA_ik = (x_ik / X_i) / (x_wk / X_w), w = the world as BACI records it (sum over every exporter); > 1 reveals an advantage.',
   family: 'trade',
   readsTradeInputs: true,
+  // A BACI load changes the world of every source's rows of its year.
+  acrossSources: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'freq', 'period', 'classification', 'product'],
@@ -35,26 +39,28 @@ export const tradeRca: IndicatorDefinition = {
       name: 'world_product_exports_usd',
       type: 'real',
       unit: 'USD',
-      description: 'x_wk: exports of the code by every reporter loaded.',
+      description:
+        "x_wk: the world's exports of the code: the sum over every exporter in the world basis (BACI's HS6 codes, summed to headings and chapters); 0 when no exporter there ships it; NULL without a basis.",
     },
     {
       name: 'world_exports_usd',
       type: 'real',
       unit: 'USD',
-      description: 'X_w: exports of every code by every reporter loaded.',
+      description:
+        "X_w: the world's exports of every code at that level and edition in the basis; NULL without a basis.",
     },
     { name: 'rca', type: 'real', unit: 'ratio', description: 'The index; NULL with null_reason.' },
     {
       name: 'world_reporters',
       type: 'integer',
       description:
-        'How many reporters make up the "world" of the comparison. With 1 the index is 1 by construction and is NULL (single_item).',
+        'How many exporters the world basis holds for the year (BACI: every exporter); NULL without a basis.',
     },
     {
       name: 'world_basis',
       type: 'text',
       description:
-        "Always reporters_loaded: the world is the reporters in the warehouse, not UN Comtrade's world.",
+        'The world the row was compared with: the source and release of the BACI year (`baci:V202401b`, `sample-baci:…` for the bundled invented sample), or `none` (null_reason no_world_basis). Never the reporters loaded, never a World partner row.',
     },
     {
       name: 'partner_basis',
@@ -62,7 +68,10 @@ export const tradeRca: IndicatorDefinition = {
       description:
         "How the reporter's exports to the world were taken: world_row (its World partner rows) or sum_of_partners_loaded (only the partners loaded).",
     },
-    NULL_REASON,
+    {
+      ...NULL_REASON,
+      description: `${NULL_REASON.description} Here also no_world_basis: no loaded BACI year covers the year and HS edition (a monthly period has none).`,
+    },
     {
       ...SMALL_BASE,
       description: `1 when the reporter's exports of the code are under ${SMALL_TRADE_USD.toLocaleString('en')} USD.`,
@@ -71,24 +80,29 @@ export const tradeRca: IndicatorDefinition = {
   select: (scope) => `
     with exports as (
       select *,
-             sum(value_usd) over (partition by source, reporter_iso3, freq, period, hs_edition, hs_level) as reporter_total,
-             sum(value_usd) over (partition by source, freq, period, hs_edition, hs_code) as world_product,
-             sum(value_usd) over (partition by source, freq, period, hs_edition, hs_level) as world_total
+             sum(value_usd) over (partition by source, reporter_iso3, freq, period, hs_edition, hs_level) as reporter_total
       from input_world_products where flow = 'X' and value_usd is not null and ${scope.write('year')}
     ),
-    reporters as (
-      select source, freq, period, hs_edition, hs_level, count(distinct reporter_iso3) as n
-      from exports group by source, freq, period, hs_edition, hs_level
+    world_totals as (
+      select year, hs_edition, hs_level, sum(value_usd) as value_usd
+      from input_world_basis_products group by year, hs_edition, hs_level
     )
     select e.source, e.reporter_iso3, e.freq, e.period, e.year, e.month, e.hs_edition, e.hs_level, e.hs_code,
-           e.value_usd, e.reporter_total, e.world_product, e.world_total,
-           case when r.n > 1 and e.reporter_total > 0 and e.world_product > 0 and e.world_total > 0
-                then (e.value_usd / e.reporter_total) / (e.world_product / e.world_total) end,
-           r.n, 'reporters_loaded', e.world_basis,
-           case when r.n = 1 then 'single_item'
-                when e.reporter_total = 0 or e.world_product = 0 or e.world_total = 0 then 'zero_base'
-                when e.reporter_total < 0 or e.world_product < 0 then 'negative_base' end,
+           e.value_usd, e.reporter_total,
+           case when t.value_usd is not null then coalesce(w.value_usd, 0) end, t.value_usd,
+           case when t.value_usd > 0 and e.reporter_total > 0 and w.value_usd > 0
+                then (e.value_usd / e.reporter_total) / (w.value_usd / t.value_usd) end,
+           case when t.value_usd is not null then b.exporters end,
+           case when t.value_usd is not null then b.world_basis else '${NO_WORLD_BASIS}' end,
+           e.world_basis,
+           case when t.value_usd is null then 'no_world_basis'
+                when e.reporter_total = 0 or coalesce(w.value_usd, 0) = 0 or t.value_usd = 0 then 'zero_base'
+                when e.reporter_total < 0 or w.value_usd < 0 then 'negative_base' end,
            e.value_usd < ${SMALL_TRADE_USD}
     from exports e
-    join reporters r using (source, freq, period, hs_edition, hs_level)`,
+    left join input_world_basis b on e.freq = 'A' and b.year = e.year
+    left join world_totals t on b.year is not null and t.year = e.year and t.hs_edition = e.hs_edition
+                            and t.hs_level = e.hs_level
+    left join input_world_basis_products w on b.year is not null and w.year = e.year and w.hs_edition = e.hs_edition
+                                          and w.hs_level = e.hs_level and w.hs_code = e.hs_code`,
 };
