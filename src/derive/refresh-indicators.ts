@@ -26,6 +26,7 @@ import {
   type YearsBySource,
   yearsForJournal,
 } from './refresh-scope.ts';
+import { recordShareFindings } from './share-findings.ts';
 
 export interface RefreshedTable {
   readonly table: string;
@@ -171,6 +172,7 @@ export async function refreshIndicators(
     .set({ status: 'succeeded', finished_at: new Date().toISOString(), duration_ms: durationMs })
     .where('derive_id', '=', deriveId)
     .execute();
+  await recordShareFindings(warehouse, options.runId ?? null);
   return {
     deriveId,
     mode: full ? 'full' : 'incremental',

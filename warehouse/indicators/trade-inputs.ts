@@ -7,17 +7,21 @@
  *   them, so they are left out), in total over the second partner, mode of transport and
  *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold; in one
  *   HS edition per source, reporter and period.
- * - `input_pair_totals`: one total per reporter, partner, flow and period: the TOTAL row where
- *   the source reports one, else the sum of the coarsest HS level it reports (BACI: HS6).
+ * - `input_pair_totals`: one total per reporter, partner, flow and period: the published TOTAL
+ *   row where the source reports one, else the sum of its parts (BACI: HS6), and whether the
+ *   TOTAL is below its parts.
  * - `input_coverage`: which flows a reporter reported with a partner in a period, and
  *   `input_edition_coverage` the same per HS edition and level.
  * - `input_series`: one value per reporter, partner, flow, period and product.
  * - `input_world_products`: a reporter's trade in each product with the world.
  * - `input_reporter_totals`: a reporter's total with the world per flow and period.
+ * - `input_world_basis`, `input_world_basis_products`: the world of RCA and trade intensity
+ *   (trade-world-basis.ts).
  *
  * Values never mix: every sum stays within one source, one HS edition and one level.
  */
 import type { YearScope } from './indicator.ts';
+import { WORLD_BASIS_INPUTS } from './trade-world-basis.ts';
 
 /** The partner code of the world (Comtrade's 0, stored as W00). */
 export const WORLD = "'W00'";
@@ -75,20 +79,52 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     index: [...PAIR, 'hs_level'],
   },
   {
+    // The published TOTAL row where the slice has one; else the sum of its parts, flagged
+    // `summed`. The parts' sum is the largest of two lower bounds of the pair's trade (values are
+    // not negative): the coarsest row published on each branch of the HS tree, each branch
+    // counted once (a file with chapters 48 and 49 but heading 4407 alone counts all three), and
+    // the sum at any one level. No part, no category (its codes at one level) exceeds it. A
+    // published TOTAL below that sum (`below_parts`) cannot be a whole of its parts: the shares
+    // against it are NULL (ind_shares).
     table: 'input_pair_totals',
     select: () => `
-      with pair_levels as (
-        select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_level,
-               sum(value_usd) as value_usd,
-               row_number() over (
-                 partition by source, reporter_iso3, partner_iso3, flow, freq, period order by hs_level
-               ) as rank
-        from input_flows
-        group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_level
+      with keys as (
+        select distinct source, reporter_iso3, partner_iso3, flow, freq, period, year, month from input_flows
+      ),
+      published as (
+        select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd
+        from input_flows where hs_level = 0
+        group by source, reporter_iso3, partner_iso3, flow, freq, period
+      ),
+      branch_tops as (
+        select f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period, sum(f.value_usd) as value_usd
+        from input_flows f
+        where f.hs_level > 0 and not exists (
+          select 1 from input_flows a
+          where a.source = f.source and a.reporter_iso3 = f.reporter_iso3 and a.partner_iso3 = f.partner_iso3
+            and a.flow = f.flow and a.freq = f.freq and a.period = f.period
+            and a.hs_level > 0 and a.hs_level < f.hs_level and a.hs_code = substr(f.hs_code, 1, a.hs_level))
+        group by f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period
+      ),
+      level_sums as (
+        select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd
+        from input_flows where hs_level > 0
+        group by source, reporter_iso3, partner_iso3, flow, freq, period, hs_level
+      ),
+      parts as (
+        select source, reporter_iso3, partner_iso3, flow, freq, period, max(value_usd) as value_usd
+        from (select * from branch_tops union all select * from level_sums)
+        group by source, reporter_iso3, partner_iso3, flow, freq, period
       )
-      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, value_usd,
-             case when hs_level = 0 then 'reported_total' else 'sum_of_hs' || hs_level end as total_basis
-      from pair_levels where rank = 1`,
+      select k.source, k.reporter_iso3, k.partner_iso3, k.flow, k.freq, k.period, k.year, k.month,
+             coalesce(t.value_usd, p.value_usd) as value_usd,
+             case when t.value_usd is not null then 'published' else 'summed' end as total_basis,
+             p.value_usd as parts_usd,
+             -- Below by more than floating-point noise in adding the parts.
+             coalesce(t.value_usd < p.value_usd - 1e-9 * abs(p.value_usd), 0) as below_parts
+      from keys k
+      left join published t using (source, reporter_iso3, partner_iso3, flow, freq, period)
+      left join parts p using (source, reporter_iso3, partner_iso3, flow, freq, period)`,
     index: PAIR,
   },
   {
@@ -175,6 +211,7 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
       group by t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.year, t.month`,
     index: ['source', 'reporter_iso3', 'flow', 'freq', 'period'],
   },
+  ...WORLD_BASIS_INPUTS,
 ];
 
 /** Partners that are single economies: not the world, not a group, not "areas n.e.s.". */

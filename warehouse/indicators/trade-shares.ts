@@ -3,6 +3,9 @@ import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } fr
 import { FLOW, PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
 import { COUNTRY_PARTNER } from './trade-inputs.ts';
 
+/** A reporter's World row at least one partner's trade (within floating-point noise). */
+const WORLD_NOT_BELOW = 'p.value_usd <= w.value_usd + 1e-9 * abs(w.value_usd)';
+
 export const tradeShares: IndicatorDefinition = {
   table: 'ind_shares',
   description:
@@ -41,23 +44,46 @@ export const tradeShares: IndicatorDefinition = {
       unit: 'USD',
       description: "The whole: the reporter's total with the partner (X_ij), or with the world (X_i).",
     },
-    { name: 'share', type: 'real', unit: 'ratio', description: 'value_usd / denominator_usd, from 0 to 1.' },
+    {
+      name: 'share',
+      type: 'real',
+      unit: 'ratio',
+      description:
+        'value_usd / denominator_usd, from 0 to 1. NULL with null_reason total_below_parts where the whole is below its parts: a published TOTAL below the sum of its HS rows (all the shares of that pair, flow and period), or a World row below a partner.',
+    },
     {
       name: 'denominator_basis',
       type: 'text',
       description:
-        'Where the whole comes from: reported_total (a TOTAL row), sum_of_hs2 (the sum of the coarsest HS level reported), world_row (a World partner row) or sum_of_partners_loaded (only the partners loaded: not the world).',
+        'Where the whole comes from: reported_total (a published TOTAL row), sum_of_parts (no TOTAL row: the HS rows summed, each branch of the HS tree counted once at the coarsest level published, and never less than the sum at any one level), world_row (a World partner row) or sum_of_partners_loaded (only the partners loaded: not the world).',
+    },
+    {
+      name: 'total_basis',
+      type: 'text',
+      description:
+        "How the pair's total was taken (the denominator of a product share, the numerator of a partner share): published (the TOTAL row) or summed (no TOTAL row: the sum of the parts, as denominator_basis says).",
+    },
+    {
+      name: 'parts_usd',
+      type: 'real',
+      unit: 'USD',
+      description:
+        "Product shares: the sum of the pair's HS rows (each branch of the HS tree once at its coarsest row, and never less than the sum at any one level), which a published total must not be below. NULL for partner shares.",
     },
     NULL_REASON,
     { ...SMALL_BASE, description: `1 when the whole is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
+  // A share is at most 1 by construction (a whole at least its parts); min(…, 1) only absorbs
+  // the floating-point noise of a part equal to the whole.
   select: (scope) => `
-    
     select 'product', s.source, s.reporter_iso3, s.partner_iso3, s.freq, s.period, s.year, s.month, s.flow,
            s.product_kind, s.classification, s.hs_level, s.product, s.value_usd,
-           t.value_usd, case when t.value_usd > 0 then s.value_usd / t.value_usd end, t.total_basis,
+           t.value_usd,
+           case when t.value_usd > 0 and not t.below_parts then min(s.value_usd / t.value_usd, 1.0) end,
+           case t.total_basis when 'published' then 'reported_total' when 'summed' then 'sum_of_parts' end,
+           t.total_basis, t.parts_usd,
            case when t.value_usd is null then 'missing_input' when t.value_usd = 0 then 'zero_base'
-                when t.value_usd < 0 then 'negative_base' end,
+                when t.value_usd < 0 then 'negative_base' when t.below_parts then 'total_below_parts' end,
            coalesce(t.value_usd, 0) < ${SMALL_TRADE_USD}
     from input_series s
     left join input_pair_totals t
@@ -67,8 +93,11 @@ export const tradeShares: IndicatorDefinition = {
     union all
     select 'partner', p.source, p.reporter_iso3, p.partner_iso3, p.freq, p.period, p.year, p.month, p.flow,
            'total', '', 0, 'TOTAL', p.value_usd,
-           w.value_usd, case when w.value_usd > 0 then p.value_usd / w.value_usd end, w.world_basis,
-           case when w.value_usd = 0 then 'zero_base' when w.value_usd < 0 then 'negative_base' end,
+           w.value_usd,
+           case when w.value_usd > 0 and ${WORLD_NOT_BELOW} then min(p.value_usd / w.value_usd, 1.0) end,
+           w.world_basis, p.total_basis, null,
+           case when w.value_usd = 0 then 'zero_base' when w.value_usd < 0 then 'negative_base'
+                when not ${WORLD_NOT_BELOW} then 'total_below_parts' end,
            w.value_usd < ${SMALL_TRADE_USD}
     from input_pair_totals p
     join input_reporter_totals w
