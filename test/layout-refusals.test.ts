@@ -78,4 +78,16 @@ describe('sheets and columns that look like a table and are not', () => {
     expect(run.stderr).toContain('is in Kyrgyz soms (KGS), not US dollars');
     expect(scalar(db(), 'select count(*) from load_files')).toBe(0);
   });
+
+  it('a flow declared for a source whose every row has one is refused before any file (exit 2)', async () => {
+    const sample = join(
+      import.meta.dirname,
+      '..',
+      'sources/comtrade/samples/pak_trade_2019_2023_illustrative.csv',
+    );
+    const run = await loadWith(db(), sample, 'comtrade', '--flow', 'X');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--flow (declare.flow) does not apply to source comtrade');
+    expect(scalar(db(), 'select count(*) from load_files')).toBe(0);
+  });
 });

@@ -3,27 +3,10 @@
  * by the provenance recorded with them (migration 0012). A warehouse that holds the bundled
  * samples and a real extract of one source has two groups, each with its publisher and licence.
  */
+import type { LoadFilesTable } from '../../warehouse/schema.ts';
 import type { SqliteDatabase } from '../db/driver.ts';
 import { REDISTRIBUTION, type Redistribution } from '../validate/source-about.ts';
 import type { LoadedSource } from './export-source.ts';
-
-interface JournalGroup {
-  source: string;
-  target: string;
-  files: number;
-  load_ids: string;
-  named_illustrative: number;
-  dataset: string | null;
-  publisher: string | null;
-  source_url: string | null;
-  licence_id: string | null;
-  licence: string | null;
-  licence_url: string | null;
-  redistribution: string | null;
-  attribution: string | null;
-  illustrative: number | null;
-  provenance_by: string | null;
-}
 
 const PROVENANCE = [
   'dataset',
@@ -37,6 +20,15 @@ const PROVENANCE = [
   'illustrative',
   'provenance_by',
 ] as const;
+
+/** One source's loads with one provenance: the journal's own column types, not a copy of them. */
+type JournalGroup = {
+  source: string;
+  target: string;
+  files: number;
+  load_ids: string;
+  named_illustrative: number;
+} & Pick<LoadFilesTable, (typeof PROVENANCE)[number]>;
 
 const isRedistribution = (value: string | null): value is Redistribution =>
   (REDISTRIBUTION as readonly (string | null)[]).includes(value);

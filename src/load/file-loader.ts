@@ -18,7 +18,7 @@ import type { Declarations } from '../layout/stated-facts.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
-import { type MappedTable, openMappedTable, refuseDeclarations } from '../validate/map-stage.ts';
+import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
 import type { RowIssue } from '../validate/row-issue.ts';
 import type { TradeSource } from '../validate/trade-source.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
@@ -190,8 +190,6 @@ export async function loadFile(
     // Large files are read and validated in a worker thread while this one writes. Tables
     // with a layout are made for people (thousands of rows, not millions) and may come from a
     // pipeline file the worker cannot load: they are read here.
-    if (source.layout === undefined && options.declared !== undefined)
-      refuseDeclarations(source.name, options.declared);
     table =
       file.sizeBytes >= parallelMinBytes() && source.layout === undefined
         ? await openMappedTableInWorker({

@@ -4,7 +4,7 @@
  * `map-in-worker.ts` runs the same stage in a worker thread for large files.
  */
 import { basename } from 'node:path';
-import { CorridorError, SourceFormatError } from '../errors.ts';
+import { SourceFormatError } from '../errors.ts';
 import { readLaidOutTable } from '../layout/laid-out-table.ts';
 import type { LayoutReport } from '../layout/layout-report.ts';
 import type { Declarations } from '../layout/stated-facts.ts';
@@ -142,8 +142,6 @@ export async function openRawTable(
   };
   const encoding = input.encoding === undefined ? {} : { encoding: input.encoding };
   const layout = input.source.layout;
-  if (layout === undefined && input.declared !== undefined && Object.keys(input.declared).length > 0)
-    refuseDeclarations(input.source.name, input.declared);
   const laidOut =
     layout === undefined
       ? null
@@ -250,17 +248,6 @@ export async function mapRawTable(
     layoutReport,
     bytesRead: () => table.bytesRead?.() ?? null,
   };
-}
-
-/** A source that reads flow, unit and period from every row has nothing a declaration could fill. */
-export function refuseDeclarations(source: string, declared: Declarations): void {
-  if (Object.keys(declared).length === 0) return;
-  const given = Object.keys(declared).filter((k) => k !== 'override');
-  throw new CorridorError(
-    'bad_declaration',
-    `${given.map((k) => `--${k}`).join(', ') || '--override'} does not apply to source ${source}: its files give the flow, unit and period of every row. Drop the option.`,
-    { exitCode: 2 },
-  );
 }
 
 /** A publisher's answer that nothing matched: a table without rows, carrying the note. */
