@@ -11,39 +11,26 @@
  * cells; and checks total and subtotal rows against their parts instead of loading them.
  */
 import { basename } from 'node:path';
-import { CorridorError, SchemaDriftError } from '../errors.ts';
+import { CorridorError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import { HEADER_SEARCH_ROWS } from '../read/header-search.ts';
 import { batchRows, isBlankRow, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openSheetStream, type RawSheet, type SheetRow } from '../read/sheet-stream.ts';
 import { AggregateChecker, describeMismatch, type PrintedFigure, type RowRole } from './aggregate-check.ts';
 import { type CellReading, readCellNumber } from './cell-number.ts';
-import { bindHeader, describeExpectedHeader, type FigureColumnAt, headerLikeness } from './header-binding.ts';
-import {
-  closestHeader,
-  describeNearHeader,
-  findHeader,
-  type NearHeader,
-  refuseShortHeader,
-  titleLines,
-} from './header-block.ts';
+import { bindHeader, describeExpectedHeader, headerLikeness } from './header-binding.ts';
+import { closestHeader, findHeader, type NearHeader, refuseShortHeader, titleLines } from './header-block.ts';
 import type { LaidOutSheet, LayoutReport, LayoutWarning } from './layout-report.ts';
 import { scaledFigure } from './printed-figures.ts';
-import { type ColumnUnit, sheetContext, unitOfColumn } from './sheet-facts.ts';
-import { refuseInapplicableDeclarations, refuseRepeatedPeriods, UNREAD_UNIT } from './sheet-refusals.ts';
-import type { Declarations, SettledFact } from './stated-facts.ts';
-import { datasetUnit, settleSheetFacts } from './table-facts.ts';
+import { type FigureColumn, readSheetFacts } from './sheet-reading.ts';
+import { noTableFound, refuseInapplicableDeclarations, refuseRepeatedPeriods } from './sheet-refusals.ts';
+import type { Declarations } from './stated-facts.ts';
 import { factColumns, labelTest, outputColumns, subtotalLevels, type TableLayout } from './table-layout.ts';
 import { decumulate } from './year-to-date.ts';
 
 export interface LaidOutTable extends RawTable {
   /** What the layout toolkit did; complete once `batches` is read to the end. */
   report(): LayoutReport;
-}
-
-/** A figure column with the unit its figures are in. */
-interface FigureColumn extends FigureColumnAt {
-  readonly unit: ColumnUnit;
 }
 
 export async function readLaidOutTable(
@@ -163,47 +150,13 @@ export async function readLaidOutTable(
         headerCells,
         titles: titleLines(scanned, found.index),
       };
-      // What the sheet says of its flow, period and unit. A sheet whose header matched by
-      // position only (a cover with a year in a cell) may say none of it: its refusal waits for
-      // the sheet's first figure, and a sheet without figures is passed over instead.
-      let refusal: unknown = null;
-      let facts: ReturnType<typeof settleSheetFacts> = { values: {}, settled: [] };
-      let context: Record<string, string> = {};
-      let figureColumns: FigureColumn[] = [];
-      try {
-        facts = settleSheetFacts(layout, text, name, declared);
-        context = sheetContext(layout, text);
-        const unitDeclarations = { ...declared, dataset: datasetUnit(layout, name) };
-        figureColumns = binding.figures.map((c) => ({
-          ...c,
-          unit: unitOfColumn(layout, text, c.path, unitDeclarations),
-        }));
-      } catch (error) {
-        if (!(error instanceof CorridorError) || layout.sheets?.every !== true) throw error;
-        refusal = error;
-        figureColumns = binding.figures.map((c) => ({ ...c, unit: UNREAD_UNIT }));
-      }
-      const unitFacts = new Map<string, SettledFact>();
-      for (const { unit } of figureColumns) {
-        const value = `${unit.phrase} (${unit.unit} ×${unit.multiplier})`;
-        if (!unitFacts.has(value))
-          unitFacts.set(value, {
-            fact: 'unit',
-            value,
-            origin: unit.origin,
-            place: unit.place,
-            sheet: sheetName,
-          });
-      }
-      const units = [
-        ...new Set(
-          figureColumns.map((c) => {
-            const factor = c.unit.multiplier === 1 ? '' : ` (×${c.unit.multiplier} → ${c.unit.unit})`;
-            const assumed = c.unit.origin === 'file' ? '' : `, ${c.unit.place}`;
-            return `${c.unit.phrase}${factor}${assumed}`;
-          }),
-        ),
-      ];
+      const { refusal, facts, context, figureColumns, units, settled } = readSheetFacts(
+        layout,
+        text,
+        name,
+        declared,
+        binding.figures,
+      );
       const used = new Set([
         ...Object.values(binding.kept).filter((i) => i >= 0),
         ...binding.figures.map((f) => f.index),
@@ -215,7 +168,7 @@ export async function readLaidOutTable(
         units,
         context,
         unread,
-        facts: [...facts.settled, ...unitFacts.values()],
+        facts: settled,
       });
 
       const aggregates = layout.aggregates;
@@ -404,25 +357,7 @@ export async function readLaidOutTable(
         batch = [];
       }
     }
-    if (sheetsRead === 0 && examined.length === 1 && firstSeen !== null) {
-      const seen = firstSeen.lines;
-      throw new SchemaDriftError(
-        name,
-        Object.keys(layout.columns),
-        `${firstSeen.place}: no header row with ${describeExpectedHeader(layout)} in its first ${HEADER_SEARCH_ROWS} rows${seen.length > 0 ? `; it begins: ${seen.map((t) => `"${t.slice(0, 80)}"`).join(', ')}` : ' (it is empty)'}${nearest === null ? '' : `; ${describeNearHeader(nearest)}`}. Check that the file is the table this source reads.`,
-        'table_not_found',
-      );
-    }
-    if (sheetsRead === 0) {
-      throw new SchemaDriftError(
-        name,
-        Object.keys(layout.columns),
-        examined.length === 0
-          ? `${name}: none of its sheets (${visible.map((v) => `"${v}"`).join(', ') || 'none visible'}) is one this table is read from (${[...(layout.sheets?.names ?? []).map((n) => `"${n}"`), ...(layout.sheets?.pattern ? [`names matching ${layout.sheets.pattern}`] : [])].join(' or ')}). Check the sheet's name, or the layout's sheets option.`
-          : `${name}: no sheet holds a table with ${describeExpectedHeader(layout)} (looked at ${examined.map((s) => `"${s}"`).join(', ')})${nearest === null ? '' : `; ${describeNearHeader(nearest)}`}. It may be another table of the same publisher; check that the file is the table this source reads.`,
-        'table_not_found',
-      );
-    }
+    if (sheetsRead === 0) throw noTableFound(name, layout, { examined, visible, firstSeen, nearest });
   }
 
   return {
