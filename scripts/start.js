@@ -23,17 +23,25 @@ from ind_trade_balance
 where source = 'sample-comtrade' and product_kind = 'total' and freq = 'A' and ${PAIR}
 group by period order by period`;
 
-// From ind_trade_balance: the top-level categories of the latest year, both directions.
+// From ind_trade_sums: the top-level categories of the latest year, each flow with the basis of
+// its figure (which HS rows it was summed from, and whether they add up).
 const TOP_CATEGORIES = `
-select b.period as year, b.product as category, c.name,
-  round(b.exports_usd / 1e6, 2) as pak_exports_musd, round(b.imports_usd / 1e6, 2) as pak_imports_musd
-from ind_trade_balance b
-join hs_categories c on c.scheme = b.classification and c.category = b.product and c.parent is null
-where b.source = 'sample-comtrade' and b.reporter_iso3 = 'PAK' and b.partner_iso3 = 'KAZ' and b.product_kind = 'category'
-  and b.classification = 'corridor' and b.freq = 'A'
-  and b.period = (select max(period) from ind_trade_balance where source = 'sample-comtrade' and reporter_iso3 = 'PAK'
+select s.period as year, s.product as category, case s.flow when 'X' then 'exports' else 'imports' end as flow,
+  round(s.value_usd / 1e6, 2) as musd,
+  case when s.value_usd is null then 'no figure: the file is coarser than the category'
+  else case s.hs_levels when '2' then 'chapter' when '4' then 'heading' when '6' then 'subheading' else 'HS code' end
+    || case when s.row_count > 1 then 's ' else ' ' end
+    || coalesce(replace(s.codes_drawn_on, ' ', ', '), s.row_count || ' codes')
+    || case s.sum_basis when 'exact' then ' (complete)' when 'from_coarser' then ' as published'
+         when 'partial' then ' as published; a lower bound' end
+  end as basis
+from ind_trade_sums s
+join hs_categories c on c.scheme = s.classification and c.category = s.product and c.parent is null
+where s.source = 'sample-comtrade' and s.reporter_iso3 = 'PAK' and s.partner_iso3 = 'KAZ' and s.product_kind = 'category'
+  and s.classification = 'corridor' and s.freq = 'A'
+  and s.period = (select max(period) from ind_trade_sums where source = 'sample-comtrade' and reporter_iso3 = 'PAK'
                   and partner_iso3 = 'KAZ' and freq = 'A')
-order by b.exports_usd + b.imports_usd desc limit 6`;
+order by s.value_usd desc limit 6`;
 
 // From ind_mirror: what the exporter declares beside what the importer declares.
 const MIRROR_GAP = `
@@ -59,10 +67,17 @@ const trade = await runCli(['run', 'nightly', ...process.argv.slice(2)]);
 const ports = await runCli(['run', 'ports', ...process.argv.slice(2)]);
 const ok = (code) => code === 0 || code === 3;
 if (ok(trade)) {
-  console.log('\nPakistan–Kazakhstan balance as each side reports it (US$ million, illustrative samples):');
+  console.log(
+    '\nPakistan–Kazakhstan balance as each side reports it (US$ million, illustrative samples; totals as published in each TOTAL row):',
+  );
   await runCli(['sql', BALANCE_BY_YEAR, '--quiet']);
-  console.log("\nPakistan's trade with Kazakhstan by top-level category, latest year loaded (US$ million):");
+  console.log(
+    "\nPakistan's trade with Kazakhstan by top-level category, latest year loaded (US$ million), and what each figure is summed from:",
+  );
   await runCli(['sql', TOP_CATEGORIES, '--quiet']);
+  console.log(
+    'complete: the finest rows, adding up to the rows above them · as published: a coarser row whose finer rows fall short of it · a lower bound: the rows above the category are not all broken down, so it may hold more (docs/hierarchy-sums.md)',
+  );
   console.log('\nMirror gap: what the exporter declares beside what the importer declares (US$ million):');
   await runCli(['sql', MIRROR_GAP, '--quiet']);
 }

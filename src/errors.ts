@@ -15,6 +15,8 @@ export const ExitCode = {
   Usage: 2,
   /** Everything loaded, but some file's rejects passed the pipeline's threshold. */
   RejectsOverThreshold: 3,
+  /** Everything loaded (or was checked), but a data-quality finding of severity `error` is open. */
+  DataQualityErrors: 3,
   /** Another run of the same pipeline holds its lock: nothing was done. */
   LockHeld: 4,
 } as const;

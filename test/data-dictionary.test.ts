@@ -8,7 +8,7 @@
  *
  * Each check collects what is wrong as sentences that say what to add where, and expects none.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,6 +18,7 @@ import { DICTIONARY, tableDoc } from '../warehouse/dictionary/index.ts';
 import { OPERATIONS_TABLES } from '../warehouse/dictionary/operations-tables.ts';
 import { QUALITY_TABLES } from '../warehouse/dictionary/quality-tables.ts';
 import type { ColumnType, TableDoc } from '../warehouse/dictionary/table-doc.ts';
+import { WORLD_TABLES } from '../warehouse/dictionary/world-tables.ts';
 import { cli, PROJECT_ROOT } from './helpers/run-cli.ts';
 
 interface WarehouseColumn {
@@ -101,7 +102,9 @@ const fileOf = (doc: TableDoc) =>
       ? 'warehouse/dictionary/operations-tables.ts'
       : QUALITY_TABLES.some((t) => t.name === doc.name)
         ? 'warehouse/dictionary/quality-tables.ts'
-        : `warehouse/dictionary/${doc.area}-tables.ts`;
+        : WORLD_TABLES.some((t) => t.name === doc.name)
+          ? 'warehouse/dictionary/world-tables.ts'
+          : `warehouse/dictionary/${doc.area}-tables.ts`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'corridor-dictionary-'));
@@ -110,6 +113,14 @@ beforeAll(async () => {
     const run = await cli([...args, '--db', db, '--quiet'], PROJECT_ROOT);
     expect(run.code, `corridor ${args.join(' ')}: ${run.stderr}`).toBe(0);
   }
+  // No pipeline loads world totals (a user's own file): one, so that their views hold rows.
+  const worldTotals = join(dir, 'world-2021.csv');
+  writeFileSync(worldTotals, 'year,hs_edition,hs_code,value_usd\n2021,H5,TOTAL,1000\n');
+  const loaded = await cli(
+    ['load', worldTotals, '--source', 'world-totals', '--db', db, '--quiet'],
+    PROJECT_ROOT,
+  );
+  expect(loaded.code, loaded.stderr).toBe(0);
   sqlite = new Database(db, { readonly: true });
   tables = readTables(sqlite);
 }, 60_000);

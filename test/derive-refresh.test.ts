@@ -54,7 +54,7 @@ describe('refreshing the indicator tables', () => {
     // A file of 2022 alone: growth of 2022 reads 2019 (CAGR over 3 years) but 2019's rows stay.
     const later = await load(exportsFile('b.csv', { 2022: 12_000_000 }));
     // Ten trade tables and the port–customs coverage; the port tables have nothing new.
-    expect(later.stdout).toMatch(/Refreshed 11 indicator tables for changes in 2022 \(/);
+    expect(later.stdout).toMatch(/Refreshed 12 indicator tables for changes in 2022 \(/);
     expect(lastDerive()).toMatchObject({ mode: 'incremental', trade_years: '{"comtrade":[2022]}' });
     expect(balanceWrittenBy('2019')).toBe(before2019);
     expect(balanceWrittenBy('2020')).toBe(before2020);
@@ -88,15 +88,15 @@ describe('refreshing the indicator tables', () => {
 
     const full = await cli(['derive', '--full', '--db', db()]);
     expect(full.code).toBe(0);
-    expect(full.stdout).toMatch(/Rebuilt 13 indicator tables \([\d,]+ rows\) in /);
+    expect(full.stdout).toMatch(/Rebuilt 14 indicator tables \([\d,]+ rows\) in /);
     expect(lastDerive()).toMatchObject({ mode: 'full', run_id: null, status: 'succeeded' });
     const timings = query<{ table_name: string; duration_ms: number; rows_written: number }>(
       db(),
       'select * from derive_tables where derive_id = (select max(derive_id) from derive_runs) order by table_name',
     );
-    // The 13 tables, and the input tables they share.
+    // The 14 tables, and the input tables they share.
     expect(timings.map((t) => t.table_name)).toContain('input_*');
-    expect(timings).toHaveLength(14);
+    expect(timings).toHaveLength(15);
     expect(timings.every((t) => t.duration_ms >= 0)).toBe(true);
     expect(timings.find((t) => t.table_name === 'ind_trade_balance')?.rows_written).toBeGreaterThan(0);
   });

@@ -1,6 +1,6 @@
 /**
  * Dependencies run one way (DESIGN.md, layout): cli → pipeline and schedule → sources → the
- * stages (extract, read, layout, validate, normalize, reference, load, derive, export, query,
+ * stages (extract, read, layout, validate, normalize, reference, load, derive, check, export, query,
  * docs) → db → the definitions (warehouse/, src/*.ts). A module may import its own layer or a
  * lower one; a step back fails here, naming the file and the import. And the database driver is
  * imported by src/db/ alone.
@@ -22,6 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'src/reference',
     'src/load',
     'src/derive',
+    'src/check',
     'src/export',
     'src/query',
     'src/docs',

@@ -201,7 +201,15 @@ describe('kz-bns: the Kazakh bureau’s trade-by-country workbook', () => {
     rows[3] = row('Россия', 510.25, 550); // ЕАЭС, СНГ and Всего now disagree on exports
     const path = kzWorkbook('kz_2021.xls', { '12_2021': kzSheet(2021, rows) });
     const run = await cli(['load', path, '--source', 'kz-bns', '--db', db()]);
-    expect(run.code).toBe(0);
+    // Everything loaded; the partners now add up to more than the World total printed, which
+    // corridor check records as an error (world_vs_partners): exit 3.
+    expect(run.code, run.stderr).toBe(3);
+    expect(
+      scalar(
+        db(),
+        "select count(*) from dq_findings where check_name = 'world_vs_partners' and severity = 'error'",
+      ),
+    ).toBe(1);
     const warnings = query<{
       sheet: string;
       row_number: number;

@@ -77,7 +77,7 @@ beforeAll(async () => {
   expect((await cli(['load', customs, '--source', 'comtrade', '--db', db()])).code).toBe(0);
   const derived = await cli(['derive', '--full', '--db', db()]);
   expect(derived.code).toBe(0);
-  expect(derived.stdout).toMatch(/Rebuilt 13 indicator tables/);
+  expect(derived.stdout).toMatch(/Rebuilt 14 indicator tables/);
 });
 
 describe('ind_port_growth', () => {

@@ -66,11 +66,12 @@ describe('the declarations', () => {
       expect(about.units.length, where).toBeGreaterThan(0);
       expect(about.periods.length, where).toBeGreaterThan(0);
       for (const period of about.periods) expect(PERIOD_KINDS, where).toContain(period);
-      const flows: readonly string[] = target === 'trade_flows' ? TRADE_FLOWS : PORT_DIRECTIONS;
+      const flows: readonly string[] = target === 'port_throughput' ? PORT_DIRECTIONS : TRADE_FLOWS;
       expect(about.flows.length, where).toBeGreaterThan(0);
       for (const flow of about.flows) expect(flows, where).toContain(flow);
-      if (name === 'table' || name === 'port-table') {
-        // Who publishes a pipeline's table is the pipeline's to say: unknown, never guessed.
+      if (name === 'table' || name === 'port-table' || name === 'world-totals') {
+        // Who publishes a pipeline's table is the pipeline's to say, a world-totals file's the
+        // user's (its source_note): unknown, never guessed.
         expect(about.publisher, where).toBeNull();
         expect(about.licence.id, where).toBeNull();
         expect(about.licence.redistribution, where).toBe('unknown');

@@ -121,7 +121,7 @@ beforeAll(async () => {
   const loaded = await cli(['load', ...files, '--source', 'comtrade', '--db', db()]);
   expect(loaded.stdout).toMatch(/\(0 rejected\)/);
   expect(loaded.code).toBe(0);
-  expect(loaded.stdout).toMatch(/Rebuilt 13 indicator tables \([\d,]+ rows, their first refresh\)/);
+  expect(loaded.stdout).toMatch(/Rebuilt 14 indicator tables \([\d,]+ rows, their first refresh\)/);
 });
 
 describe('ind_trade_balance', () => {

@@ -7,14 +7,17 @@
  * the indexes and columns the migrations create.
  */
 
-export type FactTableName = 'trade_flow_rows' | 'baci_flows' | 'port_throughput_rows';
+export type FactTableName = 'trade_flow_rows' | 'baci_flows' | 'port_throughput_rows' | 'world_trade_totals';
+
+/** What a source fills: the view analysts read (world_trade_totals is its own table). */
+export type FactTarget = 'trade_flows' | 'port_throughput' | 'world_trade_totals';
 
 export interface FactTable {
   readonly name: FactTableName;
   /** The view analysts read the current figures through. */
-  readonly view: 'trade_flows' | 'port_throughput';
+  readonly view: FactTarget;
   /** The view of every version, current and closed. */
-  readonly history: 'trade_flows_history' | 'port_throughput_history';
+  readonly history: `${FactTarget}_history`;
   /** Where superseded versions go: same columns, plus valid_to_load and closed_by. */
   readonly closed: `${FactTableName}_closed`;
   /** The natural key, in the order of the table's unique index. A load never holds two rows of one key. */
@@ -163,18 +166,50 @@ export const PORT_THROUGHPUT_ROWS: FactTable = Object.freeze({
   },
 });
 
-export const FACT_TABLES: readonly FactTable[] = [TRADE_FLOW_ROWS, BACI_FLOWS, PORT_THROUGHPUT_ROWS];
+/**
+ * The world's trade a user supplies (migration 0013, sources/world-totals/): read by RCA as its
+ * world basis. Small (a year is a few thousand codes), so analysts read the table itself.
+ */
+export const WORLD_TRADE_TOTALS: FactTable = Object.freeze({
+  name: 'world_trade_totals',
+  view: 'world_trade_totals',
+  history: 'world_trade_totals_history',
+  closed: 'world_trade_totals_closed',
+  key: ['source', 'year', 'hs_edition', 'flow', 'hs_code'],
+  values: ['hs_level', 'value_usd', 'source_note'],
+  columns: [
+    'source',
+    'year',
+    'hs_edition',
+    'flow',
+    'hs_code',
+    'hs_level',
+    'value_usd',
+    'source_note',
+    'source_row',
+    'load_id',
+  ],
+  scopeDimensions: { period: 'year', edition: 'hs_edition', flow: 'flow' },
+});
+
+export const FACT_TABLES: readonly FactTable[] = [
+  TRADE_FLOW_ROWS,
+  BACI_FLOWS,
+  PORT_THROUGHPUT_ROWS,
+  WORLD_TRADE_TOTALS,
+];
 
 /** The stored table behind a fact table's view for a source's storage. */
 export function factTableOf(
-  target: 'trade_flows' | 'port_throughput',
+  target: FactTarget,
   storage: 'trade_flow_rows' | 'baci_flows' | undefined,
 ): FactTable {
   if (target === 'port_throughput') return PORT_THROUGHPUT_ROWS;
+  if (target === 'world_trade_totals') return WORLD_TRADE_TOTALS;
   return storage === 'baci_flows' ? BACI_FLOWS : TRADE_FLOW_ROWS;
 }
 
 /** The tables behind one view. */
-export function factTablesOfView(view: 'trade_flows' | 'port_throughput'): readonly FactTable[] {
+export function factTablesOfView(view: FactTarget): readonly FactTable[] {
   return FACT_TABLES.filter((t) => t.view === view);
 }

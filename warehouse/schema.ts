@@ -54,12 +54,18 @@ import type {
   TradeFlowsHistoryView,
   TradeFlowsTable,
 } from './schema/trade-tables.ts';
+import type {
+  WorldTradeTotalsClosedTable,
+  WorldTradeTotalsHistoryView,
+  WorldTradeTotalsTable,
+} from './schema/world-tables.ts';
 
 export type * from './schema/journal-tables.ts';
 export type * from './schema/port-tables.ts';
 export type * from './schema/quality-tables.ts';
 export type * from './schema/reference-tables.ts';
 export type * from './schema/trade-tables.ts';
+export type * from './schema/world-tables.ts';
 
 export interface DB {
   /** A view: every trade flow, over `trade_flow_rows` and `baci_flows`. Read it; the loader writes the tables. */
@@ -73,6 +79,10 @@ export interface DB {
   /** A view: every version of every trade flow, current and superseded. */
   trade_flows_history: TradeFlowsHistoryView;
   baci_country_codes: BaciCountryCodesTable;
+  /** The world's trade by year, HS edition and code, from a file the user supplies (sources/world-totals/). */
+  world_trade_totals: WorldTradeTotalsTable;
+  world_trade_totals_closed: WorldTradeTotalsClosedTable;
+  world_trade_totals_history: WorldTradeTotalsHistoryView;
   settings: SettingsTable;
   hs_sections: HsSectionsTable;
   hs_codes: HsCodesTable;

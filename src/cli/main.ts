@@ -8,6 +8,7 @@ import { CorridorError, ExitCode } from '../errors.ts';
 import { sourceNames } from '../pipeline/source-registry.ts';
 import type { Command, GlobalOptions } from './command.ts';
 import { addCorrelationCommand } from './commands/add-correlation-command.ts';
+import { checkCommand } from './commands/check-command.ts';
 import { deriveCommand } from './commands/derive-command.ts';
 import { docsCommand } from './commands/docs-command.ts';
 import { exportCommand } from './commands/export-command.ts';
@@ -38,6 +39,7 @@ const COMMANDS: readonly Command[] = [
   runsCommand,
   statusCommand,
   rejectsCommand,
+  checkCommand,
   revisionsCommand,
   revertCommand,
   unmappedCommand,
@@ -66,7 +68,8 @@ function helpText(): string {
     '  --quiet       no progress lines',
     '',
     'Exit codes: 0 success; 1 run failed (a failed file loaded nothing); 2 usage or configuration error;',
-    '            3 loaded, but rejects passed the threshold; 4 the pipeline is already running (its lock is held).',
+    '            3 loaded, but rejects passed the threshold (or a data-quality error is open: corridor check);',
+    '            4 the pipeline is already running (its lock is held).',
   ].join('\n');
 }
 

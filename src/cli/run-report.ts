@@ -4,6 +4,7 @@
  * (`Loaded 12,345 rows (37 rejected) from 3 files into trade_flows in 2.1s`).
  */
 import { basename } from 'node:path';
+import type { OpenFindingCounts } from '../check/run-checks.ts';
 import type { DeriveResult } from '../derive/refresh-indicators.ts';
 import type { FileProgress, FileResult } from '../load/file-result.ts';
 import type { PipelineExportsResult } from '../pipeline/pipeline-exports.ts';
@@ -158,6 +159,15 @@ export function deriveLine(derived: DeriveResult): string {
   return `Refreshed ${tables} indicator tables for changes in ${span} (${rows} rows rewritten${rebuilt}) in ${took}.`;
 }
 
+/** "Data-quality findings open: 1 error, 3 warnings, 0 info (corridor check lists them)." */
+export function findingsLine(open: OpenFindingCounts): string {
+  const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+  const counts = `${plural(open.error, 'error')}, ${plural(open.warning, 'warning')}, ${formatCount(open.info)} info`;
+  return open.error + open.warning + open.info === 0
+    ? 'Data-quality checks: no open findings.'
+    : `Data-quality findings open: ${counts} (corridor check lists them).`;
+}
+
 export function printRunResult(out: Output, result: RunResult): void {
   if (out.json) {
     out.document(result);
@@ -176,7 +186,10 @@ export function printRunResult(out: Output, result: RunResult): void {
   if (noData.length > 5)
     out.line(`${noData.length - 5} more files hold no data (corridor runs --files ${result.runId}).`);
   if (result.status === 'stopped' && result.note !== null) out.line(`Stopped: ${result.note}.`);
-  if (result.derived !== null) out.line(deriveLine(result.derived));
+  if (result.derived !== null) {
+    out.line(deriveLine(result.derived));
+    out.line(findingsLine(result.derived.openFindings));
+  }
   if (result.deriveError !== null) out.line(`Error: ${result.deriveError}`);
   if (result.runId === null) return;
   const hints = [`run ${result.runId}`];
@@ -185,6 +198,8 @@ export function printRunResult(out: Output, result: RunResult): void {
     hints.push('the indicator tables were not refreshed; corridor derive retries');
   else if (result.status === 'failed') hints.push('the failed files loaded nothing; fix them and run again');
   if (result.status === 'rejects_over_threshold') hints.push('rejects passed the threshold (exit code 3)');
+  if (result.status === 'data_quality_errors')
+    hints.push('a data-quality finding of severity error is open (exit code 3): corridor check');
   out.line(hints.join('; '));
 }
 

@@ -12,6 +12,13 @@
 import { sql } from 'kysely';
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
 import type { IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
+import type { CheckSettings } from '../check/check-settings.ts';
+import {
+  type CheckRunResult,
+  type OpenFindingCounts,
+  openFindingCounts,
+  runWarehouseChecks,
+} from '../check/run-checks.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { type ChangedSlices, changedSlices } from './changed-slices.ts';
@@ -49,6 +56,10 @@ export interface DeriveResult {
   /** Time spent computing the trade input tables the indicators share (derive-inputs.ts). */
   readonly inputsDurationMs: number;
   readonly durationMs: number;
+  /** The data-quality checks run after the refresh (src/check/). */
+  readonly checks: CheckRunResult;
+  /** Open data-quality findings of every check after them, by severity. */
+  readonly openFindings: OpenFindingCounts;
 }
 
 export interface DeriveOptions {
@@ -56,6 +67,8 @@ export interface DeriveOptions {
   readonly full?: boolean;
   /** The load run that asked for the refresh, for the journal. */
   readonly runId?: number | null;
+  /** Thresholds of the data-quality checks run after the refresh (a pipeline's `checks:`). */
+  readonly checks?: CheckSettings;
 }
 
 /** The changed years a table depends on: its source's, every source's, or the ports'. */
@@ -173,6 +186,11 @@ export async function refreshIndicators(
     .where('derive_id', '=', deriveId)
     .execute();
   await recordShareFindings(warehouse, options.runId ?? null);
+  // The checks read what the refresh wrote: findings are recorded against this run.
+  const checks = await runWarehouseChecks(warehouse, {
+    runId: options.runId ?? null,
+    ...(options.checks === undefined ? {} : { settings: options.checks }),
+  });
   return {
     deriveId,
     mode: full ? 'full' : 'incremental',
@@ -183,5 +201,7 @@ export async function refreshIndicators(
     rebuilt: [...rebuild],
     inputsDurationMs,
     durationMs,
+    checks,
+    openFindings: openFindingCounts(warehouse),
   };
 }

@@ -46,7 +46,7 @@ export function sourceListing(declarations: readonly SourceDeclaration[]): Sourc
       target: d.target,
       reads: d.description,
       dataset: about.dataset,
-      publisher: about.publisher ?? NOT_DECLARED_PUBLISHER,
+      publisher: about.publisher ?? about.publisherUnknownBecause ?? NOT_DECLARED_PUBLISHER,
       url: about.url,
       licence: licenceText(about.licence),
       licenceTitle: about.licence.title,

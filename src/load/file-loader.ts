@@ -31,6 +31,7 @@ import { PortThroughputWriter } from './port-throughput-writer.ts';
 import { RejectSink } from './reject-sink.ts';
 import { TradeFlowWriter } from './trade-flow-writer.ts';
 import { UnstatedHsEditions } from './unstated-hs-editions.ts';
+import { WorldTotalsWriter } from './world-totals-writer.ts';
 
 export interface FileLoadOptions {
   /** Reload even when the same bytes are already loaded. */
@@ -214,9 +215,11 @@ export async function loadFile(
     const writer: FlowWriter =
       source.target === 'port_throughput'
         ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId, columns)
-        : source.storage === 'baci_flows'
-          ? new BaciFlowWriter(warehouse.sqlite, loadId, coverage)
-          : new TradeFlowWriter(warehouse.sqlite, source.name, loadId, columns);
+        : source.target === 'world_trade_totals'
+          ? new WorldTotalsWriter(warehouse.sqlite, source.name, loadId, columns)
+          : source.storage === 'baci_flows'
+            ? new BaciFlowWriter(warehouse.sqlite, loadId, coverage)
+            : new TradeFlowWriter(warehouse.sqlite, source.name, loadId, columns);
     // Rows whose file says only "HS" get their edition here, before the merge keys them.
     const editions =
       writer instanceof TradeFlowWriter
@@ -230,7 +233,7 @@ export async function loadFile(
     if (editions === null && options.edition !== undefined)
       throw new CorridorError(
         'edition_not_applicable',
-        `${fileName}: --edition (edition: in a pipeline) is for trade files whose classification says only HS; the ${source.name} source ${source.target === 'port_throughput' ? 'loads no HS codes' : 'reads the edition from the file name'}. Leave it out.`,
+        `${fileName}: --edition (edition: in a pipeline) is for trade files whose classification says only HS; the ${source.name} source ${source.target === 'port_throughput' ? 'loads no HS codes' : source.target === 'world_trade_totals' ? 'reads the edition from its hs_edition column' : 'reads the edition from the file name'}. Leave it out.`,
       );
     sink = new RejectSink(warehouse.sqlite, {
       runId: ctx.runId,
@@ -260,7 +263,9 @@ export async function loadFile(
             message:
               source.target === 'port_throughput'
                 ? `repeats the figure of ${table!.rowUnit} ${dup.firstRow} (same port, period, direction, cargo group, commodity label and unit). Remove one of the two, or check the file was not appended to itself.`
-                : `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
+                : source.target === 'world_trade_totals'
+                  ? `repeats the world total of ${table!.rowUnit} ${dup.firstRow} (same year, HS edition, flow and code). Keep one row a code: remove one of the two.`
+                  : `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
           };
           const raw = cells[i];
           if (raw) sink!.reject({ row: dup.sourceRow, cells: raw }, [issue]);

@@ -3,6 +3,7 @@
  * inserted, changed, unchanged, retired), its notes and warnings, as the run report, the alerts
  * and the progress display read them.
  */
+import type { FactTarget } from '../../warehouse/fact-tables.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { PlacedRowIssue } from '../validate/row-issue.ts';
 
@@ -13,7 +14,7 @@ export interface FileResult {
   readonly shown: string;
   readonly source: string;
   /** The fact table the source fills. */
-  readonly target: 'trade_flows' | 'port_throughput';
+  readonly target: FactTarget;
   readonly status: FileStatus;
   readonly loadId: number | null;
   readonly sha256: string | null;

@@ -54,7 +54,10 @@ export async function revertLoad(
     sizeBytes: null,
   });
   const started = Date.now();
-  const view = target.target_table === 'port_throughput' ? 'port_throughput' : 'trade_flows';
+  const view =
+    target.target_table === 'port_throughput' || target.target_table === 'world_trade_totals'
+      ? target.target_table
+      : 'trade_flows';
   warehouse.sqlite.exec('begin immediate');
   try {
     const totals = { closed: 0, reopened: 0, keptByLaterLoads: 0, keptClosed: 0 };

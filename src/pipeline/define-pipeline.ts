@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { portTableOptionsSchema } from '../../sources/port-table/port-table-options.ts';
 import { tableOptionsSchema } from '../../sources/table/table-options.ts';
+import { checkSettingsSchema } from '../check/check-settings.ts';
 import { EXPORT_FORMATS } from '../export/table-writer.ts';
 import { EDITION_CODE_HINT, isEditionCode } from '../normalize/hs-edition-inference.ts';
 import { encodingNamed } from '../read/byte-sniffer.ts';
@@ -214,6 +215,11 @@ export const pipelineSchema = z.strictObject({
   lockLeaseSeconds: z.number().min(1).default(60),
   /** Who to tell when a run fails, or its rejects pass the threshold. */
   alerts: alertsSchema.optional(),
+  /**
+   * Thresholds of the data-quality checks run after each refresh (docs/data-quality.md).
+   * @example { tolerance: 0.01, shrinkFraction: 0.3 }
+   */
+  checks: checkSettingsSchema.optional(),
   /** Files to write after each run that loaded: tables or queries, in any export format. */
   exports: z.array(exportSchema).default([]),
 });

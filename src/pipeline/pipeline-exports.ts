@@ -55,9 +55,14 @@ function lastWarehouseChange(path: string): string {
   }
 }
 
-/** Whether a run's data may be exported: it loaded (rejects over the threshold included). */
+/** Whether a run's data may be exported: it loaded (rejects over the threshold or data-quality errors included). */
 export function runMayExport(result: RunResult): boolean {
-  return !result.dryRun && (result.status === 'succeeded' || result.status === 'rejects_over_threshold');
+  return (
+    !result.dryRun &&
+    (result.status === 'succeeded' ||
+      result.status === 'rejects_over_threshold' ||
+      result.status === 'data_quality_errors')
+  );
 }
 
 /**

@@ -233,7 +233,15 @@ async function runStages(
   if (!dryRun && (options.derive ?? true) && totals.filesLoaded > 0 && stoppedBecause === null) {
     hooks.onDeriveStart?.();
     try {
-      derived = await refreshIndicators(warehouse, { runId });
+      derived = await refreshIndicators(warehouse, {
+        runId,
+        ...(pipeline.checks === undefined ? {} : { checks: pipeline.checks }),
+      });
+      // As rejects over the threshold: the loads stand, and the exit code says to look (3).
+      if (derived.openFindings.error > 0 && exitCode === ExitCode.Success) {
+        status = 'data_quality_errors';
+        exitCode = ExitCode.DataQualityErrors;
+      }
     } catch (cause) {
       deriveError = `${(cause as Error).message} The loads themselves stand.`;
       status = 'failed';

@@ -8,8 +8,12 @@ import { ExitCode } from '../errors.ts';
 import type { FileResult } from '../load/file-result.ts';
 import type { RunCounts } from '../load/journal.ts';
 
-/** `stopped`: asked to stop (a signal, a lost lock) before every file was loaded. */
-export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold' | 'stopped';
+/**
+ * `stopped`: asked to stop (a signal, a lost lock) before every file was loaded.
+ * `data_quality_errors`: everything loaded, but a data-quality finding of severity `error` is
+ * open after the checks that follow the refresh (`corridor check` lists it).
+ */
+export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold' | 'data_quality_errors' | 'stopped';
 
 /** Who started a run: a command, a cron tick, or a tick missed while the scheduler was down. */
 export type RunTrigger = 'manual' | 'schedule' | 'catch_up';

@@ -10,6 +10,7 @@ import type { PortTableOptions } from '../../sources/port-table/port-table-optio
 import { createTableSource, tableSourceAbout } from '../../sources/table/table.source.ts';
 import type { TableOptions } from '../../sources/table/table-options.ts';
 import { uzStatSource } from '../../sources/uz-stat/uz-stat.source.ts';
+import { worldTotalsSource } from '../../sources/world-totals/world-totals.source.ts';
 import { ConfigError } from '../errors.ts';
 import type { PortResolver } from '../normalize/port-resolver.ts';
 import {
@@ -48,6 +49,7 @@ const SOURCES: ReadonlyMap<string, AnySource> = new Map<string, AnySource>([
   [kzBnsSource.name, kzBnsSource as AnySource],
   [kgNscSource.name, kgNscSource as AnySource],
   [uzStatSource.name, uzStatSource as AnySource],
+  [worldTotalsSource.name, worldTotalsSource as AnySource],
 ]);
 
 export function sourceNames(): string[] {

@@ -11,6 +11,7 @@ import type { Declarations } from '../layout/stated-facts.ts';
 import type { PortRowValues } from '../load/port-throughput-writer.ts';
 import { BaciRowPacker, type PackedBaciRows } from '../load/trade-flow-storage.ts';
 import { type RowValues, toRowValues } from '../load/trade-flow-values.ts';
+import type { WorldTotalValues } from '../load/world-totals-writer.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openTable } from '../read/open-table.ts';
@@ -36,6 +37,8 @@ export interface MappedBatch {
   readonly packed: PackedBaciRows | null;
   /** Valid rows for `port_throughput`; null for trade sources. */
   readonly portRows: PortRowValues[] | null;
+  /** Valid rows for `world_trade_totals`; absent for other sources. */
+  readonly worldRows?: WorldTotalValues[];
   readonly rejected: RejectedRecord[];
   /** Records read in this batch: rows + rejected. */
   readonly read: number;
@@ -193,6 +196,7 @@ export async function mapRawTable(
 
   const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
   const toPort = input.source.target === 'port_throughput';
+  const toWorld = input.source.target === 'world_trade_totals';
   const recent = new RecentCells();
   const countSheetRows = input.source.layout !== undefined;
   let lastSheetRow = '';
@@ -209,6 +213,7 @@ export async function mapRawTable(
         }
       const rows: RowValues[] = [];
       const portRows: PortRowValues[] | null = toPort ? [] : null;
+      const worldRows: WorldTotalValues[] | null = toWorld ? [] : null;
       const rejected: RejectedRecord[] = [];
       for (const record of batch) {
         const mapped = mapRecord(record);
@@ -220,6 +225,7 @@ export async function mapRawTable(
             ...(record.sheet === undefined ? {} : { sheet: record.sheet }),
           });
         else if (portRows !== null) portRows.push({ row: mapped, sourceRow: record.row });
+        else if (worldRows !== null) worldRows.push({ row: mapped, sourceRow: record.row });
         else if (packer !== null) packer.add(mapped, record.row);
         else rows.push(toRowValues(mapped, record.row));
       }
@@ -227,6 +233,7 @@ export async function mapRawTable(
         rows,
         packed: packer?.take() ?? null,
         portRows,
+        ...(worldRows === null ? {} : { worldRows }),
         rejected,
         read: batch.length,
         ...(countSheetRows ? { sheetRows } : {}),

@@ -10,6 +10,7 @@ export const ROW_ISSUE_CODES = {
   negative_value: 'A value, weight or quantity is below zero.',
   bad_hs_code: 'The commodity code is not an HS code of 2, 4 or 6 digits, nor TOTAL.',
   unknown_hs_code: 'The commodity code is well formed but not in the classification the file uses.',
+  unknown_edition: 'The HS edition is not one of H0 to H6.',
   unknown_country: 'A reporter or partner code or name is not in the country reference.',
   inconsistent_country: "A row's numeric area code and its ISO code name different countries.",
   bad_flow: 'The trade flow is not one of the Comtrade flow codes.',

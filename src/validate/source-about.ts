@@ -10,7 +10,9 @@
  * publisher and licence are the pipeline entry's (`about:`), and when it declares none they stay
  * unknown, shown as such, never guessed.
  */
+
 import { z } from 'zod';
+import type { FactTarget } from '../../warehouse/fact-tables.ts';
 
 /**
  * Trade flow codes a trade source may read (Comtrade's flow list, DOMAIN.md section 1.2):
@@ -69,6 +71,11 @@ export interface SourceAbout {
   readonly periods: readonly PeriodKind[];
   /** Who declared the publisher and licence. @default 'source' */
   readonly declaredBy?: DeclaredBy;
+  /**
+   * For a source whose publisher nobody can declare in advance (a file the user writes from
+   * figures of their choice): who publishes its figures, in words, shown in place of the publisher.
+   */
+  readonly publisherUnknownBecause?: string;
 }
 
 /**
@@ -86,7 +93,7 @@ export type Provenance = Pick<SourceAbout, 'dataset' | 'publisher' | 'url' | 'li
 export interface SourceDeclaration {
   readonly name: string;
   readonly description: string;
-  readonly target: 'trade_flows' | 'port_throughput';
+  readonly target: FactTarget;
   /** The `coverage` dimensions; empty when a file merges only. */
   readonly coverage: readonly string[];
   readonly about: SourceAbout;

@@ -6,7 +6,12 @@
  * file (BACI's country list).
  */
 import type { z } from 'zod';
-import type { PortThroughputRowsTable, TradeFlowsTable } from '../../warehouse/schema.ts';
+import type { FactTarget } from '../../warehouse/fact-tables.ts';
+import type {
+  PortThroughputRowsTable,
+  TradeFlowsTable,
+  WorldTradeTotalsFigure,
+} from '../../warehouse/schema.ts';
 import type { TableLayout } from '../layout/table-layout.ts';
 import type { BaciRowPacker, StorageName } from '../load/trade-flow-storage.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
@@ -25,8 +30,11 @@ export type PortThroughputRow = Omit<
   'source' | 'source_row' | 'load_id' | 'commodity_key' | 'seen_load' | 'seen_row'
 >;
 
+/** A canonical row for `world_trade_totals`, before the engine adds source, source_row and load_id. */
+export type WorldTotalRow = Omit<WorldTradeTotalsFigure, 'source' | 'source_row' | 'load_id'>;
+
 /** The rows a source may produce, one kind per target table. */
-export type TargetRow = TradeFlowRow | PortThroughputRow;
+export type TargetRow = TradeFlowRow | PortThroughputRow | WorldTotalRow;
 
 /** A problem found while mapping a valid row, tied to a source field rather than a column. */
 export interface FieldIssue<F extends string = string> {
@@ -67,8 +75,8 @@ export interface TradeSource<F extends string = string, P = unknown, R extends T
   readonly name: string;
   /** One line for `corridor sources` and the README. */
   readonly description: string;
-  /** The fact table the rows go to: `trade_flows`, or `port_throughput` for a port's figures. */
-  readonly target: 'trade_flows' | 'port_throughput';
+  /** The fact table the rows go to: `trade_flows`, `port_throughput` for a port's figures, `world_trade_totals` for the world's. */
+  readonly target: FactTarget;
   /**
    * Who publishes the data, under which licence, where, what one file covers, and the flows,
    * units and periods this reader reads (src/validate/source-about.ts). `corridor sources`, the

@@ -87,3 +87,60 @@ export function plusRow(over: Partial<Record<(typeof PLUS_HEADER)[number], Cell>
   };
   return PLUS_HEADER.map((h) => base[h]);
 }
+
+/** Comtrade codes and names of the economies the hand-made trade files use. */
+export const ECONOMIES: Readonly<Record<string, readonly [number, string]>> = {
+  PAK: [586, 'Pakistan'],
+  KAZ: [398, 'Kazakhstan'],
+  CHN: [156, 'China'],
+  UZB: [860, 'Uzbekistan'],
+  KGZ: [417, 'Kyrgyzstan'],
+  TJK: [762, 'Tajikistan'],
+  AFG: [4, 'Afghanistan'],
+  TUR: [792, 'Türkiye'],
+  IND: [699, 'India'],
+  RUS: [643, 'Russian Federation'],
+  IRN: [364, 'Iran'],
+  W00: [0, 'World'],
+};
+
+export interface TradeFigure {
+  readonly reporter?: string;
+  readonly partner: string;
+  readonly flow?: 'X' | 'M';
+  /** An HS code or TOTAL. */
+  readonly code: string;
+  readonly usd: number;
+  readonly kg?: number;
+  readonly year?: number;
+}
+
+/** A Comtrade+ row of one figure: PAK's exports in 2021 unless said otherwise. */
+export function tradeRow({
+  reporter = 'PAK',
+  partner,
+  flow = 'X',
+  code,
+  usd,
+  kg,
+  year = 2021,
+}: TradeFigure): Cell[] {
+  const [reporterCode, reporterDesc] = ECONOMIES[reporter]!;
+  const [partnerCode, partnerDesc] = ECONOMIES[partner]!;
+  return plusRow({
+    refYear: year,
+    period: String(year),
+    reporterCode,
+    reporterISO: reporter,
+    reporterDesc,
+    partnerCode,
+    partnerISO: partner,
+    partnerDesc,
+    flowCode: flow,
+    cmdCode: code,
+    fobvalue: flow === 'X' ? usd : null,
+    cifvalue: flow === 'M' ? usd : null,
+    primaryValue: usd,
+    netWgt: kg ?? null,
+  });
+}

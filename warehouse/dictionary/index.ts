@@ -18,6 +18,7 @@ import { QUALITY_TABLES } from './quality-tables.ts';
 import { REFERENCE_TABLES } from './reference-tables.ts';
 import type { ColumnDoc, TableDoc } from './table-doc.ts';
 import { TRADE_TABLES } from './trade-tables.ts';
+import { WORLD_TABLES } from './world-tables.ts';
 
 export interface DictionaryArea {
   readonly area: TableDoc['area'];
@@ -103,6 +104,7 @@ const AREA_ORDER = DICTIONARY_AREAS.map((a) => a.area);
 export const DICTIONARY: readonly TableDoc[] = Object.freeze(
   [
     ...TRADE_TABLES,
+    ...WORLD_TABLES,
     ...PORT_TABLES,
     ...INDICATORS.map(indicatorTableDoc),
     ...REFERENCE_TABLES,

@@ -282,7 +282,7 @@ export const TRADE_TABLES: readonly TableDoc[] = [
     kind: 'view',
     area: 'trade',
     description:
-      'Trade summed by category, per source, reporter, partner, flow and period. Only rows without second-partner, transport-mode or customs-procedure breakdown count, and of the HS levels a file reports, only the finest under each category, so nothing is counted twice. Scheme `section` has the 21 HS sections plus `special`; scheme `corridor` the named categories of `warehouse/reference/categories.csv` (potash, grain, textiles…), which nest: keep categories whose `hs_categories.parent` is null before adding them up.',
+      'Trade summed by category, per source, reporter, partner, flow and period, along the HS tree: the category rows of `ind_trade_sums` (see it and docs/hierarchy-sums.md), filled by the derive stage. On each branch the most detailed level the file publishes that adds up to the row above it, else the coarser row as published; nothing counted twice. Only rows without second-partner, transport-mode or customs-procedure breakdown count. Scheme `section` has the 21 HS sections plus `special`; scheme `corridor` the named categories of `warehouse/reference/categories.csv` (potash, grain, textiles…), which nest: keep categories whose `hs_categories.parent` is null before adding them up. It follows the derived tables, so `corridor sql --as-of` does not rewind it.',
     key: [
       'source',
       'reporter_iso3',
@@ -306,7 +306,7 @@ export const TRADE_TABLES: readonly TableDoc[] = [
       hs_edition: {
         type: 'text',
         description:
-          'The HS edition the rows were reported in: a year loaded in two editions (BACI HS17 and HS22) appears once per edition.',
+          'The HS edition of the rows summed: one per source, reporter and period (the newest, when a year is loaded in two).',
       },
       scheme: {
         type: 'text',
@@ -317,7 +317,12 @@ export const TRADE_TABLES: readonly TableDoc[] = [
         description:
           'The category within its scheme: `I`…`XXI` or `special`; `potash`, `grain`… Its name is in `hs_categories`.',
       },
-      value_usd: { type: 'real', unit: 'USD', description: 'Sum of the values of the rows, in US dollars.' },
+      value_usd: {
+        type: 'real',
+        unit: 'USD',
+        description:
+          'The sum in US dollars; NULL with null_reason `coarser_than_category` where the file publishes only codes wider than the category.',
+      },
       net_weight_kg: {
         type: 'real',
         unit: 'kg',
@@ -331,9 +336,19 @@ export const TRADE_TABLES: readonly TableDoc[] = [
       hs_level: {
         type: 'integer',
         description:
-          'The HS level the sum was taken at. The finest level the file reports under the category.',
+          'The finest HS level the sum drew on (hs_levels lists them all); NULL when it drew on no row.',
       },
-      row_count: { type: 'integer', description: 'How many `trade_flows` rows were summed.' },
+      row_count: { type: 'integer', description: 'How many published rows the sum drew on.' },
+      sum_basis: {
+        type: 'text',
+        description: 'exact, from_coarser or partial: how the sum was made (ind_trade_sums.sum_basis).',
+      },
+      hs_levels: { type: 'text', description: "The HS levels of the rows summed, space-separated ('2 6')." },
+      codes_drawn_on: {
+        type: 'text',
+        description: 'The codes summed, space-separated, when there are at most 12; NULL when more.',
+      },
+      null_reason: { type: 'text', description: 'coarser_than_category when value_usd is NULL.' },
     }),
   },
   {

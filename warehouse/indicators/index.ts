@@ -15,9 +15,11 @@ import { tradeIntensity } from './trade-intensity.ts';
 import { tradeMirror } from './trade-mirror.ts';
 import { tradeRca } from './trade-rca.ts';
 import { tradeShares } from './trade-shares.ts';
+import { tradeSums } from './trade-sums.ts';
 import { tradeUnitValues } from './trade-unit-values.ts';
 
 export const INDICATORS: readonly IndicatorDefinition[] = [
+  tradeSums,
   tradeBalance,
   tradeGrowth,
   tradeShares,

@@ -65,7 +65,7 @@ export const NULL_REASON: IndicatorColumn = {
   name: 'null_reason',
   type: 'text',
   description:
-    'Why the main measure is NULL: zero_base (its denominator is 0), negative_base, missing_input (a side or a period was not loaded) or single_item; NULL when the measure has a value.',
+    'Why the main measure is NULL: zero_base (its denominator is 0), negative_base, missing_input (a side or a period was not loaded), coarser_than_category (the file publishes only codes wider than the category: potash within chapter 31) or single_item; NULL when the measure has a value.',
 };
 
 export const SMALL_BASE: IndicatorColumn = {

@@ -69,7 +69,9 @@ export const tradeBalance: IndicatorDefinition = {
     with sides as (
       select source, reporter_iso3, partner_iso3, freq, period, year, month,
              product_kind, classification, max(hs_level) as hs_level, product,
-             sum(case when flow = 'X' then value_usd end) as x, sum(case when flow = 'M' then value_usd end) as m
+             sum(case when flow = 'X' then value_usd end) as x, sum(case when flow = 'M' then value_usd end) as m,
+             max(case when flow = 'X' then null_reason end) as x_reason,
+             max(case when flow = 'M' then null_reason end) as m_reason
       from input_series
       where ${DECLARED_ONLY}
       group by source, reporter_iso3, partner_iso3, freq, period, year, month,
@@ -79,9 +81,12 @@ export const tradeBalance: IndicatorDefinition = {
       -- An HS code's side is 0 only when the pair reported that flow in the code's edition and
       -- at its level (an HS2-only export file says nothing of HS6 codes); a total's or a
       -- category's when it reported the flow at all.
+      -- A category the file is coarser than is NULL, never 0 (x_reason, m_reason).
       select s.*,
-             case when coalesce(ec.has_exports, c.has_exports) then coalesce(s.x, 0) end as exports_usd,
-             case when coalesce(ec.has_imports, c.has_imports) then coalesce(s.m, 0) end as imports_usd
+             case when coalesce(ec.has_exports, c.has_exports) and s.x_reason is null then coalesce(s.x, 0) end
+               as exports_usd,
+             case when coalesce(ec.has_imports, c.has_imports) and s.m_reason is null then coalesce(s.m, 0) end
+               as imports_usd
       from sides s
       join input_coverage c on c.source = s.source and c.reporter_iso3 = s.reporter_iso3
                      and c.partner_iso3 = s.partner_iso3 and c.freq = s.freq and c.period = s.period
@@ -98,7 +103,8 @@ export const tradeBalance: IndicatorDefinition = {
            exports_usd - imports_usd as balance_usd,
            case when exports_usd + imports_usd > 0
                 then (exports_usd - imports_usd) / (exports_usd + imports_usd) end as normalised_balance,
-           case when exports_usd is null or imports_usd is null then 'missing_input'
+           case when x_reason is not null or m_reason is not null then coalesce(x_reason, m_reason)
+                when exports_usd is null or imports_usd is null then 'missing_input'
                 when exports_usd + imports_usd = 0 then 'zero_base' end as null_reason,
            coalesce(exports_usd, 0) + coalesce(imports_usd, 0) < ${SMALL_TRADE_USD} as small_base
     from valued

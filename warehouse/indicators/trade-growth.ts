@@ -51,18 +51,22 @@ const reportedThen = (years: number) =>
         when (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) then 0 end as r${years}`;
 
 /** The value `years` earlier: the series' own, else 0 when the pair reported the flow then, else NULL. */
-const valueThen = (years: number) => `coalesce(s.v${years}, case when s.r${years} = 1 then 0 end)`;
+const valueThen = (years: number) =>
+  `case when s.q${years} is null then coalesce(s.v${years}, case when s.r${years} = 1 then 0 end) end`;
 
 /** Why the value `years` earlier is missing or unusable. */
 const reasonThen = (base: string, years: number) =>
-  `case when ${base} is null and s.r${years} = 0 then 'edition_break'
+  `case when s.null_reason is not null then s.null_reason when s.q${years} is not null then s.q${years}
+        when ${base} is null and s.r${years} = 0 then 'edition_break'
         when ${base} is null then 'missing_input' when ${base} = 0 then 'zero_base'
         when ${base} < 0 then 'negative_base' end`;
 
 /** The series' value at the same point `years` earlier: annual t − 1 year, monthly t − 12 months. */
 const lagged = (years: number) =>
   `first_value(value_usd) over (partition by source, reporter_iso3, partner_iso3, flow, freq, product_kind,
-     classification, product order by moment range between ${12 * years} preceding and ${12 * years} preceding) as v${years}`;
+     classification, product order by moment range between ${12 * years} preceding and ${12 * years} preceding) as v${years},
+   first_value(null_reason) over (partition by source, reporter_iso3, partner_iso3, flow, freq, product_kind,
+     classification, product order by moment range between ${12 * years} preceding and ${12 * years} preceding) as q${years}`;
 
 /** CAGR over `years`, in per cent, from the value then (`v0`) to now (`s.value_usd`). */
 const cagr = (v0: string, years: number) =>
@@ -141,13 +145,13 @@ export const tradeGrowth: IndicatorDefinition = {
   select: (scope) => `
     with candidates as (
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             product_kind, classification, hs_level, product, value_usd
+             product_kind, classification, hs_level, product, value_usd, null_reason
       from input_series
       union all
       -- A product the pair traded a year earlier and not now, while it reported the flow now
       -- (in the same edition): 0 now, so that its fall to zero shows.
       select s.source, s.reporter_iso3, s.partner_iso3, s.flow, s.freq, ${nextYear('s')}, s.year + 1, s.month,
-             s.product_kind, s.classification, s.hs_level, s.product, 0
+             s.product_kind, s.classification, s.hs_level, s.product, 0, null
       from input_series s
       ${coverageAt('s', nextYear('s'))}
       where ${reported('s.flow', 's.product_kind')}

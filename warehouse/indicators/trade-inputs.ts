@@ -7,20 +7,24 @@
  *   them, so they are left out), in total over the second partner, mode of transport and
  *   customs procedure, which is what the rows whose codes are W00, 0 and C00 hold; in one
  *   HS edition per source, reporter and period.
+ * - `input_hs_tree`, `input_hs_breakdown`, `input_hs_nodes`, `input_category_*`: the HS tree of
+ *   each slice and the sums along it (trade-hierarchy.ts): `input_category_sums` holds each
+ *   category and chapter with how it was summed.
  * - `input_pair_totals`: one total per reporter, partner, flow and period: the published TOTAL
- *   row where the source reports one, else the sum of its parts (BACI: HS6), and whether the
- *   TOTAL is below its parts.
+ *   row where the source reports one, else the sum of its parts along the HS tree, and whether
+ *   the TOTAL is below its parts.
  * - `input_coverage`: which flows a reporter reported with a partner in a period, and
  *   `input_edition_coverage` the same per HS edition and level.
  * - `input_series`: one value per reporter, partner, flow, period and product.
  * - `input_world_products`: a reporter's trade in each product with the world.
  * - `input_reporter_totals`: a reporter's total with the world per flow and period.
- * - `input_world_basis`, `input_world_basis_products`: the world of RCA and trade intensity
- *   (trade-world-basis.ts).
+ * - `input_world_basis`, `input_world_basis_products`, `input_world_basis_totals`: the world of
+ *   RCA and trade intensity (trade-world-basis.ts).
  *
  * Values never mix: every sum stays within one source, one HS edition and one level.
  */
 import type { YearScope } from './indicator.ts';
+import { CHAPTER_SCHEME, CODES_LISTED, HIERARCHY_INPUTS } from './trade-hierarchy.ts';
 import { WORLD_BASIS_INPUTS } from './trade-world-basis.ts';
 
 /** The partner code of the world (Comtrade's 0, stored as W00). */
@@ -76,50 +80,46 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
           and flow in ('X', 'M') and ${scope.read('year')}
       )
       where edition_rank = 1`,
-    index: [...PAIR, 'hs_level'],
+    index: [...PAIR, 'hs_level', 'hs_code'],
   },
+  ...HIERARCHY_INPUTS,
   {
     // The published TOTAL row where the slice has one; else the sum of its parts, flagged
-    // `summed`. The parts' sum is the largest of two lower bounds of the pair's trade (values are
-    // not negative): the coarsest row published on each branch of the HS tree, each branch
-    // counted once (a file with chapters 48 and 49 but heading 4407 alone counts all three), and
-    // the sum at any one level. No part, no category (its codes at one level) exceeds it. A
-    // published TOTAL below that sum (`below_parts`) cannot be a whole of its parts: the shares
-    // against it are NULL (ind_shares).
+    // `summed`: each branch of the HS tree once, at its most detailed complete level
+    // (trade-hierarchy.ts), with the levels and codes it drew on. A published TOTAL below that
+    // sum (`below_parts`) cannot be a whole of its parts: the shares against it are NULL
+    // (ind_shares).
     table: 'input_pair_totals',
     select: () => `
       with keys as (
-        select distinct source, reporter_iso3, partner_iso3, flow, freq, period, year, month from input_flows
+        select distinct source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition
+        from input_flows
       ),
       published as (
         select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd
         from input_flows where hs_level = 0
         group by source, reporter_iso3, partner_iso3, flow, freq, period
       ),
-      branch_tops as (
-        select f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period, sum(f.value_usd) as value_usd
-        from input_flows f
-        where f.hs_level > 0 and not exists (
-          select 1 from input_flows a
-          where a.source = f.source and a.reporter_iso3 = f.reporter_iso3 and a.partner_iso3 = f.partner_iso3
-            and a.flow = f.flow and a.freq = f.freq and a.period = f.period
-            and a.hs_level > 0 and a.hs_level < f.hs_level and a.hs_code = substr(f.hs_code, 1, a.hs_level))
-        group by f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period
-      ),
-      level_sums as (
-        select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd
-        from input_flows where hs_level > 0
-        group by source, reporter_iso3, partner_iso3, flow, freq, period, hs_level
-      ),
       parts as (
-        select source, reporter_iso3, partner_iso3, flow, freq, period, max(value_usd) as value_usd
-        from (select * from branch_tops union all select * from level_sums)
+        select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd,
+               max(children > 0) as from_coarser, count(*) as row_count,
+               trim(case when max(hs_level = 2) then '2 ' else '' end
+                    || case when max(hs_level = 4) then '4 ' else '' end
+                    || case when max(hs_level = 6) then '6' else '' end) as hs_levels,
+               case when count(*) <= ${CODES_LISTED} then group_concat(hs_code, ' ' order by hs_code) end
+                 as codes_drawn_on
+        from input_hs_nodes where in_total
         group by source, reporter_iso3, partner_iso3, flow, freq, period
       )
-      select k.source, k.reporter_iso3, k.partner_iso3, k.flow, k.freq, k.period, k.year, k.month,
+      select k.source, k.reporter_iso3, k.partner_iso3, k.flow, k.freq, k.period, k.year, k.month, k.hs_edition,
              coalesce(t.value_usd, p.value_usd) as value_usd,
              case when t.value_usd is not null then 'published' else 'summed' end as total_basis,
+             case when t.value_usd is not null then 'published' when p.from_coarser then 'from_coarser'
+                  else 'exact' end as sum_basis,
              p.value_usd as parts_usd,
+             case when t.value_usd is not null then '0' else p.hs_levels end as hs_levels,
+             case when t.value_usd is not null then 'TOTAL' else p.codes_drawn_on end as codes_drawn_on,
+             case when t.value_usd is not null then 1 else p.row_count end as row_count,
              -- Below by more than floating-point noise in adding the parts.
              coalesce(t.value_usd < p.value_usd - 1e-9 * abs(p.value_usd), 0) as below_parts
       from keys k
@@ -152,40 +152,22 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
   },
   {
     // A product is the total, an HS code at its level (the flows are one row per code
-    // already), or a category of a scheme, taken as the trade_by_category view takes it: at
-    // the finest HS level the pair reports in that category, so nothing is counted twice.
+    // already), or a category of a scheme, summed along the HS tree (trade-hierarchy.ts): NULL
+    // with its null_reason where the file is coarser than the category.
     table: 'input_series',
     select: () => `
-      with matched as (
-        select f.source, f.reporter_iso3, f.partner_iso3, f.flow, f.freq, f.period, f.year, f.month,
-               f.hs_edition, f.hs_level, c.scheme, c.category, f.value_usd
-        from input_flows f
-        join hs_code_categories c on c.edition = f.hs_edition and c.code = f.hs_code
-        where f.hs_level > 0
-      ),
-      by_level as (
-        select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
-               hs_level, sum(value_usd) as value_usd,
-               row_number() over (
-                 partition by source, reporter_iso3, partner_iso3, flow, freq, period, hs_edition, scheme, category
-                 order by hs_level desc
-               ) as rank
-        from matched
-        group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition, scheme, category,
-                 hs_level
-      )
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             'total' as product_kind, '' as classification, 0 as hs_level, 'TOTAL' as product, value_usd
+             'total' as product_kind, '' as classification, 0 as hs_level, 'TOTAL' as product, value_usd,
+             null as null_reason
       from input_pair_totals
       union all
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             'hs', hs_edition, hs_level, hs_code, value_usd
+             'hs', hs_edition, hs_level, hs_code, value_usd, null
       from input_flows where hs_level > 0
       union all
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             'category', scheme, max(hs_level), category, sum(value_usd)
-      from by_level where rank = 1
-      group by source, reporter_iso3, partner_iso3, flow, freq, period, year, month, scheme, category`,
+             'category', scheme, hs_level, category, value_usd, null_reason
+      from input_category_sums where scheme <> '${CHAPTER_SCHEME}'`,
     index: [...PAIR, 'product_kind', 'classification', 'product'],
   },
   {

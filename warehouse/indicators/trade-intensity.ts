@@ -2,17 +2,17 @@
 import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
 import { PARTNER, PERIOD_COLUMNS, REPORTER, SOURCE } from './trade-columns.ts';
 import { COUNTRY_PARTNER } from './trade-inputs.ts';
-import { NO_WORLD_BASIS } from './trade-world-basis.ts';
+import { NO_WORLD_BASIS, SINGLE_ECONOMY } from './trade-world-basis.ts';
 
 export const tradeIntensity: IndicatorDefinition = {
   table: 'ind_trade_intensity',
   description:
-    "The trade intensity index: the partner's share of the reporter's exports against its share of the world's exports in the year, the world being a loaded BACI year (every exporter; trade-world-basis.ts), never the reporters loaded nor a reporter's World row; without one the index is NULL with no_world_basis. Total trade only.",
+    "The trade intensity index: the partner's share of the reporter's exports against its share of the world's exports in the year, the world being a loaded BACI year (every exporter), else a Comtrade extract of all reporters, else the bundled BACI sample (docs/world-basis.md; a world-totals file has no partners), never the reporters loaded nor a reporter's World row; without one the index is NULL with no_world_basis. Total trade only.",
   formula:
-    'TII_ij = (X_ij / X_i) / (X_wj / X_w), w = the world as BACI records it; > 1 = more intense than the world.',
+    'TII_ij = (X_ij / X_i) / (X_wj / X_w), w = the world of the world basis (BACI or Comtrade all reporters); > 1 = more intense than the world.',
   family: 'trade',
   readsTradeInputs: true,
-  // A BACI load changes the world of every source's rows of its year.
+  // A BACI or Comtrade load changes the world of every source's rows of its year.
   acrossSources: true,
   lookback: 0,
   lookahead: 0,
@@ -63,11 +63,11 @@ export const tradeIntensity: IndicatorDefinition = {
       name: 'world_basis',
       type: 'text',
       description:
-        'The world the row was compared with: the source and release of the BACI year (`baci:V202401b`), or `none` (null_reason no_world_basis).',
+        'The world the row was compared with: `baci:<release>` (`baci:V202401b`), `comtrade:all-reporters(<n>)`, `sample-baci:…`, or `none` (null_reason no_world_basis).',
     },
     {
       ...NULL_REASON,
-      description: `${NULL_REASON.description} Here also no_world_basis: no loaded BACI year covers the year (a monthly period has none).`,
+      description: `${NULL_REASON.description} Here also no_world_basis: no world basis with partners covers the year (a monthly period has none).`,
     },
     { ...SMALL_BASE, description: `1 when X_ij is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
@@ -76,16 +76,19 @@ export const tradeIntensity: IndicatorDefinition = {
       select p.* from input_pair_totals p
       where p.flow = 'X' and ${COUNTRY_PARTNER('p.partner_iso3')} and ${scope.write('p.year')}
     ),
+    basis as (select * from input_world_basis where basis_for = 'partners'),
     world as (
       select b.year, b.world_basis, sum(t.value_usd) as total, count(*) as reporters
-      from input_world_basis b
+      from basis b
       join input_reporter_totals t on t.source = b.source and t.year = b.year and t.flow = 'X' and t.freq = 'A'
+                                  and ${SINGLE_ECONOMY('t.reporter_iso3')}
       group by b.year, b.world_basis
     ),
     to_partner as (
       select b.year, p.partner_iso3, sum(p.value_usd) as value_usd, count(*) as reporters
-      from input_world_basis b
+      from basis b
       join input_pair_totals p on p.source = b.source and p.year = b.year and p.flow = 'X' and p.freq = 'A'
+                              and ${SINGLE_ECONOMY('p.reporter_iso3')}
       group by b.year, p.partner_iso3
     )
     select b.source, b.reporter_iso3, b.partner_iso3, b.freq, b.period, b.year, b.month,

@@ -6,12 +6,12 @@ import { NO_WORLD_BASIS } from './trade-world-basis.ts';
 export const tradeRca: IndicatorDefinition = {
   table: 'ind_rca',
   description:
-    "Balassa's revealed comparative advantage of a reporter in an HS code: its share of the reporter's exports against the code's share of the world's exports in the same year, HS edition and level. The world is a loaded BACI year (every exporter), never the reporters loaded nor a reporter's World row: without one (two Comtrade reporters only, a monthly period, another HS edition) the index is NULL with no_world_basis.",
+    "Balassa's revealed comparative advantage of a reporter in an HS code: its share of the reporter's exports against the code's share of the world's exports in the same year, HS edition and level. The world is, per year and HS edition, a world-totals file the user loaded, else a loaded BACI year, else a Comtrade extract of all reporters, else the bundled BACI sample (docs/world-basis.md); never the reporters loaded nor a reporter's World row: without one (two Comtrade reporters only, a monthly period, another HS edition) the index is NULL with no_world_basis.",
   formula:
-    'RCA_ik = (x_ik / X_i) / (x_wk / X_w), w = the world as BACI records it (sum over every exporter); > 1 reveals an advantage.',
+    'RCA_ik = (x_ik / X_i) / (x_wk / X_w), w = the world of the world basis (world-totals file, BACI, or Comtrade all reporters); > 1 reveals an advantage.',
   family: 'trade',
   readsTradeInputs: true,
-  // A BACI load changes the world of every source's rows of its year.
+  // A world-totals, BACI or Comtrade load changes the world of every source's rows of its year.
   acrossSources: true,
   lookback: 0,
   lookahead: 0,
@@ -40,27 +40,27 @@ export const tradeRca: IndicatorDefinition = {
       type: 'real',
       unit: 'USD',
       description:
-        "x_wk: the world's exports of the code: the sum over every exporter in the world basis (BACI's HS6 codes, summed to headings and chapters); 0 when no exporter there ships it; NULL without a basis.",
+        "x_wk: the world's exports of the code in the world basis: the world-totals file's figure, the sum over every BACI exporter (HS6 summed to headings and chapters), or the sum over the Comtrade reporters of their World exports of it; 0 when the basis has no such code; NULL without a basis.",
     },
     {
       name: 'world_exports_usd',
       type: 'real',
       unit: 'USD',
       description:
-        "X_w: the world's exports of every code at that level and edition in the basis; NULL without a basis.",
+        "X_w: the world's exports in the basis: a world-totals file's TOTAL row, else the sum over the codes of that level and edition; NULL without a basis.",
     },
     { name: 'rca', type: 'real', unit: 'ratio', description: 'The index; NULL with null_reason.' },
     {
       name: 'world_reporters',
       type: 'integer',
       description:
-        'How many exporters the world basis holds for the year (BACI: every exporter); NULL without a basis.',
+        'How many exporters the world basis holds for the year and edition (BACI: every exporter; Comtrade: the reporters counted); NULL for a world-totals file and without a basis.',
     },
     {
       name: 'world_basis',
       type: 'text',
       description:
-        'The world the row was compared with: the source and release of the BACI year (`baci:V202401b`, `sample-baci:…` for the bundled invented sample), or `none` (null_reason no_world_basis). Never the reporters loaded, never a World partner row.',
+        'The world the row was compared with: `world-totals:<source note or file name>`, `baci:<release>` (`baci:V202401b`), `comtrade:all-reporters(<n>)`, `sample-baci:…` for the bundled invented sample, or `none` (null_reason no_world_basis). Never the reporters loaded, never a World partner row.',
     },
     {
       name: 'partner_basis',
@@ -70,7 +70,7 @@ export const tradeRca: IndicatorDefinition = {
     },
     {
       ...NULL_REASON,
-      description: `${NULL_REASON.description} Here also no_world_basis: no loaded BACI year covers the year and HS edition (a monthly period has none).`,
+      description: `${NULL_REASON.description} Here also no_world_basis: no world basis covers the year and HS edition (a monthly period has none).`,
     },
     {
       ...SMALL_BASE,
@@ -82,10 +82,6 @@ export const tradeRca: IndicatorDefinition = {
       select *,
              sum(value_usd) over (partition by source, reporter_iso3, freq, period, hs_edition, hs_level) as reporter_total
       from input_world_products where flow = 'X' and value_usd is not null and ${scope.write('year')}
-    ),
-    world_totals as (
-      select year, hs_edition, hs_level, sum(value_usd) as value_usd
-      from input_world_basis_products group by year, hs_edition, hs_level
     )
     select e.source, e.reporter_iso3, e.freq, e.period, e.year, e.month, e.hs_edition, e.hs_level, e.hs_code,
            e.value_usd, e.reporter_total,
@@ -100,9 +96,10 @@ export const tradeRca: IndicatorDefinition = {
                 when e.reporter_total < 0 or w.value_usd < 0 then 'negative_base' end,
            e.value_usd < ${SMALL_TRADE_USD}
     from exports e
-    left join input_world_basis b on e.freq = 'A' and b.year = e.year
-    left join world_totals t on b.year is not null and t.year = e.year and t.hs_edition = e.hs_edition
-                            and t.hs_level = e.hs_level
+    left join input_world_basis b on e.freq = 'A' and b.basis_for = 'products' and b.year = e.year
+                                 and b.hs_edition = e.hs_edition
+    left join input_world_basis_totals t on b.year is not null and t.year = e.year and t.hs_edition = e.hs_edition
+                                        and t.hs_level = e.hs_level
     left join input_world_basis_products w on b.year is not null and w.year = e.year and w.hs_edition = e.hs_edition
                                           and w.hs_level = e.hs_level and w.hs_code = e.hs_code`,
 };

@@ -5,6 +5,11 @@ import { COUNTRY_PARTNER } from './trade-inputs.ts';
 
 /** A reporter's World row at least one partner's trade (within floating-point noise). */
 const WORLD_NOT_BELOW = 'p.value_usd <= w.value_usd + 1e-9 * abs(w.value_usd)';
+/**
+ * A product within its pair's total. A category summed from finer rows under a row whose
+ * children overshoot it could exceed a total summed at that row: no share above 1, ever.
+ */
+const PART_NOT_ABOVE = 'coalesce(s.value_usd <= t.value_usd + 1e-9 * abs(t.value_usd), 1)';
 
 export const tradeShares: IndicatorDefinition = {
   table: 'ind_shares',
@@ -68,7 +73,7 @@ export const tradeShares: IndicatorDefinition = {
       type: 'real',
       unit: 'USD',
       description:
-        "Product shares: the sum of the pair's HS rows (each branch of the HS tree once at its coarsest row, and never less than the sum at any one level), which a published total must not be below. NULL for partner shares.",
+        "Product shares: the sum of the pair's HS rows along the HS tree (each branch once, at its most detailed level that adds up: ind_trade_sums), which a published total must not be below. NULL for partner shares.",
     },
     NULL_REASON,
     { ...SMALL_BASE, description: `1 when the whole is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
@@ -79,11 +84,14 @@ export const tradeShares: IndicatorDefinition = {
     select 'product', s.source, s.reporter_iso3, s.partner_iso3, s.freq, s.period, s.year, s.month, s.flow,
            s.product_kind, s.classification, s.hs_level, s.product, s.value_usd,
            t.value_usd,
-           case when t.value_usd > 0 and not t.below_parts then min(s.value_usd / t.value_usd, 1.0) end,
+           case when t.value_usd > 0 and not t.below_parts and ${PART_NOT_ABOVE}
+                then min(s.value_usd / t.value_usd, 1.0) end,
            case t.total_basis when 'published' then 'reported_total' when 'summed' then 'sum_of_parts' end,
            t.total_basis, t.parts_usd,
-           case when t.value_usd is null then 'missing_input' when t.value_usd = 0 then 'zero_base'
-                when t.value_usd < 0 then 'negative_base' when t.below_parts then 'total_below_parts' end,
+           case when s.null_reason is not null then s.null_reason
+                when t.value_usd is null then 'missing_input' when t.value_usd = 0 then 'zero_base'
+                when t.value_usd < 0 then 'negative_base'
+                when t.below_parts or not ${PART_NOT_ABOVE} then 'total_below_parts' end,
            coalesce(t.value_usd, 0) < ${SMALL_TRADE_USD}
     from input_series s
     left join input_pair_totals t

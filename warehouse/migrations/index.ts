@@ -15,6 +15,8 @@ import * as dqFindings from './0009-dq-findings.ts';
 import * as userPorts from './0010-user-ports.ts';
 import * as loadFacts from './0011-load-facts.ts';
 import * as loadProvenance from './0012-load-provenance.ts';
+import * as worldTotals from './0013-world-totals.ts';
+import * as categorySumsView from './0014-category-sums-view.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -29,4 +31,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-user-ports': userPorts,
   '0011-load-facts': loadFacts,
   '0012-load-provenance': loadProvenance,
+  '0013-world-totals': worldTotals,
+  '0014-category-sums-view': categorySumsView,
 });

@@ -4,7 +4,9 @@ import type { Generated } from 'kysely';
 /** What a check found wrong with the data: one row per check, table and key, followed from first seen to resolved. */
 export interface DqFindingsTable {
   finding_id: Generated<number>;
-  /** The check that found it: `printed_subtotal` (a table's printed total or subtotal against the sum of its rows). */
+  /**
+   * The check that found it: `printed_subtotal` (a table's printed total or subtotal against the sum of its rows, recorded by loads), `total_below_parts` (recorded at each derive), or one of the warehouse checks `corridor check` runs (src/check/, docs/data-quality.md): `total_vs_chapters`, `world_vs_partners`, `category_within_chapter_within_total`, `share_out_of_range`, `unit_value_outlier`, `mirror_gap`, `shrinking_vintage`.
+   */
   check_name: string;
   /** `info`, `warning` or `error`. */
   severity: string;

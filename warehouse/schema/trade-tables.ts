@@ -100,17 +100,23 @@ export interface TradeByCategoryView {
   period: string;
   year: number;
   month: number | null;
-  /** The HS edition the rows were reported in: a year loaded in two editions (BACI HS17 and HS22) appears once per edition. */
+  /** The HS edition of the rows summed: one per source, reporter and period (the newest, when a year is loaded in two). */
   hs_edition: string;
   scheme: string;
   category: string;
-  value_usd: number;
+  /** The sum in US dollars; NULL with null_reason `coarser_than_category` where the file publishes only codes wider than the category. */
+  value_usd: number | null;
   net_weight_kg: number | null;
   /** 1 when every row summed had a net weight. */
   net_weight_complete: number;
-  /** The HS level the sum was taken at. */
-  hs_level: number;
+  /** The finest HS level the sum drew on (hs_levels lists them all); NULL when it drew on no row. */
+  hs_level: number | null;
   row_count: number;
+  /** exact, from_coarser or partial: how the sum was made (ind_trade_sums.sum_basis). */
+  sum_basis: string | null;
+  hs_levels: string | null;
+  codes_drawn_on: string | null;
+  null_reason: string | null;
 }
 
 /** A view: every trade flow in the target HS edition (settings.target_hs_edition), values multiplied by the conversion weight. */

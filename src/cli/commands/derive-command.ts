@@ -9,6 +9,8 @@
 
 import { openWarehouse } from '../../db/warehouse.ts';
 import { refreshIndicators } from '../../derive/refresh-indicators.ts';
+import { parseToleranceFraction, parseToleranceUsd, setSumTolerance } from '../../derive/sum-tolerance.ts';
+import { setWorldMinReporters } from '../../derive/world-basis-setting.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadHsReference, targetEdition } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
@@ -16,17 +18,24 @@ import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
 import { parseCommandArgs } from '../parse-options.ts';
-import { deriveLine } from '../run-report.ts';
+import { deriveLine, findingsLine } from '../run-report.ts';
 
 export const deriveCommand: Command = {
   name: 'derive',
-  usage: 'corridor derive [--target-edition H6] [--full]',
+  usage:
+    'corridor derive [--target-edition H6] [--world-min-reporters N] [--sum-tolerance 0.5%] [--sum-tolerance-usd 1000] [--full]',
   summary:
     'refresh derived tables (HS conversion, categories, ind_* indicators) without reloading files; --full rebuilds all',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
-      { 'target-edition': { type: 'string' }, full: { type: 'boolean', default: false } },
+      {
+        'target-edition': { type: 'string' },
+        'world-min-reporters': { type: 'string' },
+        'sum-tolerance': { type: 'string' },
+        'sum-tolerance-usd': { type: 'string' },
+        full: { type: 'boolean', default: false },
+      },
       this.usage,
     );
     if (positionals.length > 0) {
@@ -37,10 +46,21 @@ export const deriveCommand: Command = {
         },
       );
     }
+    // Checked before the warehouse is opened: a bad value changes nothing.
+    const tolerance = {
+      ...(values['sum-tolerance'] === undefined
+        ? {}
+        : { fraction: parseToleranceFraction(values['sum-tolerance'], '--sum-tolerance') }),
+      ...(values['sum-tolerance-usd'] === undefined
+        ? {}
+        : { usd: parseToleranceUsd(values['sum-tolerance-usd'], '--sum-tolerance-usd') }),
+    };
     const started = Date.now();
     const warehouse = openWarehouse(warehousePathOf(ctx));
     try {
       const prepared = await prepareWarehouse(warehouse);
+      // A new tolerance is a new setting: the refresh below recomputes every indicator.
+      const sums = await setSumTolerance(warehouse, tolerance);
       const wanted = values['target-edition']?.trim().toUpperCase();
       const before = await targetEdition(warehouse);
       let changedTarget = false;
@@ -58,13 +78,19 @@ export const deriveCommand: Command = {
         }
         changedTarget = true;
       }
+      const changedMinReporters = await setWorldMinReporters(warehouse, values['world-min-reporters']);
       const hs =
         changedTarget || values.full
           ? await loadHsReference(warehouse, { force: true, ...(changedTarget ? { target: wanted! } : {}) })
           : { loaded: [] };
       // New categories or a new target edition change what the indicators read: all of them.
       const derived = await refreshIndicators(warehouse, {
-        full: values.full || changedTarget || hs.loaded.length > 0 || prepared.reference.loaded.length > 0,
+        full:
+          values.full ||
+          changedTarget ||
+          changedMinReporters ||
+          hs.loaded.length > 0 ||
+          prepared.reference.loaded.length > 0,
       });
       const target = await targetEdition(warehouse);
       const reloaded = [...prepared.reference.loaded, ...hs.loaded].map((f) => f.file);
@@ -83,6 +109,7 @@ export const deriveCommand: Command = {
           conversionLinks: counts.links,
           approximateLinks: counts.approximate,
           indicators: derived,
+          sumTolerance: sums,
           durationMs: Date.now() - started,
         });
       } else {
@@ -90,6 +117,12 @@ export const deriveCommand: Command = {
           `Reference tables ${reloaded.length > 0 ? `reloaded (${[...new Set(reloaded)].join(', ')})` : 'unchanged'}: target HS edition ${target}${changedTarget ? ` (was ${before})` : ''}; ${counts.links} conversion links, ${counts.approximate} approximate.`,
         );
         ctx.out.line(deriveLine(derived));
+        ctx.out.line(findingsLine(derived.openFindings));
+        if (values['sum-tolerance'] !== undefined || values['sum-tolerance-usd'] !== undefined) {
+          ctx.out.line(
+            `Sums along the HS tree: finer rows add up to a coarser one within ${sums.fraction * 100} % of it or ${sums.usd.toLocaleString('en')} USD, whichever is larger.`,
+          );
+        }
         ctx.out.line(`Done in ${formatDuration(Date.now() - started)}.`);
       }
       return ExitCode.Success;

@@ -1,0 +1,109 @@
+/**
+ * Runs the warehouse checks (index.ts) and stores what they find in `dq_findings`: each check
+ * reads the whole of its tables, so an open finding it no longer finds is resolved. A check
+ * whose tables are missing (no derive yet, or a table not there in this version) is skipped
+ * and resolves nothing. Called by `corridor check` and after each refresh of the indicator
+ * tables (src/derive/refresh-indicators.ts), with the run that asked for it.
+ */
+import {
+  type Finding,
+  type FindingSeverity,
+  type RecordedFindings,
+  recordFindings,
+} from '../db/dq-findings.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { WarehouseError } from '../errors.ts';
+import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
+import { CHECKS } from './index.ts';
+import type { WarehouseCheck } from './warehouse-check.ts';
+
+export interface CheckRunResult {
+  /** Checks run, by name. */
+  readonly ran: readonly string[];
+  /** Checks skipped because a table they read is missing, by name. */
+  readonly skipped: readonly string[];
+  readonly opened: number;
+  readonly resolved: number;
+}
+
+export type OpenFindingCounts = Readonly<Record<FindingSeverity, number>>;
+
+/** Runs every warehouse check and records its findings. */
+export async function runWarehouseChecks(
+  warehouse: Warehouse,
+  options: { runId?: number | null; settings?: CheckSettings } = {},
+): Promise<CheckRunResult> {
+  const { sqlite } = warehouse;
+  const settings = options.settings ?? DEFAULT_CHECK_SETTINGS;
+  const tables = new Set(
+    (
+      sqlite.prepare("select name from sqlite_master where type in ('table', 'view')").all() as {
+        name: string;
+      }[]
+    ).map((t) => t.name),
+  );
+  const ran: string[] = [];
+  const skipped: string[] = [];
+  let opened = 0;
+  let resolved = 0;
+  for (const check of CHECKS) {
+    const run = check.run;
+    if (run === undefined) continue;
+    if (check.reads?.some((t) => !tables.has(t))) {
+      skipped.push(check.name);
+      continue;
+    }
+    // One transaction per check, from its reading to its writing: a load committing meanwhile
+    // waits, so no finding is recorded of figures already replaced; thousands of findings are
+    // written with one commit.
+    sqlite.exec('begin immediate');
+    try {
+      const recorded = await recordCheck(warehouse, check, run, settings, options.runId ?? null);
+      sqlite.exec('commit');
+      opened += recorded.opened;
+      resolved += recorded.resolved;
+    } catch (error) {
+      sqlite.exec('rollback');
+      throw error;
+    }
+    ran.push(check.name);
+  }
+  return { ran, skipped, opened, resolved };
+}
+
+/** Runs one check and records its findings, resolving those it no longer finds. */
+async function recordCheck(
+  warehouse: Warehouse,
+  check: WarehouseCheck,
+  run: NonNullable<WarehouseCheck['run']>,
+  settings: CheckSettings,
+  runId: number | null,
+): Promise<RecordedFindings> {
+  let findings: Finding[];
+  try {
+    findings = run(warehouse.sqlite, settings);
+  } catch (cause) {
+    throw new WarehouseError(
+      `The data-quality check ${check.name} failed (${(cause as Error).message}). No finding of it changed; fix the cause (a table changed by hand?) and run "corridor check".`,
+      { code: 'check_failed', cause },
+    );
+  }
+  // The scopes to resolve: the check's table, and every table it has open findings in.
+  const openIn = (
+    warehouse.sqlite
+      .prepare('select distinct table_name from dq_findings where check_name = ? and resolved_at is null')
+      .all(check.name) as { table_name: string }[]
+  ).map((r) => r.table_name);
+  const checked = [...new Set([check.table, ...openIn])].map((table) => ({ check: check.name, table }));
+  return recordFindings(warehouse, null, findings, { runId, checked });
+}
+
+/** Open findings of every check, by severity. */
+export function openFindingCounts(warehouse: Warehouse): OpenFindingCounts {
+  const rows = warehouse.sqlite
+    .prepare('select severity, count(*) as n from dq_findings where resolved_at is null group by severity')
+    .all() as { severity: FindingSeverity; n: number }[];
+  const counts: Record<FindingSeverity, number> = { error: 0, warning: 0, info: 0 };
+  for (const r of rows) counts[r.severity] = r.n;
+  return counts;
+}

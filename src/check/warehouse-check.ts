@@ -1,0 +1,59 @@
+/**
+ * What a warehouse check is: a stable name, the severity of what it finds, what it looks at,
+ * and a function reading the warehouse that returns its findings. Checks recorded elsewhere
+ * (by a load, or by the derive stage) are listed beside them with `run` absent, so
+ * `corridor check` names every kind of finding in one place.
+ */
+
+import type { Finding, FindingSeverity } from '../db/dq-findings.ts';
+import type { SqliteDatabase } from '../db/driver.ts';
+import type { CheckSettings } from './check-settings.ts';
+
+export interface WarehouseCheck {
+  /** The stable `check_name` of its findings. */
+  readonly name: string;
+  /** The severities it records, most severe first (`error`, or `error` and `info`). */
+  readonly severities: readonly FindingSeverity[];
+  /** The table its findings name (`table_name`). */
+  readonly table: string;
+  readonly description: string;
+  /** Who records it: `corridor check` and each derive, a load, or the derive stage itself. */
+  readonly recordedBy: 'check' | 'load' | 'derive';
+  /** Tables it reads: when one is missing (no derive yet), the check is skipped. */
+  readonly reads?: readonly string[];
+  /** Reads the warehouse and returns what it finds; absent for checks recorded elsewhere. */
+  readonly run?: (sqlite: SqliteDatabase, settings: CheckSettings) => Finding[];
+}
+
+/** A reporter's trade in one flow and period, as the checks' queries name it. */
+export interface ReporterSlice {
+  readonly source: string;
+  readonly reporter_iso3: string;
+  readonly flow: string;
+  readonly freq: string;
+  readonly period: string;
+}
+
+/** The same with one partner. */
+export interface PairSlice extends ReporterSlice {
+  readonly partner_iso3: string;
+}
+
+/** `1234567.891` → `1,234,567.89`, for messages. */
+export const usd = (value: number): string =>
+  `${value.toLocaleString('en', { maximumFractionDigits: 2 })} USD`;
+
+/** `0.1234` → `12.3 %`, for messages. */
+export const percentOf = (part: number, whole: number): string =>
+  whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
+
+/** `X` → `exports`, for messages. */
+export const flowWord = (flow: string): string =>
+  flow === 'X' ? 'exports' : flow === 'M' ? 'imports' : `flow ${flow}`;
+
+/**
+ * SQL: the plain rows of trade_flows (alias `t`), without a second partner, a mode of transport
+ * or a customs procedure: those split the same trade again.
+ */
+export const PLAIN_ROW = (t: string): string =>
+  `${t}.partner2_iso3 = 'W00' and ${t}.mode_of_transport = '0' and ${t}.customs_procedure = 'C00'`;

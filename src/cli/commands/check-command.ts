@@ -1,0 +1,198 @@
+/**
+ * `corridor check`: the data-quality report. Runs the warehouse checks (src/check/) now and
+ * stores their findings, or with `--run N` lists what run N recorded without running anything;
+ * then prints the open findings of every check. Exit code 3 while a finding of severity `error`
+ * is open.
+ */
+import type { Selectable } from 'kysely';
+import type { DqFindingsTable } from '../../../warehouse/schema/quality-tables.ts';
+import { type CheckSettingsInput, checkSettingsOf } from '../../check/check-settings.ts';
+import { CHECKS } from '../../check/index.ts';
+import { runWarehouseChecks } from '../../check/run-checks.ts';
+import { ConfigError, ExitCode } from '../../errors.ts';
+import { loadPipeline } from '../../pipeline/pipeline-loader.ts';
+import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import type { Command } from '../command.ts';
+import { openPreparedWarehouse, warehousePathOf } from '../open-warehouse.ts';
+import { formatCount } from '../output.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
+
+/** Threshold options: option name, setting, bounds. */
+const THRESHOLDS = [
+  ['tolerance', 'tolerance', 0, 1],
+  ['tolerance-usd', 'toleranceUsd', 0, Number.MAX_SAFE_INTEGER],
+  ['world-coverage', 'worldUnderCoverage', 0, 1],
+  ['uv-k', 'unitValueK', 0.1, 1000],
+  ['uv-min-observations', 'unitValueMinObservations', 3, 1_000_000],
+  ['mirror-discrepancy', 'mirrorDiscrepancy', 0, 1],
+  ['mirror-min-gap', 'mirrorMinGapUsd', 0, Number.MAX_SAFE_INTEGER],
+  ['shrink', 'shrinkFraction', 0, 1],
+] as const satisfies readonly (readonly [string, keyof CheckSettingsInput, number, number])[];
+
+const SEVERITY_ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end";
+
+/** The columns listed, as the warehouse's schema types them. */
+type FindingRow = Pick<
+  Selectable<DqFindingsTable>,
+  | 'check_name'
+  | 'severity'
+  | 'table_name'
+  | 'finding_key'
+  | 'expected'
+  | 'found'
+  | 'message'
+  | 'rows_involved'
+  | 'run_id'
+  | 'first_seen_at'
+  | 'last_seen_at'
+  | 'resolved_at'
+>;
+
+/** Six significant digits: a table cell, not the stored figure (--format json has it whole). */
+const shortNumber = (value: number | null) => (value === null ? null : Number(value.toPrecision(6)));
+
+export const checkCommand: Command = {
+  name: 'check',
+  usage: `corridor check [--run <id>] [--pipeline <name>] [--format table|json] [--limit 200] [${THRESHOLDS.map(([o]) => `--${o} N`).join('] [')}]`,
+  synopsis: 'corridor check [--run <id>] [--format table|json]',
+  summary: 'run the data-quality checks and list open findings (exit 3 while one of severity error is open)',
+  async run(ctx) {
+    const { values, positionals } = parseCommandArgs(
+      ctx.args,
+      {
+        run: { type: 'string' },
+        pipeline: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        limit: { type: 'string' },
+        ...Object.fromEntries(THRESHOLDS.map(([option]) => [option, { type: 'string' as const }])),
+      },
+      this.usage,
+    );
+    if (positionals.length > 0)
+      throw new ConfigError(
+        `corridor check takes no arguments (got "${positionals.join(' ')}").\nUsage: ${this.usage}`,
+        {
+          code: 'bad_arguments',
+        },
+      );
+    const format = values.format ?? (ctx.out.json ? 'json' : 'table');
+    if (format !== 'table' && format !== 'json')
+      throw new ConfigError(`Invalid value for option "--format": "${format}". Use table or json.`, {
+        code: 'bad_arguments',
+      });
+    const limit = Math.floor(numberOption('limit', values.limit, 1, 10_000_000) ?? 200);
+    const runId = numberOption('run', values.run, 1, Number.MAX_SAFE_INTEGER);
+    const overrides: Record<string, number> = {};
+    for (const [option, setting, min, max] of THRESHOLDS) {
+      const value = numberOption(option, (values as Record<string, string | undefined>)[option], min, max);
+      if (value !== undefined) overrides[setting] = value;
+    }
+    if (runId !== undefined && (Object.keys(overrides).length > 0 || values.pipeline !== undefined))
+      throw new ConfigError(
+        `--run lists what run ${runId} recorded and runs no check: drop --pipeline and the threshold options, or --run.`,
+        { code: 'bad_arguments' },
+      );
+
+    if (runId === undefined) {
+      // A pipeline's `checks:` thresholds, as its runs use them; options override them.
+      const base =
+        values.pipeline === undefined ? {} : ((await loadPipeline(values.pipeline, ctx.cwd)).checks ?? {});
+      const settings = checkSettingsOf(overrides, base);
+      const warehouse = await openPreparedWarehouse(ctx);
+      try {
+        const result = await runWarehouseChecks(warehouse, { settings });
+        ctx.out.progress(
+          `Ran ${result.ran.length} checks: ${result.opened} findings new, ${result.resolved} resolved${result.skipped.length > 0 ? `; skipped ${result.skipped.join(', ')} (its table is not in the warehouse yet: run corridor derive)` : ''}.`,
+        );
+      } finally {
+        await warehouse.close();
+      }
+    }
+
+    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    let findings: FindingRow[];
+    try {
+      const where = runId === undefined ? 'resolved_at is null' : `run_id = ${Math.floor(runId)}`;
+      const { columns, rows } = query.run(
+        `select check_name, severity, table_name, finding_key, expected, found, message, rows_involved, run_id,
+                first_seen_at, last_seen_at, resolved_at
+         from dq_findings where ${where} order by ${SEVERITY_ORDER}, check_name, table_name, finding_key`,
+      );
+      findings = [...rows].map(
+        (r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])) as unknown as FindingRow,
+      );
+    } finally {
+      query.close();
+    }
+    const open = findings.filter((f) => f.resolved_at === null);
+    const exitCode = open.some((f) => f.severity === 'error') ? ExitCode.DataQualityErrors : ExitCode.Success;
+    const countOf = (check: string, severity: string) =>
+      open.filter((f) => f.check_name === check && f.severity === severity).length;
+
+    if (format === 'json') {
+      ctx.out.document({
+        run: runId ?? null,
+        checks: CHECKS.map((c) => ({
+          name: c.name,
+          severities: c.severities,
+          recordedBy: c.recordedBy,
+          description: c.description,
+          open: {
+            error: countOf(c.name, 'error'),
+            warning: countOf(c.name, 'warning'),
+            info: countOf(c.name, 'info'),
+          },
+        })),
+        findings: findings.map((f) => ({
+          ...f,
+          rows_involved: f.rows_involved === null ? null : JSON.parse(f.rows_involved),
+        })),
+      });
+      return exitCode;
+    }
+    ctx.out.table(
+      ['check', 'severity', 'recorded by', 'errors', 'warnings', 'info'],
+      CHECKS.map((c) => [
+        c.name,
+        c.severities.join('/'),
+        c.recordedBy === 'check' ? 'check, derive' : c.recordedBy,
+        countOf(c.name, 'error'),
+        countOf(c.name, 'warning'),
+        countOf(c.name, 'info'),
+      ]),
+    );
+    ctx.out.line();
+    if (findings.length === 0) {
+      ctx.out.line(runId === undefined ? 'No open findings.' : `Run ${runId} recorded no findings.`);
+      return exitCode;
+    }
+    const shown = findings.slice(0, limit);
+    ctx.out.table(
+      [
+        'check',
+        'severity',
+        'table',
+        'key',
+        'expected',
+        'found',
+        ...(runId === undefined ? [] : ['status']),
+        'message',
+      ],
+      shown.map((f) => [
+        f.check_name,
+        f.severity,
+        f.table_name,
+        f.finding_key,
+        shortNumber(f.expected),
+        shortNumber(f.found),
+        ...(runId === undefined ? [] : [f.resolved_at === null ? 'open' : 'resolved']),
+        f.message,
+      ]),
+      100,
+    );
+    ctx.out.progress(
+      `(${formatCount(shown.length)} of ${formatCount(findings.length)} findings shown${shown.length < findings.length ? '; raise --limit, or --format json for all' : ''}; the whole message and rows: corridor check --format json)`,
+    );
+    return exitCode;
+  },
+};
