@@ -27,12 +27,17 @@ function bundleIsFresh() {
   return SOURCE_DIRS.every((d) => !existsSync(join(root, d)) || newestSource(join(root, d)) <= builtAt);
 }
 
-/** The CLI's `runCli`, from whichever form is current. */
-export async function loadCli() {
+/** The CLI's module (src/cli/main.ts), from whichever form is current. */
+export async function loadCliModule() {
   if (process.env.CORRIDOR_NO_BUNDLE !== '1' && bundleIsFresh()) {
-    return (await import(pathToFileURL(join(root, 'dist', 'corridor.mjs')).href)).runCli;
+    return import(pathToFileURL(join(root, 'dist', 'corridor.mjs')).href);
   }
   const { register } = await import('tsx/esm/api');
   register();
-  return (await import('../src/cli/main.ts')).runCli;
+  return import('../src/cli/main.ts');
+}
+
+/** The CLI's `runCli`, from whichever form is current. */
+export async function loadCli() {
+  return (await loadCliModule()).runCli;
 }

@@ -6,6 +6,10 @@
  * machines, and the exit code the CLI should end with. Only `src/cli` turns them into output.
  */
 
+import type { ErrorCode } from './error-codes.ts';
+
+export type { ErrorCode } from './error-codes.ts';
+
 /** Exit codes, documented in the README. */
 export const ExitCode = {
   Success: 0,
@@ -19,15 +23,21 @@ export const ExitCode = {
   DataQualityErrors: 3,
   /** Another run of the same pipeline holds its lock: nothing was done. */
   LockHeld: 4,
+  /** Corridor itself failed (an uncaught exception, a step that never settled): a bug to report. */
+  Crashed: 70,
+  /** Stopped by SIGINT (Ctrl-C): the file in flight rolled back; 128 + 2, as shells report it. */
+  Sigint: 130,
+  /** Stopped by SIGTERM: the file in flight rolled back; 128 + 15, as shells report it. */
+  Sigterm: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export class CorridorError extends Error {
   override readonly name: string = 'CorridorError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCode;
 
-  constructor(code: string, message: string, options: { exitCode?: ExitCode; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCode; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.exitCode = options.exitCode ?? ExitCode.RunFailed;
@@ -37,7 +47,7 @@ export class CorridorError extends Error {
 /** Bad command-line arguments, pipeline files or options. */
 export class ConfigError extends CorridorError {
   override readonly name = 'ConfigError';
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown } = {}) {
     super(options.code ?? 'config_error', message, { exitCode: ExitCode.Usage, cause: options.cause });
   }
 }
@@ -49,7 +59,7 @@ export class FileAccessError extends CorridorError {
   constructor(
     path: string,
     message: string,
-    options: { code?: string; cause?: unknown; exitCode?: ExitCode } = {},
+    options: { code?: ErrorCode; cause?: unknown; exitCode?: ExitCode } = {},
   ) {
     super(options.code ?? 'file_not_readable', message, {
       exitCode: options.exitCode ?? ExitCode.Usage,
@@ -63,7 +73,7 @@ export class FileAccessError extends CorridorError {
 export class SourceFormatError extends CorridorError {
   override readonly name = 'SourceFormatError';
   readonly file: string;
-  constructor(file: string, code: string, message: string, options: { cause?: unknown } = {}) {
+  constructor(file: string, code: ErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(code, message, { exitCode: ExitCode.RunFailed, cause: options.cause });
     this.file = file;
   }
@@ -74,7 +84,7 @@ export class SchemaDriftError extends CorridorError {
   override readonly name = 'SchemaDriftError';
   readonly file: string;
   readonly missing: readonly string[];
-  constructor(file: string, missing: readonly string[], message: string, code = 'missing_column') {
+  constructor(file: string, missing: readonly string[], message: string, code: ErrorCode = 'missing_column') {
     super(code, message, { exitCode: ExitCode.RunFailed });
     this.file = file;
     this.missing = missing;
@@ -84,7 +94,7 @@ export class SchemaDriftError extends CorridorError {
 /** The warehouse cannot be opened, migrated or written. */
 export class WarehouseError extends CorridorError {
   override readonly name = 'WarehouseError';
-  constructor(message: string, options: { code?: string; cause?: unknown; exitCode?: ExitCode } = {}) {
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown; exitCode?: ExitCode } = {}) {
     super(options.code ?? 'warehouse_error', message, {
       exitCode: options.exitCode ?? ExitCode.RunFailed,
       cause: options.cause,
@@ -105,7 +115,7 @@ export class LockHeldError extends CorridorError {
 /** A query that `corridor sql` refuses: it would write, or it is not valid SQL. */
 export class QueryRefusedError extends CorridorError {
   override readonly name = 'QueryRefusedError';
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { code?: ErrorCode; cause?: unknown } = {}) {
     super(options.code ?? 'query_refused', message, { exitCode: ExitCode.Usage, cause: options.cause });
   }
 }

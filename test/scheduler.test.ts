@@ -79,17 +79,19 @@ describe('corridor schedule', () => {
       /every-second run 2 succeeded \(exit 0\): Nothing new: 1 unchanged file skipped/,
     );
     expect(scheduler.stdout()).toMatch(/scheduler stopped \(SIGTERM received\) after \d+ runs?\n$/);
-    expect(scheduler.stderr()).toMatch(/SIGTERM received: stopping after the file in flight/);
+    expect(scheduler.stderr()).toMatch(
+      /SIGTERM received: stopping the scheduler now; the file in flight is rolled back/,
+    );
     const journal = runs();
     expect(journal.length).toBe(lines.length);
     expect(journal.every((r) => r.trigger === 'schedule')).toBe(true);
     // A tick may have started a run just before the signal was taken in (on a busy machine a
-    // run can last up to the next tick): that run stops before its file, as SIGTERM asks.
+    // run can last up to the next tick): that run is interrupted, its file rolled back.
     const last = journal.at(-1)!;
     expect(journal.slice(0, -1).every((r) => r.status === 'succeeded')).toBe(true);
-    expect(['succeeded', 'stopped']).toContain(last.status);
-    if (last.status === 'stopped')
-      expect(lines.at(-1)).toMatch(/ stopped \(exit 1\): stopped \(SIGTERM received\)/);
+    expect(['succeeded', 'interrupted']).toContain(last.status);
+    if (last.status === 'interrupted')
+      expect(lines.at(-1)).toMatch(/ interrupted \(exit 143\): interrupted \(SIGTERM received\)/);
     expect(query(db(), 'select * from pipeline_locks')).toEqual([]);
   });
 
@@ -134,7 +136,8 @@ describe('corridor schedule', () => {
       // Each run started after the one before it had finished.
       expect(finished[i]!.started_at >= finished[i - 1]!.finished_at!).toBe(true);
     }
-    expect(runs().every((r) => r.status === 'succeeded' || r.status === 'stopped')).toBe(true);
+    // A run in flight at the signal is interrupted, its file rolled back.
+    expect(runs().every((r) => ['succeeded', 'stopped', 'interrupted'].includes(r.status))).toBe(true);
     expect(query(db(), 'select * from pipeline_locks')).toEqual([]);
   }, 60_000); // two processes to start, on a machine that may be running others
 

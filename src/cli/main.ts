@@ -25,7 +25,9 @@ import { sourcesCommand } from './commands/sources-command.ts';
 import { sqlCommand } from './commands/sql-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unmappedCommand } from './commands/unmapped-command.ts';
+import { guardProcess } from './last-words.ts';
 import { Output } from './output.ts';
+import { stopSignalReceived } from './stop-signals.ts';
 
 const COMMANDS: readonly Command[] = [
   initCommand,
@@ -69,7 +71,8 @@ function helpText(): string {
     '',
     'Exit codes: 0 success; 1 run failed (a failed file loaded nothing); 2 usage or configuration error;',
     '            3 loaded, but rejects passed the threshold (or a data-quality error is open: corridor check);',
-    '            4 the pipeline is already running (its lock is held).',
+    '            4 the pipeline is already running (its lock is held); 70 Corridor crashed (a bug to report);',
+    '            130 / 143 stopped by SIGINT / SIGTERM (the file in flight loaded nothing).',
   ].join('\n');
 }
 
@@ -119,6 +122,18 @@ function endQuietlyOnClosedPipe(): void {
       throw error;
     });
   }
+}
+
+/**
+ * The `corridor` process (bin/corridor.js): runCli with the process's last-words handlers, and
+ * an immediate exit after a stop signal, whose abandoned reader must not keep the process alive.
+ */
+export async function runProcess(argv: readonly string[]): Promise<void> {
+  const guard = guardProcess();
+  const code = await runCli(argv);
+  guard.settled();
+  if (stopSignalReceived() !== null) process.exit(code);
+  process.exitCode = code;
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<number> {

@@ -185,7 +185,8 @@ export function printRunResult(out: Output, result: RunResult): void {
     out.line(`${f.shown}: ${f.noData}${/[.!?]"?$/.test(f.noData!) ? '' : '.'}`);
   if (noData.length > 5)
     out.line(`${noData.length - 5} more files hold no data (corridor runs --files ${result.runId}).`);
-  if (result.status === 'stopped' && result.note !== null) out.line(`Stopped: ${result.note}.`);
+  if ((result.status === 'stopped' || result.status === 'interrupted') && result.note !== null)
+    out.line(`Stopped: ${result.note}.`);
   if (result.derived !== null) {
     out.line(deriveLine(result.derived));
     out.line(findingsLine(result.derived.openFindings));

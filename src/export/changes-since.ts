@@ -93,18 +93,21 @@ order by ${shape.order.map(position).join(', ')}`;
   };
 }
 
+/** `--since` with a `--query`: a query has no history to compare. */
+export function refuseChangesOfQuery(): never {
+  throw new ConfigError(
+    `--since exports what changed in a fact table after a run; it takes ${CHANGE_TABLES.join(' and ')}, not a --query.`,
+    { code: 'bad_arguments' },
+  );
+}
+
 /**
  * Refuses a changes export the warehouse cannot answer: anything but a fact view, a warehouse
  * without versions, a run it never had. All exit 2.
  */
 export function checkChanges(db: SqliteDatabase, table: string | null, since: number, path: string): void {
   const takes = CHANGE_TABLES.join(' and ');
-  if (table === null) {
-    throw new ConfigError(
-      `--since exports what changed in a fact table after a run; it takes ${takes}, not a --query.`,
-      { code: 'bad_arguments' },
-    );
-  }
+  if (table === null) refuseChangesOfQuery();
   const view = CHANGE_VIEWS[table];
   if (view === undefined) {
     throw new ConfigError(

@@ -11,7 +11,7 @@
  */
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import Papa from 'papaparse';
-import { GUARDED_START } from './formula-guard.ts';
+import { FORMULA_ESCAPE } from './formula-guard.ts';
 import type { TableWriter, WriterOptions, WrittenExport } from './table-writer.ts';
 
 export interface CsvWriterOptions extends WriterOptions {
@@ -42,7 +42,7 @@ export async function openCsvWriter(options: CsvWriterOptions): Promise<TableWri
     newline: CRLF,
     // papaparse's own formula escape, given Corridor's rule: it adds the apostrophe to text
     // only (never to a number) and quotes the field, as OWASP advises.
-    escapeFormulae: raw ? false : GUARDED_START,
+    escapeFormulae: raw ? false : FORMULA_ESCAPE,
     // An empty text is written `""` and NULL as nothing, so a reader that heeds quotes (R's
     // readr and data.table) tells them apart.
     quotes: (value: unknown) => value === '',

@@ -112,7 +112,7 @@ const FORMATS: Readonly<Record<ExportFormat, { format: string; mediatype: string
 
 /** How a reader undoes the formula guard, stated where the reader looks. */
 export const FORMULA_GUARD_NOTE =
-  'Text cells that began with =, +, -, @, a tab or a carriage return (after any apostrophes), other than plain numbers, were written with one extra leading apostrophe so that spreadsheets do not run them as formulas. To recover the exact text, remove one leading apostrophe from every text that starts with one or more apostrophes followed by one of those characters. Export with --raw to write text unchanged.';
+  'Text cells that began with =, +, -, @, a tab or a carriage return (after any apostrophes), other than plain numbers, as stored or as a spreadsheet shows them (control and zero-width characters dropped, full-width forms folded by Unicode NFKC), were written with one extra leading apostrophe so that spreadsheets do not run them as formulas. To recover the exact text, remove one leading apostrophe from every text that starts with an apostrophe followed by a text of that kind. Export with --raw to write text unchanged.';
 
 /** A resource name as the specification allows it: lower case, digits and `-._/`. */
 export function resourceName(table: string | null, file: string): string {

@@ -1,6 +1,6 @@
 /**
- * What an export reads: a table or view of the warehouse, or a query, on a connection that
- * cannot write. It gives the columns (the data dictionary's words when the table is documented,
+ * What an export reads: a table or view of the warehouse, on a connection that cannot write
+ * (a query: query-export-source.ts). It gives the columns (the data dictionary's words when the table is documented,
  * else the types SQLite declares) and the rows, streamed from SQLite in batches, in an order that
  * does not change from one export to the next: sorted by the table's key, ties broken by the
  * other columns, so tomorrow's export diffs cleanly against today's. A query's rows come in the
@@ -12,13 +12,12 @@
 
 import { tableDoc } from '../../warehouse/dictionary/index.ts';
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
-import { ConfigError, ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
-import { refuseWrites } from '../query/read-only-query.ts';
+import { openSqlite, type SqliteDatabase } from '../db/driver.ts';
+import { ConfigError, ExitCode, WarehouseError } from '../errors.ts';
 import type { Provenance } from '../validate/source-about.ts';
 import { checkChanges, prepareChanges } from './changes-since.ts';
 import { readLoadedSources } from './loaded-sources.ts';
-import { declaredType, type Prepared, quoteName, shapeOf } from './table-shape.ts';
+import { type Prepared, quoteName, shapeOf } from './table-shape.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
 
 /** Rows handed to a writer at a time: big enough to amortise each write, small in memory. */
@@ -64,7 +63,7 @@ export interface ExportSource {
   /** What the journal says was loaded, read before the rows (the connection is busy while they stream). */
   readonly loaded: readonly LoadedSource[];
   /** The rows, in batches of at most BATCH_ROWS, in the export's order. Iterate once. */
-  batches(): Generator<ExportRow[]>;
+  batches(): Iterable<ExportRow[]> | AsyncIterable<ExportRow[]>;
   /**
    * The columns again, a declared type kept and an undeclared one taken from every value that
    * went by (any text: text; any fraction: real; else integer). Call after the rows.
@@ -111,8 +110,28 @@ function exportValue(value: unknown): ExportRow[number] {
   return value as ExportRow[number];
 }
 
+/** A row from the driver as the writers take it, converted in place. */
+export function toExportRow(values: unknown[]): ExportRow[number][] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'bigint' || (typeof v === 'object' && v !== null)) values[i] = exportValue(v);
+  }
+  return values as ExportRow[number][];
+}
+
+/** The columns, each undeclared one with the type its values turned out to have. */
+export function settledColumns(
+  columns: readonly ExportColumn[],
+  observed: readonly (ObservedType | null)[],
+): ExportColumn[] {
+  return columns.map((c, i) => {
+    const type = observed[i]?.type;
+    return type === undefined || type === null || type === c.type ? c : { ...c, type };
+  });
+}
+
 /** What the values of a column without a declared type turned out to be. */
-class ObservedType {
+export class ObservedType {
   text = false;
   real = false;
   integer = false;
@@ -131,7 +150,7 @@ class ObservedType {
   }
 }
 
-function openReadOnly(path: string): SqliteDatabase {
+export function openReadOnly(path: string): SqliteDatabase {
   let db: SqliteDatabase;
   try {
     db = openSqlite(path, { readonly: true, fileMustExist: true });
@@ -177,61 +196,6 @@ function prepareTable(db: SqliteDatabase, name: string, doc: TableDoc | null): P
   return { statement: db.prepare(sql), params: [], columns, declared, key, sql };
 }
 
-function prepareQuery(db: SqliteDatabase, sql: string): Prepared {
-  let readOnlyPragma: boolean;
-  try {
-    readOnlyPragma = refuseWrites(sql);
-  } catch (cause) {
-    throw new QueryRefusedError(`--query follows the rules of corridor sql: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  let statement: SqliteStatement;
-  try {
-    statement = db.prepare(sql);
-  } catch (cause) {
-    const message = (cause as Error).message;
-    const hint = /more than one statement/i.test(message)
-      ? 'Export one statement at a time.'
-      : /no such table/i.test(message)
-        ? "List the tables with: corridor sql \"select name from sqlite_master where type in ('table', 'view')\""
-        : 'Check the SQL (SQLite dialect).';
-    throw new QueryRefusedError(`The --query does not run: ${message}. ${hint}`, {
-      code: 'bad_query',
-      cause,
-    });
-  }
-  if (!statement.readonly && !readOnlyPragma) {
-    throw new QueryRefusedError(
-      'The --query would write to the warehouse, and exports only read. Give a SELECT; loads go through "corridor load" or "corridor run".',
-    );
-  }
-  if (!statement.reader) {
-    throw new QueryRefusedError(
-      'The --query returns no rows. Give a SELECT (or a reading PRAGMA) to export.',
-      {
-        code: 'bad_query',
-      },
-    );
-  }
-  const declared: boolean[] = [];
-  const columns = statement.columns().map((c): ExportColumn => {
-    // A column read straight from a documented table keeps its words and unit
-    // (`select value_usd from trade_flows`); a computed one has only its name.
-    const origin =
-      c.table && c.column ? tableDoc(c.table)?.columns.find((d) => d.name === c.column) : undefined;
-    const type = declaredType(c.type) ?? origin?.type ?? null;
-    declared.push(type !== null);
-    const column: ExportColumn = {
-      name: c.name,
-      type: type ?? 'text',
-      description: origin?.description ?? '',
-    };
-    return origin?.unit === undefined ? column : { ...column, unit: origin.unit };
-  });
-  return { statement, sql, params: [], columns, declared, key: [] };
-}
-
 /**
  * Opens the warehouse read-only and prepares the export of a table, view or query. Throws
  * ConfigError for an unknown table (naming close ones), QueryRefusedError for a query that would
@@ -247,22 +211,17 @@ function prepareQuery(db: SqliteDatabase, sql: string): Prepared {
  */
 export function openExportSource(
   warehousePath: string,
-  subject: ExportSubject,
+  subject: { readonly table: string },
   options: { readonly batchRows?: number; readonly since?: number } = {},
 ): ExportSource {
   const db = openReadOnly(warehousePath);
   try {
     const loaded = readLoadedSources(db);
-    const table = 'table' in subject ? resolveTable(db, subject.table, warehousePath).name : null;
+    const table = resolveTable(db, subject.table, warehousePath).name;
     const since = options.since ?? null;
     if (since !== null) checkChanges(db, table, since, warehousePath);
-    const doc = table === null ? null : (tableDoc(table) ?? null);
-    const prepared =
-      'query' in subject
-        ? prepareQuery(db, subject.query)
-        : since !== null
-          ? prepareChanges(db, table!, doc, since)
-          : prepareTable(db, table!, doc);
+    const doc = tableDoc(table) ?? null;
+    const prepared = since !== null ? prepareChanges(db, table, doc, since) : prepareTable(db, table, doc);
     const { statement, declared, sql, params } = prepared;
     const columns = [...prepared.columns];
     const observed = declared.map((known) => (known ? null : new ObservedType()));
@@ -270,12 +229,7 @@ export function openExportSource(
     const batchRows = options.batchRows ?? BATCH_ROWS;
 
     const fail = (cause: unknown) =>
-      table === null
-        ? new QueryRefusedError(
-            `The --query failed while running: ${(cause as Error).message}. Check the SQL (SQLite dialect) and the values it works on.`,
-            { code: 'bad_query', cause },
-          )
-        : new WarehouseError(`Reading ${table} failed: ${(cause as Error).message}.`, { cause });
+      new WarehouseError(`Reading ${table} failed: ${(cause as Error).message}.`, { cause });
 
     function* read(): Generator<ExportRow[]> {
       let iterator: IterableIterator<unknown[]>;
@@ -297,12 +251,7 @@ export function openExportSource(
             throw fail(cause);
           }
           if (next.done) break;
-          const values = next.value;
-          for (let i = 0; i < values.length; i++) {
-            const v = values[i];
-            if (typeof v === 'bigint' || (typeof v === 'object' && v !== null)) values[i] = exportValue(v);
-          }
-          const row = values as ExportRow[number][];
+          const row = toExportRow(next.value);
           for (const i of undeclared) observed[i]!.see(row[i] ?? null);
           batch.push(row);
           if (batch.length >= batchRows) {
@@ -340,12 +289,7 @@ export function openExportSource(
         if (first !== null && first.done !== true) yield first.value;
         yield* rows;
       },
-      finalColumns() {
-        return columns.map((c, i) => {
-          const type = observed[i]?.type;
-          return type === undefined || type === null || type === c.type ? c : { ...c, type };
-        });
-      },
+      finalColumns: () => settledColumns(columns, observed),
       close() {
         rows.return(undefined);
         db.close();

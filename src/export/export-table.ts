@@ -16,13 +16,15 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { ConfigError, CorridorError } from '../errors.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../query/bounded-query.ts';
 import type { SourceAbout } from '../validate/source-about.ts';
-import { ACTION_COLUMN } from './changes-since.ts';
+import { ACTION_COLUMN, refuseChangesOfQuery } from './changes-since.ts';
 import { openCsvWriter } from './csv-writer.ts';
 import { DATA_PACKAGE_FILE, dataPackageText, dataResource, readDataPackage } from './data-package.ts';
 import { type ExportSource, type ExportSubject, openExportSource } from './export-source.ts';
 import { openJsonWriter } from './json-writer.ts';
 import { openNdjsonWriter } from './ndjson-writer.ts';
+import { openQueryExportSource } from './query-export-source.ts';
 import type { ExportColumn, ExportFormat, TableWriter, WriterOptions } from './table-writer.ts';
 import { openXlsxWriter, xlsxSheetNames } from './xlsx-writer.ts';
 
@@ -62,6 +64,8 @@ export interface ExportRequest {
    * later runs' loads opened, to merge, and figures they retired or reverted, to delete.
    */
   readonly since?: number;
+  /** A query's time limit (bounded-query.ts); 60 s by default. */
+  readonly queryTimeoutMs?: number;
   /** Data rows per XLSX sheet (tests); Excel's limit by default. */
   readonly xlsxMaxRows?: number;
   /** Called after each batch with the rows written so far. */
@@ -213,11 +217,20 @@ const MAX_SOURCES = 100;
  */
 export async function exportTable(request: ExportRequest): Promise<ExportResult> {
   const started = performance.now();
-  const source: ExportSource = openExportSource(
-    request.warehouse,
-    request.subject,
-    request.since === undefined ? {} : { since: request.since },
-  );
+  const source: ExportSource =
+    'query' in request.subject
+      ? request.since !== undefined
+        ? refuseChangesOfQuery()
+        : await openQueryExportSource(
+            request.warehouse,
+            request.subject.query,
+            request.queryTimeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
+          )
+      : openExportSource(
+          request.warehouse,
+          request.subject,
+          request.since === undefined ? {} : { since: request.since },
+        );
   try {
     const name = source.table ?? 'query';
     const { dir, file } = exportTarget(
@@ -248,7 +261,7 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
       let rows = 0;
       let deleted = 0;
       const actionAt = source.actionColumn;
-      for (const batch of source.batches()) {
+      for await (const batch of source.batches()) {
         if (actionAt !== null) for (const row of batch) if (row[actionAt] === 'delete') deleted++;
         if (sourceColumns.length > 0 && sourcesSeen.size < MAX_SOURCES) {
           for (const row of batch)

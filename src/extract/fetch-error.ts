@@ -7,7 +7,7 @@ import { CorridorError, ExitCode } from '../errors.ts';
 
 /**
  * Stable codes, one per way a download fails. Codes that are retried (`http_server_error`,
- * `http_rate_limited`, `fetch_timeout`, `network_error`) are only thrown once the retries are used up.
+ * `http_rate_limited`, `fetch_timeout`, `network_error`, `fetch_truncated`) are only thrown once the retries are used up.
  */
 export type FetchErrorCode =
   /** The URL is not http: or https:. */
@@ -24,6 +24,8 @@ export type FetchErrorCode =
   | 'fetch_timeout'
   /** DNS failure, connection refused or reset. */
   | 'network_error'
+  /** The connection ended before the body did (short of its Content-Length, or a chunked body cut), on every attempt. */
+  | 'fetch_truncated'
   /** The body is larger than the policy's `maxBytes`. Not retried. */
   | 'fetch_too_large'
   /** The caller's AbortSignal fired. */

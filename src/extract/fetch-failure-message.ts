@@ -99,6 +99,17 @@ export function failureError(
         `${shown} could not be reached (${after}): ${failure.detail}. Check the host name, the network connection and any proxy or firewall.`,
         { ...details, cause: failure.cause },
       );
+    case 'truncated': {
+      const expected =
+        failure.declaredBytes !== null
+          ? `${formatCount(failure.receivedBytes)} of the ${formatCount(failure.declaredBytes)} bytes its Content-Length announced`
+          : `${formatCount(failure.receivedBytes)} bytes, before the end of a body sent chunked or compressed`;
+      return new FetchError(
+        'fetch_truncated',
+        `${shown} was cut short on the last of ${attemptsText(attempts)}: the connection ended after ${expected} (${failure.detail}). Nothing of it was kept or loaded. The server or a proxy is dropping the connection: try later, or raise fetch.retries.`,
+        details,
+      );
+    }
     case 'too_large': {
       const cap = `the ${formatCount(policy.maxBytes)} byte cap`;
       const what =

@@ -1,7 +1,7 @@
 /**
  * Downloads one URL into a landing folder, the way a nightly job needs it: a conditional request
  * when a copy is already there (so an unchanged file costs one 304), retries with backoff for
- * what may pass (5xx, 429, timeouts, network errors), none for what will not (other 4xx, a body
+ * what may pass (5xx, 429, timeouts, network errors, a body cut short), none for what will not (other 4xx, a body
  * over the size cap), and a FetchError with a stable code and a message that says what to do
  * when it gives up. Nothing half-downloaded is ever left in the landing folder.
  *
@@ -15,6 +15,7 @@ import { FetchError } from './fetch-error.ts';
 import { abortedError, failureError } from './fetch-failure-message.ts';
 import { LandingArea, landingExtension } from './landing-area.ts';
 import { maskUrl } from './masked-url.ts';
+import { bodyCutFailure, networkFailure } from './network-failure.ts';
 import { type AttemptFailure, isRetryable, parseRetryAfter, retryDelay } from './retry-policy.ts';
 import type { TransferProgress } from './transfer-progress.ts';
 
@@ -202,7 +203,13 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptResult> {
         redirect: 'follow',
       });
     } catch (cause) {
-      return interruption('headers', 0, null) ?? networkFailure(cause, 'headers', 0, null);
+      return (
+        interruption('headers', 0, null) ?? {
+          kind: 'failed',
+          failure: networkFailure(cause, 'headers', 0),
+          httpStatus: null,
+        }
+      );
     }
     touch();
     const status = response.status;
@@ -264,8 +271,15 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptResult> {
           next = await reader.read();
         } catch (cause) {
           return (
-            interruption('body', incoming.bytes, status) ??
-            networkFailure(cause, 'body', incoming.bytes, status)
+            interruption('body', incoming.bytes, status) ?? {
+              kind: 'failed',
+              failure: bodyCutFailure(
+                networkFailure(cause, 'body', incoming.bytes),
+                incoming.bytes,
+                declared,
+              ),
+              httpStatus: status,
+            }
           );
         }
         if (next.done) break;
@@ -283,6 +297,20 @@ async function attemptOnce(ctx: AttemptContext): Promise<AttemptResult> {
         progress.tick(incoming.bytes);
       }
       bodyConsumed = true;
+      // undici already fails a body short of its Content-Length; this check keeps that promise
+      // whatever the client library does.
+      if (declared !== null && incoming.bytes !== declared) {
+        return {
+          kind: 'failed',
+          failure: {
+            kind: 'truncated',
+            receivedBytes: incoming.bytes,
+            declaredBytes: declared,
+            detail: 'the body ended early',
+          },
+          httpStatus: status,
+        };
+      }
       // The body is in: flushing a large file to disk may take longer than the idle limit.
       clearTimeout(timer);
       // An abort that landed between the last chunk and here still wins: the caller asked for nothing.
@@ -409,35 +437,4 @@ function progressReporter(ctx: AttemptContext, attemptStarted: number, totalByte
       emit(bytes, Date.now());
     },
   };
-}
-
-function networkFailure(
-  cause: unknown,
-  phase: 'headers' | 'body',
-  bytes: number,
-  httpStatus: number | null,
-): AttemptResult {
-  // undici wraps the real error: TypeError("fetch failed", { cause: Error("connect ECONNREFUSED ...") }).
-  const inner = (cause as { cause?: unknown } | null)?.cause ?? cause;
-  const code = (inner as { code?: unknown } | null)?.code;
-  // undici's own timers (connect 10 s, headers and body 300 s) are timeouts too, whichever fires first.
-  if (
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
-  ) {
-    return { kind: 'failed', failure: { kind: 'timeout', phase, bytes }, httpStatus };
-  }
-  return { kind: 'failed', failure: { kind: 'network', detail: networkDetail(inner), cause }, httpStatus };
-}
-
-function networkDetail(error: unknown): string {
-  if (error instanceof AggregateError && error.message === '') {
-    // Node's happy-eyeballs connect fails with one error per address and an empty message.
-    return error.errors.map((e) => networkDetail(e)).join('; ');
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && !message.includes(code)) return message ? `${message} (${code})` : code;
-  return message || 'unknown network error';
 }

@@ -4,10 +4,12 @@
  * last download so that an unchanged file costs a 304 and no bytes, and each recorded in
  * `remote_files` so that the next run can ask again, or `--offline` can replay the landing copy.
  */
+
 import { existsSync, statSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { DB } from '../../warehouse/schema.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { describeError } from '../errors.ts';
 import type { LocatedFile } from './file-locator.ts';
 import { FetchError, type FetchOutcome, type FetchPolicy, fetchToLanding } from './remote-fetch.ts';
@@ -31,7 +33,7 @@ export type RemoteResult =
       readonly attempts: number;
     }
   | { readonly status: 'missing'; readonly url: string; readonly message: string }
-  | { readonly status: 'failed'; readonly url: string; readonly code: string; readonly message: string };
+  | { readonly status: 'failed'; readonly url: string; readonly code: ErrorCode; readonly message: string };
 
 export interface RemoteFetchOptions {
   readonly landingDir: string;
@@ -47,9 +49,26 @@ export interface RemoteFetchOptions {
   readonly onDone?: (url: string, outcome: FetchDoneOutcome, detail: string) => void;
 }
 
+/**
+ * Codes that say the landing copy itself is cut off or damaged. A body framed only by the end of
+ * its connection can land cut (docs/hostile-input.md); asked for with its validators, the server
+ * would answer 304 and the same cut copy would fail on every run.
+ */
+const DAMAGED_COPY_CODES = ['truncated_file', 'bad_json', 'damaged_file', 'bad_encoding'];
+
 async function knownCopy(db: Kysely<DB>, url: string) {
   const row = await db.selectFrom('remote_files').selectAll().where('url', '=', url).executeTakeFirst();
   if (row === undefined) return null;
+  const damaged = await db
+    .selectFrom('load_files')
+    .select('load_id')
+    .where('origin', '=', url)
+    .where('sha256', '=', row.sha256)
+    .where('status', '=', 'failed')
+    .where('error_code', 'in', DAMAGED_COPY_CODES)
+    .executeTakeFirst();
+  // Ask for the whole file again, unconditionally.
+  if (damaged !== undefined) return null;
   return { etag: row.etag, lastModified: row.last_modified, sha256: row.sha256, path: row.landing_path };
 }
 
@@ -129,7 +148,7 @@ async function fetchOne(
       attempts: outcome.attempts,
     };
   } catch (cause) {
-    const error =
+    const error: { readonly code: ErrorCode; readonly message: string } =
       cause instanceof FetchError
         ? { code: cause.code, message: cause.message }
         : { code: 'fetch_failed', message: `${url} could not be downloaded: ${describeError(cause)}.` };

@@ -2,7 +2,8 @@
  * When a failed download is worth another attempt, and how long to wait first. Pure functions
  * (the random source and the clock are parameters), so the rules are tested without a server.
  *
- * Retried: whatever may go away on its own, namely network errors, timeouts, 429 and 5xx.
+ * Retried: whatever may go away on its own, namely network errors, timeouts, a body cut short,
+ * 429 and 5xx.
  * Not retried: other 4xx (the same request gets the same answer) and a body over the size cap.
  */
 
@@ -23,6 +24,17 @@ export type AttemptFailure =
       readonly bytes: number;
     }
   | { readonly kind: 'network'; readonly detail: string; readonly cause: unknown }
+  | {
+      /**
+       * The connection ended before the body did: fewer bytes than its Content-Length, or a
+       * chunked body without its final chunk. What arrived is never kept.
+       */
+      readonly kind: 'truncated';
+      readonly receivedBytes: number;
+      /** The Content-Length, or null for a chunked body. */
+      readonly declaredBytes: number | null;
+      readonly detail: string;
+    }
   | {
       readonly kind: 'too_large';
       /** The Content-Length the server announced, or null when the cap was passed while downloading. */
@@ -51,6 +63,7 @@ export function isRetryable(failure: AttemptFailure): boolean {
       return isRetryableStatus(failure.status);
     case 'timeout':
     case 'network':
+    case 'truncated':
       return true;
     case 'too_large':
       // The same file is as large on the next attempt.

@@ -188,7 +188,13 @@ const isRate = (before: string, after: string): boolean => RATE_BEFORE.test(befo
  * findUnit("Throughput ('000 TEUs)");     // { unit: 'TEU', dimension: 'containers', multiplier: 1000, phrase: "'000 TEUs" }
  * findUnit('Most traded goods');          // null
  */
-export function findUnit(text: string): UnitReading | null {
+/** How much of a cell is searched for a unit phrase. */
+export const UNIT_TEXT_LIMIT = 4000;
+
+export function findUnit(whole: string): UnitReading | null {
+  // A unit is stated in a title, a header or a note, never deep in a huge cell; the patterns
+  // cost microseconds per character, so a 50 MB cell would take minutes (fuzzing found it).
+  const text = whole.length > UNIT_TEXT_LIMIT ? whole.slice(0, UNIT_TEXT_LIMIT) : whole;
   let best: { reading: UnitReading; start: number } | null = null;
   for (const { base, regex } of FORMS) {
     for (const match of text.matchAll(regex)) {

@@ -6,11 +6,13 @@
  * layout) is skipped unless forced. For every file, figures read = rejected + inserted +
  * changed + unchanged, checked here and again by the database (`load_files`).
  */
+
 import { basename } from 'node:path';
 import { factTableOf } from '../../warehouse/fact-tables.ts';
 import { coverageColumns } from '../db/coverage.ts';
 import type { MergeOutcome } from '../db/merge-lane.ts';
 import type { Warehouse } from '../db/warehouse.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { CorridorError, describeError } from '../errors.ts';
 import { sha256File } from '../extract/file-fingerprint.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
@@ -24,6 +26,7 @@ import type { TradeSource } from '../validate/trade-source.ts';
 import { BaciFlowWriter } from './baci-flow-writer.ts';
 import { emptyResult, type FileProgress, type FileResult } from './file-result.ts';
 import type { FlowWriter } from './flow-writer.ts';
+import { abortableBatches, interruptionOf, unlessAborted } from './interruption.ts';
 import { type FileOutcome, type Journal, NOTHING_LOADED } from './journal.ts';
 import { recordLayoutFindings } from './layout-findings.ts';
 import { describeLayout, describeRevisedLoads } from './load-notes.ts';
@@ -69,6 +72,8 @@ export interface LoadContext {
   readonly countries: CountryResolver;
   readonly hsCodes: HsCodeBook;
   readonly onProgress?: (progress: FileProgress) => void;
+  /** Aborted by a stop signal: the file is abandoned where it stands and rolled back. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -89,7 +94,7 @@ export async function recordUnfetchedFile(
   ctx: Pick<LoadContext, 'journal' | 'runId'>,
   source: AnySource,
   url: string,
-  error: { readonly code: string; readonly message: string },
+  error: { readonly code: ErrorCode; readonly message: string },
   dryRun: boolean,
 ): Promise<FileResult> {
   const started = Date.now();
@@ -138,8 +143,20 @@ export async function loadFile(
   };
   let sha256: string;
   try {
-    sha256 = await sha256File(file.path);
+    sha256 = await unlessAborted(sha256File(file.path), ctx.signal);
   } catch (cause) {
+    const interrupted = interruptionOf(ctx.signal);
+    // Stopped while hashing: the file was not started, so it has no journal row.
+    if (interrupted !== null)
+      return {
+        ...emptyResult(file, source, started),
+        status: 'failed',
+        loadId: null,
+        error: {
+          code: 'interrupted',
+          message: `${fileName}: stopped by ${interrupted.signalName} before it was read.`,
+        },
+      };
     const message = `${file.shown} could not be read: ${describeError(cause)}.`;
     const loadId = options.dryRun
       ? null
@@ -191,15 +208,17 @@ export async function loadFile(
     // Large files are read and validated in a worker thread while this one writes. Tables
     // with a layout are made for people (thousands of rows, not millions) and may come from a
     // pipeline file the worker cannot load: they are read here.
-    table =
+    table = await unlessAborted(
       file.sizeBytes >= parallelMinBytes() && source.layout === undefined
-        ? await openMappedTableInWorker({
+        ? openMappedTableInWorker({
             ...mapInput,
             sourceName: source.name,
             readsInPlace: source.fastLines !== undefined,
             source,
           })
-        : await openMappedTable({ ...mapInput, source });
+        : openMappedTable({ ...mapInput, source }),
+      ctx.signal,
+    );
     if (table.noData !== undefined) notes.push(table.noData);
     if (table.encoding !== 'utf-8') notes.push(`decoded as ${table.encoding}`);
     // A laid-out table's columns are the layout's own: only a plain table's spare columns are news.
@@ -248,13 +267,14 @@ export async function loadFile(
     });
     let lastProgress = Date.now();
     let sheetRows: number | null = null;
-    for await (const batch of editions === null ? table.batches : editions.around(table.batches)) {
+    const batches = abortableBatches(table.batches, ctx.signal);
+    for await (const batch of editions === null ? batches : editions.around(batches)) {
       rowsRead += batch.read;
       if (batch.sheetRows !== undefined) sheetRows = (sheetRows ?? 0) + batch.sheetRows;
       for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
       const duplicates = writer.write(batch);
       if (duplicates.length > 0) {
-        const cells = await table.rawCells(duplicates.map((d) => d.sourceRow));
+        const cells = await unlessAborted(table.rawCells(duplicates.map((d) => d.sourceRow)), ctx.signal);
         duplicates.forEach((dup, i) => {
           const issue: RowIssue = {
             code: 'duplicate_key',
@@ -361,6 +381,8 @@ export async function loadFile(
     // Printed subtotals that do not add up become data-quality findings, committed with the rows.
     if (!options.dryRun && layout !== null)
       await recordLayoutFindings(warehouse, { loadId, runId: ctx.runId, fileName, origin }, layout);
+    // A stop that came during the last steps still rolls the file back: it was in flight.
+    ctx.signal?.throwIfAborted();
     warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
     inTransaction = false;
     return {
@@ -390,23 +412,31 @@ export async function loadFile(
     };
   } catch (cause) {
     if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
-    await table?.close();
-    const error =
-      cause instanceof CorridorError
-        ? { code: cause.code, message: cause.message }
-        : (cause as { code?: string }).code === 'SQLITE_BUSY'
-          ? {
-              code: 'warehouse_busy',
-              message: `${fileName}: the warehouse is busy: another load has been writing to it for more than 5 s. Nothing from this file was loaded; run again when the other load has finished.`,
-            }
-          : {
-              code: 'internal_error',
-              message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
-            };
+    const interrupted = interruptionOf(ctx.signal);
+    // Stopped, the reader is not waited for: closing it may wait for the step abandoned.
+    if (interrupted === null) await table?.close();
+    else void table?.close().catch(() => {});
+    const error: { readonly code: ErrorCode; readonly message: string } =
+      interrupted !== null
+        ? {
+            code: 'interrupted',
+            message: `${fileName}: stopped by ${interrupted.signalName}; nothing from this file was loaded.`,
+          }
+        : cause instanceof CorridorError
+          ? { code: cause.code, message: cause.message }
+          : (cause as { code?: string }).code === 'SQLITE_BUSY'
+            ? {
+                code: 'warehouse_busy',
+                message: `${fileName}: the warehouse is busy: another load has been writing to it for more than 5 s. Nothing from this file was loaded; run again when the other load has finished.`,
+              }
+            : {
+                code: 'internal_error',
+                message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
+              };
     if (!(cause instanceof CorridorError) && process.env.CORRIDOR_DEBUG) console.error(cause);
     if (!options.dryRun) {
       await journal.finishFile(loadId, {
-        status: 'failed',
+        status: interrupted === null ? 'failed' : 'interrupted',
         format: table?.format ?? null,
         encoding: table?.encoding ?? null,
         delimiter: table?.delimiter ?? null,

@@ -3,7 +3,9 @@
  * inserted, changed, unchanged, retired), its notes and warnings, as the run report, the alerts
  * and the progress display read them.
  */
+
 import type { FactTarget } from '../../warehouse/fact-tables.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
 import type { PlacedRowIssue } from '../validate/row-issue.ts';
 
@@ -40,7 +42,7 @@ export interface FileResult {
   readonly durationMs: number;
   /** For a skipped file, the load that already holds its rows. */
   readonly sameAsLoadId: number | null;
-  readonly error: { readonly code: string; readonly message: string } | null;
+  readonly error: { readonly code: ErrorCode; readonly message: string } | null;
   readonly firstIssues: readonly PlacedRowIssue[];
   readonly rejectsByCode: Readonly<Record<string, number>>;
   readonly notes: readonly string[];

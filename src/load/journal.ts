@@ -69,7 +69,8 @@ export interface FileStart {
 }
 
 export interface FileOutcome {
-  readonly status: 'loaded' | 'failed';
+  /** `interrupted`: a stop signal abandoned the file, whose transaction rolled back. */
+  readonly status: 'loaded' | 'failed' | 'interrupted';
   readonly format: string | null;
   readonly encoding: string | null;
   readonly delimiter: string | null;

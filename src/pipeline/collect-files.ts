@@ -4,9 +4,11 @@
  * are filled in for the run's period range first. Nothing loads until every file is at hand,
  * so a typo in a path fails the run before it changes the warehouse.
  */
+
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../warehouse/schema.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { ConfigError, FileAccessError } from '../errors.ts';
 import { type LocatedFile, locateFiles } from '../extract/file-locator.ts';
 import {
@@ -27,7 +29,7 @@ type SourceEntry = Pipeline['sources'][number];
 export interface UnfetchedFile {
   readonly entry: SourceEntry;
   readonly url: string;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

@@ -16,7 +16,9 @@ import type { TransferProgress } from '../extract/transfer-progress.ts';
 import type { Declarations } from '../layout/stated-facts.ts';
 import { loadFile, recordUnfetchedFile } from '../load/file-loader.ts';
 import type { FileProgress, FileResult } from '../load/file-result.ts';
+import { interruptionOf } from '../load/interruption.ts';
 import { Journal } from '../load/journal.ts';
+import { trackOpenRun } from '../load/open-runs.ts';
 import { CountryResolver } from '../normalize/country-resolver.ts';
 import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { checkDeclarations } from './check-declarations.ts';
@@ -78,7 +80,7 @@ export async function runPipeline(
   options: RunOptions = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const state: RunState = { runId: 0, results: [], started: Date.now() };
+  const state: RunState = { runId: 0, results: [], started: Date.now(), untrack: () => {} };
   try {
     return await runStages(warehouse, pipeline, options, hooks, state);
   } catch (error) {
@@ -98,6 +100,8 @@ export async function runPipeline(
         });
     }
     throw error;
+  } finally {
+    state.untrack();
   }
 }
 
@@ -106,6 +110,8 @@ interface RunState {
   runId: number;
   readonly results: FileResult[];
   readonly started: number;
+  /** Ends the run's entry among the open runs closed at a crash or a late stop (open-runs.ts). */
+  untrack: () => void;
 }
 
 async function runStages(
@@ -154,6 +160,7 @@ async function runStages(
         ...(options.offline ? { offline: true } : {}),
       },
     });
+    state.untrack = trackOpenRun(warehouse.sqlite, runId);
   };
   const collected = await collectFiles(warehouse.db, pipeline, {
     beforeDownloads: startRun,
@@ -198,6 +205,7 @@ async function runStages(
           runId,
           countries,
           hsCodes,
+          ...(options.signal ? { signal: options.signal } : {}),
           ...(hooks.onFileProgress ? { onProgress: hooks.onFileProgress } : {}),
         },
         source,
@@ -217,11 +225,18 @@ async function runStages(
       );
       results.push(result);
       hooks.onFileDone?.(result, results.length - 1, total);
+      if (interruptionOf(options.signal) !== null) break files;
     }
   }
   const totals = totalsOf(results);
   let { status, exitCode } = statusOf(results);
-  if (stoppedBecause !== null) {
+  // A stop signal interrupts: the file in flight rolled back. A lock taken over stops between files.
+  const interrupted = interruptionOf(options.signal);
+  if (interrupted !== null) {
+    stoppedBecause = `${interrupted.signalName} received`;
+    status = 'interrupted';
+    exitCode = interrupted.exitCode;
+  } else if (stoppedBecause !== null) {
     status = 'stopped';
     exitCode = ExitCode.RunFailed;
   }
@@ -252,7 +267,7 @@ async function runStages(
   const stopNote =
     stoppedBecause === null
       ? null
-      : `stopped (${stoppedBecause}) after ${results.length} of ${total} files${cutShort === 0 ? '' : ` and ${cutShort} download${cutShort === 1 ? '' : 's'} cut short`}; the rest load on the next run, or now with --only-failed`;
+      : `${interrupted === null ? 'stopped' : 'interrupted'} (${stoppedBecause}) after ${results.length - (results.at(-1)?.error?.code === 'interrupted' ? 1 : 0)} of ${total} files${cutShort === 0 ? '' : ` and ${cutShort} download${cutShort === 1 ? '' : 's'} cut short`}; the rest load on the next run, or now with --only-failed`;
   if (!dryRun) {
     const firstError = stopNote ?? results.find((r) => r.error !== null)?.error?.message ?? deriveError;
     await journal.finishRun(runId, { status, exitCode, durationMs, ...totals, message: firstError });

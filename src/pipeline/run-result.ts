@@ -13,7 +13,14 @@ import type { RunCounts } from '../load/journal.ts';
  * `data_quality_errors`: everything loaded, but a data-quality finding of severity `error` is
  * open after the checks that follow the refresh (`corridor check` lists it).
  */
-export type RunStatus = 'succeeded' | 'failed' | 'rejects_over_threshold' | 'data_quality_errors' | 'stopped';
+/** `interrupted`: a stop signal ended it, the file in flight rolled back (src/load/interruption.ts). */
+export type RunStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'rejects_over_threshold'
+  | 'data_quality_errors'
+  | 'stopped'
+  | 'interrupted';
 
 /** Who started a run: a command, a cron tick, or a tick missed while the scheduler was down. */
 export type RunTrigger = 'manual' | 'schedule' | 'catch_up';

@@ -7,6 +7,7 @@
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { type AsOf, asOfStatements, resolveAsOf } from './as-of.ts';
+import { type BoundedQuery, openBoundedQuery, queryError } from './bounded-query.ts';
 
 /**
  * The statement's text without comments and without leading empty statements, upper-cased, so
@@ -123,8 +124,12 @@ export interface QueryResult {
 
 export class ReadOnlyQuery {
   readonly #db: SqliteDatabase;
+  readonly #path: string;
+  /** What asOf() ran, replayed on a bounded query's own connection. */
+  readonly #setup: string[] = [];
 
   constructor(path: string) {
+    this.#path = path;
     try {
       this.#db = openSqlite(path, { readonly: true, fileMustExist: true });
     } catch (cause) {
@@ -166,8 +171,10 @@ export class ReadOnlyQuery {
       );
     this.#db.pragma('query_only = OFF');
     try {
-      for (const statement of asOfStatements(resolved.loadId, viewsOverFacts, columnsOf))
+      for (const statement of asOfStatements(resolved.loadId, viewsOverFacts, columnsOf)) {
         this.#db.exec(statement);
+        this.#setup.push(statement);
+      }
     } finally {
       this.#db.pragma('query_only = ON');
     }
@@ -207,6 +214,46 @@ export class ReadOnlyQuery {
       return { columns, rows: guarded(statement.iterate() as Iterable<unknown[]>) };
     } catch (cause) {
       throw runtimeFailure(cause);
+    }
+  }
+
+  /**
+   * Starts an analyst's statement in its own process, stopped at `timeoutMs` (bounded-query.ts),
+   * after the same refusals as run(). Throws QueryRefusedError when it would write or does not
+   * compile, CorridorError `query_timeout` when it passes the limit before its first row.
+   *
+   * @param what how messages name it: "The query", "The --query"
+   */
+  async start(
+    sql: string,
+    options: {
+      readonly timeoutMs: number;
+      readonly what: string;
+      readonly exporting?: boolean;
+      readonly batchRows?: number;
+    },
+  ): Promise<BoundedQuery> {
+    let readOnlyPragma: boolean;
+    try {
+      readOnlyPragma = refuseWrites(sql);
+    } catch (cause) {
+      if (options.exporting !== true) throw cause;
+      throw new QueryRefusedError(`--query follows the rules of corridor sql: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    try {
+      return await openBoundedQuery({
+        path: this.#path,
+        sql,
+        setup: this.#setup,
+        readOnlyPragma,
+        timeoutMs: options.timeoutMs,
+        ...(options.exporting === true ? { safeIntegers: true, requireReader: true } : {}),
+        ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
+      });
+    } catch (error) {
+      throw queryError(error, options.what, options.timeoutMs);
     }
   }
 

@@ -72,6 +72,29 @@ function isValidUtf8Prefix(buf: Uint8Array): boolean {
 }
 
 /**
+ * Two, not one: in Windows-1252 text a lone pair such as "Ã©" happens to be valid UTF-8, two
+ * such pairs in one file's head are what a UTF-8 file looks like.
+ */
+const MIXED_UTF8_EVIDENCE = 2;
+
+/** Counts well-formed UTF-8 sequences of two bytes or more in `bytes`, stopping at `enough`. */
+function validMultiByteSequences(bytes: Uint8Array, enough: number): number {
+  let found = 0;
+  for (let i = 0; i < bytes.length && found < enough; i++) {
+    const b = bytes[i]!;
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0 || i + need >= bytes.length) continue;
+    let whole = true;
+    for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) whole = false;
+    if (whole) {
+      found++;
+      i += need;
+    }
+  }
+  return found;
+}
+
+/**
  * @param head the file's first bytes (64 KiB is plenty)
  * @param forced an encoding the user named (`--encoding latin1`), which skips the guess
  */
@@ -109,6 +132,11 @@ export function sniffBytes(head: Uint8Array, forced?: string): Sniffed {
     };
   }
   if (isValidUtf8Prefix(head)) return { kind: 'text', encoding: 'utf-8', bomLength: 0 };
+  // UTF-8 characters beside bytes that are not UTF-8: a UTF-8 file with damaged bytes (or two
+  // encodings pasted together). Read as Windows-1252 its every accented or Cyrillic letter would
+  // turn silently into two wrong ones; read as UTF-8 it fails at the bad byte, which is named.
+  if (validMultiByteSequences(head, MIXED_UTF8_EVIDENCE) >= MIXED_UTF8_EVIDENCE)
+    return { kind: 'text', encoding: 'utf-8', bomLength: 0 };
   // Not UTF-8 and no NULs: a single-byte code page. Windows-1252 is a superset of Latin-1 for
   // printable text and what Excel writes on Western systems.
   return { kind: 'text', encoding: 'windows-1252', bomLength: 0 };

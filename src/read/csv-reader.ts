@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
+import { SourceFormatError } from '../errors.ts';
 import { HEADER_SEARCH_ROWS, HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
 import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
@@ -52,6 +53,8 @@ function isBlankRow(cells: readonly string[]): boolean {
 export interface CsvReadOptions {
   readonly encoding: string;
   readonly head: string;
+  /** The file's name, for messages. */
+  readonly name?: string;
   /** Which row is the header, when titles may sit above it (see HeaderTest). */
   readonly isHeader?: HeaderTest;
 }
@@ -64,8 +67,9 @@ export interface CsvReadOptions {
 export async function* parseCsvRows(
   chunks: AsyncIterable<string>,
   delimiter: string,
+  ending: CsvEnding = { lastChar: '', insideQuotes: false },
 ): AsyncGenerator<string[][]> {
-  const input = Readable.from(chunks);
+  const input = Readable.from(noteLastChar(chunks, ending));
   const queue: string[][][] = [];
   let finished = false;
   let failure: unknown = null;
@@ -84,6 +88,9 @@ export async function* parseCsvRows(
     header: false,
     skipEmptyLines: false,
     chunk: (results: Papa.ParseResult<string[]>) => {
+      // papaparse says so only when the input ends inside quotes: a quoted field that opens and
+      // never closes swallows the rest of the file as one cell.
+      if (results.errors.some((e) => e.code === 'MissingQuotes')) ending.insideQuotes = true;
       queue.push(results.data);
       if (queue.length >= MAX_QUEUED_CHUNKS) input.pause();
       notify();
@@ -114,6 +121,31 @@ export async function* parseCsvRows(
 
 const MAX_QUEUED_CHUNKS = 4;
 
+/** How the text ended, filled in while it is parsed: what tells a cut file from a whole one. */
+export interface CsvEnding {
+  /** The last character of the text ('' when empty). */
+  lastChar: string;
+  /** The text ended inside a quoted field. */
+  insideQuotes: boolean;
+}
+
+async function* noteLastChar(chunks: AsyncIterable<string>, ending: CsvEnding): AsyncGenerator<string> {
+  for await (const chunk of chunks) {
+    if (chunk.length > 0) ending.lastChar = chunk[chunk.length - 1]!;
+    yield chunk;
+  }
+}
+
+/**
+ * True when the last row looks cut off: fewer fields than the header and no line end after it.
+ * A writer ends every row with its fields, and most end the file with a line end; a transfer
+ * that stops mid-row leaves exactly this. A short row with a line end after it, anywhere in the
+ * file, is a row of its own and a row reject (`wrong_field_count`), as before.
+ */
+export function isCutLastRow(fields: number, width: number, ending: CsvEnding): boolean {
+  return fields < width && ending.lastChar !== '\n' && ending.lastChar !== '\r';
+}
+
 /**
  * Reads the header, then returns the table whose batches stream the rest.
  * Resolves to null when the file holds no non-blank row at all.
@@ -124,7 +156,9 @@ export async function readCsv(
 ): Promise<RawTable | null> {
   const delimiter =
     options.isHeader === undefined ? sniffDelimiter(options.head) : sniffDelimiterOfTable(options.head);
-  const chunks = parseCsvRows(chunkSource, delimiter);
+  const ending: CsvEnding = { lastChar: '', insideQuotes: false };
+  const chunks = parseCsvRows(chunkSource, delimiter, ending);
+  const name = options.name ?? 'The file';
 
   // Rows are walked chunk by chunk in plain loops: an async step per row would cost a promise
   // and a microtask on each of millions of rows. The first rows are kept until the header is
@@ -150,6 +184,8 @@ export async function readCsv(
 
   async function* batches(): AsyncGenerator<readonly RawRecord[]> {
     let batch: RawRecord[] = [];
+    /** The last non-blank row read, checked once the text has ended. */
+    let last: RawRecord | null = null;
     const take = (rows: readonly string[][], from: number) => {
       for (let i = from; i < rows.length; i++) {
         const cells = rows[i]!;
@@ -157,7 +193,8 @@ export async function readCsv(
         if (isBlankRow(cells)) continue;
         // A trailing delimiter gives one empty extra cell; that is not a misaligned row.
         while (cells.length > width && cells[cells.length - 1]!.trim() === '') cells.pop();
-        batch.push({ row, cells });
+        last = { row, cells };
+        batch.push(last);
       }
     };
     take(pending, at);
@@ -170,6 +207,9 @@ export async function readCsv(
         batch = [];
       }
     }
+    // Before the last batch goes out: a cut file fails whole, and its rows loaded so far are
+    // rolled back with the file's transaction.
+    throwIfCut(name, ending, last, width, options.isHeader !== undefined);
     if (batch.length > 0) yield batch;
   }
 
@@ -182,4 +222,31 @@ export async function readCsv(
     delimiter,
     batches: batches(),
   };
+}
+
+/** Fails the file when its text ends inside a quoted field or in the middle of its last row. */
+function throwIfCut(
+  name: string,
+  ending: CsvEnding,
+  last: RawRecord | null,
+  width: number,
+  notesAllowed: boolean,
+): void {
+  if (ending.insideQuotes) {
+    const where = last === null ? '' : ` (the field opens on row ${last.row.toLocaleString('en-US')})`;
+    throw new SourceFormatError(
+      name,
+      'truncated_file',
+      `${name} looks cut off: it ends inside a quoted field${where}, so its last rows are missing or run together. Nothing of it was loaded. Download or export it again; if the file is whole, a quote in that row is not closed: close it.`,
+    );
+  }
+  // A table with titles may end with a note in one cell ("Source: ...") and no line end.
+  const note = notesAllowed && last?.cells.length === 1;
+  if (last !== null && !note && isCutLastRow(last.cells.length, width, ending)) {
+    throw new SourceFormatError(
+      name,
+      'truncated_file',
+      `${name} looks cut off: its last row (row ${last.row.toLocaleString('en-US')}) has ${last.cells.length} of the header's ${width} fields and no line end after it. Nothing of it was loaded. Download or export it again; if the file is whole, end that row with its missing fields and a line break.`,
+    );
+  }
 }

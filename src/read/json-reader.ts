@@ -11,6 +11,7 @@ import StreamJson from 'stream-json';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { SourceFormatError } from '../errors.ts';
+import { faultWhere, locateJsonFault } from './json-fault.ts';
 import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
 /** Links streams so that an error anywhere surfaces on the last one, which is iterated. */
@@ -55,22 +56,33 @@ export async function readJson(
     value: unknown;
   }>;
 
-  const badJson = (cause: unknown) => {
+  const badJson = async (cause: unknown): Promise<SourceFormatError> => {
     if (cause instanceof SourceFormatError) return cause;
     const message = (cause as Error).message;
-    return /should be an array/i.test(message)
-      ? new SourceFormatError(
-          name,
-          'bad_json',
-          `${name}: ${wrapped ? 'its "data" (or "dataset") field' : 'the document'} is not an array of records. Corridor reads {"data": [...]} replies, the legacy API's {"dataset": [...]}, or a bare array.`,
-          { cause },
-        )
-      : new SourceFormatError(
-          name,
-          'bad_json',
-          `${name} is not valid JSON: ${message}. Download it again; a cut-off reply is the usual cause.`,
-          { cause },
-        );
+    if (/should be an array/i.test(message)) {
+      return new SourceFormatError(
+        name,
+        'bad_json',
+        `${name}: ${wrapped ? 'its "data" (or "dataset") field' : 'the document'} is not an array of records. Corridor reads {"data": [...]} replies, the legacy API's {"dataset": [...]}, or a bare array.`,
+        { cause },
+      );
+    }
+    const fault = await locateJsonFault(options.path, options.encoding);
+    if (fault.kind === 'truncated') {
+      return new SourceFormatError(
+        name,
+        'truncated_file',
+        `${name} looks cut off: the JSON ends${faultWhere(fault)} before the document closes, so records are missing. Nothing of it was loaded. Download it again (a reply cut in transfer is the usual cause).`,
+        { cause },
+      );
+    }
+    const detail = fault.kind === 'damaged' ? fault.detail : message;
+    return new SourceFormatError(
+      name,
+      'bad_json',
+      `${name} looks damaged: it is not valid JSON${faultWhere(fault)} (${detail}). Nothing of it was loaded. Download it again; if it was edited by hand, fix the JSON there.`,
+      { cause },
+    );
   };
   const notRecord = (index: number) =>
     new SourceFormatError(
@@ -85,7 +97,7 @@ export async function readJson(
   } catch (cause) {
     // `{"data": null, "error": "..."}` is valid JSON without records: the caller explains it.
     if (wrapped && parsesWhole(options.head)) return null;
-    throw badJson(cause);
+    throw await badJson(cause);
   }
   if (first.done) return null;
   const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -108,7 +120,7 @@ export async function readJson(
         next = await items.next();
       }
     } catch (cause) {
-      throw badJson(cause);
+      throw await badJson(cause);
     }
     if (batch.length > 0) yield batch;
   }

@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { noDataNote, type ReplyRecogniser } from '../validate/publisher-reply.ts';
+import { type ArchiveLimits, archiveLimits } from './archive-limits.ts';
 import { readCsv } from './csv-reader.ts';
 import type { HeaderTest } from './header-search.ts';
 import { readJson } from './json-reader.ts';
@@ -23,6 +24,8 @@ export interface OpenTableOptions {
    * answer that nothing matched opens as a table without records, another output is refused.
    */
   readonly recognise?: ReplyRecogniser;
+  /** Limits on unpacking a workbook, over the defaults and the environment (archive-limits.ts). */
+  readonly archiveLimits?: Partial<ArchiveLimits>;
 }
 
 /** The document when the head is all of it (a small reply); undefined otherwise. */
@@ -94,7 +97,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   if (await startsWithZip(path)) {
     // exceljs is large: loaded only when a workbook arrives, not on every CSV load.
     const { readXlsx } = await import('./xlsx-reader.ts');
-    const table = await readXlsx(path, options.isHeader);
+    const table = await readXlsx(path, options.isHeader, archiveLimits(options.archiveLimits));
     if (table === null) {
       throw new SourceFormatError(
         name,
@@ -107,7 +110,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   // A legacy .xls workbook is an OLE compound file; recognised by content too.
   if (await startsWithCompoundFile(path)) {
     const { readXls } = await import('./xls-reader.ts');
-    const table = await readXls(path, options.isHeader);
+    const table = await readXls(path, options.isHeader, archiveLimits(options.archiveLimits));
     if (table === null) {
       throw new SourceFormatError(
         name,
@@ -137,6 +140,7 @@ export async function openTable(path: string, options: OpenTableOptions = {}): P
   const table = isJson
     ? await readJson(text.chunks, { path, encoding: text.encoding, head: text.head })
     : await readCsv(text.chunks, {
+        name,
         encoding: text.encoding,
         head: text.head,
         ...(options.isHeader === undefined ? {} : { isHeader: options.isHeader }),

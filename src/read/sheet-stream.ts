@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
+import { type ArchiveLimits, archiveLimits } from './archive-limits.ts';
 import { parseCsvRows, sniffDelimiterOfTable } from './csv-reader.ts';
 import { startsWithCompoundFile, startsWithZip } from './open-table.ts';
 import { openTextStream } from './text-stream.ts';
@@ -45,10 +46,11 @@ async function* csvRows(chunks: AsyncIterable<string>, delimiter: string): Async
  */
 const WHOLE_WORKBOOK_BYTES = 8 * 1024 * 1024;
 
-/** The sheets of a small workbook, read whole, in tab order. */
-async function* wholeWorkbookSheets(path: string): AsyncGenerator<RawSheet> {
+/** The sheets of a small workbook, read whole, in tab order, once its archive is checked. */
+async function* wholeWorkbookSheets(path: string, limits: ArchiveLimits): AsyncGenerator<RawSheet> {
   const { default: ExcelJS } = await import('exceljs');
-  const { cellValue } = await import('./xlsx-reader.ts');
+  const { cellValue, checkBeforeExceljs } = await import('./xlsx-reader.ts');
+  await checkBeforeExceljs(path, limits);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(path);
   for (const worksheet of workbook.worksheets) {
@@ -70,14 +72,18 @@ async function* wholeWorkbookSheets(path: string): AsyncGenerator<RawSheet> {
   }
 }
 
-export async function openSheetStream(path: string, encoding?: string): Promise<SheetStream> {
+export async function openSheetStream(
+  path: string,
+  encoding?: string,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<SheetStream> {
   const name = basename(path);
   if (await startsWithZip(path)) {
     const { xlsxSheets } = await import('./xlsx-reader.ts');
     const small = (await stat(path)).size <= WHOLE_WORKBOOK_BYTES;
     async function* sheets(): AsyncGenerator<RawSheet> {
       try {
-        yield* small ? wholeWorkbookSheets(path) : xlsxSheets(path);
+        yield* small ? wholeWorkbookSheets(path, limits) : xlsxSheets(path, 'cache', limits);
       } catch (cause) {
         if (cause instanceof SourceFormatError) throw cause;
         throw new SourceFormatError(
@@ -92,7 +98,7 @@ export async function openSheetStream(path: string, encoding?: string): Promise<
   }
   if (await startsWithCompoundFile(path)) {
     const { xlsSheets } = await import('./xls-reader.ts');
-    const workbook = xlsSheets(path);
+    const workbook = xlsSheets(path, limits);
     async function* sheets(): AsyncGenerator<RawSheet> {
       for (const sheet of workbook) {
         async function* rows(): AsyncGenerator<SheetRow[]> {

@@ -253,9 +253,15 @@ export async function* sheetXmlRows(
   shared: readonly string[],
 ): AsyncGenerator<SheetRow[]> {
   const scanner = new SheetRowScanner(prefix, shared);
+  let last = '';
   for await (const piece of wholeElements(bytes, `</${prefix}row>`)) {
+    last = piece;
     const rows = scanner.rows(piece);
     if (rows.length > 0) yield rows;
+  }
+  // A sheet cut between two rows before it was zipped has a right CRC: only its end tag is missing.
+  if (!last.includes(`</${prefix}worksheet>`)) {
+    throw new Error(`the sheet's XML stops before its end tag </${prefix}worksheet>: it was cut short`);
   }
 }
 

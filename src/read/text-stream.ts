@@ -9,6 +9,13 @@ import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { SourceFormatError } from '../errors.ts';
 import { sniffBytes } from './byte-sniffer.ts';
+import {
+  countLineFeedBytes,
+  describePlace,
+  firstInvalidUtf8,
+  type TextPlace,
+  TextPositions,
+} from './text-position.ts';
 
 const SNIFF_BYTES = 64 * 1024;
 
@@ -119,20 +126,31 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
   const encoding = sniffed.encoding;
   const fatal = encoding === 'utf-8';
   const decoder = new TextDecoder(encoding, { fatal });
+  const positions = new TextPositions(encoding, sniffed.bomLength);
   let offset = 0;
+  /** The last bytes of the previous chunk: a character cut between chunks starts there. */
+  let carried = Buffer.alloc(0);
   const decode = (bytes: Buffer, last: boolean): string => {
+    let text: string;
     try {
-      const text = decoder.decode(bytes, { stream: !last });
-      offset += bytes.length;
-      return text;
+      text = decoder.decode(bytes, { stream: !last });
     } catch (cause) {
+      throw badEncoding(name, invalidUtf8Place(carried, bytes, offset, positions), cause);
+    }
+    offset += bytes.length;
+    carried = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 3)));
+    // A NUL is never text: in CSV or JSON it is binary data written over the file (a disk or
+    // transfer fault), or a file padded with zeros. The sniffer sees only the first 64 KiB.
+    const nul = text.indexOf('\0');
+    if (nul !== -1) {
       throw new SourceFormatError(
         name,
-        'bad_encoding',
-        `${name} is not valid UTF-8 (after byte ${offset.toLocaleString('en-US')}). Save it as "CSV UTF-8" in Excel, or name its encoding with --encoding latin1.`,
-        { cause },
+        'damaged_file',
+        `${name} looks damaged: it holds a NUL byte at ${describePlace(positions.placeOf(text, nul))}, which no CSV or JSON text has (binary data written over the file, or zero padding). Nothing of it was loaded; download or export it again.`,
       );
     }
+    positions.advance(text);
+    return text;
   };
   const headText = decode(head, false);
   async function* chunks(): AsyncGenerator<string> {
@@ -146,6 +164,7 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
       if (tail !== '') yield tail;
     } catch (cause) {
       if (cause instanceof SourceFormatError) throw cause;
+      if (compressed) throw gzipDamage(name, cause, at.bytesRead());
       throw new SourceFormatError(
         name,
         'read_failed',
@@ -155,4 +174,62 @@ export async function openTextStream(path: string, forcedEncoding?: string): Pro
     }
   }
   return { encoding, compressed, chunks: chunks(), head: headText, bytesRead: () => at.bytesRead() };
+}
+
+/**
+ * Where the first invalid UTF-8 sequence of `bytes` lies. The decoder refused the chunk without
+ * saying where; the bytes carried from the previous chunk are looked at too, since a sequence
+ * cut between chunks starts there.
+ */
+function invalidUtf8Place(carried: Buffer, bytes: Buffer, offset: number, at: TextPositions): TextPlace {
+  const joined = Buffer.concat([carried, bytes]);
+  // Continuation bytes at the very start finish a character decoded with an earlier chunk.
+  let from = 0;
+  while (from < carried.length && (joined[from]! & 0xc0) === 0x80) from++;
+  const found = firstInvalidUtf8(joined, from);
+  // -1: the file ends inside a character (the decoder's final flush refused it).
+  const index = found === -1 ? joined.length : found;
+  const inChunk = Math.max(0, index - carried.length);
+  const line = at.end.line + countLineFeedBytes(bytes, inChunk);
+  return { byte: offset + index - carried.length, line };
+}
+
+function badEncoding(name: string, place: TextPlace, cause: unknown): SourceFormatError {
+  return new SourceFormatError(
+    name,
+    'bad_encoding',
+    `${name} is not valid UTF-8 at ${describePlace(place)}: a byte there is not part of any UTF-8 character (a file in another encoding, or a damaged one). If it is in Latin-1 or Windows-1252, name that with --encoding latin1; otherwise save it as "CSV UTF-8" in Excel, or download it again.`,
+    { cause },
+  );
+}
+
+/**
+ * A gzip stream that stops before its end marker was cut off; one whose blocks or checksum do
+ * not decode was damaged (zlib: Z_BUF_ERROR, Z_DATA_ERROR). Anything else is a read failure.
+ */
+function gzipDamage(name: string, cause: unknown, compressedBytes: number): SourceFormatError {
+  const code = (cause as { code?: unknown }).code;
+  const where = `after ${compressedBytes.toLocaleString('en-US')} compressed bytes`;
+  if (code === 'Z_BUF_ERROR') {
+    return new SourceFormatError(
+      name,
+      'truncated_file',
+      `${name} looks cut off: its gzip stream ends ${where} without its end marker, so the text is incomplete. Nothing of it was loaded. Download it again.`,
+      { cause },
+    );
+  }
+  if (code === 'Z_DATA_ERROR') {
+    return new SourceFormatError(
+      name,
+      'damaged_file',
+      `${name} looks damaged: its gzip stream does not decompress ${where} (${(cause as Error).message}). Nothing of it was loaded. Download it again.`,
+      { cause },
+    );
+  }
+  return new SourceFormatError(
+    name,
+    'read_failed',
+    `${name} could not be read to the end: ${(cause as Error).message}.`,
+    { cause },
+  );
 }

@@ -5,10 +5,11 @@
  * first visible worksheet, takes its first non-blank row as the header, and numbers records as
  * Excel shows the rows.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
-import { SourceFormatError } from '../errors.ts';
+import { describeError } from '../errors.ts';
+import { type ArchiveLimits, archiveLimits, damagedFile, sizeText, tooLarge } from './archive-limits.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
 import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
 
@@ -32,29 +33,63 @@ export interface XlsSheet {
   rowCells(index: number): unknown[];
 }
 
-/** Reads the whole workbook (BIFF8 caps a sheet at 65,536 rows) and lists its sheets in tab order. */
-export function xlsSheets(path: string): XlsSheet[] {
+/**
+ * Reads the whole workbook (BIFF8 caps a sheet at 65,536 rows) and lists its sheets in tab
+ * order. Read whole, so its size and cell count are limited (archive-limits.ts); whatever
+ * SheetJS cannot make sense of, or makes a sheet without cells of, is a damaged file.
+ */
+export function xlsSheets(path: string, limits: ArchiveLimits = archiveLimits()): XlsSheet[] {
   const name = basename(path);
+  const size = statSync(path).size;
+  if (size > limits.xlsBytes) {
+    throw tooLarge(
+      name,
+      'the legacy Excel workbook is',
+      sizeText(size),
+      'xlsBytes',
+      sizeText(limits.xlsBytes),
+    );
+  }
   let workbook: XLSX.WorkBook;
+  let grids: (XLSX.CellObject | undefined)[][][];
   try {
     workbook = XLSX.read(readFileSync(path), { dense: true, cellDates: true });
+    grids = workbook.SheetNames.map((sheetName) => {
+      const sheet = workbook.Sheets[sheetName] as unknown as
+        | { '!data'?: (XLSX.CellObject | undefined)[][] }
+        | undefined;
+      if (sheet === undefined) throw new Error(`the sheet "${sheetName}" is listed but has no records`);
+      return sheet['!data'] ?? [];
+    });
   } catch (cause) {
-    throw new SourceFormatError(
+    // A compound file is whole 512-byte sectors: one that ends inside a sector was cut short.
+    if (size % 512 !== 0) {
+      throw damagedFile(
+        name,
+        `at its end (byte ${size})`,
+        `it ends inside one of the 512-byte sectors a legacy workbook is made of, so it was probably cut short (${describeError(cause)})`,
+        cause,
+      );
+    }
+    throw damagedFile(
       name,
-      'bad_xls',
-      `${name} looks like a legacy Excel workbook (.xls) but cannot be read (${(cause as Error).message}). Open it in Excel and save it again, as .xlsx or CSV UTF-8.`,
-      { cause },
+      'its legacy Excel (BIFF) records',
+      `they cannot be read (${describeError(cause)}); it may also be another Office document than a workbook`,
+      cause,
     );
+  }
+  let cells = 0;
+  for (const grid of grids) for (const row of grid) cells += row?.length ?? 0;
+  if (cells > limits.xlsCells) {
+    throw tooLarge(name, 'its sheets hold', `${cells} cells`, 'xlsCells', `${limits.xlsCells} cells`);
   }
   const hidden = new Set(
     (workbook.Workbook?.Sheets ?? []).flatMap((s, i) =>
       (s.Hidden ?? 0) > 0 ? [workbook.SheetNames[i]] : [],
     ),
   );
-  return workbook.SheetNames.map((sheetName) => {
-    const dense =
-      (workbook.Sheets[sheetName] as unknown as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'] ??
-      [];
+  return workbook.SheetNames.map((sheetName, index) => {
+    const dense = grids[index]!;
     return {
       name: sheetName,
       hidden: hidden.has(sheetName),
@@ -65,8 +100,12 @@ export function xlsSheets(path: string): XlsSheet[] {
 }
 
 /** Resolves to null when the first visible sheet has no non-blank row. */
-export async function readXls(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
-  const first = xlsSheets(path).find((s) => !s.hidden);
+export async function readXls(
+  path: string,
+  isHeader?: HeaderTest,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<RawTable | null> {
+  const first = xlsSheets(path, limits).find((s) => !s.hidden);
   if (first === undefined) return null;
   const sheet = first.name;
   const rowCells = (r: number) => first.rowCells(r);

@@ -10,7 +10,9 @@
  * dates. Whatever this reader does not understand in a workbook's structure, it declines by
  * returning null before any row is read, and exceljs reads the file instead.
  */
-import { posix } from 'node:path';
+import { basename, posix } from 'node:path';
+import { SourceFormatError } from '../errors.ts';
+import { type ArchiveLimits, archiveLimits } from './archive-limits.ts';
 import { sharedStringItems, sheetXmlRows } from './sheet-xml-rows.ts';
 import type { SheetRow } from './xlsx-reader.ts';
 import { rootPrefix, tagsNamed } from './xml-text.ts';
@@ -77,14 +79,27 @@ async function headOf(zip: ZipArchive, partName: string): Promise<string> {
 
 /**
  * The workbook's first visible worksheet, ready to read; null when the workbook is one this
- * reader leaves to exceljs (an archive form it does not read, no workbook part, no worksheet).
+ * reader leaves to exceljs (no workbook part, no worksheet, a root element it does not know).
+ * Every part is inflated under `limits` (zip-archive.ts); a damaged archive or one that
+ * inflates past them is refused with a file error, not left to exceljs.
  */
-export async function openFirstVisibleSheet(path: string): Promise<FastSheet | null> {
-  const zip = await openZipArchive(path);
-  if (zip === null) return null;
+export async function openFirstVisibleSheet(
+  path: string,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<FastSheet | null> {
+  const zip = await openZipArchive(path, limits);
   const workbookName = await workbookPart(zip);
   const workbookEntry = workbookName === null ? undefined : zip.entry(workbookName);
-  if (workbookName === null || workbookEntry === undefined) return null;
+  if (workbookName === null || workbookEntry === undefined) {
+    // exceljs finds no workbook either: say what the archive holds instead.
+    const file = basename(path);
+    const shown = zip.names.slice(0, 5).join(', ') + (zip.names.length > 5 ? ', …' : '');
+    throw new SourceFormatError(
+      file,
+      'bad_xlsx',
+      `${file} is a ZIP archive but holds no Excel workbook (its entries: ${shown || 'none'}). Unzip it and load the data file inside, or download the workbook again.`,
+    );
+  }
   const relationships = await relationshipsOf(zip, workbookName);
   const workbookXml = await zip.readText(workbookEntry);
 
@@ -112,13 +127,15 @@ export async function openFirstVisibleSheet(path: string): Promise<FastSheet | n
   if (sharedPart !== undefined && sharedEntry !== undefined) {
     const sharedPrefix = rootPrefix(await headOf(zip, sharedPart.target), 'sst');
     if (sharedPrefix === null) return null;
-    shared = await sharedStringItems(await zip.openEntry(sharedEntry), sharedPrefix);
+    // The table is held whole: its own, tighter limit keeps that memory bounded.
+    const part = { bytes: limits.sharedStringsBytes, limit: 'sharedStringsBytes' } as const;
+    shared = await sharedStringItems(await zip.openEntry(sharedEntry, part), sharedPrefix);
   }
 
   const elsewhere = zip.size - sheetEntry.compressedSize;
   let sheetRead: () => number = () => -elsewhere;
   async function* rows(): AsyncGenerator<SheetRow[]> {
-    const reader = await zip!.readEntry(sheetEntry!);
+    const reader = await zip.readEntry(sheetEntry!);
     sheetRead = reader.compressedRead;
     yield* sheetXmlRows(reader.bytes, sheetPrefix!, shared);
   }

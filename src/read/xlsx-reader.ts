@@ -4,12 +4,15 @@
  * the first visible worksheet, takes its first non-blank row as the header, and yields records
  * numbered as Excel shows the rows.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { SourceFormatError } from '../errors.ts';
+import { type ArchiveLimits, archiveLimits, sizeText, tooLarge } from './archive-limits.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
 import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
 import { openFirstVisibleSheet } from './xlsx-fast-reader.ts';
+import { openZipArchive } from './zip-archive.ts';
 
 /** A cell as a reader of our row schemas expects it: text, number, boolean or null. */
 export function cellValue(value: unknown): unknown {
@@ -47,10 +50,44 @@ export interface StreamedSheet {
 }
 
 /**
- * The worksheets of an XLSX workbook in file order, each with its rows in batches as exceljs
- * parses them. A sheet whose rows are not read is skipped without parsing.
+ * Checks a workbook through Corridor's own ZIP layer before exceljs unzips it on its own: every
+ * entry inflated under the limits, its CRC-32 checked, the entries laid end to end as exceljs's
+ * streaming unzip walks them. exceljs has no limit of its own, and on some damaged archives its
+ * reader never settles; here they fail first, with a file error that says where.
  */
+export async function checkBeforeExceljs(
+  path: string,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<void> {
+  await (await openZipArchive(path, limits)).verify();
+}
+
 /**
+ * The checks for a workbook that a library reads whole on its own (SheetJS, for a UN
+ * correlation table): an .xlsx through the ZIP layer as for exceljs, a legacy .xls by its size.
+ */
+export async function checkBeforeReadingWhole(
+  path: string,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<void> {
+  // A file that cannot be read is the reader's to report, in its words.
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => null,
+  );
+  if (size === null) return;
+  if (size > limits.xlsBytes) {
+    throw tooLarge(basename(path), 'the workbook is', sizeText(size), 'xlsBytes', sizeText(limits.xlsBytes));
+  }
+  const head = await readFile(path).then((bytes) => bytes.subarray(0, 4));
+  if (head.equals(Buffer.from('PK\x03\x04', 'latin1'))) await checkBeforeExceljs(path, limits);
+}
+
+/**
+ * The worksheets of an XLSX workbook in file order, each with its rows in batches as exceljs
+ * parses them. A sheet whose rows are not read is skipped without parsing. The archive is
+ * checked first (checkBeforeExceljs).
+ *
  * @param styles `cache` reads cell styles, so that date-formatted cells arrive as dates (a
  *   month heading typed as a date); `ignore` skips them, about 18 % faster to parse, and date
  *   cells arrive as Excel day numbers. The plain readers use `ignore`: no source reads a date
@@ -59,7 +96,9 @@ export interface StreamedSheet {
 export async function* xlsxSheets(
   path: string,
   styles: 'cache' | 'ignore' = 'cache',
+  limits: ArchiveLimits = archiveLimits(),
 ): AsyncGenerator<StreamedSheet> {
+  await checkBeforeExceljs(path, limits);
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -108,9 +147,10 @@ async function* parsedRows(sheet: {
 async function* sheetRows(
   path: string,
   onSheet: (name: string, bytesRead: (() => number) | null) => void,
+  limits: ArchiveLimits,
 ): AsyncGenerator<SheetRow[]> {
   if (process.env.CORRIDOR_FAST_XLSX !== '0') {
-    const fast = await openFirstVisibleSheet(path);
+    const fast = await openFirstVisibleSheet(path, limits);
     if (fast !== null) {
       onSheet(fast.name, fast.bytesRead);
       yield* fast.rows;
@@ -118,7 +158,7 @@ async function* sheetRows(
     }
   }
   // exceljs does not say how far into the archive it is: no position, so no time left.
-  for await (const sheet of xlsxSheets(path, 'ignore')) {
+  for await (const sheet of xlsxSheets(path, 'ignore', limits)) {
     if (sheet.hidden) continue;
     onSheet(sheet.name, null);
     yield* sheet.rows;
@@ -127,21 +167,31 @@ async function* sheetRows(
 }
 
 /** Resolves to null when the workbook has no non-blank row on its first visible sheet. */
-export async function readXlsx(path: string, isHeader?: HeaderTest): Promise<RawTable | null> {
+export async function readXlsx(
+  path: string,
+  isHeader?: HeaderTest,
+  limits: ArchiveLimits = archiveLimits(),
+): Promise<RawTable | null> {
   const name = basename(path);
   let sheet: string | null = null;
   let position: (() => number) | null = null;
   async function* chunksOf(): AsyncGenerator<SheetRow[]> {
     try {
-      yield* sheetRows(path, (n, bytesRead) => {
-        sheet = n;
-        position = bytesRead;
-      });
+      yield* sheetRows(
+        path,
+        (n, bytesRead) => {
+          sheet = n;
+          position = bytesRead;
+        },
+        limits,
+      );
     } catch (cause) {
+      // The ZIP layer's errors (damaged, too large) already say what and where.
+      if (cause instanceof SourceFormatError) throw cause;
       throw new SourceFormatError(
         name,
         'bad_xlsx',
-        `${name} is a ZIP archive but not a readable Excel workbook (${(cause as Error).message}). Open it in Excel and save it again as .xlsx, or unzip it if it holds CSV files.`,
+        `${name} is a ZIP archive but not a readable Excel workbook: its XML looks damaged or is not a workbook's (${(cause as Error).message}). Download it again, or open it in Excel and save it again as .xlsx.`,
         { cause },
       );
     }

@@ -57,24 +57,53 @@ export function rootPrefix(head: string, localName: string): string | null {
 }
 
 /**
+ * The longest element `wholeElements` carries while it waits for the element's end: a cell
+ * holds at most 32,767 characters, so a real row or string item is far shorter, and a part that
+ * never closes one (a decompression bomb of repeated bytes) is stopped here, not in memory.
+ */
+export const MAX_ELEMENT_CHARS = 32 * 1024 * 1024;
+
+/**
  * A part's text in pieces that each end just after a `closing` tag, so no element named by it
  * is cut in two; whatever follows the last one is carried into the next piece, and the final
  * piece holds the rest of the document. Memory holds one chunk of the stream plus one element.
+ * Only the new text (and the few characters before it a tag could start in) is searched, so an
+ * element spread over many chunks costs no more than one pass over it.
  */
-export async function* wholeElements(bytes: Readable, closing: string): AsyncGenerator<string> {
+export async function* wholeElements(
+  bytes: Readable,
+  closing: string,
+  maxElementChars: number = MAX_ELEMENT_CHARS,
+): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
-  let carried = '';
+  const overlap = closing.length - 1;
+  let carried: string[] = [];
+  let carriedLength = 0;
+  // The last `overlap` characters carried: a closing tag may start in them and end in the next chunk.
+  let tail = '';
   for await (const chunk of bytes) {
-    const text = carried + decoder.write(chunk as Buffer);
-    const cut = text.lastIndexOf(closing);
-    if (cut < 0) {
-      carried = text;
+    const fresh = decoder.write(chunk as Buffer);
+    const window = tail + fresh;
+    const hit = window.lastIndexOf(closing);
+    if (hit < 0) {
+      carried.push(fresh);
+      carriedLength += fresh.length;
+      if (carriedLength > maxElementChars) {
+        throw new Error(
+          `an XML element runs over ${maxElementChars} characters without its ${closing}: no workbook holds one that long`,
+        );
+      }
+      tail = overlap > 0 ? window.slice(-overlap) : '';
       continue;
     }
-    const end = cut + closing.length;
-    carried = text.slice(end);
-    yield text.slice(0, end);
+    const cut = hit + closing.length - tail.length;
+    const piece = carried.join('') + fresh.slice(0, cut);
+    const rest = fresh.slice(cut);
+    carried = [rest];
+    carriedLength = rest.length;
+    tail = overlap > 0 ? rest.slice(-overlap) : '';
+    yield piece;
   }
-  const rest = carried + decoder.end();
+  const rest = carried.join('') + decoder.end();
   if (rest !== '') yield rest;
 }

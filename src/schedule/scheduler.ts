@@ -195,17 +195,18 @@ export class Scheduler {
   }
 
   /**
-   * Stops ticking and lets the run in flight finish its current file; resolves when it has
-   * (its lock released). Queued runs are dropped: they run at their next time.
+   * Stops ticking and stops the run in flight (with `cause`, a stop signal's Interrupted, its
+   * file in flight rolls back); resolves when it has (its lock released). Queued runs are
+   * dropped: they run at their next time.
    */
-  async stop(reason: string): Promise<void> {
+  async stop(reason: string, cause?: unknown): Promise<void> {
     if (this.#stopReason === null) this.#stopReason = reason;
     for (const task of this.#tasks) await task.destroy();
     this.#tasks.length = 0;
     const dropped = this.#queue.splice(0);
     for (const q of dropped) this.#log(`${q.pipeline.name}: queued run dropped: ${reason}`);
-    // Downloads are cancelled at once; a file being loaded finishes.
-    this.#abort.abort(new Error(reason));
+    // Downloads are cancelled at once; a file being loaded rolls back when `cause` is a stop signal.
+    this.#abort.abort(cause ?? new Error(reason));
     if (this.#running === null) return;
     await new Promise<void>((resolve) => {
       this.#idle = resolve;

@@ -2,7 +2,9 @@
  * The parent's side of map-worker.ts: the same MappedTable as `openMappedTable`, fed by a
  * worker thread. Errors in the worker arrive as CorridorErrors with their code and message.
  */
+
 import { Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../error-codes.ts';
 import { CorridorError, type ExitCode } from '../errors.ts';
 import type { LayoutReport } from '../layout/layout-report.ts';
 import type { PackedBaciRows } from '../load/trade-flow-storage.ts';
@@ -50,7 +52,7 @@ type WorkerMessage =
   | { type: 'raw'; id: number; cells: (readonly unknown[] | null)[] }
   | { type: 'batch'; json: string; packed: PackedBaciRows | null; bytesRead: number | null }
   | { type: 'done'; layoutReport: LayoutReport | null }
-  | { type: 'error'; code: string; message: string; exitCode: ExitCode };
+  | { type: 'error'; code: ErrorCode; message: string; exitCode: ExitCode };
 
 export interface WorkerMapInput {
   readonly path: string;

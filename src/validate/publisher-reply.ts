@@ -8,6 +8,7 @@
  * Only the source knows its publisher's replies (`TradeSource.recognise`); the engine shows it a
  * glance of a file that has no records, holds only a few, or whose header is not the source's.
  */
+import type { ErrorCode } from '../error-codes.ts';
 import type { RawRecord, RawTable } from '../read/raw-table.ts';
 import { bindColumns, type ColumnSpecs } from './header-matcher.ts';
 
@@ -36,7 +37,7 @@ export type PublisherReply =
    */
   | { readonly kind: 'no_data'; readonly said: string }
   /** Not data this source loads (another output of the publisher, a refused request): the file fails. */
-  | { readonly kind: 'refused'; readonly code: string; readonly message: string };
+  | { readonly kind: 'refused'; readonly code: ErrorCode; readonly message: string };
 
 export type ReplyRecogniser = (glance: FileGlance) => PublisherReply | null;
 

@@ -4,28 +4,11 @@
  * tools and analysts filter on them.
  */
 
-export const ROW_ISSUE_CODES = {
-  missing_value: 'A required cell is empty.',
-  bad_number: 'A cell that must hold a number does not.',
-  negative_value: 'A value, weight or quantity is below zero.',
-  bad_hs_code: 'The commodity code is not an HS code of 2, 4 or 6 digits, nor TOTAL.',
-  unknown_hs_code: 'The commodity code is well formed but not in the classification the file uses.',
-  unknown_edition: 'The HS edition is not one of H0 to H6.',
-  unknown_country: 'A reporter or partner code or name is not in the country reference.',
-  inconsistent_country: "A row's numeric area code and its ISO code name different countries.",
-  bad_flow: 'The trade flow is not one of the Comtrade flow codes.',
-  bad_period: 'The period or year is not a valid year or month.',
-  bad_boolean: 'A flag is not true/false.',
-  unsupported_classification: 'The row is classified in SITC or BEC, not HS.',
-  wrong_field_count: 'The row has a different number of fields than the header.',
-  duplicate_key: 'The same flow appears twice in one file.',
-  unknown_port:
-    'A port is neither a known UN/LOCODE nor a name or alias of one (corridor ports add, corridor ports alias).',
-  bad_direction: 'A port figure is not import, export, transit, transshipment or total.',
-  unknown_unit: 'A port figure is in a unit port_throughput does not keep (t, TEU, boxes, calls).',
-} as const;
+import type { RowIssueCode } from '../error-codes.ts';
 
-export type RowIssueCode = keyof typeof ROW_ISSUE_CODES;
+// The codes, their meaning and their fix are declared once, with every other code, in
+// src/error-codes.ts (kind `row`).
+export type { RowIssueCode } from '../error-codes.ts';
 
 /** One problem with one row, before it is tied to a place in a file. */
 export interface RowIssue {

@@ -26,7 +26,7 @@
  * // ... whatever must happen while it waits ...
  * download.open();
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** One scripted answer. Every field is optional: `{}` is a 200 with an empty body. */
@@ -70,6 +70,14 @@ export interface ScriptedResponse {
    */
   readonly stall?: 'before-headers' | 'mid-body';
   readonly stallAfterBytes?: number;
+  /**
+   * Cut the body: send `afterBytes` of it, then end the connection. How the body was framed
+   * decides what the client can know: `content-length` announces the whole length (the client
+   * sees it short); `chunked` announces one chunk of the whole body and ends inside it (no final
+   * 0-chunk); `close` sends neither, so the connection's end is the body's end, as an HTTP/1.0
+   * server does (the client cannot tell a cut from a whole body).
+   */
+  readonly cut?: { readonly afterBytes: number; readonly framing: 'content-length' | 'chunked' | 'close' };
 }
 
 export interface RecordedRequest {
@@ -254,6 +262,10 @@ function respond(
     return;
   }
   const body = typeof step.body === 'string' ? Buffer.from(step.body) : Buffer.from(step.body ?? []);
+  if (step.cut !== undefined) {
+    sendCut(step.status ?? 200, headers, body, step.cut, res);
+    return;
+  }
   const sendLength = step.contentLength ?? true;
   if (sendLength) headers['content-length'] = String(body.byteLength);
   res.writeHead(step.status ?? 200, headers);
@@ -284,6 +296,33 @@ function respond(
     return;
   }
   res.end(body);
+}
+
+/**
+ * Writes the answer on the socket itself: node:http would finish a chunked body properly, or
+ * refuse to send fewer bytes than the Content-Length it was given.
+ */
+function sendCut(
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+  cut: NonNullable<ScriptedResponse['cut']>,
+  res: ServerResponse,
+): void {
+  const socket = res.socket;
+  if (socket === null) return;
+  const framing =
+    cut.framing === 'content-length'
+      ? { 'content-length': String(body.byteLength) }
+      : cut.framing === 'chunked'
+        ? { 'transfer-encoding': 'chunked' }
+        : { connection: 'close' };
+  const lines = Object.entries({ ...headers, ...framing }).map(([k, v]) => `${k}: ${v}\r\n`);
+  const part = body.subarray(0, cut.afterBytes);
+  const chunkHead = cut.framing === 'chunked' ? `${body.byteLength.toString(16)}\r\n` : '';
+  socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('')}\r\n${chunkHead}`);
+  // end() after the bytes: a FIN, as a server that crashed or a proxy that gave up sends.
+  socket.end(part);
 }
 
 /** RFC 9110 §13.1: If-None-Match wins over If-Modified-Since when both are sent. */

@@ -200,13 +200,15 @@ describe('the sheet XML scanner', () => {
     }
   });
 
-  it('declines archives it does not read, so exceljs reads them', async () => {
+  it('refuses an archive that holds no workbook, and one cut short, with file errors', async () => {
     const notWorkbook = join(tmp(), 'other.zip');
     writeFileSync(notWorkbook, zipOf({ 'data.csv': 'a,b\n1,2\n' }));
-    expect(await openFirstVisibleSheet(notWorkbook)).toBeNull();
+    await expect(openFirstVisibleSheet(notWorkbook)).rejects.toThrow(
+      /other\.zip is a ZIP archive but holds no Excel workbook \(its entries: data\.csv\)/,
+    );
     const truncated = join(tmp(), 'truncated.xlsx');
     writeFileSync(truncated, zipOf({ 'a.txt': 'x' }).subarray(0, 20));
-    expect(await openZipArchive(truncated)).toBeNull();
+    await expect(openZipArchive(truncated)).rejects.toMatchObject({ code: 'damaged_file' });
   });
 
   it('reports a damaged sheet as a bad workbook, not a crash', async () => {
@@ -221,7 +223,7 @@ describe('the sheet XML scanner', () => {
     bytes.fill(0xff, data + 40, data + 60);
     writeFileSync(path, bytes);
     const read = readAll(path, true);
-    await expect(read).rejects.toMatchObject({ code: 'bad_xlsx' });
-    await expect(read).rejects.toThrow(/damaged\.xlsx is a ZIP archive but not a readable Excel workbook/);
+    await expect(read).rejects.toMatchObject({ code: 'damaged_file' });
+    await expect(read).rejects.toThrow(/damaged\.xlsx looks damaged: the part xl\/worksheets\/sheet1\.xml/);
   });
 });

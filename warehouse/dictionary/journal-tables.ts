@@ -46,7 +46,7 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       status: {
         type: 'text',
         description:
-          '`running`, `succeeded`, `failed`, `rejects_over_threshold`, `interrupted`. Also `stopped`: a signal or a lock taken over ended it before every file loaded. `interrupted` is a run whose process died, found by the next run.',
+          '`running`, `succeeded`, `failed`, `rejects_over_threshold`, `interrupted`. Also `stopped`: a lock taken over ended it before every file loaded. `interrupted`: a stop signal (SIGINT, SIGTERM) ended it, the file in flight rolled back, or its process died and the next run found it so.',
       },
       started_at: STARTED_AT,
       finished_at: FINISHED_AT,
@@ -126,7 +126,7 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       status: {
         type: 'text',
         description:
-          '`running`, `loaded`, `skipped` (same sha256 already loaded), `failed`, `interrupted` (the process died).',
+          '`running`, `loaded`, `skipped` (same sha256 already loaded), `failed`, `interrupted` (the process died). Also `interrupted` when a stop signal (SIGINT, SIGTERM) came during this file: nothing from it was loaded.',
       },
       format: { type: 'text', description: 'What the file was read as: `csv`, `json`, `xlsx`, `xls`.' },
       encoding: {

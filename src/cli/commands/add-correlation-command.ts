@@ -12,6 +12,7 @@ import { ConfigError, ExitCode } from '../../errors.ts';
 import { correlationFiles } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
 import { referenceDir } from '../../load/reference-files.ts';
+import { checkBeforeReadingWhole } from '../../read/xlsx-reader.ts';
 import { EDITION_YEARS, editionName } from '../../reference/hs-model.ts';
 import { editionOfYear, readUnCorrelationTable } from '../../reference/un-correlation-table.ts';
 import type { Command } from '../command.ts';
@@ -47,6 +48,8 @@ export const addCorrelationCommand: Command = {
     const path = positionals[0];
     if (path === undefined || positionals.length > 1)
       throw new ConfigError(`Name one correlation table. Usage: ${this.usage}`, { code: 'usage' });
+    // SheetJS unzips and reads the workbook whole, without limits: it is checked first.
+    await checkBeforeReadingWhole(resolve(ctx.cwd, path));
     const table = readUnCorrelationTable(resolve(ctx.cwd, path));
     const known = knownEditions();
     const newer = values.newer?.toUpperCase() ?? editionOfYear(table.newerYear, known);

@@ -9,6 +9,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { DICTIONARY, DICTIONARY_AREAS, dictionaryCounts } from '../../../warehouse/dictionary/index.ts';
 import { dictionaryHtml } from '../../docs/dictionary-html.ts';
 import { dictionaryMarkdown } from '../../docs/dictionary-markdown.ts';
+import { errorCodesMarkdown } from '../../docs/error-codes-markdown.ts';
+import { ERROR_CODES } from '../../error-codes.ts';
 import { ConfigError, ExitCode, FileAccessError } from '../../errors.ts';
 import { sourceDeclarations } from '../../pipeline/source-registry.ts';
 import type { Command } from '../command.ts';
@@ -41,12 +43,17 @@ function writeDocument(path: string, text: string): void {
 
 export const docsCommand: Command = {
   name: 'docs',
-  usage: 'corridor docs [--format markdown|html] [--out <file>]',
-  summary: 'the data dictionary: every table, column, unit and indicator formula (--json: as JSON)',
+  usage: 'corridor docs [--format markdown|html] [--out <file>] | corridor docs --codes',
+  summary:
+    'the data dictionary: every table, column, unit and indicator formula (--json: as JSON); --codes: every error and reject code',
   async run(ctx) {
     const { values, positionals } = parseCommandArgs(
       ctx.args,
-      { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' } },
+      {
+        format: { type: 'string', short: 'f' },
+        out: { type: 'string', short: 'o' },
+        codes: { type: 'boolean' },
+      },
       this.usage,
     );
     const usageError = (message: string) =>
@@ -57,6 +64,14 @@ export const docsCommand: Command = {
     if (!isFormat(format))
       throw usageError(`Invalid value for option "--format": "${format}". Use markdown or html.`);
     if (values.out === '') throw usageError('Invalid value for option "--out": it needs a file path.');
+    // The codes' table is one Markdown page (docs/error-codes.md), printed as it is committed.
+    if (values.codes === true) {
+      if (values.format !== undefined || values.out !== undefined)
+        throw usageError('--codes prints the table of codes as Markdown; it takes no --format or --out.');
+      if (ctx.out.json) ctx.out.document({ corridor_error_codes: 1, codes: ERROR_CODES });
+      else ctx.out.write(errorCodesMarkdown(ERROR_CODES));
+      return ExitCode.Success;
+    }
 
     const counts = dictionaryCounts(DICTIONARY);
     const what = `${formatCount(counts.tables)} tables, ${formatCount(counts.views)} views and ${formatCount(counts.columns)} columns`;

@@ -12,10 +12,11 @@ import { ConfigError, ExitCode } from '../../errors.ts';
 import { EXPORT_FORMATS, exportTable, FORMAT_EXTENSIONS } from '../../export/export-table.ts';
 import type { ExportFormat } from '../../export/table-writer.ts';
 import { declaredAbout } from '../../pipeline/source-registry.ts';
+import { MAX_TIMEOUT_SECONDS } from '../../query/bounded-query.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount, formatDuration } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
 import { listenForStop } from '../stop-signals.ts';
 
 /** Least time between two redraws of the live progress line. */
@@ -36,7 +37,7 @@ const bad = (message: string) => new ConfigError(message, { code: 'bad_arguments
 export const exportCommand: Command = {
   name: 'export',
   usage:
-    'corridor export <table|view> | --query "select ..." [--format csv|xlsx|json|ndjson|parquet|sdmx] [--out <file or folder>] [--raw] [--bom] [--agency X --dataflow Y --version 1.0] [--since <run id>]',
+    'corridor export <table|view> | --query "select ..." [--format csv|xlsx|json|ndjson|parquet|sdmx] [--out <file or folder>] [--raw] [--bom] [--agency X --dataflow Y --version 1.0] [--since <run id>] [--timeout <seconds>]',
   synopsis: 'corridor export <table|view> | --query "<sql>" --format <f> --out <path>',
   summary:
     'write a table, view or query to CSV, XLSX, JSON, NDJSON, Parquet or SDMX-CSV, with datapackage.json',
@@ -63,6 +64,7 @@ export const exportCommand: Command = {
         dataflow: { type: 'string' },
         version: { type: 'string' },
         since: { type: 'string' },
+        timeout: { type: 'string' },
       },
       this.usage,
     );
@@ -100,6 +102,9 @@ export const exportCommand: Command = {
       );
     }
     const since = values.since === undefined ? undefined : Number(values.since);
+    if (values.timeout !== undefined && values.query === undefined)
+      throw bad('--timeout limits a --query; a table or view exports without one.');
+    const timeoutSeconds = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_SECONDS);
 
     const name = positionals[0] ?? 'the query';
     const live = ctx.out.terminal !== null;
@@ -118,6 +123,7 @@ export const exportCommand: Command = {
           ? { sdmx: { agency: values.agency!, dataflow: values.dataflow!, version: values.version! } }
           : {}),
         ...(since === undefined ? {} : { since }),
+        ...(timeoutSeconds === undefined ? {} : { queryTimeoutMs: timeoutSeconds * 1000 }),
         signal: stop.signal,
         declaredAbout,
         onProgress: (rows) => {

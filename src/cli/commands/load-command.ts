@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors.ts';
 import { EDITION_CODE_HINT, isEditionCode } from '../../normalize/hs-edition-inference.ts';
 import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
 import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
+import { archiveLimits } from '../../read/archive-limits.ts';
 import { encodingNamed } from '../../read/byte-sniffer.ts';
 import type { Command } from '../command.ts';
 import { executeRun } from '../execute-run.ts';
@@ -45,6 +46,8 @@ export const loadCommand: Command = {
         code: 'bad_arguments',
       });
     getSource(values.source);
+    // A workbook limit set in the environment that is not a number stops the run before any file.
+    archiveLimits();
     if (values.encoding !== undefined && encodingNamed(values.encoding) === null) {
       throw new ConfigError(
         `Invalid value for option "--encoding": "${values.encoding}". Use utf-8, latin1 (Windows-1252), utf-16le or utf-16be.`,

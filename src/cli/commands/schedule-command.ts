@@ -49,7 +49,7 @@ export const scheduleCommand: Command = {
         ),
       lastRunStarted: (pipeline) => lastRunStartedIn(journal, pipeline),
     });
-    const stop = listenForStop(ctx.out, 'the file in flight, then exiting');
+    const stop = listenForStop(ctx.out, 'the scheduler', ExitCode.Success);
     try {
       await scheduler.start();
       log(
@@ -63,7 +63,7 @@ export const scheduleCommand: Command = {
           }
         }, 100);
       });
-      await scheduler.stop(stop.reason() ?? 'stopped');
+      await scheduler.stop(stop.reason() ?? 'stopped', stop.signal.reason);
       log(
         `${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')} scheduler stopped (${stop.reason()}) after ${scheduler.runsFinished} run${scheduler.runsFinished === 1 ? '' : 's'}`,
       );

@@ -1,16 +1,86 @@
+/**
+ * `corridor sql`: one read-only statement, its rows as a table, CSV or JSON. The statement runs
+ * in its own process with a time limit (`--timeout`, 60 s by default; bounded-query.ts), and a
+ * terminal table shows at most `--max-rows` rows (10,000), then says how many more there were
+ * and how to get them all.
+ */
+import Papa from 'papaparse';
 import { ConfigError, ExitCode } from '../../errors.ts';
+import {
+  type BoundedQuery,
+  DEFAULT_TIMEOUT_SECONDS,
+  MAX_TIMEOUT_SECONDS,
+  queryError,
+} from '../../query/bounded-query.ts';
 import { ReadOnlyQuery } from '../../query/read-only-query.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
-import { cellText, formatCount } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { cellText, formatCount, type Output } from '../output.ts';
+import { numberOption, parseCommandArgs } from '../parse-options.ts';
 
 /** Rows a terminal table shows before pointing at --format csv. */
-const TABLE_ROW_LIMIT = 500;
+export const TABLE_MAX_ROWS = 10_000;
+
+/** A value as JSON and CSV take it: a blob as the Buffer the driver gives in-process. */
+const plain = (value: unknown) =>
+  value instanceof Uint8Array && !Buffer.isBuffer(value)
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    : value;
+
+/**
+ * Writes the rows as `format`, at most `maxRows` of them. Returns how many were written, and how
+ * many of the batch that passed the limit were left out. Nothing reaches stdout before the first
+ * batch: a query that fails at once leaves it empty.
+ */
+async function writeRows(
+  out: Output,
+  format: 'table' | 'csv' | 'json',
+  columns: readonly string[],
+  batches: AsyncIterable<unknown[][]>,
+  maxRows: number,
+): Promise<{ written: number; leftOut: number }> {
+  let written = 0;
+  let leftOut = 0;
+  let started = false;
+  const shown: unknown[][] = [];
+  for await (const batch of batches) {
+    const rows = batch.length > maxRows - written ? batch.slice(0, maxRows - written) : batch;
+    if (format === 'table') shown.push(...rows);
+    else if (format === 'csv') {
+      if (!started) out.write(`${Papa.unparse([columns as string[]], { newline: '\n' })}\n`);
+      if (rows.length > 0)
+        out.write(
+          `${Papa.unparse(
+            rows.map((r) => r.map((v) => cellText(plain(v)))),
+            { newline: '\n' },
+          )}\n`,
+        );
+    } else {
+      // One array, one object a line, streamed so a large result never sits in memory twice.
+      let text = '';
+      rows.forEach((row, r) => {
+        const record = Object.fromEntries(
+          columns.map((c, i) => [c, typeof row[i] === 'bigint' ? cellText(row[i]) : plain(row[i])]),
+        );
+        text += `${!started && r === 0 ? '[\n' : ',\n'}  ${JSON.stringify(record)}`;
+      });
+      out.write(text);
+    }
+    started ||= rows.length > 0 || format === 'csv';
+    written += rows.length;
+    leftOut = batch.length - rows.length;
+    if (written >= maxRows) break;
+  }
+  if (format === 'table' && columns.length > 0) out.table(columns, shown);
+  if (format === 'csv' && !started) out.write(`${Papa.unparse([columns as string[]], { newline: '\n' })}\n`);
+  if (format === 'json') out.write(started ? '\n]\n' : '[]\n');
+  return { written, leftOut };
+}
 
 export const sqlCommand: Command = {
   name: 'sql',
-  usage: 'corridor sql "<query>" [--format table|csv|json] [--as-of <run id | date | release>]',
+  usage:
+    'corridor sql "<query>" [--format table|csv|json] [--as-of <run id | date | release>] [--timeout <seconds>] [--max-rows <n>]',
   summary: 'run a read-only SQL query',
   async run(ctx) {
     // A query that starts with a `--` comment is still the query, not an option.
@@ -22,7 +92,12 @@ export const sqlCommand: Command = {
     ];
     const { values, positionals } = parseCommandArgs(
       args,
-      { format: { type: 'string', short: 'f' }, 'as-of': { type: 'string' } },
+      {
+        format: { type: 'string', short: 'f' },
+        'as-of': { type: 'string' },
+        timeout: { type: 'string' },
+        'max-rows': { type: 'string' },
+      },
       this.usage,
     );
     if (positionals.length !== 1)
@@ -35,7 +110,15 @@ export const sqlCommand: Command = {
         code: 'bad_arguments',
       });
     }
+    const timeoutMs =
+      (numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_SECONDS) ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const maxRows =
+      numberOption('max-rows', values['max-rows'], 1, Number.MAX_SAFE_INTEGER) ??
+      (format === 'table' ? TABLE_MAX_ROWS : Number.POSITIVE_INFINITY);
+    const sql = positionals[0]!;
     const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    let running: BoundedQuery | null = null;
+    let written = 0;
     try {
       if (values['as-of'] !== undefined) {
         const asOf = query.asOf(values['as-of']);
@@ -43,47 +126,34 @@ export const sqlCommand: Command = {
           `As of ${asOf.described}: trade_flows and port_throughput show the figures current then.`,
         );
       }
-      const { columns, rows } = query.run(positionals[0]!);
-      if (format === 'csv') {
-        ctx.out.csv(columns, rows);
-      } else if (format === 'json') {
-        // Streamed as one array so a large result never sits in memory twice.
-        // The first row is fetched before anything is written: a query that fails at once
-        // leaves stdout empty rather than holding half a document.
-        const iterator = rows[Symbol.iterator]();
-        const head = iterator.next();
-        const all: Iterable<readonly unknown[]> = head.done
-          ? []
-          : (function* () {
-              yield head.value;
-              yield* { [Symbol.iterator]: () => iterator };
-            })();
-        ctx.out.write('[');
-        let first = true;
-        for (const row of all) {
-          const record = Object.fromEntries(
-            columns.map((c, i) => [c, typeof row[i] === 'bigint' ? cellText(row[i]) : row[i]]),
-          );
-          ctx.out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(record)}`);
-          first = false;
+      running = await query.start(sql, { timeoutMs, what: 'The query' });
+      const columns = running.columns.map((c) => c.name);
+      const counted = async function* (source: AsyncIterable<unknown[][]>) {
+        for await (const batch of source) {
+          yield batch;
+          written += batch.length;
         }
-        ctx.out.write(first ? ']\n' : '\n]\n');
-      } else {
-        const shown: (readonly unknown[])[] = [];
-        let count = 0;
-        for (const row of rows) {
-          if (count < TABLE_ROW_LIMIT) shown.push(row);
-          count++;
-        }
-        if (columns.length > 0) ctx.out.table(columns, shown);
-        ctx.out.progress(
-          count > TABLE_ROW_LIMIT
-            ? `(${formatCount(TABLE_ROW_LIMIT)} of ${formatCount(count)} rows shown; use --format csv for all)`
-            : `(${formatCount(count)} row${count === 1 ? '' : 's'})`,
+      };
+      const { written: shown, leftOut } = await writeRows(
+        ctx.out,
+        format,
+        columns,
+        counted(running.batches()),
+        maxRows,
+      );
+      const more = shown < maxRows || !running.reader ? 0 : leftOut + (await running.countRest());
+      if (more > 0) {
+        ctx.out.message(
+          `(${formatCount(shown)} of ${formatCount(shown + more)} rows shown: ${formatCount(more)} more. For all of them: --format csv > rows.csv, or corridor export --query "…" --out rows.xlsx; or a larger --max-rows.)`,
         );
+      } else if (format === 'table') {
+        ctx.out.progress(`(${formatCount(shown)} row${shown === 1 ? '' : 's'})`);
       }
       return ExitCode.Success;
+    } catch (error) {
+      throw queryError(error, 'The query', timeoutMs, written);
     } finally {
+      running?.close();
       query.close();
     }
   },
