@@ -390,6 +390,12 @@ export const ERROR_CODES = {
     fix: 'Check the file; if it is genuine, raise the entries limit.',
   },
   // issue 20
+  line_too_long: {
+    kind: 'file',
+    exit: 1,
+    meaning: 'A line of a text file is longer than any table of figures holds (4 Mi characters by default).',
+    fix: 'Check the file: it is damaged or not a table; if the line is genuine, set CORRIDOR_MAX_LINE_CHARS higher.',
+  },
   damaged_file: {
     kind: 'file',
     exit: FAILED,

@@ -168,6 +168,25 @@ describe('codes of a file that fails, the run going on', () => {
     expect(run.stdout).toContain('"code": "bad_gzip"');
   });
 
+  it('line_too_long: a CSV line longer than the limit fails the file before it fills memory', async () => {
+    const header = 'typeCode,freqCode,refYear,period,reporterCode,flowCode,partnerCode,cmdCode,primaryValue';
+    writeFileSync(
+      join(tmp(), 'flows.csv'),
+      `${header}\nC,A,2021,2021,586,X,398,"${'x'.repeat(200_000)}",1\n`,
+    );
+    const before = process.env.CORRIDOR_MAX_LINE_CHARS;
+    process.env.CORRIDOR_MAX_LINE_CHARS = '65536';
+    try {
+      const run = await cli(withDb('--json load flows.csv --source comtrade'), tmp());
+      expect(run.code).toBe(ERROR_CODES.line_too_long.exit);
+      expect(run.stdout).toContain('"code": "line_too_long"');
+      expect(run.stdout).toMatch(/more than 65,536 characters/);
+    } finally {
+      if (before === undefined) delete process.env.CORRIDOR_MAX_LINE_CHARS;
+      else process.env.CORRIDOR_MAX_LINE_CHARS = before;
+    }
+  });
+
   it('correlation tables: no_correlation_sheet, not_hs_editions, bad_relationship, not_adjacent', async () => {
     const correlation = async (code: ErrorCode, text: string) => {
       writeFileSync(join(tmp(), `${code}.csv`), text);

@@ -216,27 +216,27 @@ describe('fuzzed files in a real process', () => {
   );
 
   /**
-   * A 50 MiB cell, found by the campaign (npm run fuzz -- --replay <case>): the reader thread
-   * runs out of heap. Skipped until issue 20 point 3 (every damaged file a clear file error; the
-   * CSV and JSON readers' owner) bounds a cell: then each must fail as a file, with a message.
+   * A 50 MiB cell, found by the campaign (npm run fuzz -- --replay <case>): the reader ran out
+   * of heap. A CSV line is now bounded (line_too_long); a JSON string is not yet, so that case
+   * stays skipped with its reason.
    */
   const FIFTY_MIB = 50 * 1024 * 1024;
-  const HUGE_CELL_FAILURES: readonly [string, number, string][] = [
-    ['pak-csv', 133054345, 'internal_error: the reader thread runs out of heap'],
-    ['kaz-json', 1960525242, 'internal_error: the reader thread runs out of heap'],
-    [
-      'real-usa-csv',
-      1636111302,
-      'exit 134, V8 "heap out of memory" with a native stack, journal left running',
-    ],
-    ['real-uz-csv', 1113260990, 'internal_error "Maximum call stack size exceeded", 1.3 GB peak RSS'],
+  const HUGE_CELLS: readonly [string, number][] = [
+    ['real-usa-csv', 1636111302],
+    ['real-uz-csv', 1113260990],
   ];
-  for (const [id, n, reason] of HUGE_CELL_FAILURES)
-    it.skip(
-      `${id}/huge-cell/${n} at 50 MiB (${reason})`,
+  for (const [id, n] of HUGE_CELLS)
+    it(
+      `${id}/huge-cell/${n} at 50 MiB fails as a file, with a message`,
       async () => {
         expect(await loadCaseInChild(id, 'huge-cell', n, FIFTY_MIB)).toEqual([]);
       },
       CHILDREN_MS,
     );
+  it.skip('pak-csv/huge-cell/133054345 at 50 MiB (internal_error: the reader thread reaches its memory limit before the line limit; to be found)', async () => {
+    expect(await loadCaseInChild('pak-csv', 'huge-cell', 133054345, FIFTY_MIB)).toEqual([]);
+  });
+  it.skip('kaz-json/huge-cell/1960525242 at 50 MiB (internal_error: a JSON string is not bounded yet)', async () => {
+    expect(await loadCaseInChild('kaz-json', 'huge-cell', 1960525242, FIFTY_MIB)).toEqual([]);
+  });
 });

@@ -127,11 +127,53 @@ export interface CsvEnding {
   lastChar: string;
   /** The text ended inside a quoted field. */
   insideQuotes: boolean;
+  /** The file's name, for messages. */
+  name?: string;
+}
+
+/**
+ * The longest line read, in characters. No table of trade or port figures has a line near this
+ * long; a file that does is damaged or not a table, and holding the line whole would exhaust
+ * the reader's memory (fuzzing found a 50 MB cell doing so). `CORRIDOR_MAX_LINE_CHARS` raises it.
+ */
+export function maxLineChars(): number {
+  const set = Number(process.env.CORRIDOR_MAX_LINE_CHARS);
+  return Number.isInteger(set) && set > 0 ? set : 4 * 1024 * 1024;
+}
+
+/**
+ * The length of the line still open at the end of `chunk`, given the one open before it; past
+ * `limit` as soon as any line of the chunk is. CRLF lines are counted by their LF, and a chunk
+ * without LF by its CR (old Mac files).
+ */
+function longestLine(chunk: string, open: number, limit: number): number {
+  const end = chunk.includes('\n') ? '\n' : '\r';
+  let length = open;
+  let from = 0;
+  for (;;) {
+    const at = chunk.indexOf(end, from);
+    if (at < 0) return length + chunk.length - from;
+    if (length + at - from > limit) return length + at - from;
+    length = 0;
+    from = at + 1;
+  }
 }
 
 async function* noteLastChar(chunks: AsyncIterable<string>, ending: CsvEnding): AsyncGenerator<string> {
+  let sinceLineEnd = 0;
+  const limit = maxLineChars();
   for await (const chunk of chunks) {
-    if (chunk.length > 0) ending.lastChar = chunk[chunk.length - 1]!;
+    if (chunk.length === 0) continue;
+    ending.lastChar = chunk[chunk.length - 1]!;
+    sinceLineEnd = longestLine(chunk, sinceLineEnd, limit);
+    if (sinceLineEnd > limit) {
+      const name = ending.name ?? 'The file';
+      throw new SourceFormatError(
+        name,
+        'line_too_long',
+        `${name} has a line of more than ${limit.toLocaleString('en-US')} characters: no table of figures holds one, so the file is damaged or not a table. Nothing of it was loaded. Check the file; if the line is genuine, set CORRIDOR_MAX_LINE_CHARS higher.`,
+      );
+    }
     yield chunk;
   }
 }
@@ -156,7 +198,11 @@ export async function readCsv(
 ): Promise<RawTable | null> {
   const delimiter =
     options.isHeader === undefined ? sniffDelimiter(options.head) : sniffDelimiterOfTable(options.head);
-  const ending: CsvEnding = { lastChar: '', insideQuotes: false };
+  const ending: CsvEnding = {
+    lastChar: '',
+    insideQuotes: false,
+    ...(options.name === undefined ? {} : { name: options.name }),
+  };
   const chunks = parseCsvRows(chunkSource, delimiter, ending);
   const name = options.name ?? 'The file';
 
