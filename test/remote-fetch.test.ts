@@ -267,12 +267,15 @@ describe('fetchToLanding', () => {
   it('times out an attempt that gets no headers, and succeeds on the next', async () => {
     server.route('/trade.csv', [{ stall: 'before-headers' }, { body: CSV }]);
 
+    const started = performance.now();
     const outcome = await fetchWith('/trade.csv', { policy: { timeoutMs: STALL_MS } });
+    const elapsed = performance.now() - started;
 
     expect(outcome).toMatchObject({ status: 'fetched', attempts: 2 });
     expect(readFileSync(outcome.path, 'utf8')).toBe(CSV);
-    const [gap] = gaps('/trade.csv');
-    expect(gap).toBeGreaterThanOrEqual(290);
+    // The first attempt waited out its limit. Measured on the client's clock: the gap between the
+    // server's two arrivals shrinks when a busy machine is slow to open the first connection.
+    expect(elapsed).toBeGreaterThanOrEqual(STALL_MS - 5);
   });
 
   it('fails with fetch_timeout when every attempt stalls, and hangs up on each', async () => {
