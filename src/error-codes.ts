@@ -390,6 +390,12 @@ export const ERROR_CODES = {
     fix: 'Check the file; if it is genuine, raise the entries limit.',
   },
   // issue 20
+  value_too_long: {
+    kind: 'file',
+    exit: 1,
+    meaning: 'A JSON file holds a value longer than any record of figures (4 Mi characters by default).',
+    fix: 'Check the file: it is damaged or not a reply of records; if the value is genuine, set CORRIDOR_MAX_LINE_CHARS higher.',
+  },
   line_too_long: {
     kind: 'file',
     exit: 1,

@@ -187,6 +187,20 @@ describe('codes of a file that fails, the run going on', () => {
     }
   });
 
+  it('value_too_long: a JSON value longer than the limit fails the file before it fills memory', async () => {
+    writeFileSync(join(tmp(), 'reply.json'), `{"data": [{"cmdCode": "${'7'.repeat(200_000)}"}]}`);
+    const before = process.env.CORRIDOR_MAX_LINE_CHARS;
+    process.env.CORRIDOR_MAX_LINE_CHARS = '65536';
+    try {
+      const run = await cli(withDb('--json load reply.json --source comtrade'), tmp());
+      expect(run.code).toBe(ERROR_CODES.value_too_long.exit);
+      expect(run.stdout).toContain('"code": "value_too_long"');
+    } finally {
+      if (before === undefined) delete process.env.CORRIDOR_MAX_LINE_CHARS;
+      else process.env.CORRIDOR_MAX_LINE_CHARS = before;
+    }
+  });
+
   it('correlation tables: no_correlation_sheet, not_hs_editions, bad_relationship, not_adjacent', async () => {
     const correlation = async (code: ErrorCode, text: string) => {
       writeFileSync(join(tmp(), `${code}.csv`), text);

@@ -11,6 +11,7 @@ import StreamJson from 'stream-json';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { SourceFormatError } from '../errors.ts';
+import { maxLineChars } from './csv-reader.ts';
 import { faultWhere, locateJsonFault } from './json-fault.ts';
 import { batchRows, type RawRecord, type RawTable } from './raw-table.ts';
 
@@ -40,6 +41,43 @@ export interface JsonReadOptions {
   readonly head: string;
 }
 
+/**
+ * The chunks, failing the file on a run of more characters than a line may hold (csv-reader's
+ * limit) without a quote: a string value that long exhausts the parser's memory (fuzzing found a
+ * 50 MB one doing so), and no record of figures holds one.
+ */
+async function* boundedValues(
+  chunks: AsyncIterable<string>,
+  name: string,
+  held: { failure: SourceFormatError | null },
+): AsyncGenerator<string> {
+  const limit = maxLineChars();
+  let sinceQuote = 0;
+  for await (const chunk of chunks) {
+    let from = 0;
+    for (;;) {
+      const at = chunk.indexOf('"', from);
+      const run = sinceQuote + (at < 0 ? chunk.length : at) - from;
+      if (run > limit) {
+        // Kept as well as thrown: the parser's stream chain may end quietly on a source error.
+        held.failure = new SourceFormatError(
+          name,
+          'value_too_long',
+          `${name} holds a value of more than ${limit.toLocaleString('en-US')} characters: no record of figures does, so the file is damaged or not a reply of records. Nothing of it was loaded. Check the file; if the value is genuine, set CORRIDOR_MAX_LINE_CHARS higher.`,
+        );
+        throw held.failure;
+      }
+      if (at < 0) {
+        sinceQuote = run;
+        break;
+      }
+      sinceQuote = 0;
+      from = at + 1;
+    }
+    yield chunk;
+  }
+}
+
 /** Resolves to null when the document holds no records. */
 export async function readJson(
   chunks: AsyncIterable<string>,
@@ -51,7 +89,10 @@ export async function readJson(
   // `data` in the v1 API, `dataset` in the pre-v1 (legacy) API.
   if (wrapped) stages.push(Pick.pick({ filter: /^(data|dataset)$/ }) as unknown as Transform);
   stages.push(StreamArray.streamArray() as unknown as Transform);
-  const items = link(Readable.from(chunks), ...stages)[Symbol.asyncIterator]() as AsyncIterator<{
+  const bound: { failure: SourceFormatError | null } = { failure: null };
+  const items = link(Readable.from(boundedValues(chunks, name, bound)), ...stages)[
+    Symbol.asyncIterator
+  ]() as AsyncIterator<{
     key: number;
     value: unknown;
   }>;
@@ -95,10 +136,12 @@ export async function readJson(
   try {
     first = await items.next();
   } catch (cause) {
+    if (bound.failure !== null) throw bound.failure;
     // `{"data": null, "error": "..."}` is valid JSON without records: the caller explains it.
     if (wrapped && parsesWhole(options.head)) return null;
     throw await badJson(cause);
   }
+  if (bound.failure !== null) throw bound.failure;
   if (first.done) return null;
   const isObject = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -120,8 +163,9 @@ export async function readJson(
         next = await items.next();
       }
     } catch (cause) {
-      throw await badJson(cause);
+      throw bound.failure ?? (await badJson(cause));
     }
+    if (bound.failure !== null) throw bound.failure;
     if (batch.length > 0) yield batch;
   }
 

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SourceFormatError } from '../errors.ts';
 import { type ArchiveLimits, archiveLimits } from './archive-limits.ts';
-import { parseCsvRows, sniffDelimiterOfTable } from './csv-reader.ts';
+import { type CsvEnding, isCutLastRow, parseCsvRows, sniffDelimiterOfTable } from './csv-reader.ts';
 import { startsWithCompoundFile, startsWithZip } from './open-table.ts';
 import { openTextStream } from './text-stream.ts';
 import type { SheetRow } from './xlsx-reader.ts';
@@ -31,10 +31,37 @@ export interface SheetStream {
   readonly sheets: AsyncIterable<RawSheet>;
 }
 
-async function* csvRows(chunks: AsyncIterable<string>, delimiter: string): AsyncGenerator<SheetRow[]> {
+/**
+ * The rows of a CSV table made for people. A transfer that stops mid-file leaves it ending
+ * inside a quoted field, or with a last row of fewer cells than the row before it and no line
+ * end: then the file fails (`truncated_file`) rather than load what arrived. A last row of one
+ * cell (a note: "Source: …") may end without a line end.
+ */
+async function* csvRows(
+  chunks: AsyncIterable<string>,
+  delimiter: string,
+  name: string,
+): AsyncGenerator<SheetRow[]> {
+  const ending: CsvEnding = { lastChar: '', insideQuotes: false, name };
   let number = 0;
-  for await (const rows of parseCsvRows(chunks, delimiter)) {
+  let previousWidth = 0;
+  let last: readonly string[] | null = null;
+  for await (const rows of parseCsvRows(chunks, delimiter, ending)) {
+    for (const cells of rows) {
+      if (last !== null) previousWidth = last.length;
+      last = cells;
+    }
     yield rows.map((cells) => ({ number: ++number, cells }));
+  }
+  const cut =
+    ending.insideQuotes ||
+    (last !== null && last.length > 1 && isCutLastRow(last.length, previousWidth, ending));
+  if (cut) {
+    throw new SourceFormatError(
+      name,
+      'truncated_file',
+      `${name} looks cut off: ${ending.insideQuotes ? 'it ends inside a quoted field' : `its last row (row ${number.toLocaleString('en-US')}) has ${last?.length} cells where the row before has ${previousWidth}, and no line end after it`}. Nothing of it was loaded. Download or export it again.`,
+    );
   }
 }
 
@@ -121,7 +148,7 @@ export async function openSheetStream(
   }
   const delimiter = sniffDelimiterOfTable(text.head);
   async function* sheets(): AsyncGenerator<RawSheet> {
-    yield { name: null, hidden: false, rows: csvRows(text.chunks, delimiter) };
+    yield { name: null, hidden: false, rows: csvRows(text.chunks, delimiter, name) };
   }
   return { format: 'csv', encoding: text.encoding, delimiter, sheets: sheets() };
 }
