@@ -21,6 +21,7 @@ import {
 } from '../check/run-checks.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
+import { runStoppable } from '../native-step.ts';
 import { type ChangedSlices, changedSlices } from './changed-slices.ts';
 import { createTradeInputs, dropTradeInputs } from './derive-inputs.ts';
 import { tableSchemaSql, tableState } from './indicator-table.ts';
@@ -168,7 +169,8 @@ export async function refreshIndicators(
   try {
     // IMMEDIATE: the write lock from the start, so a load committing while the inputs are
     // computed waits instead of making this transaction fail at its first write.
-    refreshAll.immediate();
+    // A signal meanwhile ends the process at once (native-step.ts); SQLite rolls this back.
+    runStoppable(() => refreshAll.immediate());
   } catch (cause) {
     const reason = (cause as Error).message;
     await sql`update derive_runs set status = 'failed', message = ${reason},
