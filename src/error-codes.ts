@@ -393,13 +393,13 @@ export const ERROR_CODES = {
   value_too_long: {
     kind: 'file',
     exit: 1,
-    meaning: 'A JSON file holds a value longer than any record of figures (4 Mi characters by default).',
+    meaning: 'A JSON file holds a value longer than any record of figures (1 Mi characters by default).',
     fix: 'Check the file: it is damaged or not a reply of records; if the value is genuine, set CORRIDOR_MAX_LINE_CHARS higher.',
   },
   line_too_long: {
     kind: 'file',
     exit: 1,
-    meaning: 'A line of a text file is longer than any table of figures holds (4 Mi characters by default).',
+    meaning: 'A line of a text file is longer than any table of figures holds (1 Mi characters by default).',
     fix: 'Check the file: it is damaged or not a table; if the line is genuine, set CORRIDOR_MAX_LINE_CHARS higher.',
   },
   damaged_file: {

@@ -132,46 +132,61 @@ export interface CsvEnding {
 }
 
 /**
- * The longest line read, in characters. No table of trade or port figures has a line near this
- * long; a file that does is damaged or not a table, and holding the line whole would exhaust
- * the reader's memory (fuzzing found a 50 MB cell doing so). `CORRIDOR_MAX_LINE_CHARS` raises it.
+ * The longest row read, in characters (1 Mi). No table of trade or port figures has a row near
+ * this long; a file that does is damaged or not a table, and papaparse holding a quoted field
+ * that long re-scans it on every chunk: the reader thread's 64 MB heap ran out at 4 Mi (fuzzing
+ * found a 50 MB quoted cell doing so). `CORRIDOR_MAX_LINE_CHARS` raises it.
  */
 export function maxLineChars(): number {
   const set = Number(process.env.CORRIDOR_MAX_LINE_CHARS);
-  return Number.isInteger(set) && set > 0 ? set : 4 * 1024 * 1024;
+  return Number.isInteger(set) && set > 0 ? set : 1024 * 1024;
 }
 
 /**
- * The length of the line still open at the end of `chunk`, given the one open before it; past
- * `limit` as soon as any line of the chunk is. CRLF lines are counted by their LF, and a chunk
- * without LF by its CR (old Mac files).
+ * The length of the row still open at the end of `chunk`, given the one open before it; past
+ * `limit` as soon as any row of the chunk is. A row ends at a line end outside quotes: a quoted
+ * field may hold line breaks, and a 50 MB quoted field is what exhausted the reader. Quotes are
+ * counted by parity, so an escaped quote ("") changes nothing. CRLF rows end at their LF, and a
+ * chunk without LF at its CR (old Mac files).
  */
-function longestLine(chunk: string, open: number, limit: number): number {
+function openRowLength(chunk: string, state: { length: number; inQuotes: boolean }, limit: number): void {
   const end = chunk.includes('\n') ? '\n' : '\r';
-  let length = open;
   let from = 0;
+  let quote = chunk.indexOf('"');
+  let lineEnd = chunk.indexOf(end);
   for (;;) {
-    const at = chunk.indexOf(end, from);
-    if (at < 0) return length + chunk.length - from;
-    if (length + at - from > limit) return length + at - from;
-    length = 0;
-    from = at + 1;
+    const next = quote < 0 ? lineEnd : lineEnd < 0 ? quote : Math.min(quote, lineEnd);
+    if (next < 0) {
+      state.length += chunk.length - from;
+      return;
+    }
+    state.length += next - from;
+    if (state.length > limit) return;
+    if (next === quote) {
+      state.inQuotes = !state.inQuotes;
+      quote = chunk.indexOf('"', next + 1);
+    } else {
+      if (!state.inQuotes) state.length = -1; // the line end itself is not counted
+      lineEnd = chunk.indexOf(end, next + 1);
+    }
+    state.length += 1;
+    from = next + 1;
   }
 }
 
 async function* noteLastChar(chunks: AsyncIterable<string>, ending: CsvEnding): AsyncGenerator<string> {
-  let sinceLineEnd = 0;
+  const open = { length: 0, inQuotes: false };
   const limit = maxLineChars();
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
     ending.lastChar = chunk[chunk.length - 1]!;
-    sinceLineEnd = longestLine(chunk, sinceLineEnd, limit);
-    if (sinceLineEnd > limit) {
+    openRowLength(chunk, open, limit);
+    if (open.length > limit) {
       const name = ending.name ?? 'The file';
       throw new SourceFormatError(
         name,
         'line_too_long',
-        `${name} has a line of more than ${limit.toLocaleString('en-US')} characters: no table of figures holds one, so the file is damaged or not a table. Nothing of it was loaded. Check the file; if the line is genuine, set CORRIDOR_MAX_LINE_CHARS higher.`,
+        `${name} has a row of more than ${limit.toLocaleString('en-US')} characters (line breaks inside quotes included): no table of figures holds one, so the file is damaged or not a table. Nothing of it was loaded. Check the file; if the line is genuine, set CORRIDOR_MAX_LINE_CHARS higher.`,
       );
     }
     yield chunk;
