@@ -46,12 +46,6 @@ interface FuzzCase {
 }
 const caseName = (c: FuzzCase) => `${c.seed.id}/${c.kind}/${c.n}`;
 
-/**
- * Cases that fail today, each with the issue point whose fix makes it pass: skipped, with the
- * assertion left as the behaviour wanted, so that the lead unskips them once the fix lands.
- */
-const KNOWN_FAILURES: Readonly<Record<string, string>> = {};
-
 const work = mkdtempSync(join(tmpdir(), 'corridor-fuzz-'));
 const seeds = await fuzzSeeds(join(work, 'generated'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -122,22 +116,10 @@ describe('fuzzed files: every damaged input is a clear file error or a clean loa
       const db = join(dir, 'w.db');
       await freshWarehouse(db);
       const problems: string[] = [];
-      for (const c of casesOf(seed).filter((c) => KNOWN_FAILURES[caseName(c)] === undefined))
-        problems.push(...(await loadCase(c, dir, db)));
+      for (const c of casesOf(seed)) problems.push(...(await loadCase(c, dir, db)));
       expect(problems).toEqual([]);
     },
   );
-
-  for (const [name, reason] of Object.entries(KNOWN_FAILURES)) {
-    const c = seeds.flatMap(casesOf).find((k) => caseName(k) === name);
-    it.skip(`${name} (${reason})`, async () => {
-      if (c === undefined) return;
-      const dir = join(work, `known-${c.seed.id}`);
-      mkdirSync(dir, { recursive: true });
-      await freshWarehouse(join(dir, 'w.db'));
-      expect(await loadCase(c, dir, join(dir, 'w.db'))).toEqual([]);
-    });
-  }
 });
 
 /**
@@ -217,8 +199,8 @@ describe('fuzzed files in a real process', () => {
 
   /**
    * A 50 MiB cell, found by the campaign (npm run fuzz -- --replay <case>): the reader ran out
-   * of heap. A CSV line is now bounded (line_too_long); a JSON string is not yet, so that case
-   * stays skipped with its reason.
+   * of heap. A CSV row (line breaks in quotes included) and a JSON value are now bounded
+   * (line_too_long, value_too_long).
    */
   const FIFTY_MIB = 50 * 1024 * 1024;
   const HUGE_CELLS: readonly [string, number][] = [

@@ -183,11 +183,11 @@ describe('a world-totals file', () => {
     ],
     ['a byte-order mark and CRLF', (t: string) => `\uFEFF${t.replace(/\n/g, '\r\n')}`],
     [
-      'no flow column, HS 2017 as HS17',
+      'flow as flowCode, HS 2017 as HS17',
       () =>
         csvText(
-          ['year', 'hs_edition', 'hs_code', 'value_usd', 'source_note'],
-          WORLD_TOTALS.map(([c, v]) => [2021, 'HS17', c, v, 'WITS world 2021']),
+          ['year', 'hs_edition', 'hs_code', 'flowCode', 'value_usd', 'source_note'],
+          WORLD_TOTALS.map(([c, v]) => [2021, 'HS17', c, 'X', v, 'WITS world 2021']),
         ),
     ],
   ])('reads the same figures with %s', async (name, variant) => {
@@ -215,6 +215,13 @@ describe('a world-totals file', () => {
           source_note: 'WITS world 2021',
         })),
     );
+  });
+
+  it('refuses a file that does not say its flow: world imports must not pass for exports', async () => {
+    const text = csvText(['year', 'hs_edition', 'hs_code', 'value_usd'], [[2021, 'H5', 'TOTAL', 1_000]]);
+    const run = await load(join(folder, 'no-flow.db'), write('no-flow.csv', text), 'world-totals');
+    expect(run.code).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/flow/);
   });
 
   it('rejects bad rows with their row, column, code and a fix, and loads the rest', async () => {

@@ -9,7 +9,7 @@
  *   2021,H5,63,X,83000000000,
  *
  * One row a code: `hs_code` at 2, 4 or 6 digits, or TOTAL (every product, X_w of RCA); `flow`
- * X (the world's exports; the column may be left out); `value_usd` in US dollars, not below 0;
+ * X, required (the world's exports, stated, never assumed); `value_usd` in US dollars, not below 0;
  * `source_note` optional. Headers match in any case and order. A file covers its years and
  * editions completely: a corrected file replaces them.
  */
@@ -44,7 +44,7 @@ const rowSchema = z.object({
   year: cells.integerCode({ label: 'year', required: true, issue: 'bad_period' }),
   edition: cells.code({ label: 'HS edition', required: true }),
   code: cells.code({ label: 'HS code', required: true }),
-  flow: cells.code({ label: 'flow' }),
+  flow: cells.code({ label: 'flow', required: true }),
   value: cells.number({ label: 'value in US dollars', required: true, nonNegative: true }),
   note: cells.code({ label: 'source note' }),
 });
@@ -99,7 +99,7 @@ function worldTotal(row: WorldTotalsRow, file: SourceFile): WorldTotalRow | Fiel
     const unknown = file.hsCodes.problem(edition, hs.code);
     if (unknown !== null) issues.push({ code: 'unknown_hs_code', field: 'code', message: unknown });
   }
-  const flow = (row.flow ?? 'X').trim().toUpperCase();
+  const flow = (row.flow ?? '').trim().toUpperCase();
   if (flow !== 'X')
     issues.push({
       code: 'bad_flow',
@@ -146,7 +146,8 @@ export const worldTotalsSource = defineTradeSource<Field, WorldTotalsRow, WorldT
   target: 'world_trade_totals',
   coverage: ['period', 'edition'],
   columns,
-  required: [['year'], ['edition'], ['code'], ['value']],
+  // The flow is read, never assumed: a file of the world's imports must not pass for exports.
+  required: [['year'], ['edition'], ['code'], ['flow'], ['value']],
   rowSchema,
   begin: (file) => (row) => worldTotal(row, file),
 });
