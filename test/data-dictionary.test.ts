@@ -115,7 +115,7 @@ beforeAll(async () => {
   }
   // No pipeline loads world totals (a user's own file): one, so that their views hold rows.
   const worldTotals = join(dir, 'world-2021.csv');
-  writeFileSync(worldTotals, 'year,hs_edition,hs_code,value_usd\n2021,H5,TOTAL,1000\n');
+  writeFileSync(worldTotals, 'year,hs_edition,hs_code,flow,value_usd\n2021,H5,TOTAL,X,1000\n');
   const loaded = await cli(
     ['load', worldTotals, '--source', 'world-totals', '--db', db, '--quiet'],
     PROJECT_ROOT,
