@@ -2,16 +2,25 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Suites of real processes sent signals and of seeded fuzzed files (issue 20): a minute of the
- * machine between them, so `npm test` leaves them to `npm run test:hostile`, which CI runs too.
+ * Three suites, each its own npm script that CI runs:
+ * - `npm test`: everything on SQLite, the contract suite (test/contract/) included;
+ * - `npm run test:hostile`: real processes sent signals and seeded fuzzed files (issue 20), a
+ *   minute of the machine between them;
+ * - `npm run test:pg`: the contract suite again on PostgreSQL, and the PostgreSQL-only tests
+ *   (test/postgres/: COPY, advisory locks, roles, partitions, Citus statements).
  */
 const HOSTILE = ['test/stop-signals.test.ts', 'test/fuzz-corpus.test.ts'];
-const hostileOnly = process.env.CORRIDOR_TESTS === 'hostile';
+const POSTGRES = ['test/contract/**/*.test.ts', 'test/postgres/**/*.test.ts'];
+const suite = process.env.CORRIDOR_TESTS ?? 'default';
+
+const include = suite === 'hostile' ? HOSTILE : suite === 'postgres' ? POSTGRES : ['test/**/*.test.ts'];
+const exclude = suite === 'default' ? [...HOSTILE, 'test/postgres/**'] : [];
 
 export default defineConfig({
   test: {
-    include: hostileOnly ? HOSTILE : ['test/**/*.test.ts'],
-    exclude: hostileOnly ? [] : HOSTILE,
+    include,
+    exclude,
+    env: suite === 'postgres' ? { CORRIDOR_TEST_BACKEND: 'postgres' } : {},
     // Each test file gets its own process: better-sqlite3 handles and temp folders never leak across files.
     pool: 'forks',
     // Many files wait on child processes, servers and leases rather than compute: one more

@@ -511,6 +511,20 @@ export const ERROR_CODES = {
     meaning: 'A data-quality check could not run; none of its findings changed.',
     fix: 'Fix the cause (a table changed by hand?) and run corridor check again.',
   },
+  connection_lost: {
+    kind: 'run',
+    exit: FAILED,
+    meaning:
+      'The connection to the PostgreSQL warehouse dropped during a command; the server rolled back the transaction in flight, and its advisory lock went with it.',
+    fix: 'Run the command again once the server is back; a nightly run retries the connection itself (CORRIDOR_PG_RETRIES).',
+  },
+  database_unreachable: {
+    kind: 'run',
+    exit: FAILED,
+    meaning:
+      'The PostgreSQL server of the --db URL cannot be reached (down, wrong host or port), after any retries.',
+    fix: 'Start the server or correct the host and port; pg_isready -d URL tells whether it answers.',
+  },
   derive_failed: {
     kind: 'run',
     exit: FAILED,
@@ -800,6 +814,19 @@ export const ERROR_CODES = {
     meaning: 'A path names a folder where a file is needed.',
     fix: 'Name the files inside it, or a glob such as "folder/*.csv".',
   },
+  database_login_refused: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning:
+      'PostgreSQL refused the login of the --db URL: wrong user or password, or pg_hba.conf does not admit the host.',
+    fix: 'Correct the user and password in the URL (or set PGPASSWORD), or ask the administrator to admit the host.',
+  },
+  database_missing: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning: 'The database named in the --db URL does not exist on the PostgreSQL server.',
+    fix: 'Create it (createdb NAME), then run corridor init --db URL.',
+  },
   missing_environment: {
     kind: 'usage',
     exit: USAGE,
@@ -887,8 +914,14 @@ export const ERROR_CODES = {
   unsupported_database: {
     kind: 'usage',
     exit: USAGE,
-    meaning: 'The --db names a database this version does not support (PostgreSQL).',
-    fix: 'Use a SQLite file path.',
+    meaning: 'The --db names a kind of database Corridor does not support.',
+    fix: 'Use a SQLite file path or a postgres:// URL.',
+  },
+  unsupported_on_postgres: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning: 'A step that does not run on a PostgreSQL warehouse yet was asked of one.',
+    fix: 'Run that step on a SQLite warehouse; docs/postgresql.md lists what each backend supports.',
   },
   usage: {
     kind: 'usage',

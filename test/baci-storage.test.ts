@@ -690,7 +690,7 @@ describe('migrating a warehouse that already holds BACI rows', () => {
   ];
 
   it('moves BACI rows into baci_flows and shows every row through trade_flows exactly as before', async () => {
-    const warehouse = openWarehouse(dbPath());
+    const warehouse = await openWarehouse(dbPath());
     try {
       const migrator = new Migrator({
         db: warehouse.db,

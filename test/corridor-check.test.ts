@@ -174,7 +174,7 @@ describe('corridor check', () => {
     expect(await load('clean.csv', CLEAN)).toBe(0);
     // A warehouse before ind_trade_sums (its view dropped with it, or SQLite refuses the drop).
     write('drop view if exists trade_by_category; drop table ind_trade_sums;');
-    const warehouse = openWarehouse(dbPath());
+    const warehouse = await openWarehouse(dbPath());
     try {
       const result = await runWarehouseChecks(warehouse);
       expect(result.skipped).toEqual(['category_within_chapter_within_total']);

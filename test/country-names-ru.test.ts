@@ -71,7 +71,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'corridor-test-'));
   const init = await cli(['init', '--db', join(dir, 'w.db'), '--quiet']);
   expect(init.code, init.stderr).toBe(0);
-  warehouse = openWarehouse(join(dir, 'w.db'), { readonly: true });
+  warehouse = await openWarehouse(join(dir, 'w.db'), { readonly: true });
   countries = await CountryResolver.load(warehouse.db);
 });
 

@@ -20,7 +20,7 @@ const HEADER =
 
 it('migrates a warehouse of the previous release in place: its rows become the first vintage', async () => {
   const db = join(tmp(), 'old.db');
-  const warehouse = openWarehouse(db);
+  const warehouse = await openWarehouse(db);
   try {
     const migrator = new Migrator({
       db: warehouse.db,

@@ -1,53 +1,84 @@
 /**
- * Opening the warehouse: one SQLite file, through kysely for queries and small writes, and the
- * same better-sqlite3 connection underneath for the bulk row path (prepared statements).
+ * Opening the warehouse: a SQLite file (the embedded default) or a PostgreSQL database. Either
+ * way there is one connection, used by kysely (`db`) for queries and small writes and by the
+ * SQL session (`sql`) for set-based statements and transactions. Nothing outside src/db knows
+ * which driver is underneath; code that must still differ asks `backend` and `flavor`.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { dirname } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DB } from '../../warehouse/schema.ts';
 import { ExitCode, WarehouseError } from '../errors.ts';
 import { openSqlite, type SqliteDatabase } from './driver.ts';
+import { type ConnectOptions, connectPostgres } from './postgres/connect.ts';
+import type { PgClient } from './postgres/pg-driver.ts';
+import { PgSession } from './postgres/pg-session.ts';
+import { singleConnectionPool } from './postgres/single-connection-pool.ts';
+import { type SqlFlavor, sqlFlavor } from './sql-flavor.ts';
+import type { Backend, SqlSession } from './sql-session.ts';
+import { SqliteSession } from './sqlite/sqlite-session.ts';
+import { targetLabel, targetOf, type WarehouseTarget } from './warehouse-target.ts';
 
-export const DEFAULT_WAREHOUSE_PATH = 'warehouse/corridor.db';
+export {
+  DEFAULT_WAREHOUSE_PATH,
+  isPostgresUrl,
+  resolveWarehouseTarget,
+  type WarehouseTarget,
+} from './warehouse-target.ts';
 
 export interface Warehouse {
-  /** Absolute path of the database file. */
+  readonly backend: Backend;
+  readonly target: WarehouseTarget;
+  /** The file's absolute path, or the PostgreSQL URL without its password: for messages. */
   readonly path: string;
   readonly db: Kysely<DB>;
-  /** The raw connection under `db`: for prepared bulk statements and explicit transactions only. */
+  readonly sql: SqlSession;
+  readonly flavor: SqlFlavor;
+  /**
+   * The raw SQLite connection under `db`, for the SQLite bulk paths. On PostgreSQL it throws
+   * `unsupported_on_postgres`, naming the step, so a path not yet ported fails clearly.
+   */
   readonly sqlite: SqliteDatabase;
+  /** The raw PostgreSQL client (COPY, advisory locks); throws on SQLite. */
+  readonly pg: PgClient;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
-  /** Open without write access; the file must exist. */
+  /** Open without write access; a SQLite file must exist. */
   readonly readonly?: boolean;
+  /** How a PostgreSQL connection is retried when the server cannot be reached. */
+  readonly connect?: ConnectOptions;
 }
 
-/** Where the warehouse is: `--db`, else `CORRIDOR_DB`, else `warehouse/corridor.db` below the working folder. */
+/** The target's path or URL as `--db` would take it: where the warehouse is. */
 export function resolveWarehousePath(flag: string | undefined, cwd: string = process.cwd()): string {
-  const chosen = flag ?? process.env.CORRIDOR_DB ?? DEFAULT_WAREHOUSE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(chosen)) {
-    throw new WarehouseError(
-      `PostgreSQL warehouses are not supported by this version yet (got "${chosen.replace(/:[^:@/]*@/, ':***@')}"). Use a SQLite file path.`,
-      { code: 'unsupported_database', exitCode: ExitCode.Usage },
-    );
-  }
-  return resolve(cwd, chosen);
+  const target = targetOf(flag ?? process.env.CORRIDOR_DB ?? 'warehouse/corridor.db', cwd);
+  return target.backend === 'sqlite' ? target.path : target.url;
 }
 
 /**
- * Opens (and for writing, creates) the warehouse file.
+ * Opens (and for writing, creates) the warehouse at a file path or a `postgres://` URL.
  *
  * @example
- * const warehouse = openWarehouse('warehouse/corridor.db');
- * const n = await warehouse.db.selectFrom('trade_flows').select((e) => e.fn.countAll().as('n')).executeTakeFirst();
+ * const warehouse = await openWarehouse('warehouse/corridor.db');
+ * const n = await warehouse.sql.value('select count(*) from trade_flows');
  */
-export function openWarehouse(path: string, options: OpenOptions = {}): Warehouse {
+export async function openWarehouse(location: string, options: OpenOptions = {}): Promise<Warehouse> {
+  const target = targetOf(location);
+  return target.backend === 'sqlite'
+    ? openSqliteWarehouse(target, options)
+    : openPostgresWarehouse(target, options);
+}
+
+function openSqliteWarehouse(
+  target: WarehouseTarget & { backend: 'sqlite' },
+  options: OpenOptions,
+): Warehouse {
+  const { path } = target;
   let sqlite: SqliteDatabase;
   try {
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     sqlite = openSqlite(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
@@ -85,11 +116,55 @@ export function openWarehouse(path: string, options: OpenOptions = {}): Warehous
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
+    backend: 'sqlite',
+    target,
     path,
     db,
+    sql: new SqliteSession(sqlite),
+    flavor: sqlFlavor('sqlite'),
     sqlite,
+    get pg(): PgClient {
+      throw new Error('warehouse.pg is only there on PostgreSQL');
+    },
     close: async () => {
       await db.destroy();
+    },
+  };
+}
+
+async function openPostgresWarehouse(
+  target: WarehouseTarget & { backend: 'postgres' },
+  options: OpenOptions,
+): Promise<Warehouse> {
+  const label = targetLabel(target);
+  const client = await connectPostgres(target.url, label, options.connect);
+  const session = new PgSession(client, label);
+  try {
+    // Timestamps are stored as ISO text as on SQLite; the session's zone must not shift them.
+    await session.exec(`set time zone 'UTC'; set client_min_messages = warning`);
+    if (options.readonly) await session.exec('set default_transaction_read_only = on');
+  } catch (cause) {
+    await client.end().catch(() => {});
+    throw cause;
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: singleConnectionPool(client) }) });
+  return {
+    backend: 'postgres',
+    target,
+    path: label,
+    db,
+    sql: session,
+    flavor: sqlFlavor('postgres'),
+    get sqlite(): SqliteDatabase {
+      throw new WarehouseError(
+        `This step does not run on a PostgreSQL warehouse yet (${label}); use a SQLite warehouse for it, or see docs/postgresql.md for what each backend supports.`,
+        { code: 'unsupported_on_postgres', exitCode: ExitCode.Usage },
+      );
+    },
+    pg: client,
+    close: async () => {
+      await db.destroy();
+      await client.end().catch(() => {});
     },
   };
 }

@@ -30,7 +30,7 @@ export async function openReadyWarehouse(
   path: string,
   options: { dryRun?: boolean } = {},
 ): Promise<Warehouse> {
-  const warehouse = openWarehouse(options.dryRun && !existsSync(path) ? ':memory:' : path);
+  const warehouse = await openWarehouse(options.dryRun && !existsSync(path) ? ':memory:' : path);
   try {
     await prepareWarehouse(warehouse);
   } catch (error) {

@@ -77,7 +77,7 @@ export const addCorrelationCommand: Command = {
       join(referenceDir(), file),
       `${Papa.unparse({ fields: ['newer_edition', 'newer_code', 'older_edition', 'older_code', 'relationship'], data: rows }, { newline: '\n' })}\n`,
     );
-    const warehouse = openWarehouse(warehousePathOf(ctx));
+    const warehouse = await openWarehouse(warehousePathOf(ctx));
     try {
       await prepareWarehouse(warehouse);
     } catch (error) {

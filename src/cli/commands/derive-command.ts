@@ -56,7 +56,7 @@ export const deriveCommand: Command = {
         : { usd: parseToleranceUsd(values['sum-tolerance-usd'], '--sum-tolerance-usd') }),
     };
     const started = Date.now();
-    const warehouse = openWarehouse(warehousePathOf(ctx));
+    const warehouse = await openWarehouse(warehousePathOf(ctx));
     try {
       const prepared = await prepareWarehouse(warehouse);
       // A new tolerance is a new setting: the refresh below recomputes every indicator.

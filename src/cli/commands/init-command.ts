@@ -13,7 +13,7 @@ export const initCommand: Command = {
   async run(ctx) {
     parseCommandArgs(ctx.args, {}, this.usage);
     const started = Date.now();
-    const warehouse = openWarehouse(warehousePathOf(ctx));
+    const warehouse = await openWarehouse(warehousePathOf(ctx));
     try {
       const { migrations, reference } = await prepareWarehouse(warehouse);
       const countries = await warehouse.db

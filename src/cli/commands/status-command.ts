@@ -26,7 +26,7 @@ interface LastRun {
 /** The last run of each pipeline, read without writing (status must work during a load). */
 async function lastRuns(path: string): Promise<{ runs: Map<string, LastRun>; locks: LockRow[] }> {
   if (!existsSync(path)) return { runs: new Map(), locks: [] };
-  const warehouse = openWarehouse(path, { readonly: true });
+  const warehouse = await openWarehouse(path, { readonly: true });
   try {
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
       warehouse.db,

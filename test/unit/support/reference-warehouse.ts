@@ -21,7 +21,7 @@ export interface ReferenceWarehouse {
 
 export async function openReferenceWarehouse(): Promise<ReferenceWarehouse> {
   const dir = mkdtempSync(join(tmpdir(), 'corridor-unit-'));
-  const warehouse = openWarehouse(join(dir, 'corridor.db'));
+  const warehouse = await openWarehouse(join(dir, 'corridor.db'));
   try {
     await prepareWarehouse(warehouse);
     const countries = await CountryResolver.load(warehouse.db);
