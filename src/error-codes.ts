@@ -821,6 +821,19 @@ export const ERROR_CODES = {
       'PostgreSQL refused the login of the --db URL: wrong user or password, or pg_hba.conf does not admit the host.',
     fix: 'Correct the user and password in the URL (or set PGPASSWORD), or ask the administrator to admit the host.',
   },
+  citus_missing: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning: 'corridor init --citus was run against a database without the Citus extension.',
+    fix: 'Run create extension citus on the coordinator (docs/citus.md), or run corridor init without --citus.',
+  },
+  copy_target_not_empty: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning:
+      'corridor copy was given a target warehouse that already holds data; it copies only into an empty one.',
+    fix: 'Give --to a new SQLite file or a new, empty PostgreSQL database (createdb NAME).',
+  },
   database_missing: {
     kind: 'usage',
     exit: USAGE,

@@ -68,7 +68,7 @@ describe('codes of a command that fails as a whole', () => {
   it('warehouses: warehouse_missing, unsupported_database, not_a_warehouse', async () => {
     writeFileSync(join(tmp(), 'plain.txt'), 'text\n');
     await expectCommandFails('warehouse_missing', ['sql', 'select 1', '--db', join(tmp(), 'none.db')]);
-    await expectCommandFails('unsupported_database', ['sql', 'select 1', '--db', 'postgres://u@host/db']);
+    await expectCommandFails('unsupported_database', ['sql', 'select 1', '--db', 'mysql://u@host/db']);
     await expectCommandFails('not_a_warehouse', ['init', '--db', join(tmp(), 'plain.txt')]);
   });
 

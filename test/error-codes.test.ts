@@ -50,7 +50,6 @@ const UNTESTED: Partial<Record<ErrorCode, string>> = {
   warehouse_unreadable: 'needs a warehouse file SQLite cannot open for a reason other than its format',
   warehouse_outdated: 'needs a warehouse from before migration 0008-vintages',
   reference_cache: 'needs both the temp folder and the warehouse folder read-only',
-  reference_conflict: 'needs a changed copy of the reference files Corridor ships',
   reference_malformed: 'needs a broken copy of the reference files Corridor ships',
   reference_missing: 'needs an installation with a reference file deleted',
   bad_limit: 'the archive limits of issue 20 are being written (src/read/archive-limits.ts)',

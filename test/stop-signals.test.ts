@@ -272,7 +272,7 @@ sqlite.prepare("insert into pipeline_locks values ('p', 'token', 'h', ?, null, '
 // A transaction left open, as a file's load leaves it: rolled back, not committed, at the end.
 sqlite.exec('begin immediate');
 sqlite.prepare("insert into load_runs (pipeline, status, started_at, reject_threshold, host, pid, options, trigger) values ('torn', 'running', '', 0, 'h', 0, '{}', 'manual')").run();
-trackOpenRun(sqlite, run_id);
+trackOpenRun({ backend: 'sqlite', sqlite }, run_id);
 guardProcess();
 ${how === 'throw' ? "setImmediate(() => { throw new Error('boom in a callback'); });" : ''}
 // Stuck: a step that ignores the stop (as a long native step would) and keeps the loop alive.

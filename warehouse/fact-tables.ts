@@ -31,6 +31,23 @@ export interface FactTable {
    * column it stands for in this table.
    */
   readonly scopeDimensions: Readonly<Record<string, string>>;
+  /**
+   * The column the table and its `_closed` table are partitioned by year on, on PostgreSQL
+   * (src/db/postgres/partitions.ts); absent for a table small enough to stay whole.
+   */
+  readonly partitionColumn?: 'year' | 'period';
+}
+
+/**
+ * The columns of the table's unique index, which a merge's ON CONFLICT names. On PostgreSQL a
+ * unique index of a partitioned table must contain the partition column, so the index (and the
+ * target) is the key plus that column when the key lacks it; the key alone still decides
+ * (trade_flow_rows: `period` fixes `year`), so a conflict means the same on both backends.
+ */
+export function conflictTarget(table: FactTable, backend: 'sqlite' | 'postgres'): readonly string[] {
+  const column = table.partitionColumn;
+  if (backend === 'sqlite' || column === undefined || table.key.includes(column)) return table.key;
+  return [...table.key, column];
 }
 
 const TRADE_KEY = [
@@ -108,6 +125,7 @@ export const TRADE_FLOW_ROWS: FactTable = Object.freeze({
     freq: 'freq',
     edition: 'hs_edition',
   },
+  partitionColumn: 'year',
 });
 
 /** BACI's narrow table (migration 0002): codes are BACI's numbers, the view adds the rest. */
@@ -130,6 +148,8 @@ export const BACI_FLOWS: FactTable = Object.freeze({
     'load_id',
   ],
   scopeDimensions: { reporter: 'reporter_code', period: 'period', edition: 'hs_edition' },
+  // BACI's period is its year.
+  partitionColumn: 'period',
 });
 
 export const PORT_THROUGHPUT_ROWS: FactTable = Object.freeze({

@@ -11,6 +11,9 @@
  *   npm run bench -- --keep                keep the warehouses in .bench/run/ for inspection
  *   npm run bench -- --baseline 15b5199    baci5m also times that release's CLI: 3 runs each,
  *                                          alternating before/after, medians and their ratio
+ *   npm run bench -- --db postgres://postgres@127.0.0.1:5432/test
+ *                                          the load and derive cases on that PostgreSQL server,
+ *                                          each in a new database, beside psql \copy
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -31,6 +34,7 @@ import {
   sqliteImport,
 } from './cases.ts';
 import { BenchInputs } from './generate-inputs.ts';
+import { postgresBench } from './postgres-bench.ts';
 import { type KeyCases, machineLines, medianRun, printReport } from './report.ts';
 
 const GROUPS = [
@@ -54,12 +58,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    db: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>]`,
+    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>] [--db postgres://...]`,
   );
   process.exit(0);
 }
@@ -110,6 +115,17 @@ log(`HS codes: ${inputs.pools.hsSource}; countries: ${inputs.pools.countries.len
 if (!hasSqlite3)
   log('sqlite3 CLI not found: the .import floors are skipped. Install it with `apt-get install sqlite3`.');
 log('');
+
+if (values.db !== undefined) {
+  if (!/^postgres(ql)?:\/\//i.test(values.db)) {
+    console.error('--db takes a postgres:// URL: the SQLite cases run without it.');
+    process.exit(2);
+  }
+  await postgresBench(ctx, values.db, selected, values.keep);
+  for (const line of machineLines()) log(line);
+  if (!values.keep) rmSync(runDir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const results: CaseResult[] = [];
 const keys: { -readonly [K in keyof KeyCases]: KeyCases[K] } = {};

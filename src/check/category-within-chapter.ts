@@ -37,14 +37,14 @@ export const categoryWithinChapter: WarehouseCheck = {
   reads: [TABLE],
   description:
     'In ind_trade_sums, a category at most its chapter (when all its codes lie in one chapter) and a category or chapter at most the pair total, within the tolerance.',
-  run(sqlite, settings) {
+  async run(warehouse, settings) {
+    const { flavor } = warehouse;
     const part = (alias: string) =>
       `${alias}.product_kind as part_kind, ${alias}.classification as part_classification, ${alias}.product as part, ${alias}.value_usd as part_usd`;
     const whole = (alias: string) =>
       `${alias}.product_kind as whole_kind, ${alias}.classification as whole_classification, ${alias}.product as whole, ${alias}.value_usd as whole_usd`;
-    const excesses = sqlite
-      .prepare(
-        `with single_chapter as (
+    const excesses = await warehouse.sql.all<Excess>(
+      `with single_chapter as (
            select edition, scheme, category, min(substr(code, 1, 2)) as chapter
            from hs_code_categories group by edition, scheme, category
            having min(substr(code, 1, 2)) = max(substr(code, 1, 2))
@@ -57,9 +57,9 @@ export const categoryWithinChapter: WarehouseCheck = {
                   max(case when product_kind = 'total' then value_usd end)
                     over (partition by source, year, reporter_iso3, partner_iso3, flow, freq, period) as whole_usd
            from ${TABLE} p
-         )
+         ) as parts
          where part_kind in ('chapter', 'category') and part_usd is not null
-           and whole_usd is not null and ${exceedsSql('part_usd', 'whole_usd', settings)}
+           and whole_usd is not null and ${exceedsSql('part_usd', 'whole_usd', settings, flavor)}
          union all
          select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')}, ${whole('w')}
          from ${TABLE} p
@@ -67,10 +67,9 @@ export const categoryWithinChapter: WarehouseCheck = {
          join ${TABLE} w on ${sameSlice('p', 'w')} and w.product_kind = 'chapter'
           and w.classification = sc.edition and w.product = sc.chapter
          where p.product_kind = 'category' and p.value_usd is not null
-           and w.value_usd is not null and ${exceedsSql('p.value_usd', 'w.value_usd', settings)}
+           and w.value_usd is not null and ${exceedsSql('p.value_usd', 'w.value_usd', settings, flavor)}
          order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13`,
-      )
-      .all() as Excess[];
+    );
     return excesses.map((e): Finding => {
       const slice = `${e.source} ${e.reporter_iso3} → ${e.partner_iso3} ${flowWord(e.flow)} ${e.period}`;
       const name = (kind: string, classification: string, code: string) =>

@@ -3,6 +3,7 @@
  * defaults here, overridden by a pipeline's `checks:` section or the command's options.
  */
 import { z } from 'zod';
+import type { SqlFlavor } from '../db/sql-flavor.ts';
 
 export const checkSettingsSchema = z.strictObject({
   /** Sums may differ from a published figure by this share of it… @default 0.005 (0.5 %) */
@@ -44,5 +45,5 @@ export function checkSettingsOf(
  * SQL: `found` is beyond `reference` by more than the tolerance (relative to `reference`, or
  * absolute, whichever is larger).
  */
-export const exceedsSql = (found: string, reference: string, s: CheckSettings): string =>
-  `${found} - ${reference} > max(${s.tolerance} * abs(${reference}), ${s.toleranceUsd})`;
+export const exceedsSql = (found: string, reference: string, s: CheckSettings, flavor: SqlFlavor): string =>
+  `${found} - ${reference} > ${flavor.greatest(`${s.tolerance} * abs(${reference})`, String(s.toleranceUsd))}`;

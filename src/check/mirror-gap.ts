@@ -36,18 +36,17 @@ export const mirrorGap: WarehouseCheck = {
   reads: [TABLE],
   description:
     'Mirror rows (pair totals and chapters) whose symmetric discrepancy reaches mirrorDiscrepancy with a gap of at least mirrorMinGapUsd.',
-  run(sqlite, settings) {
-    const gaps = sqlite
-      .prepare(
-        `select exporter_iso3, importer_iso3, freq, period, product_kind, classification, product,
+  async run(warehouse, settings) {
+    const gaps = await warehouse.sql.all<Gap>(
+      `select exporter_iso3, importer_iso3, freq, period, product_kind, classification, product,
                 export_source, import_source, exports_fob_usd, imports_cif_usd, gap_usd, symmetric_discrepancy
          from ${TABLE}
          where (product_kind = 'total' or (product_kind = 'hs' and hs_level = 2))
            and symmetric_discrepancy >= ? and abs(gap_usd) >= ?
          order by exporter_iso3, importer_iso3, freq, period, product_kind, classification, product,
                   export_source, import_source`,
-      )
-      .all(settings.mirrorDiscrepancy, settings.mirrorMinGapUsd) as Gap[];
+      [settings.mirrorDiscrepancy, settings.mirrorMinGapUsd],
+    );
     return gaps.map((g): Finding => {
       const product = g.product_kind === 'total' ? 'all products' : `HS ${g.product} (${g.classification})`;
       return {

@@ -33,14 +33,9 @@ export async function runWarehouseChecks(
   warehouse: Warehouse,
   options: { runId?: number | null; settings?: CheckSettings } = {},
 ): Promise<CheckRunResult> {
-  const { sqlite } = warehouse;
   const settings = options.settings ?? DEFAULT_CHECK_SETTINGS;
   const tables = new Set(
-    (
-      sqlite.prepare("select name from sqlite_master where type in ('table', 'view')").all() as {
-        name: string;
-      }[]
-    ).map((t) => t.name),
+    (await warehouse.sql.all<{ name: string }>(warehouse.flavor.tablesSql)).map((t) => t.name),
   );
   const ran: string[] = [];
   const skipped: string[] = [];
@@ -56,16 +51,12 @@ export async function runWarehouseChecks(
     // One transaction per check, from its reading to its writing: a load committing meanwhile
     // waits, so no finding is recorded of figures already replaced; thousands of findings are
     // written with one commit.
-    sqlite.exec('begin immediate');
-    try {
-      const recorded = await recordCheck(warehouse, check, run, settings, options.runId ?? null);
-      sqlite.exec('commit');
-      opened += recorded.opened;
-      resolved += recorded.resolved;
-    } catch (error) {
-      sqlite.exec('rollback');
-      throw error;
-    }
+    const recorded = await warehouse.sql.transaction(
+      () => recordCheck(warehouse, check, run, settings, options.runId ?? null),
+      { writeLock: true },
+    );
+    opened += recorded.opened;
+    resolved += recorded.resolved;
     ran.push(check.name);
   }
   return { ran, skipped, opened, resolved };
@@ -81,7 +72,7 @@ async function recordCheck(
 ): Promise<RecordedFindings> {
   let findings: Finding[];
   try {
-    findings = run(warehouse.sqlite, settings);
+    findings = await run(warehouse, settings);
   } catch (cause) {
     throw new WarehouseError(
       `The data-quality check ${check.name} failed (${(cause as Error).message}). No finding of it changed; fix the cause (a table changed by hand?) and run "corridor check".`,
@@ -90,20 +81,21 @@ async function recordCheck(
   }
   // The scopes to resolve: the check's table, and every table it has open findings in.
   const openIn = (
-    warehouse.sqlite
-      .prepare('select distinct table_name from dq_findings where check_name = ? and resolved_at is null')
-      .all(check.name) as { table_name: string }[]
+    await warehouse.sql.all<{ table_name: string }>(
+      'select distinct table_name from dq_findings where check_name = ? and resolved_at is null',
+      [check.name],
+    )
   ).map((r) => r.table_name);
   const checked = [...new Set([check.table, ...openIn])].map((table) => ({ check: check.name, table }));
   return recordFindings(warehouse, null, findings, { runId, checked });
 }
 
 /** Open findings of every check, by severity. */
-export function openFindingCounts(warehouse: Warehouse): OpenFindingCounts {
-  const rows = warehouse.sqlite
-    .prepare('select severity, count(*) as n from dq_findings where resolved_at is null group by severity')
-    .all() as { severity: FindingSeverity; n: number }[];
+export async function openFindingCounts(warehouse: Warehouse): Promise<OpenFindingCounts> {
+  const rows = await warehouse.sql.all<{ severity: FindingSeverity; n: number }>(
+    'select severity, count(*) as n from dq_findings where resolved_at is null group by severity',
+  );
   const counts: Record<FindingSeverity, number> = { error: 0, warning: 0, info: 0 };
-  for (const r of rows) counts[r.severity] = r.n;
+  for (const r of rows) counts[r.severity] = Number(r.n);
   return counts;
 }

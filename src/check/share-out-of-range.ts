@@ -33,21 +33,17 @@ export const shareOutOfRange: WarehouseCheck = {
   table: 'ind_*',
   recordedBy: 'check',
   description: `Every share or fraction column of the derived tables in [0, 1]: ${FRACTION_COLUMNS.map(([t, c]) => `${t}.${c}`).join(', ')}.`,
-  run(sqlite) {
+  async run(warehouse) {
     const existing = new Set(
-      (sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
-        (t) => t.name,
-      ),
+      (await warehouse.sql.all<{ name: string }>(warehouse.flavor.tablesSql)).map((t) => t.name),
     );
     const findings: Finding[] = [];
     for (const [table, column, key] of FRACTION_COLUMNS) {
       if (!existing.has(table)) continue;
-      const rows = sqlite
-        .prepare(
-          `select ${key.join(', ')}, ${column} as value from ${table}
-           where ${column} < 0 or ${column} > 1 order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
-        )
-        .all() as Record<string, string | number>[];
+      const rows = await warehouse.sql.all<Record<string, string | number>>(
+        `select ${key.join(', ')}, ${column} as value from ${table}
+         where ${column} < 0 or ${column} > 1 order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
+      );
       for (const row of rows) {
         const value = Number(row.value);
         const keyText = key.map((k) => row[k]).join(' ');

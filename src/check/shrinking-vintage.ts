@@ -35,12 +35,11 @@ export const shrinkingVintage: WarehouseCheck = {
   recordedBy: 'check',
   description:
     'A reporter-period (source, reporter, flow, frequency, period) whose total (its TOTAL rows, else all its rows) fell by more than shrinkFraction between the previous vintage and the current one.',
-  run(sqlite, settings) {
+  async run(warehouse, settings) {
     const columns = SLICE.join(', ');
-    const shrunk = sqlite
-      .prepare(
-        `with slices as materialized (
-           select ${columns}, max(max(valid_from_load), max(coalesce(valid_to_load, 0))) as last_load
+    const shrunk = await warehouse.sql.all<Shrunk>(
+      `with slices as materialized (
+           select ${columns}, ${warehouse.flavor.greatest('max(valid_from_load)', 'max(coalesce(valid_to_load, 0))')} as last_load
            from trade_flows_history h where ${PLAIN_ROW('h')}
            group by ${columns}
          ),
@@ -64,10 +63,10 @@ export const shrinkingVintage: WarehouseCheck = {
                   case when now_total is not null and before_total is not null then now_total else coalesce(now_all, 0) end as now_usd
            from vintages
          )
-         select * from measured where before_usd > 0 and now_usd < (1 - ?) * before_usd
+         select * from measured where before_usd > 0 and now_usd < (1 - ${warehouse.flavor.real('?')}) * before_usd
          order by ${columns}`,
-      )
-      .all(settings.shrinkFraction) as Shrunk[];
+      [settings.shrinkFraction],
+    );
     return shrunk.map(
       (s): Finding => ({
         check: SHRINKING_VINTAGE,

@@ -31,21 +31,22 @@ export const totalVsChapters: WarehouseCheck = {
   recordedBy: 'check',
   description:
     "A pair's published TOTAL row against the sum of its chapter rows (current rows, per source, reporter, partner, flow, period and HS edition): chapters above the TOTAL beyond the tolerance are an error; below it, info.",
-  run(sqlite, settings) {
-    const slices = sqlite
-      .prepare(
-        `select t.source, t.reporter_iso3, t.partner_iso3, t.flow, t.freq, t.period, t.hs_edition,
+  async run(warehouse, settings) {
+    const { flavor } = warehouse;
+    const slices = await warehouse.sql.all<Slice>(
+      `select * from (
+         select t.source, t.reporter_iso3, t.partner_iso3, t.flow, t.freq, t.period, t.hs_edition,
                 max(case when t.hs_level = 0 then t.value_usd end) as total,
                 sum(case when t.hs_level = 2 then t.value_usd end) as chapters,
-                sum(t.hs_level = 2) as chapter_count
+                count(case when t.hs_level = 2 then 1 end) as chapter_count
          from trade_flows t
          where ${PLAIN_ROW('t')} and t.hs_level in (0, 2)
          group by t.source, t.reporter_iso3, t.partner_iso3, t.flow, t.freq, t.period, t.hs_edition
-         having total is not null and chapter_count > 0
-            and (${exceedsSql('chapters', 'total', settings)} or ${exceedsSql('total', 'chapters', settings)})
-         order by 1, 2, 3, 4, 5, 6, 7`,
-      )
-      .all() as Slice[];
+       ) as slices
+       where total is not null and chapter_count > 0
+         and (${exceedsSql('chapters', 'total', settings, flavor)} or ${exceedsSql('total', 'chapters', settings, flavor)})
+       order by 1, 2, 3, 4, 5, 6, 7`,
+    );
     return slices.map((s): Finding => {
       const slice = `${s.source} ${s.reporter_iso3} → ${s.partner_iso3} ${flowWord(s.flow)} ${s.period} (${s.hs_edition})`;
       const above = s.chapters > s.total;

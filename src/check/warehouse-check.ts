@@ -6,7 +6,7 @@
  */
 
 import type { Finding, FindingSeverity } from '../db/dq-findings.ts';
-import type { SqliteDatabase } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import type { CheckSettings } from './check-settings.ts';
 
 export interface WarehouseCheck {
@@ -21,8 +21,11 @@ export interface WarehouseCheck {
   readonly recordedBy: 'check' | 'load' | 'derive';
   /** Tables it reads: when one is missing (no derive yet), the check is skipped. */
   readonly reads?: readonly string[];
-  /** Reads the warehouse and returns what it finds; absent for checks recorded elsewhere. */
-  readonly run?: (sqlite: SqliteDatabase, settings: CheckSettings) => Finding[];
+  /**
+   * Reads the warehouse (SQL that runs on both backends: `warehouse.flavor` spells what
+   * differs) and returns what it finds; absent for checks recorded elsewhere.
+   */
+  readonly run?: (warehouse: Warehouse, settings: CheckSettings) => Promise<Finding[]>;
 }
 
 /** A reporter's trade in one flow and period, as the checks' queries name it. */

@@ -32,14 +32,13 @@ export const worldVsPartners: WarehouseCheck = {
   recordedBy: 'check',
   description:
     "A reporter's World TOTAL row against the sum of its single-country partners' TOTAL rows: partners above World beyond the tolerance are an error; below it by more than worldUnderCoverage, info.",
-  run(sqlite, settings) {
-    const slices = sqlite
-      .prepare(
-        `with totals as (
+  async run(warehouse, settings) {
+    const slices = await warehouse.sql.all<Slice>(
+      `with totals as (
            select t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.hs_edition,
                   max(case when t.partner_iso3 = 'W00' then t.value_usd end) as world,
                   sum(case when c.kind in ('country', 'historical') then t.value_usd end) as partners,
-                  sum(c.kind in ('country', 'historical')) as partner_count
+                  count(case when c.kind in ('country', 'historical') then 1 end) as partner_count
            from trade_flows t
            left join countries c on c.iso3 = t.partner_iso3
            where ${PLAIN_ROW('t')} and t.hs_level = 0
@@ -47,10 +46,9 @@ export const worldVsPartners: WarehouseCheck = {
          )
          select * from totals
          where world is not null and partner_count > 0
-           and (${exceedsSql('partners', 'world', settings)} or partners < (1 - ${settings.worldUnderCoverage}) * world)
+           and (${exceedsSql('partners', 'world', settings, warehouse.flavor)} or partners < (1 - ${settings.worldUnderCoverage}) * world)
          order by 1, 2, 3, 4, 5, 6`,
-      )
-      .all() as Slice[];
+    );
     return slices.map((s): Finding => {
       const slice = `${s.source} ${s.reporter_iso3} ${flowWord(s.flow)} ${s.period} (${s.hs_edition})`;
       const above = s.partners > s.world;

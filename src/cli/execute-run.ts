@@ -1,8 +1,9 @@
 /** What `corridor run` and `corridor load` share once they have a pipeline: run it and report. */
+
+import { describeHolder } from '../db/pipeline-lock.ts';
 import { ExitCode } from '../errors.ts';
 import type { PeriodRange } from '../extract/period-template.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
-import { describeHolder } from '../schedule/lease-lock.ts';
 import { supervisedRun } from '../schedule/supervised-run.ts';
 import type { CommandContext } from './command.ts';
 import { warehousePathOf } from './open-warehouse.ts';

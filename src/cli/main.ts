@@ -9,6 +9,7 @@ import { sourceNames } from '../pipeline/source-registry.ts';
 import type { Command, GlobalOptions } from './command.ts';
 import { addCorrelationCommand } from './commands/add-correlation-command.ts';
 import { checkCommand } from './commands/check-command.ts';
+import { copyCommand } from './commands/copy-command.ts';
 import { deriveCommand } from './commands/derive-command.ts';
 import { docsCommand } from './commands/docs-command.ts';
 import { exportCommand } from './commands/export-command.ts';
@@ -48,6 +49,7 @@ const COMMANDS: readonly Command[] = [
   deriveCommand,
   addCorrelationCommand,
   portsCommand,
+  copyCommand,
 ];
 
 function helpText(): string {

@@ -12,7 +12,7 @@
  */
 
 import type { FactTable } from '../../warehouse/fact-tables.ts';
-import type { SqliteDatabase } from './driver.ts';
+import type { SqlSession } from './sql-session.ts';
 
 export interface RevertOutcome {
   /** N's versions closed as `reverted`. */
@@ -25,42 +25,36 @@ export interface RevertOutcome {
   readonly keptClosed: number;
 }
 
-export function revertVersions(
-  sqlite: SqliteDatabase,
+export async function revertVersions(
+  sql: SqlSession,
   table: FactTable,
   revertedLoad: number,
   revertLoad: number,
-): RevertOutcome {
+): Promise<RevertOutcome> {
   const t = table.name;
   const columns = table.columns.join(', ');
   const onlyN = `load_id = ${revertedLoad} and coalesce(seen_load, load_id) = ${revertedLoad}`;
-  sqlite
-    .prepare(
-      `insert into ${table.closed} (${columns}, valid_to_load, closed_by)
-       select ${columns}, ${revertLoad}, 'reverted' from ${t} where ${onlyN}`,
-    )
-    .run();
-  const closed = sqlite.prepare(`delete from ${t} where ${onlyN}`).run().changes;
-  const keptByLaterLoads = sqlite
-    .prepare(`select count(*) from ${t} where load_id = ?`)
-    .pluck()
-    .get(revertedLoad) as number;
+  await sql.run(
+    `insert into ${table.closed} (${columns}, valid_to_load, closed_by)
+     select ${columns}, ${revertLoad}, 'reverted' from ${t} where ${onlyN}`,
+  );
+  const closed = (await sql.run(`delete from ${t} where ${onlyN}`)).changes;
+  const keptByLaterLoads = Number(
+    await sql.value(`select count(*) from ${t} where load_id = ?`, [revertedLoad]),
+  );
 
   const sameKey = table.key.map((c) => `${t}.${c} = c.${c}`).join(' and ');
   const reopenedColumns = table.columns
     .map((c) => (c === 'load_id' ? String(revertLoad) : `c.${c}`))
     .join(', ');
   const supersededByN = `c.valid_to_load = ${revertedLoad} and c.closed_by in ('changed', 'retired')`;
-  const reopened = sqlite
-    .prepare(
+  const reopened = (
+    await sql.run(
       `insert into ${t} (${columns})
        select ${reopenedColumns} from ${table.closed} c
        where ${supersededByN} and not exists (select 1 from ${t} where ${sameKey})`,
     )
-    .run().changes;
-  const superseded = sqlite
-    .prepare(`select count(*) from ${table.closed} c where ${supersededByN}`)
-    .pluck()
-    .get() as number;
+  ).changes;
+  const superseded = Number(await sql.value(`select count(*) from ${table.closed} c where ${supersededByN}`));
   return { closed, reopened, keptByLaterLoads, keptClosed: superseded - reopened };
 }

@@ -4,8 +4,13 @@
  * makes the derive stage drop the table and compute it whole).
  */
 import { createHash } from 'node:crypto';
-import { DERIVE_ID, type IndicatorDefinition } from '../../warehouse/indicators/indicator.ts';
-import type { SqliteDatabase } from '../db/driver.ts';
+import {
+  DERIVE_ID,
+  type IndicatorColumnType,
+  type IndicatorDefinition,
+} from '../../warehouse/indicators/indicator.ts';
+import type { SqlFlavor } from '../db/sql-flavor.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { EVERY_YEAR } from './refresh-scope.ts';
 
 /**
@@ -20,62 +25,69 @@ export function clusteringKey(definition: IndicatorDefinition): string[] {
 
 /**
  * A digest of everything that shapes the table's rows: its columns, key and SELECT (as a full
- * refresh runs it). Kept in a
- * comment of the table's CREATE statement (SQLite stores it verbatim), so a definition whose
+ * refresh runs it on this backend). Kept with the table (in a comment of its CREATE statement,
+ * which SQLite stores verbatim; as the table's comment on PostgreSQL), so a definition whose
  * SQL changed, not only its columns, has its table computed again.
  */
-export function definitionDigest(definition: IndicatorDefinition): string {
+export function definitionDigest(definition: IndicatorDefinition, flavor: SqlFlavor): string {
   return createHash('sha256')
-    .update(JSON.stringify([definition.columns, definition.key, definition.select(EVERY_YEAR)]))
+    .update(JSON.stringify([definition.columns, definition.key, definition.select(EVERY_YEAR, flavor)]))
     .digest('hex')
     .slice(0, 16);
 }
 
+const marker = (definition: IndicatorDefinition, flavor: SqlFlavor) =>
+  `corridor definition ${definitionDigest(definition, flavor)}`;
+
+/** A definition's column type in the backend's DDL. */
+export function columnType(type: IndicatorColumnType, flavor: SqlFlavor): string {
+  return type === 'real' ? flavor.realType : type === 'integer' ? flavor.integerType : 'text';
+}
+
 /**
- * The table's columns, then `derive_id`. Clustered on its key (WITHOUT ROWID): one B-tree to
- * write instead of a table and a unique index, and rows read in key order.
+ * The table's columns, then `derive_id`. Clustered on its key (WITHOUT ROWID on SQLite): one
+ * B-tree to write instead of a table and a unique index, and rows read in key order. On
+ * PostgreSQL the digest goes into the table's comment (the server keeps no CREATE text).
  */
-export function tableSchemaSql(definition: IndicatorDefinition): string {
+export function tableSchemaSql(definition: IndicatorDefinition, flavor: SqlFlavor): string {
   const key = clusteringKey(definition);
   const columns = [...definition.columns, DERIVE_ID].map((c) => {
     const inKey = key.includes(c.name) || c === DERIVE_ID;
-    return `${c.name} ${c.type}${inKey ? ' not null' : ''}`;
+    return `${c.name} ${columnType(c.type, flavor)}${inKey ? ' not null' : ''}`;
   });
-  return `create table if not exists ${definition.table} (
-    /* corridor definition ${definitionDigest(definition)} */
+  const create = `create table if not exists ${definition.table} (
+    /* ${marker(definition, flavor)} */
     ${columns.join(',\n    ')},
     primary key (${key.join(', ')})
-  ) without rowid`;
+  )${flavor.clusteredTable}`;
+  const note = flavor.tableNote(definition.table, marker(definition, flavor));
+  return note === '' ? create : `${create};\n${note}`;
 }
 
 /** `current` when the table was created from this very definition and still has its columns. */
-export function tableState(
-  sqlite: SqliteDatabase,
+export async function tableState(
+  warehouse: Warehouse,
   definition: IndicatorDefinition,
-): 'current' | 'missing' | 'changed' {
-  const created = sqlite
-    .prepare("select sql from sqlite_master where type = 'table' and name = ?")
-    .pluck()
-    .get(definition.table) as string | undefined;
-  if (created === undefined) return 'missing';
-  if (!created.includes(`/* corridor definition ${definitionDigest(definition)} */`)) return 'changed';
+): Promise<'current' | 'missing' | 'changed'> {
+  const { sql, flavor } = warehouse;
+  const actual = await sql.all<{ name: string; type: string; pk: number }>(flavor.tableColumnsSql, [
+    definition.table,
+  ]);
+  if (actual.length === 0) return 'missing';
+  const created = await sql.value<string | null>(flavor.tableNoteSql, [definition.table]);
+  if (!(created ?? '').includes(marker(definition, flavor))) return 'changed';
   // The digest survives an ALTER TABLE by hand; the columns must still be the definition's.
-  const actual = sqlite.prepare('select name, type, pk from pragma_table_info(?)').all(definition.table) as {
-    name: string;
-    type: string;
-    pk: number;
-  }[];
   const expected = [...definition.columns, DERIVE_ID];
   const key = clusteringKey(definition);
   const same =
     actual.length === expected.length &&
     expected.every((c, i) => {
       const column = actual[i]!;
-      // pragma_table_info numbers key columns by their place in the primary key.
+      // Key columns are numbered by their place in the primary key.
       return (
         column.name === c.name &&
-        column.type.toLowerCase() === c.type &&
-        column.pk === key.indexOf(c.name) + 1
+        column.type.toLowerCase() === columnType(c.type, flavor) &&
+        Number(column.pk) === key.indexOf(c.name) + 1
       );
     });
   return same ? 'current' : 'changed';

@@ -8,6 +8,10 @@
  * `corridor derive --full` recompute everything. All tables change in one transaction, so a
  * reader never sees a balance of this load beside a growth rate of the last. Each refresh is
  * journalled in `derive_runs` and `derive_tables` with its timings.
+ *
+ * The same statements run on SQLite and PostgreSQL (the definitions write what differs with the
+ * warehouse's flavor). All of it is set-based SQL, a few dozen statements per refresh, so the
+ * asynchronous session costs nothing beside the statements themselves.
  */
 import { sql } from 'kysely';
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
@@ -35,6 +39,9 @@ import {
   yearsForJournal,
 } from './refresh-scope.ts';
 import { recordShareFindings } from './share-findings.ts';
+
+/** The lock one refresh at a time holds on PostgreSQL. */
+const DERIVE_LOCK = 'corridor:derive';
 
 export interface RefreshedTable {
   readonly table: string;
@@ -88,10 +95,13 @@ export async function refreshIndicators(
   warehouse: Warehouse,
   options: DeriveOptions = {},
 ): Promise<DeriveResult> {
-  const { sqlite } = warehouse;
+  const { sql: session, flavor } = warehouse;
   const started = Date.now();
   const changed = await changedSlices(warehouse);
-  const rebuild = new Set(INDICATORS.filter((d) => tableState(sqlite, d) !== 'current').map((d) => d.table));
+  const rebuild = new Set<string>();
+  for (const definition of INDICATORS) {
+    if ((await tableState(warehouse, definition)) !== 'current') rebuild.add(definition.table);
+  }
   // A table computed whole makes whole those that read it (INDICATORS lists readers after).
   for (const definition of INDICATORS) {
     if (definition.readsTables?.some((t) => rebuild.has(t))) rebuild.add(definition.table);
@@ -100,12 +110,10 @@ export async function refreshIndicators(
   const tradeYears = full ? null : yearsForJournal(changed.trade);
   const portYears = full ? null : yearsForJournal(changed.port);
   const deriveId = Number(
-    sqlite
-      .prepare(
-        `insert into derive_runs (run_id, mode, trade_years, port_years, through_load_id, reference_stamp,
-           started_at, status) values (?, ?, ?, ?, ?, ?, ?, 'running')`,
-      )
-      .run(
+    await session.value(
+      `insert into derive_runs (run_id, mode, trade_years, port_years, through_load_id, reference_stamp,
+         started_at, status) values (?, ?, ?, ?, ?, ?, ?, 'running') returning derive_id`,
+      [
         options.runId ?? null,
         full ? 'full' : 'incremental',
         tradeYears === null ? null : JSON.stringify(tradeYears),
@@ -113,7 +121,8 @@ export async function refreshIndicators(
         changed.throughLoadId,
         changed.referenceStamp,
         new Date(started).toISOString(),
-      ).lastInsertRowid,
+      ],
+    ),
   );
 
   /** Each table's scope; null when it has nothing to refresh. */
@@ -126,51 +135,76 @@ export async function refreshIndicators(
   const tables: RefreshedTable[] = [];
   let inputsDurationMs = 0;
   let current = 'the trade input tables';
-  const refreshAll = sqlite.transaction(() => {
+  const [lockSql, unlockSql] = [flavor.sessionLock(DERIVE_LOCK), flavor.sessionUnlock(DERIVE_LOCK)];
+  const refreshAll = async () => {
+    // Every input table and indicator from one snapshot of the facts, whatever loads commit
+    // meanwhile (on PostgreSQL; SQLite's write transaction sees no other).
+    if (flavor.oneSnapshot !== '') await session.exec(flavor.oneSnapshot);
+    if (flavor.stopWithClient !== '') await session.exec(flavor.stopWithClient);
     if (inputScope !== null) {
       const inputsStarted = performance.now();
-      createTradeInputs(sqlite, inputScope);
+      await createTradeInputs(warehouse, inputScope);
       inputsDurationMs = Math.round(performance.now() - inputsStarted);
     }
     for (const definition of INDICATORS) {
       current = definition.table;
       const tableStarted = performance.now();
-      if (rebuild.has(definition.table)) sqlite.exec(`drop table if exists ${definition.table}`);
-      sqlite.exec(tableSchemaSql(definition));
+      if (rebuild.has(definition.table)) {
+        // Views over the table (trade_by_category reads ind_trade_sums) go with it on
+        // PostgreSQL, and come back over the new table.
+        const views = await session.all<{ name: string; definition: string }>(flavor.dependentViewsSql, [
+          definition.table,
+        ]);
+        await session.exec(flavor.dropTable(definition.table));
+        await session.exec(tableSchemaSql(definition, flavor));
+        for (const view of views) await session.exec(`create view ${view.name} as ${view.definition}`);
+      } else await session.exec(tableSchemaSql(definition, flavor));
       const scope = scopes.get(definition);
       if (scope === null || scope === undefined) continue;
-      // Without a WHERE clause SQLite empties the table at once instead of row by row.
-      sqlite.exec(
+      // Without a WHERE clause SQLite empties the table at once instead of row by row. With
+      // one, the year predicate (the table is clustered on source and year) makes the delete a
+      // range of the table, and on PostgreSQL the inputs read only the year partitions of the
+      // fact tables: a refresh works per partition, as per year.
+      await session.run(
         scope === EVERY_YEAR
           ? `delete from ${definition.table}`
           : `delete from ${definition.table} where ${scope.write('year')}`,
       );
       const columns = definition.columns.map((c) => c.name).join(', ');
-      const inserted = sqlite
-        .prepare(
-          `insert into ${definition.table} (${columns}, derive_id) select *, ${deriveId} from (${definition.select(scope)})`,
-        )
-        .run();
+      const rows = flavor.integerFlags(
+        definition.select(scope, flavor),
+        definition.columns.length,
+        definition.columns.flatMap((c, i) => (c.type === 'integer' ? [i] : [])),
+      );
+      const inserted = await session.run(
+        `insert into ${definition.table} (${columns}, derive_id) select *, ${deriveId} from (${rows}) as computed`,
+      );
       tables.push({
         table: definition.table,
         rowsWritten: inserted.changes,
         durationMs: Math.round(performance.now() - tableStarted),
       });
     }
-    dropTradeInputs(sqlite);
-    const record = sqlite.prepare(
-      'insert into derive_tables (derive_id, table_name, rows_written, duration_ms) values (?, ?, ?, ?)',
-    );
+    await dropTradeInputs(warehouse);
+    const record =
+      'insert into derive_tables (derive_id, table_name, rows_written, duration_ms) values (?, ?, ?, ?)';
     // The input tables' time is journalled under their common prefix.
-    if (inputScope !== null) record.run(deriveId, 'input_*', 0, inputsDurationMs);
-    for (const t of tables) record.run(deriveId, t.table, t.rowsWritten, t.durationMs);
-  });
+    if (inputScope !== null) await session.run(record, [deriveId, 'input_*', 0, inputsDurationMs]);
+    for (const t of tables) await session.run(record, [deriveId, t.table, t.rowsWritten, t.durationMs]);
+  };
 
   try {
-    // IMMEDIATE: the write lock from the start, so a load committing while the inputs are
-    // computed waits instead of making this transaction fail at its first write.
-    // A signal meanwhile ends the process at once (native-step.ts); SQLite rolls this back.
-    runStoppable(() => refreshAll.immediate());
+    // The write lock from the start (SQLite IMMEDIATE), so a load committing while the inputs
+    // are computed waits instead of making this transaction fail at its first write.
+    // A signal meanwhile ends the process at once (native-step.ts); the backend rolls this back.
+    // On PostgreSQL a second refresh waits for this one at a lock taken before its snapshot,
+    // so it sees (and replaces) this one's rows rather than colliding with them.
+    if (lockSql !== '') await session.value(lockSql);
+    try {
+      await runStoppable(() => session.transaction(refreshAll, { writeLock: true }));
+    } finally {
+      if (unlockSql !== '') await session.value(unlockSql).catch(() => {});
+    }
   } catch (cause) {
     const reason = (cause as Error).message;
     await sql`update derive_runs set status = 'failed', message = ${reason},
@@ -204,6 +238,6 @@ export async function refreshIndicators(
     inputsDurationMs,
     durationMs,
     checks,
-    openFindings: openFindingCounts(warehouse),
+    openFindings: await openFindingCounts(warehouse),
   };
 }

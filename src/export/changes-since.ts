@@ -9,8 +9,9 @@
  */
 import type { TableDoc } from '../../warehouse/dictionary/table-doc.ts';
 import { PORT_THROUGHPUT_ROWS, TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
-import type { SqliteDatabase } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { ConfigError, ExitCode, WarehouseError } from '../errors.ts';
+import { hasRelation } from './catalog.ts';
 import { type Prepared, quoteName, shapeOf } from './table-shape.ts';
 
 /**
@@ -50,18 +51,22 @@ export const CHANGE_TABLES: readonly string[] = Object.keys(CHANGE_VIEWS);
  * Keys are compared as the view shows them, which is what an export writes: two stored figures
  * that one view row cannot tell apart are one key here.
  */
-export function prepareChanges(
-  db: SqliteDatabase,
+export async function prepareChanges(
+  warehouse: Warehouse,
   name: string,
   doc: TableDoc | null,
   since: number,
-): Prepared {
+): Promise<Prepared> {
   const view = CHANGE_VIEWS[name]!;
-  const shape = shapeOf(db, name, doc);
+  const shape = await shapeOf(warehouse, name, doc);
   const list = (alias: string) => shape.names.map((c) => `${alias}.${quoteName(c)}`).join(', ');
-  const sameKey = view.key.map((c) => `c.${quoteName(c)} is d.${quoteName(c)}`).join(' and ');
+  const sameKey = view.key
+    .map((c) => warehouse.flavor.isNotDistinct(`c.${quoteName(c)}`, `d.${quoteName(c)}`))
+    .join(' and ');
   const position = (column: string) => shape.names.indexOf(column) + 1;
-  const sql = `with window_loads as (select load_id from load_files where run_id > ?),
+  // `since` is a whole run id (checked by the command), written in the text: the statement runs
+  // through a cursor on PostgreSQL, which takes no parameters.
+  const sql = `with window_loads as (select load_id from load_files where run_id > ${Math.floor(since)}),
 gone as (
   select ${list('d')},
          row_number() over (partition by ${view.key.map((c) => `d.${quoteName(c)}`).join(', ')}
@@ -77,8 +82,6 @@ union all
 select ${list('g')}, 'delete' from gone g where g.nth = 1
 order by ${shape.order.map(position).join(', ')}`;
   return {
-    statement: db.prepare(sql),
-    params: [since],
     sql,
     columns: [
       ...shape.columns,
@@ -105,7 +108,12 @@ export function refuseChangesOfQuery(): never {
  * Refuses a changes export the warehouse cannot answer: anything but a fact view, a warehouse
  * without versions, a run it never had. All exit 2.
  */
-export function checkChanges(db: SqliteDatabase, table: string | null, since: number, path: string): void {
+export async function checkChanges(
+  warehouse: Warehouse,
+  table: string | null,
+  since: number,
+  path: string,
+): Promise<void> {
   const takes = CHANGE_TABLES.join(' and ');
   if (table === null) refuseChangesOfQuery();
   const view = CHANGE_VIEWS[table];
@@ -115,17 +123,14 @@ export function checkChanges(db: SqliteDatabase, table: string | null, since: nu
       { code: 'bad_arguments' },
     );
   }
-  const versioned = db
-    .prepare("select 1 from sqlite_master where type = 'view' and name = ?")
-    .get(view.history);
-  if (versioned === undefined) {
+  if (!(await hasRelation(warehouse, view.history))) {
     throw new WarehouseError(
       `The warehouse ${path} keeps no versions yet, so it cannot tell what changed since run ${since}: upgrade it with "corridor init --db ${path}" (or any load), then export.`,
       { code: 'warehouse_outdated', exitCode: ExitCode.Usage },
     );
   }
-  if (db.prepare('select 1 from load_runs where run_id = ?').get(since) === undefined) {
-    const last = db.prepare('select max(run_id) from load_runs').pluck().get() as number | null;
+  if ((await warehouse.sql.value('select 1 from load_runs where run_id = ?', [since])) === undefined) {
+    const last = ((await warehouse.sql.value('select max(run_id) from load_runs')) ?? null) as number | null;
     throw new ConfigError(
       `--since ${since}: no run ${since} in the warehouse ${path}${last === null ? ' (it has no runs yet)' : ` (runs go up to ${last})`}. "corridor runs" lists them.`,
       { code: 'unknown_run' },

@@ -1,7 +1,8 @@
 /**
  * What an export reads: a table or view of the warehouse, on a connection that cannot write
- * (a query: query-export-source.ts). It gives the columns (the data dictionary's words when the table is documented,
- * else the types SQLite declares) and the rows, streamed from SQLite in batches, in an order that
+ * (a query: query-export-source.ts), on either backend. It gives the columns (the data
+ * dictionary's words when the table is documented, else the declared types) and the rows,
+ * streamed in batches (a SQLite statement, a PostgreSQL cursor), in an order that
  * does not change from one export to the next: sorted by the table's key, ties broken by the
  * other columns, so tomorrow's export diffs cleanly against today's. A query's rows come in the
  * order it asks for (the README tells users to give it an ORDER BY).
@@ -12,9 +13,13 @@
 
 import { tableDoc } from '../../warehouse/dictionary/index.ts';
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
-import { openSqlite, type SqliteDatabase } from '../db/driver.ts';
-import { ConfigError, ExitCode, WarehouseError } from '../errors.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { ConfigError, WarehouseError } from '../errors.ts';
+import { type BoundedQuery, MAX_TIMEOUT_SECONDS } from '../query/bounded-query.ts';
+import { openPgBoundedQuery } from '../query/pg-bounded-query.ts';
+import { WarehouseReader } from '../query/warehouse-reader.ts';
 import type { Provenance } from '../validate/source-about.ts';
+import { listRelations } from './catalog.ts';
 import { checkChanges, prepareChanges } from './changes-since.ts';
 import { readLoadedSources } from './loaded-sources.ts';
 import { type Prepared, quoteName, shapeOf } from './table-shape.ts';
@@ -63,13 +68,13 @@ export interface ExportSource {
   /** What the journal says was loaded, read before the rows (the connection is busy while they stream). */
   readonly loaded: readonly LoadedSource[];
   /** The rows, in batches of at most BATCH_ROWS, in the export's order. Iterate once. */
-  batches(): Iterable<ExportRow[]> | AsyncIterable<ExportRow[]>;
+  batches(): AsyncIterable<ExportRow[]>;
   /**
    * The columns again, a declared type kept and an undeclared one taken from every value that
    * went by (any text: text; any fraction: real; else integer). Call after the rows.
    */
   finalColumns(): readonly ExportColumn[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -101,12 +106,19 @@ export function closeNames(wanted: string, names: readonly string[]): string[] {
     .map(({ name }) => name);
 }
 
-/** A value as the writers take it: a safe integer as a number, a blob as base64 text. */
+/**
+ * A value as the writers take it: a safe integer as a number, a blob as base64 text; from
+ * PostgreSQL also a date or time as ISO text, a boolean as 1 or 0 (as SQLite stores them) and
+ * JSON as its text.
+ */
 function exportValue(value: unknown): ExportRow[number] {
   if (typeof value === 'bigint') {
     return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
   }
+  if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return value as ExportRow[number];
 }
 
@@ -114,7 +126,8 @@ function exportValue(value: unknown): ExportRow[number] {
 export function toExportRow(values: unknown[]): ExportRow[number][] {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (typeof v === 'bigint' || (typeof v === 'object' && v !== null)) values[i] = exportValue(v);
+    if (typeof v === 'bigint' || typeof v === 'boolean' || (typeof v === 'object' && v !== null))
+      values[i] = exportValue(v);
   }
   return values as ExportRow[number][];
 }
@@ -150,79 +163,143 @@ export class ObservedType {
   }
 }
 
-export function openReadOnly(path: string): SqliteDatabase {
-  let db: SqliteDatabase;
-  try {
-    db = openSqlite(path, { readonly: true, fileMustExist: true });
-  } catch (cause) {
-    throw new WarehouseError(
-      `No warehouse at ${path}. Create it with "corridor init" or load a file first, or point --db at an existing one.`,
-      { code: 'warehouse_missing', exitCode: ExitCode.Usage, cause },
-    );
-  }
-  db.pragma('query_only = ON');
-  return db;
-}
-
 /** The table or view as the warehouse spells it, or a ConfigError naming the close ones. */
-function resolveTable(db: SqliteDatabase, wanted: string, path: string): { name: string; kind: string } {
-  const found = db
-    .prepare(
-      "select name, type as kind from sqlite_master where type in ('table', 'view') and name = ? collate nocase",
-    )
-    .get(wanted) as { name: string; kind: string } | undefined;
-  if (found !== undefined && !found.name.startsWith('sqlite_')) return found;
-  const names = (
-    db
-      .prepare(
-        "select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite\\_%' escape '\\' order by name",
-      )
-      .all() as { name: string }[]
-  ).map((r) => r.name);
-  const close = closeNames(wanted, names);
+async function resolveTable(warehouse: Warehouse, wanted: string, path: string): Promise<string> {
+  const relations = await listRelations(warehouse);
+  // Exact first, then regardless of case (SQLite's names are case-insensitive).
+  const found =
+    relations.find((r) => r.name === wanted) ??
+    relations.find((r) => r.name.toLowerCase() === wanted.toLowerCase());
+  if (found !== undefined) return found.name;
+  const close = closeNames(
+    wanted,
+    relations.map((r) => r.name),
+  );
   throw new ConfigError(
     `No table or view "${wanted}" in the warehouse ${path}.${
       close.length > 0 ? ` Did you mean ${close.join(', ')}?` : ''
-    } List them with: corridor sql "select name, type from sqlite_master where type in ('table', 'view') order by 1"`,
+    } List them with: ${
+      warehouse.backend === 'sqlite'
+        ? `corridor sql "select name, type from sqlite_master where type in ('table', 'view') order by 1"`
+        : 'corridor sql "select table_name, table_type from information_schema.tables where table_schema = current_schema() order by 1"'
+    }`,
     { code: 'unknown_table' },
   );
 }
 
-function prepareTable(db: SqliteDatabase, name: string, doc: TableDoc | null): Prepared {
-  const { names, columns, declared, key, order } = shapeOf(db, name, doc);
+async function prepareTable(warehouse: Warehouse, name: string, doc: TableDoc | null): Promise<Prepared> {
+  const { names, columns, declared, key, order } = await shapeOf(warehouse, name, doc);
+  // Text sorts by its bytes on both backends (SQLite's BINARY), whatever the server's locale,
+  // so an export has the same row order from either.
+  const binary = (column: string) =>
+    warehouse.backend === 'postgres' &&
+    columns[names.indexOf(column)]?.type === 'text' &&
+    declared[names.indexOf(column)]
+      ? `${quoteName(column)} collate "C"`
+      : quoteName(column);
   const sql = `select ${names.map(quoteName).join(', ')} from ${quoteName(name)} order by ${order
-    .map(quoteName)
+    .map(binary)
     .join(', ')}`;
-  return { statement: db.prepare(sql), params: [], columns, declared, key, sql };
+  return { columns, declared, key, sql };
 }
 
 /**
- * Opens the warehouse read-only and prepares the export of a table, view or query. Throws
- * ConfigError for an unknown table (naming close ones), QueryRefusedError for a query that would
- * write or does not run, WarehouseError when there is no warehouse.
+ * The rows of `sql`, raw, in batches. SQLite: iterated from the prepared statement on this
+ * connection (synchronous and fast; integers as bigint). PostgreSQL: through a server-side cursor
+ * (pg-bounded-query.ts), a batch per FETCH, with no time limit: an export of a table is not an
+ * analyst's query, and a week is the longest limit there is.
+ */
+async function* rawBatches(
+  reader: WarehouseReader,
+  sql: string,
+  batchRows: number,
+  fail: (cause: unknown) => Error,
+): AsyncGenerator<unknown[][]> {
+  if (reader.backend === 'sqlite') {
+    let iterator: IterableIterator<unknown[]>;
+    try {
+      const statement = reader.warehouse.sqlite.prepare(sql);
+      statement.raw(true).safeIntegers(true);
+      iterator = statement.iterate() as IterableIterator<unknown[]>;
+    } catch (cause) {
+      throw fail(cause);
+    }
+    // An export that stops early (a writer failed, Ctrl-C) must end the statement, or the
+    // connection stays busy and cannot close.
+    try {
+      let batch: unknown[][] = [];
+      for (;;) {
+        let next: IteratorResult<unknown[]>;
+        try {
+          next = iterator.next();
+        } catch (cause) {
+          throw fail(cause);
+        }
+        if (next.done) break;
+        batch.push(next.value);
+        if (batch.length >= batchRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      iterator.return?.();
+    }
+    return;
+  }
+  let query: BoundedQuery;
+  try {
+    query = await openPgBoundedQuery(reader.warehouse, {
+      sql,
+      timeoutMs: MAX_TIMEOUT_SECONDS * 1000,
+      batchRows,
+    });
+  } catch (cause) {
+    throw fail(cause);
+  }
+  try {
+    try {
+      for await (const batch of query.batches()) yield batch;
+    } catch (cause) {
+      throw fail(cause);
+    }
+  } finally {
+    query.close();
+    await query.exited;
+  }
+}
+
+/**
+ * Opens the warehouse read-only and prepares the export of a table or view. Throws ConfigError
+ * for an unknown table (naming close ones), WarehouseError when there is no warehouse.
  *
  * @example
- * const source = openExportSource('warehouse/corridor.db', { table: 'trade_flows' });
+ * const source = await openExportSource('warehouse/corridor.db', { table: 'trade_flows' });
  * try {
- *   for (const batch of source.batches()) await writer.write(batch);
+ *   for await (const batch of source.batches()) await writer.write(batch);
  * } finally {
- *   source.close();
+ *   await source.close();
  * }
  */
-export function openExportSource(
+export async function openExportSource(
   warehousePath: string,
   subject: { readonly table: string },
   options: { readonly batchRows?: number; readonly since?: number } = {},
-): ExportSource {
-  const db = openReadOnly(warehousePath);
+): Promise<ExportSource> {
+  const reader = await WarehouseReader.open(warehousePath);
+  const warehouse = reader.warehouse;
   try {
-    const loaded = readLoadedSources(db);
-    const table = resolveTable(db, subject.table, warehousePath).name;
+    const loaded = await readLoadedSources(warehouse);
+    const table = await resolveTable(warehouse, subject.table, warehousePath);
     const since = options.since ?? null;
-    if (since !== null) checkChanges(db, table, since, warehousePath);
+    if (since !== null) await checkChanges(warehouse, table, since, warehousePath);
     const doc = tableDoc(table) ?? null;
-    const prepared = since !== null ? prepareChanges(db, table, doc, since) : prepareTable(db, table, doc);
-    const { statement, declared, sql, params } = prepared;
+    const prepared =
+      since !== null
+        ? await prepareChanges(warehouse, table, doc, since)
+        : await prepareTable(warehouse, table, doc);
+    const { declared, sql } = prepared;
     const columns = [...prepared.columns];
     const observed = declared.map((known) => (known ? null : new ObservedType()));
     const undeclared = observed.flatMap((o, i) => (o === null ? [] : [i]));
@@ -231,44 +308,18 @@ export function openExportSource(
     const fail = (cause: unknown) =>
       new WarehouseError(`Reading ${table} failed: ${(cause as Error).message}.`, { cause });
 
-    function* read(): Generator<ExportRow[]> {
-      let iterator: IterableIterator<unknown[]>;
-      try {
-        statement.raw(true).safeIntegers(true);
-        iterator = statement.iterate(...params) as IterableIterator<unknown[]>;
-      } catch (cause) {
-        throw fail(cause);
-      }
-      let batch: ExportRow[] = [];
-      // An export that stops early (a writer failed, Ctrl-C) must end the statement, or the
-      // connection stays busy and cannot close.
-      try {
-        for (;;) {
-          let next: IteratorResult<unknown[]>;
-          try {
-            next = iterator.next();
-          } catch (cause) {
-            throw fail(cause);
-          }
-          if (next.done) break;
-          const row = toExportRow(next.value);
-          for (const i of undeclared) observed[i]!.see(row[i] ?? null);
-          batch.push(row);
-          if (batch.length >= batchRows) {
-            yield batch;
-            batch = [];
-          }
-        }
-        if (batch.length > 0) yield batch;
-      } finally {
-        iterator.return?.();
+    async function* read(): AsyncGenerator<ExportRow[]> {
+      for await (const raw of rawBatches(reader, sql, batchRows, fail)) {
+        const batch = raw.map(toExportRow);
+        for (const row of batch) for (const i of undeclared) observed[i]!.see(row[i] ?? null);
+        yield batch as ExportRow[];
       }
     }
 
-    // Columns without a declared type (a computed column of a query or a view) take the type of
-    // the first batch's values, so the writers open knowing it; the rest is checked as it passes.
+    // Columns without a declared type (a computed column of a view) take the type of the first
+    // batch's values, so the writers open knowing it; the rest is checked as it passes.
     const rows = read();
-    const first = undeclared.length > 0 ? rows.next() : null;
+    const first = undeclared.length > 0 ? await rows.next() : null;
     if (first !== null) {
       for (const i of undeclared) {
         const type = observed[i]!.type;
@@ -285,18 +336,18 @@ export function openExportSource(
       since,
       actionColumn: since === null ? null : columns.length - 1,
       loaded,
-      *batches() {
+      async *batches() {
         if (first !== null && first.done !== true) yield first.value;
         yield* rows;
       },
       finalColumns: () => settledColumns(columns, observed),
-      close() {
-        rows.return(undefined);
-        db.close();
+      async close() {
+        await rows.return(undefined);
+        await reader.close();
       },
     };
   } catch (error) {
-    db.close();
+    await reader.close();
     throw error;
   }
 }

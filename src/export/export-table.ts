@@ -226,7 +226,7 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
             request.subject.query,
             request.queryTimeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
           )
-      : openExportSource(
+      : await openExportSource(
           request.warehouse,
           request.subject,
           request.since === undefined ? {} : { since: request.since },
@@ -350,6 +350,6 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
       await rm(temporary, { recursive: true, force: true });
     }
   } finally {
-    source.close();
+    await source.close();
   }
 }

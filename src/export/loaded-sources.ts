@@ -4,8 +4,9 @@
  * samples and a real extract of one source has two groups, each with its publisher and licence.
  */
 import type { LoadFilesTable } from '../../warehouse/schema.ts';
-import type { SqliteDatabase } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { REDISTRIBUTION, type Redistribution } from '../validate/source-about.ts';
+import { hasRelation, relationColumns } from './catalog.ts';
 import type { LoadedSource } from './export-source.ts';
 
 const PROVENANCE = [
@@ -46,7 +47,8 @@ function provenanceOf(row: JournalGroup): LoadedSource['provenance'] {
       redistribution: isRedistribution(row.redistribution) ? row.redistribution : 'unknown',
       attribution: row.attribution,
     },
-    illustrative: row.illustrative === 1,
+    // An integer flag on SQLite, a number or boolean on PostgreSQL.
+    illustrative: Number(row.illustrative) === 1,
     declaredBy:
       row.provenance_by === 'pipeline' ? 'pipeline' : row.provenance_by === 'nobody' ? 'nobody' : 'source',
   };
@@ -57,35 +59,28 @@ function provenanceOf(row: JournalGroup): LoadedSource['provenance'] {
  * A warehouse from before migration 0012 (an export does not migrate) has no provenance columns:
  * its groups say so with `provenance: null`.
  */
-export function readLoadedSources(db: SqliteDatabase): LoadedSource[] {
-  const exists = db.prepare("select 1 from sqlite_master where type = 'table' and name = 'load_files'").get();
-  if (exists === undefined) return [];
-  const columns = new Set(
-    (db.prepare("select name from pragma_table_info('load_files')").all() as { name: string }[]).map(
-      (c) => c.name,
-    ),
-  );
+export async function readLoadedSources(warehouse: Warehouse): Promise<LoadedSource[]> {
+  if (!(await hasRelation(warehouse, 'load_files'))) return [];
+  const columns = new Set((await relationColumns(warehouse, 'load_files')).map((c) => c.name));
   const recorded = columns.has('provenance_by');
   const provenance = PROVENANCE.map((c) => (recorded ? c : `null as ${c}`)).join(', ');
   const groupBy = recorded ? `, ${PROVENANCE.join(', ')}` : '';
-  const rows = db
-    .prepare(
-      `select source, target_table as target, count(*) as files, group_concat(load_id) as load_ids,
-              max(file_name like '%illustrative%') as named_illustrative, ${provenance}
-         from load_files where status = 'loaded'
-        group by source, target_table${groupBy}
-        order by source, target_table, min(load_id)`,
-    )
-    .all() as JournalGroup[];
+  const rows = await warehouse.sql.all<JournalGroup>(
+    `select source, target_table as target, count(*) as files, ${warehouse.flavor.groupConcat('load_id', ',')} as load_ids,
+            max(case when file_name like '%illustrative%' then 1 else 0 end) as named_illustrative, ${provenance}
+       from load_files where status = 'loaded'
+      group by source, target_table${groupBy}
+      order by source, target_table, min(load_id)`,
+  );
   return rows.map((row) => ({
     source: row.source,
     target: row.target,
-    files: row.files,
-    loadIds: row.load_ids
+    files: Number(row.files),
+    loadIds: String(row.load_ids)
       .split(',')
       .map(Number)
       .sort((a, b) => a - b),
-    illustrative: row.named_illustrative === 1,
+    illustrative: Number(row.named_illustrative) === 1,
     provenance: provenanceOf(row),
   }));
 }

@@ -8,15 +8,8 @@ import { tableDoc } from '../../warehouse/dictionary/index.ts';
 import { QueryRefusedError } from '../errors.ts';
 import type { BoundedQuery } from '../query/bounded-query.ts';
 import { queryError } from '../query/bounded-query.ts';
-import { ReadOnlyQuery } from '../query/read-only-query.ts';
-import {
-  BATCH_ROWS,
-  type ExportSource,
-  ObservedType,
-  openReadOnly,
-  settledColumns,
-  toExportRow,
-} from './export-source.ts';
+import { WarehouseReader } from '../query/warehouse-reader.ts';
+import { BATCH_ROWS, type ExportSource, ObservedType, settledColumns, toExportRow } from './export-source.ts';
 import { readLoadedSources } from './loaded-sources.ts';
 import { declaredType } from './table-shape.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
@@ -33,22 +26,24 @@ export async function openQueryExportSource(
   sql: string,
   timeoutMs: number,
 ): Promise<ExportSource> {
-  const journal = openReadOnly(warehousePath);
+  // On PostgreSQL the query runs on this connection, so it stays open until close().
+  const query = await WarehouseReader.open(warehousePath);
+  let running: BoundedQuery;
   let loaded: ExportSource['loaded'];
   try {
-    loaded = readLoadedSources(journal);
-  } finally {
-    journal.close();
-  }
-  const query = new ReadOnlyQuery(warehousePath);
-  let running: BoundedQuery;
-  try {
+    loaded = await readLoadedSources(query.warehouse);
     running = await query.start(sql, { timeoutMs, what: WHAT, exporting: true, batchRows: BATCH_ROWS });
-  } finally {
-    query.close();
+  } catch (error) {
+    await query.close();
+    throw error;
   }
-  if (!running.reader) {
+  const closeAll = async () => {
     running.close();
+    await running.exited;
+    await query.close();
+  };
+  if (!running.reader) {
+    await closeAll();
     throw new QueryRefusedError(
       'The --query returns no rows. Give a SELECT (or a reading PRAGMA) to export.',
       {
@@ -87,7 +82,7 @@ export async function openQueryExportSource(
         yield batch as ExportRow[];
       }
     } catch (error) {
-      throw queryError(error, WHAT, timeoutMs, rowsRead);
+      throw queryError(error, WHAT, timeoutMs, rowsRead, query.backend);
     }
   }
 
@@ -98,7 +93,7 @@ export async function openQueryExportSource(
   try {
     first = undeclared.length > 0 ? await rows.next() : null;
   } catch (error) {
-    running.close();
+    await closeAll();
     throw error;
   }
   if (first !== null) {
@@ -122,8 +117,6 @@ export async function openQueryExportSource(
       yield* rows;
     },
     finalColumns: () => settledColumns(columns, observed),
-    close() {
-      running.close();
-    },
+    close: closeAll,
   };
 }

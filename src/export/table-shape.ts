@@ -1,12 +1,13 @@
 /**
  * A warehouse table or view as an export reads it (shapeOf): its columns, with the data
  * dictionary's words when it documents the table, else the types SQLite declares; the columns
- * that identify a row; and the order its rows are read in. And a statement prepared to stream an
+ * that identify a row; and the order its rows are read in. And the statement that streams an
  * export's rows (Prepared). Shared by export-source.ts (a table, a view, a query) and
  * changes-since.ts (what changed in a fact view since a run).
  */
 import type { ColumnType, TableDoc } from '../../warehouse/dictionary/table-doc.ts';
-import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
+import { relationColumns } from './catalog.ts';
 import type { ExportColumn } from './table-writer.ts';
 
 /** SQLite's type affinity of a declared type (https://www.sqlite.org/datatype3.html §3.1), or null for none. */
@@ -23,10 +24,8 @@ export function declaredType(declared: string | null | undefined): ColumnType | 
 export const quoteName = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export interface Prepared {
-  readonly statement: SqliteStatement;
+  /** The statement that reads the rows, without parameters. */
   readonly sql: string;
-  /** Values bound to the statement's parameters. */
-  readonly params: readonly unknown[];
   readonly columns: ExportColumn[];
   /** Whether each column's type is known before any row is read. */
   readonly declared: boolean[];
@@ -42,12 +41,8 @@ export interface TableShape {
   readonly order: readonly string[];
 }
 
-export function shapeOf(db: SqliteDatabase, name: string, doc: TableDoc | null): TableShape {
-  const info = db.prepare('select name, type, pk from pragma_table_info(?) order by cid').all(name) as {
-    name: string;
-    type: string;
-    pk: number;
-  }[];
+export async function shapeOf(warehouse: Warehouse, name: string, doc: TableDoc | null): Promise<TableShape> {
+  const info = await relationColumns(warehouse, name);
   const declared: boolean[] = [];
   const columns: ExportColumn[] = info.map((c) => {
     const documented = doc?.columns.find((d) => d.name === c.name);

@@ -18,10 +18,10 @@
 import { BACI_FLOWS } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
+import { MergeLane, mergeClause } from '../db/merge-lane.ts';
 import { CorridorError } from '../errors.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { Duplicate, FlowWriter } from './flow-writer.ts';
+import type { Duplicate, FlowWriter, FlowWriterOutcome } from './flow-writer.ts';
 import { TouchedSlices } from './touched-slices.ts';
 import { BACI_WIDTH, type PackedBaciRows, unpackBaciRow } from './trade-flow-storage.ts';
 
@@ -29,6 +29,7 @@ const ROWS_PER_STATEMENT = 100;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export class BaciFlowWriter implements FlowWriter {
+  readonly kind = 'baci_flows' as const;
   readonly #sqlite: SqliteDatabase;
   readonly #loadId: number;
   readonly #touched = new TouchedSlices();
@@ -76,7 +77,12 @@ export class BaciFlowWriter implements FlowWriter {
     return this.#touched.slices;
   }
 
-  write(batch: MappedBatch): Duplicate[] {
+  async write(batch: MappedBatch): Promise<Duplicate[]> {
+    return this.#write(batch);
+  }
+
+  /** Synchronous, as the SQLite bulk path must stay: the promise is only the interface's. */
+  #write(batch: MappedBatch): Duplicate[] {
     const packed = batch.packed;
     if (packed === undefined || packed === null) return [];
     for (const [code, iso3] of packed.newCodes) this.#recordCode(code, iso3);
@@ -132,12 +138,13 @@ export class BaciFlowWriter implements FlowWriter {
     for (const code of codes) this.#retirer.claim([code, period, hsEdition]);
   }
 
-  finish(): MergeOutcome {
+  async finish(): Promise<FlowWriterOutcome> {
     const retired = this.#retirer?.retire() ?? 0;
-    return this.#lane.outcome(
+    const outcome = this.#lane.outcome(
       retired,
       this.#byReporter ? (this.#retirer?.scopes ?? 0) : this.#yearsClaimed.size,
     );
+    return { ...outcome, lateDuplicates: [] };
   }
 
   #recordCode(code: number, iso3: string): void {

@@ -10,7 +10,6 @@
 import { basename } from 'node:path';
 import { factTableOf } from '../../warehouse/fact-tables.ts';
 import { coverageColumns } from '../db/coverage.ts';
-import type { MergeOutcome } from '../db/merge-lane.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import type { ErrorCode } from '../error-codes.ts';
 import { CorridorError, describeError } from '../errors.ts';
@@ -21,20 +20,17 @@ import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openMappedTableInWorker } from '../validate/map-in-worker.ts';
 import { type MappedTable, openMappedTable } from '../validate/map-stage.ts';
-import type { RowIssue } from '../validate/row-issue.ts';
 import type { TradeSource } from '../validate/trade-source.ts';
-import { BaciFlowWriter } from './baci-flow-writer.ts';
 import { emptyResult, type FileProgress, type FileResult } from './file-result.ts';
-import type { FlowWriter } from './flow-writer.ts';
 import { abortableBatches, interruptionOf, unlessAborted } from './interruption.ts';
 import { type FileOutcome, type Journal, NOTHING_LOADED } from './journal.ts';
 import { recordLayoutFindings } from './layout-findings.ts';
+import { duplicateIssue, failureOf } from './load-failure.ts';
 import { describeLayout, describeRevisedLoads } from './load-notes.ts';
-import { PortThroughputWriter } from './port-throughput-writer.ts';
+import { needsHsEditions, openFlowWriter } from './open-flow-writer.ts';
 import { RejectSink } from './reject-sink.ts';
-import { TradeFlowWriter } from './trade-flow-writer.ts';
 import { UnstatedHsEditions } from './unstated-hs-editions.ts';
-import { WorldTotalsWriter } from './world-totals-writer.ts';
+import { lockFactTables } from './write-lock.ts';
 
 export interface FileLoadOptions {
   /** Reload even when the same bytes are already loaded. */
@@ -227,34 +223,35 @@ export async function loadFile(
         `${table.unused.length} column(s) not used: ${table.unused.slice(0, 8).join(', ')}${table.unused.length > 8 ? ', …' : ''}`,
       );
 
-    warehouse.sqlite.exec('begin immediate');
+    await warehouse.sql.begin({ writeLock: true });
     inTransaction = true;
     const factTable = factTableOf(source.target, source.storage);
+    await unlessAborted(lockFactTables(warehouse, [factTable.name]), ctx.signal);
     const columns = coverage === null ? null : coverageColumns(factTable, coverage);
-    const writer: FlowWriter =
-      source.target === 'port_throughput'
-        ? new PortThroughputWriter(warehouse.sqlite, source.name, loadId, columns)
-        : source.target === 'world_trade_totals'
-          ? new WorldTotalsWriter(warehouse.sqlite, source.name, loadId, columns)
-          : source.storage === 'baci_flows'
-            ? new BaciFlowWriter(warehouse.sqlite, loadId, coverage)
-            : new TradeFlowWriter(warehouse.sqlite, source.name, loadId, columns);
+    const flowSpec = {
+      target: source.target,
+      storage: source.storage,
+      source: source.name,
+      loadId,
+      coverage,
+      coverageColumns: columns,
+    };
+    const writer = openFlowWriter(warehouse, flowSpec);
     // Rows whose file says only "HS" get their edition here, before the merge keys them.
-    const editions =
-      writer instanceof TradeFlowWriter
-        ? new UnstatedHsEditions(warehouse.sqlite, ctx.hsCodes, {
-            declared: options.edition ?? null,
-            fileName,
-            source: source.name,
-            loadId,
-          })
-        : null;
+    const editions = needsHsEditions(flowSpec)
+      ? new UnstatedHsEditions(warehouse, ctx.hsCodes, {
+          declared: options.edition ?? null,
+          fileName,
+          source: source.name,
+          loadId,
+        })
+      : null;
     if (editions === null && options.edition !== undefined)
       throw new CorridorError(
         'edition_not_applicable',
         `${fileName}: --edition (edition: in a pipeline) is for trade files whose classification says only HS; the ${source.name} source ${source.target === 'port_throughput' ? 'loads no HS codes' : source.target === 'world_trade_totals' ? 'reads the edition from its hs_edition column' : 'reads the edition from the file name'}. Leave it out.`,
       );
-    sink = new RejectSink(warehouse.sqlite, {
+    sink = new RejectSink(warehouse.sql, {
       runId: ctx.runId,
       loadId,
       source: source.name,
@@ -272,26 +269,17 @@ export async function loadFile(
       rowsRead += batch.read;
       if (batch.sheetRows !== undefined) sheetRows = (sheetRows ?? 0) + batch.sheetRows;
       for (const rejected of batch.rejected) sink.reject(rejected, rejected.issues);
-      const duplicates = writer.write(batch);
+      const duplicates = await unlessAborted(writer.write(batch), ctx.signal);
       if (duplicates.length > 0) {
         const cells = await unlessAborted(table.rawCells(duplicates.map((d) => d.sourceRow)), ctx.signal);
         duplicates.forEach((dup, i) => {
-          const issue: RowIssue = {
-            code: 'duplicate_key',
-            column: null,
-            value: null,
-            message:
-              source.target === 'port_throughput'
-                ? `repeats the figure of ${table!.rowUnit} ${dup.firstRow} (same port, period, direction, cargo group, commodity label and unit). Remove one of the two, or check the file was not appended to itself.`
-                : source.target === 'world_trade_totals'
-                  ? `repeats the world total of ${table!.rowUnit} ${dup.firstRow} (same year, HS edition, flow and code). Keep one row a code: remove one of the two.`
-                  : `repeats the flow of ${table!.rowUnit} ${dup.firstRow} (same reporter, partner, flow, period, commodity, transport mode and customs procedure). Remove one of the two, or check the file was not appended to itself.`,
-          };
+          const issue = duplicateIssue(source.target, table!.rowUnit, dup);
           const raw = cells[i];
           if (raw) sink!.reject({ row: dup.sourceRow, cells: raw }, [issue]);
           else sink!.rejectCanonical(dup.sourceRow, dup.row(), [issue]);
         });
       }
+      await sink.flush();
       if (ctx.onProgress !== undefined && Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         ctx.onProgress({
@@ -315,9 +303,16 @@ export async function loadFile(
       );
     }
     await table.close();
-    const superseded = [...(editions?.supersede().values() ?? [])].reduce((a, b) => a + b, 0);
+    const { lateDuplicates, ...written } = await unlessAborted(writer.finish(), ctx.signal);
+    // After the writer's finish: only then does every backend hold the file's rows (PostgreSQL
+    // merges them at the end), which is what tells the earlier HS rows to retire.
+    const superseded = [...((await editions?.supersede())?.values() ?? [])].reduce((a, b) => a + b, 0);
     notes.push(...(editions?.notes ?? []));
-    const written: MergeOutcome = writer.finish();
+    // Keys repeated within the file that the backend finds only at the end (PostgreSQL's bulk
+    // path): not written, so rejected like any other duplicate; the table's cells are gone by now.
+    for (const dup of lateDuplicates)
+      sink.rejectCanonical(dup.sourceRow, dup.row(), [duplicateIssue(source.target, table.rowUnit, dup)]);
+    await sink.flush();
     const rowsLoaded = written.inserted + written.changed + written.unchanged;
     if (rowsRead !== rowsLoaded + sink.rowsRejected || rowsLoaded !== writer.rowsWritten) {
       throw new CorridorError(
@@ -383,7 +378,8 @@ export async function loadFile(
       await recordLayoutFindings(warehouse, { loadId, runId: ctx.runId, fileName, origin }, layout);
     // A stop that came during the last steps still rolls the file back: it was in flight.
     ctx.signal?.throwIfAborted();
-    warehouse.sqlite.exec(options.dryRun ? 'rollback' : 'commit');
+    if (options.dryRun) await warehouse.sql.rollback();
+    else await warehouse.sql.commit();
     inTransaction = false;
     return {
       ...emptyResult(file, source, started),
@@ -411,28 +407,12 @@ export async function loadFile(
       warningsRecorded: layoutWarnings.length,
     };
   } catch (cause) {
-    if (inTransaction && warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
+    if (inTransaction) await warehouse.sql.rollback().catch(() => {});
     const interrupted = interruptionOf(ctx.signal);
     // Stopped, the reader is not waited for: closing it may wait for the step abandoned.
     if (interrupted === null) await table?.close();
     else void table?.close().catch(() => {});
-    const error: { readonly code: ErrorCode; readonly message: string } =
-      interrupted !== null
-        ? {
-            code: 'interrupted',
-            message: `${fileName}: stopped by ${interrupted.signalName}; nothing from this file was loaded.`,
-          }
-        : cause instanceof CorridorError
-          ? { code: cause.code, message: cause.message }
-          : (cause as { code?: string }).code === 'SQLITE_BUSY'
-            ? {
-                code: 'warehouse_busy',
-                message: `${fileName}: the warehouse is busy: another load has been writing to it for more than 5 s. Nothing from this file was loaded; run again when the other load has finished.`,
-              }
-            : {
-                code: 'internal_error',
-                message: `${fileName}: unexpected failure while loading (${describeError(cause)}). Nothing from this file was loaded.`,
-              };
+    const error = failureOf(cause, fileName, interrupted);
     if (!(cause instanceof CorridorError) && process.env.CORRIDOR_DEBUG) console.error(cause);
     if (!options.dryRun) {
       await journal.finishFile(loadId, {

@@ -14,10 +14,10 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openSqlite, type SqliteDatabase } from '../db/driver.ts';
+import { insertRows, type ReferenceValue } from '../db/reference-writes.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
-import { assignCategories, parseCategoryRules } from '../reference/hs-categories.ts';
-import { buildCodes, buildConversion, type CorrelationRow } from '../reference/hs-model.ts';
+import { hsTableRows } from './hs-reference-rows.ts';
 import {
   type CsvRow,
   parseReferenceCsv,
@@ -146,10 +146,15 @@ export async function loadHsReference(
     [...current.keys()].filter((f) => f.startsWith('hs/')).length ===
       files.filter((f) => f.file.startsWith('hs/')).length;
   if (upToDate && !options.force) return { loaded: [] };
+  const loaded = { loaded: files.map((f) => ({ file: f.file, rows: f.rowCount })) };
 
   // The cache holds copies of the warehouse's tables: their definitions are part of its key,
-  // so a migration that changes them never copies from an old cache.
-  const definitions = TABLES.map((t) => tableDefinitions(warehouse, t).join(';')).join('|');
+  // so a migration that changes them never copies from an old cache. PostgreSQL's cache holds
+  // the same rows in untyped tables, under a key of its own.
+  const definitions =
+    warehouse.backend === 'sqlite'
+      ? TABLES.map((t) => tableDefinitions(warehouse, t).join(';')).join('|')
+      : `postgres|${await postgresColumns(warehouse)}`;
   const key = createHash('sha256')
     .update(
       `${MODEL_VERSION}|${target}|${definitions}|${files.map((f) => `${f.file}:${f.sha256}`).join('|')}`,
@@ -157,6 +162,10 @@ export async function loadHsReference(
     .digest('hex')
     .slice(0, 20);
   const cache = ensureCache(warehouse, key, files, target);
+  if (warehouse.backend === 'postgres') {
+    await loadByCopy(warehouse, cache, files, target);
+    return loaded;
+  }
 
   const sqlite = warehouse.sqlite;
   sqlite.prepare('attach database ? as hs_cache').run(cache);
@@ -175,17 +184,11 @@ export async function loadHsReference(
         sqlite.exec(`insert into main.${table} select * from hs_cache.${table}`);
       }
       const now = new Date().toISOString();
-      const record = sqlite.prepare(
-        'insert into reference_files (file, sha256, rows, loaded_at) values (?, ?, ?, ?) on conflict (file) do update set sha256 = excluded.sha256, rows = excluded.rows, loaded_at = excluded.loaded_at',
-      );
-      sqlite.prepare("delete from reference_files where file like 'hs/%'").run();
+      const record = sqlite.prepare(RECORD_FILE);
+      sqlite.prepare(FORGET_HS_FILES).run();
       for (const f of files) record.run(f.file, f.sha256, f.rowCount, now);
-      const setting = sqlite.prepare(
-        'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
-      );
-      setting.run(CONVERTED_FOR, target);
-      setting.run(BUILT_BY, String(MODEL_VERSION));
-      setting.run('target_hs_edition', target);
+      const setting = sqlite.prepare(SET_SETTING);
+      for (const [key, value] of settingsFor(target)) setting.run(key, value);
       sqlite.exec('commit');
     } catch (error) {
       if (sqlite.inTransaction) sqlite.exec('rollback');
@@ -194,14 +197,72 @@ export async function loadHsReference(
   } finally {
     sqlite.prepare('detach database hs_cache').run();
   }
-  return { loaded: files.map((f) => ({ file: f.file, rows: f.rowCount })) };
+  return loaded;
+}
+
+const RECORD_FILE =
+  'insert into reference_files (file, sha256, rows, loaded_at) values (?, ?, ?, ?) on conflict (file) do update set sha256 = excluded.sha256, rows = excluded.rows, loaded_at = excluded.loaded_at';
+const FORGET_HS_FILES = "delete from reference_files where file like 'hs/%'";
+const SET_SETTING =
+  'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value';
+
+/** The settings that say for which target edition and by which model the tables were built. */
+const settingsFor = (target: string): [string, string][] => [
+  [CONVERTED_FOR, target],
+  [BUILT_BY, String(MODEL_VERSION)],
+  ['target_hs_edition', target],
+];
+
+/**
+ * PostgreSQL: the cache's rows written by COPY in one transaction, stamped as on SQLite.
+ */
+async function loadByCopy(
+  warehouse: Warehouse,
+  cachePath: string,
+  files: readonly ReadFile[],
+  target: string,
+): Promise<void> {
+  const cache = openSqlite(cachePath, { readonly: true });
+  try {
+    await warehouse.sql.transaction(
+      async () => {
+        for (const table of TABLES) {
+          await warehouse.sql.run(`delete from ${table}`);
+          const select = cache.prepare(`select * from ${table}`);
+          const columns = select.columns().map((c) => c.name);
+          await insertRows(warehouse, table, columns, select.raw().all() as ReferenceValue[][]);
+        }
+        const now = new Date().toISOString();
+        await warehouse.sql.run(FORGET_HS_FILES);
+        for (const f of files) await warehouse.sql.run(RECORD_FILE, [f.file, f.sha256, f.rowCount, now]);
+        for (const [key, value] of settingsFor(target)) await warehouse.sql.run(SET_SETTING, [key, value]);
+      },
+      { writeLock: true },
+    );
+  } finally {
+    cache.close();
+  }
+}
+
+/** The HS tables' columns and types on PostgreSQL, for the cache key. */
+async function postgresColumns(warehouse: Warehouse): Promise<string> {
+  const rows = await warehouse.sql.all<{ columns: string }>(
+    `select table_name || '(' || string_agg(column_name || ' ' || data_type, ',' order by ordinal_position) || ')' as columns
+     from information_schema.columns
+     where table_schema = current_schema() and table_name in (${TABLES.map(() => '?').join(', ')})
+     group by table_name order by table_name`,
+    TABLES,
+  );
+  return rows.map((r) => r.columns).join('|');
 }
 
 /** The cache database for this version of the files, built if missing; returns its path. */
 function ensureCache(warehouse: Warehouse, key: string, files: readonly ReadFile[], target: string): string {
   // A folder of this user's own in the temp folder (nobody else can plant a file there), or
   // beside the warehouse where that is not writable.
-  for (const dir of [join(tmpdir(), `corridor-cache-${userInfo().uid}`), dirname(warehouse.path)]) {
+  // (A PostgreSQL warehouse has no folder: the temp folder only.)
+  const beside = warehouse.backend === 'sqlite' ? [dirname(warehouse.path)] : [];
+  for (const dir of [join(tmpdir(), `corridor-cache-${userInfo().uid}`), ...beside]) {
     const path = join(dir, `corridor-hs-reference-${key}.db`);
     if (existsSync(path)) return path;
     const building = `${path}.${process.pid}.${Date.now()}.tmp`;
@@ -224,136 +285,28 @@ function ensureCache(warehouse: Warehouse, key: string, files: readonly ReadFile
 }
 
 function buildCache(warehouse: Warehouse, path: string, files: readonly ReadFile[], target: string): void {
-  const byName = new Map(files.map((f) => [f.file, f.rows()]));
-  const correlations: CorrelationRow[] = files
-    .filter((f) => f.file.startsWith('hs/hs-correlations'))
-    .flatMap((f) =>
-      f.rows().map((r) => ({
-        newer_edition: r.newer_edition!.trim(),
-        newer_code: r.newer_code!.trim(),
-        older_edition: r.older_edition!.trim(),
-        older_code: r.older_code!.trim(),
-        relationship: r.relationship!.trim(),
-        origin: f.file,
-      })),
-    );
-  const codes = buildCodes(
-    [
-      { edition: 'H6', rows: byName.get('hs/hs2022.csv')! },
-      { edition: 'H5', rows: byName.get('hs/hs2017.csv')! },
-    ],
-    correlations,
-  );
-  if (!codes.has(target)) {
-    throw new WarehouseError(
-      `The target HS edition ${target} is not in the reference (editions: ${[...codes.keys()].join(', ')}). Set another with corridor derive --target-edition.`,
-      { code: 'unknown_edition' },
-    );
-  }
-  const weights = files
-    .filter((f) => f.file.startsWith('hs/conversion-weights'))
-    .flatMap((f) =>
-      f.rows().map((r, i) => {
-        const weight = Number(r.weight);
-        if (!Number.isFinite(weight) || weight < 0)
-          throw new WarehouseError(
-            `${f.file} row ${i + 2}: weight ${JSON.stringify(r.weight)} is not a number of 0 or more.`,
-            { code: 'reference_malformed' },
-          );
-        return {
-          from_edition: (r.from_edition ?? '').trim(),
-          from_code: (r.from_code ?? '').trim(),
-          to_edition: (r.to_edition ?? '').trim(),
-          to_code: (r.to_code ?? '').trim(),
-          weight,
-        };
-      }),
-    );
-  const conversion = buildConversion(codes, correlations, target, weights);
-  const rules = parseCategoryRules(byName.get('categories.csv')!);
-  const memberships = assignCategories(codes, rules);
-
+  const tables = hsTableRows(files, target);
   const db = openSqlite(path);
   try {
     db.pragma('journal_mode = OFF'); // a scratch file: renamed into place only when complete
     db.pragma('synchronous = OFF');
     // The same tables and indexes as the warehouse's: SQLite then copies an empty table from
-    // the cache page by page (its transfer optimisation) instead of row by row.
-    for (const table of TABLES) {
-      const ddl = warehouse.sqlite
-        .prepare('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc')
-        .pluck()
-        .all(table) as string[];
+    // the cache page by page (its transfer optimisation) instead of row by row. A PostgreSQL
+    // warehouse reads the rows out, so its cache's tables are plain lists of columns.
+    for (const { table, columns } of tables) {
+      const ddl =
+        warehouse.backend === 'sqlite'
+          ? (warehouse.sqlite
+              .prepare(
+                'select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc',
+              )
+              .pluck()
+              .all(table) as string[])
+          : [`create table ${table} (${columns.join(', ')})`];
       for (const statement of ddl) db.exec(statement);
     }
     db.exec('begin');
-    insertAll(
-      db,
-      'hs_sections',
-      ['section', 'name', 'position'],
-      byName.get('hs/hs-sections.csv')!.map((r, i) => [r.section!.trim(), r.name!.trim(), i + 1]),
-    );
-    insertAll(
-      db,
-      'hs_codes',
-      ['edition', 'code', 'level', 'section', 'parent', 'description', 'special'],
-      [...codes.values()].flatMap((m) =>
-        [...m.values()].map((c) => [
-          c.edition,
-          c.code,
-          c.level,
-          c.section,
-          c.parent,
-          c.description,
-          c.special,
-        ]),
-      ),
-    );
-    insertAll(
-      db,
-      'hs_concordance',
-      ['newer_edition', 'newer_code', 'older_edition', 'older_code', 'relationship', 'origin'],
-      dedupe(
-        correlations,
-        (c) => `${c.older_edition}|${c.older_code}|${c.newer_edition}|${c.newer_code}`,
-      ).map((c) => [c.newer_edition, c.newer_code, c.older_edition, c.older_code, c.relationship, c.origin]),
-    );
-    insertAll(
-      db,
-      'hs_conversion',
-      ['from_edition', 'from_code', 'to_edition', 'to_code', 'weight', 'approximate'],
-      conversion.map((c) => [c.from_edition, c.from_code, c.to_edition, c.to_code, c.weight, c.approximate]),
-    );
-    insertAll(
-      db,
-      'hs_categories',
-      ['scheme', 'category', 'name', 'parent', 'note'],
-      dedupe(rules, (r) => `${r.scheme}|${r.category}`).map((r) => [
-        r.scheme,
-        r.category,
-        r.name,
-        r.parent,
-        r.note,
-      ]),
-    );
-    insertAll(
-      db,
-      'hs_category_rules',
-      ['scheme', 'category', 'editions', 'include', 'exclude'],
-      rules.map((r) => [
-        r.scheme,
-        r.category,
-        r.editions?.join(' ') ?? null,
-        r.include.join(' '),
-        r.exclude.join(' ') || null,
-      ]),
-    );
-    insertAll(
-      db,
-      'hs_code_categories',
-      ['edition', 'code', 'scheme', 'category'],
-      memberships.map((m) => [m.edition, m.code, m.scheme, m.category]),
-    );
+    for (const { table, columns, rows } of tables) insertAll(db, table, columns, rows);
     db.exec('commit');
   } finally {
     db.close();
@@ -366,16 +319,6 @@ function tableDefinitions(warehouse: Warehouse, table: string): string[] {
     .prepare('select sql from sqlite_master where tbl_name = ? and sql is not null order by type desc, name')
     .pluck()
     .all(table) as string[];
-}
-
-function dedupe<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = keyOf(item);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Bulk insert through prepared 100-row statements (the bulk path; kysely is for small writes). */

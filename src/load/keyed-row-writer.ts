@@ -11,9 +11,9 @@
 import type { FactTable } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
+import { MergeLane, mergeClause } from '../db/merge-lane.ts';
 import type { MappedBatch } from '../validate/map-stage.ts';
-import type { Duplicate, FlowWriter } from './flow-writer.ts';
+import type { Duplicate, FlowWriter, FlowWriterKind, FlowWriterOutcome } from './flow-writer.ts';
 import { type Slice, TouchedSlices } from './touched-slices.ts';
 
 /** A canonical row as the map stage hands it on, with its row in the file. */
@@ -47,6 +47,7 @@ export type KeyedRowWriterArgs = [
 const ROWS_PER_STATEMENT = 100;
 
 export class KeyedRowWriter<R> implements FlowWriter {
+  readonly kind: FlowWriterKind;
   readonly #sqlite: SqliteDatabase;
   readonly #spec: KeyedRowTable<R>;
   readonly #source: string;
@@ -64,6 +65,7 @@ export class KeyedRowWriter<R> implements FlowWriter {
 
   constructor(spec: KeyedRowTable<R>, ...[sqlite, source, loadId, coverageColumns]: KeyedRowWriterArgs) {
     const { table } = spec;
+    this.kind = table.name;
     this.#sqlite = sqlite;
     this.#spec = spec;
     this.#source = source;
@@ -110,7 +112,12 @@ export class KeyedRowWriter<R> implements FlowWriter {
     return this.#columns.map((c) => (c === 'source_row' ? sourceRow : this.#spec.valueOf(row, c)));
   }
 
-  write(batch: MappedBatch): Duplicate[] {
+  async write(batch: MappedBatch): Promise<Duplicate[]> {
+    return this.#write(batch);
+  }
+
+  /** Synchronous, as the SQLite bulk path must stay: the promise is only the interface's. */
+  #write(batch: MappedBatch): Duplicate[] {
     const rows = this.#spec.rowsOf(batch);
     for (const { row } of rows) {
       const { slice, key } = this.#spec.sliceOf(row);
@@ -135,8 +142,8 @@ export class KeyedRowWriter<R> implements FlowWriter {
     return duplicates;
   }
 
-  finish(): MergeOutcome {
+  async finish(): Promise<FlowWriterOutcome> {
     const retired = this.#retirer?.retire() ?? 0;
-    return this.#lane.outcome(retired, this.#retirer?.scopes ?? 0);
+    return { ...this.#lane.outcome(retired, this.#retirer?.scopes ?? 0), lateDuplicates: [] };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { type MigrationResultSet, Migrator } from 'kysely';
 import { migrations } from '../../warehouse/migrations/index.ts';
+import { PostgresSchemaPlugin } from '../../warehouse/migrations/postgres/schema-plugin.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 
@@ -14,14 +15,20 @@ export interface MigrationSummary {
 
 export async function migrateToLatest(warehouse: Warehouse): Promise<MigrationSummary> {
   const migrator = new Migrator({
-    db: warehouse.db,
+    // The migrations speak SQLite's types; on PostgreSQL the plugin maps them (see its file).
+    db: warehouse.backend === 'postgres' ? warehouse.db.withPlugin(new PostgresSchemaPlugin()) : warehouse.db,
     provider: { getMigrations: async () => ({ ...migrations }) },
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new WarehouseError(
-      `Migration "${failed}" failed on ${warehouse.path}: ${(error as Error).message ?? String(error)}. The warehouse was left at the previous migration.`,
+      `Migration "${failed}" failed on ${warehouse.path}: ${(error as Error).message ?? String(error)}. ${
+        // kysely runs all of a call's migrations in one transaction where DDL is transactional.
+        warehouse.backend === 'postgres'
+          ? 'PostgreSQL rolled back every migration of this run: the warehouse is as it was before.'
+          : 'The warehouse was left at the previous migration.'
+      }`,
       { code: 'migration_failed', cause: error },
     );
   }

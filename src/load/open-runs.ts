@@ -3,8 +3,14 @@
  * orderly stop is late, an uncaught exception, an 'exit' while a step was still awaited. Each
  * is closed synchronously (closeRunAtOnce), since nothing asynchronous runs at that point, so
  * the journal never says `running` for a process that has gone.
+ *
+ * That takes a synchronous driver: SQLite's. A PostgreSQL client can send nothing once the
+ * process is past its last await, so there the server does the closing: the connection drops
+ * with the process and the server rolls the open transaction back, and the next run of this
+ * host finds the dead pid and marks the run interrupted (Journal.markInterruptedRuns).
  */
 import type { SqliteDatabase } from '../db/driver.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 
 const now = () => new Date().toISOString();
 
@@ -56,8 +62,9 @@ interface OpenRun {
 const openRuns = new Set<OpenRun>();
 
 /** Records a run as open until the returned function is called (the run closed itself). */
-export function trackOpenRun(sqlite: SqliteDatabase, runId: number): () => void {
-  const run = { sqlite, runId };
+export function trackOpenRun(warehouse: Pick<Warehouse, 'backend' | 'sqlite'>, runId: number): () => void {
+  if (warehouse.backend !== 'sqlite') return () => {};
+  const run = { sqlite: warehouse.sqlite, runId };
   openRuns.add(run);
   return () => openRuns.delete(run);
 }

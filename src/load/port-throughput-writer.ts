@@ -20,7 +20,8 @@ import {
 /** A port row as the map stage hands it on: its canonical values and its row in the file. */
 export type PortRowValues = KeyedRow<PortThroughputRow>;
 
-const PORT_ROWS: KeyedRowTable<PortThroughputRow> = {
+/** How port rows are stored: this writer's, and the PostgreSQL COPY path's (src/load/postgres/copy-rows.ts). */
+export const PORT_ROWS: KeyedRowTable<PortThroughputRow> = {
   table: PORT_THROUGHPUT_ROWS,
   rowsOf: (batch) => batch.portRows ?? [],
   valueOf: (row, column) =>

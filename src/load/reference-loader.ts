@@ -3,7 +3,7 @@
  * recorded with its sha256 in `reference_files`, so a file is reloaded only when it changed
  * (a new release of Corridor), and always inside one transaction.
  */
-import { sql } from 'kysely';
+import { deferForeignKeys, insertRows, type ReferenceValue } from '../db/reference-writes.ts';
 import { WarehouseError } from '../errors.ts';
 import { foldName } from '../normalize/fold-name.ts';
 import {
@@ -66,6 +66,21 @@ function curatedAliases(
   return aliases;
 }
 
+/** Rows given as objects, all with the same keys in the same order: one bulk insert. */
+async function insertObjects(
+  warehouse: Warehouse,
+  table: string,
+  rows: readonly Record<string, ReferenceValue>[],
+): Promise<void> {
+  const columns = Object.keys(rows[0] ?? {});
+  await insertRows(
+    warehouse,
+    table,
+    columns,
+    rows.map((r) => columns.map((c) => r[c] ?? null)),
+  );
+}
+
 /** Loads the country reference when any of its files changed since the last load. */
 export async function loadReferenceData(warehouse: Warehouse): Promise<ReferenceSummary> {
   const files = COUNTRY_FILES.map((file) => ({ file, ...readReferenceCsv(file) }));
@@ -82,7 +97,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
   await warehouse.db.transaction().execute(async (trx) => {
     // Loaded rows point at countries (baci_country_codes): the reference is replaced whole, so
     // those links are checked once at the end, against the new reference, not row by row.
-    await sql`pragma defer_foreign_keys = on`.execute(trx);
+    await deferForeignKeys(warehouse);
     await trx.deleteFrom('country_names').execute();
     await trx.deleteFrom('country_codes').execute();
     await trx.deleteFrom('countries').execute();
@@ -108,12 +123,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
       is_lldc: r.is_lldc === '1' ? 1 : 0,
       kind: r.kind!.trim(),
     }));
-    for (let i = 0; i < countryRows.length; i += 200) {
-      await trx
-        .insertInto('countries')
-        .values(countryRows.slice(i, i + 200))
-        .execute();
-    }
+    await insertObjects(warehouse, 'countries', countryRows);
 
     const codes = new Map<
       string,
@@ -153,12 +163,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
       );
     }
     const codeRows = [...codes.values()];
-    for (let i = 0; i < codeRows.length; i += 200) {
-      await trx
-        .insertInto('country_codes')
-        .values(codeRows.slice(i, i + 200))
-        .execute();
-    }
+    await insertObjects(warehouse, 'country_codes', codeRows);
 
     // Names: the reference's own names first; a name shared by two countries is ambiguous and
     // left out unless an alias settles it. Aliases are curated and win.
@@ -177,12 +182,7 @@ export async function loadReferenceData(warehouse: Warehouse): Promise<Reference
     const nameRows = [...names.entries()].flatMap(([name_key, v]) =>
       v === 'ambiguous' ? [] : [{ name_key, ...v }],
     );
-    for (let i = 0; i < nameRows.length; i += 200) {
-      await trx
-        .insertInto('country_names')
-        .values(nameRows.slice(i, i + 200))
-        .execute();
-    }
+    await insertObjects(warehouse, 'country_names', nameRows);
 
     const dropped = await trx
       .selectFrom('baci_country_codes')

@@ -9,6 +9,7 @@ import { revertVersions } from '../db/revert-versions.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { ConfigError } from '../errors.ts';
 import { type Journal, NOTHING_LOADED } from './journal.ts';
+import { lockFactTables } from './write-lock.ts';
 
 /** A revert reads no file: its journal row counts no figures. */
 const NOTHING_READ = { format: null, encoding: null, delimiter: null, ...NOTHING_LOADED } as const;
@@ -58,11 +59,15 @@ export async function revertLoad(
     target.target_table === 'port_throughput' || target.target_table === 'world_trade_totals'
       ? target.target_table
       : 'trade_flows';
-  warehouse.sqlite.exec('begin immediate');
+  await warehouse.sql.begin({ writeLock: true });
   try {
+    await lockFactTables(
+      warehouse,
+      factTablesOfView(view).map((t) => t.name),
+    );
     const totals = { closed: 0, reopened: 0, keptByLaterLoads: 0, keptClosed: 0 };
     for (const table of factTablesOfView(view)) {
-      const outcome = revertVersions(warehouse.sqlite, table, loadId, revertId);
+      const outcome = await revertVersions(warehouse.sql, table, loadId, revertId);
       totals.closed += outcome.closed;
       totals.reopened += outcome.reopened;
       totals.keptByLaterLoads += outcome.keptByLaterLoads;
@@ -98,10 +103,10 @@ export async function revertLoad(
       .set({ reverted_by: revertId })
       .where('load_id', '=', loadId)
       .execute();
-    warehouse.sqlite.exec('commit');
+    await warehouse.sql.commit();
     return { revertedLoad: loadId, revertLoad: revertId, fileName: target.file_name, ...totals };
   } catch (cause) {
-    if (warehouse.sqlite.inTransaction) warehouse.sqlite.exec('rollback');
+    await warehouse.sql.rollback();
     await journal.finishFile(revertId, {
       ...NOTHING_READ,
       status: 'failed',

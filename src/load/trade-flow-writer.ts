@@ -13,8 +13,8 @@
 import { TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
 import { ScopeRetirer } from '../db/coverage.ts';
 import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
-import { MergeLane, type MergeOutcome, mergeClause } from '../db/merge-lane.ts';
-import type { Duplicate, FlowWriter } from './flow-writer.ts';
+import { MergeLane, mergeClause } from '../db/merge-lane.ts';
+import type { Duplicate, FlowWriter, FlowWriterOutcome } from './flow-writer.ts';
 import { TouchedSlices } from './touched-slices.ts';
 import { AT, ROW_COLUMNS, type RowValues, rowValuesAsObject } from './trade-flow-values.ts';
 
@@ -31,6 +31,7 @@ const sqlLiteral = (value: unknown): string => {
 const KEY_COLUMNS = TRADE_FLOW_ROWS.key.filter((c) => c !== 'source') as (keyof typeof AT)[];
 
 export class TradeFlowWriter implements FlowWriter {
+  readonly kind = 'trade_flow_rows' as const;
   readonly #sqlite: SqliteDatabase;
   readonly #source: string;
   readonly #loadId: number;
@@ -92,8 +93,12 @@ export class TradeFlowWriter implements FlowWriter {
   }
 
   /** Writes rows; returns the rows whose key an earlier row of this file already holds. */
-  write(batch: { readonly rows: readonly RowValues[] }): Duplicate[] {
-    const { rows } = batch;
+  async write(batch: { readonly rows: readonly RowValues[] }): Promise<Duplicate[]> {
+    return this.#write(batch.rows);
+  }
+
+  /** Synchronous, as the SQLite bulk path must stay: the promise is only the interface's. */
+  #write(rows: readonly RowValues[]): Duplicate[] {
     // A batch without rows (all rejected, or held back until the file's end) must not set the
     // constant shape: an empty shape would bind all 25 values of every later row.
     if (rows.length === 0) return [];
@@ -151,9 +156,9 @@ export class TradeFlowWriter implements FlowWriter {
     return found;
   }
 
-  finish(): MergeOutcome {
+  async finish(): Promise<FlowWriterOutcome> {
     const retired = this.#retirer?.retire() ?? 0;
-    return this.#lane.outcome(retired, this.#retirer?.scopes ?? 0);
+    return { ...this.#lane.outcome(retired, this.#retirer?.scopes ?? 0), lateDuplicates: [] };
   }
 }
 

@@ -16,7 +16,8 @@
  * already, the `HS` row is retired. The converted views never count a flow twice.
  */
 import { TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
-import type { SqliteDatabase, SqliteStatement } from '../db/driver.ts';
+import type { SqlSession } from '../db/sql-session.ts';
+import type { Warehouse } from '../db/warehouse.ts';
 import { SourceFormatError } from '../errors.ts';
 import { formatCount } from '../human-format.ts';
 import {
@@ -33,7 +34,8 @@ import { AT, type RowValues } from './trade-flow-values.ts';
 const RELABEL_KEY = TRADE_FLOW_ROWS.key.filter(
   (c) => c !== 'source' && c !== 'hs_edition',
 ) as (keyof typeof AT)[];
-const HELD = 'temp.corridor_unstated_hs_rows';
+/** A temporary table of the connection: gone with it, or with the file's transaction on a rollback. */
+const HELD_TABLE = 'corridor_unstated_hs_rows';
 
 export interface UnstatedEditionOptions {
   /** The edition the user declares for rows that do not state one; null to infer it. */
@@ -45,7 +47,9 @@ export interface UnstatedEditionOptions {
 }
 
 export class UnstatedHsEditions {
-  readonly #sqlite: SqliteDatabase;
+  readonly #sql: SqlSession;
+  /** The temporary table, named so that it can never mean a permanent one. */
+  readonly #heldRows: string;
   readonly #book: EditionBook;
   readonly #options: UnstatedEditionOptions;
   /** year → code → first row: the evidence, distinct codes only. */
@@ -54,11 +58,11 @@ export class UnstatedHsEditions {
   readonly #slices = new Map<string, { reporter: string; period: string; year: number }>();
   /** Editions other rows of the file state. */
   readonly #stated = new Set<string>();
-  #hold: SqliteStatement | null = null;
+  #holding = false;
   /** Per (reporter, period) slice: whether earlier loads of the source hold rows there with edition HS. */
   readonly #earlierSlices = new Map<string, boolean>();
-  #heldBefore: SqliteStatement | null = null;
-  #relabel: SqliteStatement | null = null;
+  #heldBefore: string | null = null;
+  #relabel: string | null = null;
   /** Rows of earlier loads given this file's edition, by load. */
   readonly #relabelled = new Map<number, number>();
   #held = 0;
@@ -69,8 +73,13 @@ export class UnstatedHsEditions {
   /** Lines the user should see at once (the run summary): rows that kept `HS`. */
   readonly warnings: string[] = [];
 
-  constructor(sqlite: SqliteDatabase, book: EditionBook, options: UnstatedEditionOptions) {
-    this.#sqlite = sqlite;
+  constructor(
+    warehouse: Pick<Warehouse, 'sql' | 'flavor'>,
+    book: EditionBook,
+    options: UnstatedEditionOptions,
+  ) {
+    this.#sql = warehouse.sql;
+    this.#heldRows = warehouse.flavor.tempTable(HELD_TABLE);
     this.#book = book;
     this.#options = options;
   }
@@ -81,14 +90,15 @@ export class UnstatedHsEditions {
    */
   async *around(batches: AsyncIterable<MappedBatch>): AsyncGenerator<MappedBatch> {
     for await (const batch of batches) {
-      const rows = this.take(batch.rows);
+      const rows = await this.take(batch.rows);
       yield rows === batch.rows ? batch : { ...batch, rows };
     }
-    for (const rows of this.settle()) yield { rows, packed: null, portRows: null, rejected: [], read: 0 };
+    for await (const rows of this.settle())
+      yield { rows, packed: null, portRows: null, rejected: [], read: 0 };
   }
 
   /** The rows of a batch to write now. Rows without an edition get the declared one, or are held. */
-  take(rows: RowValues[]): RowValues[] {
+  async take(rows: RowValues[]): Promise<RowValues[]> {
     const declared = this.#options.declared;
     let ready: RowValues[] | null = null;
     const held: RowValues[] = [];
@@ -109,14 +119,14 @@ export class UnstatedHsEditions {
       this.#note(row);
       if (declared !== null) {
         row[AT.hs_edition] = declared;
-        this.#relabelEarlier(row);
+        await this.#relabelEarlier(row);
         continue;
       }
       // The first row held: the rows before it are ready as they are.
       ready ??= rows.slice(0, i);
       held.push(row);
     }
-    if (held.length > 0) this.#holdRows(held);
+    if (held.length > 0) await this.#holdRows(held);
     return ready ?? rows;
   }
 
@@ -141,17 +151,17 @@ export class UnstatedHsEditions {
    * versions a changed figure (or leaves an unchanged one) instead of keeping both. Only slices
    * that hold such rows pay for the lookup; a first load pays one query per slice.
    */
-  #relabelEarlier(row: RowValues): void {
+  async #relabelEarlier(row: RowValues): Promise<void> {
     const slice = `${row[AT.reporter_iso3]}\u0000${row[AT.period]}`;
     let earlier = this.#earlierSlices.get(slice);
     if (earlier === undefined) {
-      this.#heldBefore ??= this.#sqlite
-        .prepare(
-          `select 1 from ${TRADE_FLOW_ROWS.name} where source = ? and reporter_iso3 = ? and period = ? and hs_edition = '${UNSTATED_EDITION}' and load_id <> ${this.#options.loadId} limit 1`,
-        )
-        .pluck();
+      this.#heldBefore ??= `select 1 from ${TRADE_FLOW_ROWS.name} where source = ? and reporter_iso3 = ? and period = ? and hs_edition = '${UNSTATED_EDITION}' and load_id <> ${this.#options.loadId} limit 1`;
       earlier =
-        this.#heldBefore.get(this.#options.source, row[AT.reporter_iso3], row[AT.period]) !== undefined;
+        (await this.#sql.value(this.#heldBefore, [
+          this.#options.source,
+          row[AT.reporter_iso3],
+          row[AT.period],
+        ])) !== undefined;
       this.#earlierSlices.set(slice, earlier);
     }
     if (!earlier) return;
@@ -159,33 +169,33 @@ export class UnstatedHsEditions {
       const t = TRADE_FLOW_ROWS.name;
       const others = RELABEL_KEY.map((c) => `${c} = ?`).join(' and ');
       const twin = RELABEL_KEY.map((c) => `n.${c} = ${t}.${c}`).join(' and ');
-      this.#relabel = this.#sqlite.prepare(
-        `update ${t} set hs_edition = ? where source = ? and ${others} and hs_edition = '${UNSTATED_EDITION}'
+      this.#relabel = `update ${t} set hs_edition = ? where source = ? and ${others} and hs_edition = '${UNSTATED_EDITION}'
            and load_id <> ${this.#options.loadId}
            and not exists (select 1 from ${t} n where n.source = ${t}.source and ${twin} and n.hs_edition = ?)
-         returning load_id`,
-      );
+         returning load_id`;
     }
     const edition = row[AT.hs_edition];
-    const found = this.#relabel.all(
+    const found = await this.#sql.all<{ load_id: number }>(this.#relabel, [
       edition,
       this.#options.source,
       ...RELABEL_KEY.map((c) => row[AT[c]]),
       edition,
-    ) as { load_id: number }[];
+    ]);
     for (const { load_id } of found) this.#relabelled.set(load_id, (this.#relabelled.get(load_id) ?? 0) + 1);
   }
 
   /** Holds a batch's rows without an edition as one record of the temporary table. */
-  #holdRows(rows: readonly RowValues[]): void {
-    if (this.#hold === null) {
-      this.#sqlite.exec(
-        `create temp table if not exists corridor_unstated_hs_rows (seq integer primary key, rows text not null)`,
+  async #holdRows(rows: readonly RowValues[]): Promise<void> {
+    if (!this.#holding) {
+      await this.#sql.exec(
+        `create temp table if not exists ${HELD_TABLE} (seq integer primary key, held_rows text not null); delete from ${this.#heldRows}`,
       );
-      this.#sqlite.exec(`delete from ${HELD}`);
-      this.#hold = this.#sqlite.prepare(`insert into ${HELD} (seq, rows) values (?, ?)`);
+      this.#holding = true;
     }
-    this.#hold.run(++this.#batchesHeld, JSON.stringify(rows));
+    await this.#sql.run(`insert into ${this.#heldRows} (seq, held_rows) values (?, ?)`, [
+      ++this.#batchesHeld,
+      JSON.stringify(rows),
+    ]);
     this.#held += rows.length;
   }
 
@@ -194,7 +204,7 @@ export class UnstatedHsEditions {
    * codes) and gives back the held rows, batch by batch, with their edition. Throws when the
    * declared edition contradicts the codes.
    */
-  *settle(): Generator<RowValues[]> {
+  async *settle(): AsyncGenerator<RowValues[]> {
     const { declared, fileName } = this.#options;
     if (this.#codes.size === 0) return;
     if (declared !== null) {
@@ -222,22 +232,26 @@ export class UnstatedHsEditions {
       for (const c of choices) if (c.edition === null) this.warnings.push(c.note);
     }
     // One held batch at a time, in the order read; each is written before the next is read.
-    const next = this.#sqlite.prepare(`select seq, rows from ${HELD} where seq > ? order by seq limit 1`);
+    if (!this.#holding) return;
     for (let after = 0; ; ) {
-      const record = next.get(after) as { seq: number; rows: string } | undefined;
+      const record = await this.#sql.get<{ seq: number; held_rows: string }>(
+        `select seq, held_rows from ${this.#heldRows} where seq > ? order by seq limit 1`,
+        [after],
+      );
       if (record === undefined) break;
       after = record.seq;
-      yield (JSON.parse(record.rows) as RowValues[]).map((values) => {
+      const rows = JSON.parse(record.held_rows) as RowValues[];
+      for (const values of rows) {
         const edition = this.#choices.get(values[AT.year] as number)?.edition;
         if (edition != null) {
           values[AT.hs_edition] = edition;
-          this.#relabelEarlier(values);
+          await this.#relabelEarlier(values);
         }
-        return values;
-      });
+      }
+      yield rows;
     }
-    this.#sqlite.exec(`drop table ${HELD}`);
-    this.#hold = null;
+    await this.#sql.exec(`drop table ${this.#heldRows}`);
+    this.#holding = false;
   }
 
   /**
@@ -246,7 +260,7 @@ export class UnstatedHsEditions {
    * earlier load holds the flow under it already). Call after every row is written; returns
    * the rows retired by earlier load. Notes the rows relabelled and retired.
    */
-  supersede(): ReadonlyMap<number, number> {
+  async supersede(): Promise<ReadonlyMap<number, number>> {
     const byLoad = new Map<number, number>();
     const { source, loadId, declared } = this.#options;
     const t = TRADE_FLOW_ROWS;
@@ -259,23 +273,19 @@ export class UnstatedHsEditions {
       and exists (select 1 from ${t.name} n where n.source = ${t.name}.source and n.reporter_iso3 = ${t.name}.reporter_iso3
         and n.period = ${t.name}.period and n.hs_edition = ? and ${matched}
         and (n.load_id = ${loadId} or n.seen_load = ${loadId}))`;
-    const count = this.#sqlite.prepare(
-      `select load_id, count(*) as n from ${t.name} where ${where} group by load_id`,
-    );
-    const close = this.#sqlite.prepare(
-      `insert into ${t.closed} (${t.columns.join(',')}, valid_to_load, closed_by)
-       select ${t.columns.join(',')}, ${loadId}, 'retired' from ${t.name} where ${where}`,
-    );
-    const remove = this.#sqlite.prepare(`delete from ${t.name} where ${where}`);
+    const count = `select load_id, count(*) as n from ${t.name} where ${where} group by load_id`;
+    const close = `insert into ${t.closed} (${t.columns.join(',')}, valid_to_load, closed_by)
+       select ${t.columns.join(',')}, ${loadId}, 'retired' from ${t.name} where ${where}`;
+    const remove = `delete from ${t.name} where ${where}`;
     for (const [slice, { reporter, period, year }] of this.#slices) {
       if (this.#earlierSlices.get(slice) !== true) continue;
       const edition = declared ?? this.#choices.get(year)?.edition ?? null;
       if (edition === null) continue;
       const params = [source, reporter, period, edition];
-      const found = count.all(params) as { load_id: number; n: number }[];
+      const found = await this.#sql.all<{ load_id: number; n: number }>(count, params);
       if (found.length === 0) continue;
-      close.run(params);
-      remove.run(params);
+      await this.#sql.run(close, params);
+      await this.#sql.run(remove, params);
       for (const { load_id, n } of found) byLoad.set(load_id, (byLoad.get(load_id) ?? 0) + n);
     }
     for (const [load, n] of this.#relabelled)

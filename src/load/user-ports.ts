@@ -70,19 +70,18 @@ export class PortBook {
   }
 
   static async read(db: Kysely<DB>): Promise<PortBook> {
-    const [ports, aliases, countries] = await Promise.all([
-      db
-        .selectFrom('ports')
-        .select(['locode', 'name', 'country_iso3', 'fiscal_year_start', 'origin'])
-        .orderBy('locode')
-        .execute(),
-      db
-        .selectFrom('port_aliases')
-        .select(['alias_key', 'alias', 'locode', 'origin'])
-        .orderBy('alias')
-        .execute(),
-      db.selectFrom('countries').select(['iso3', 'iso2', 'name']).execute(),
-    ]);
+    // One after another: the warehouse has one connection, and PostgreSQL's client takes one query at a time.
+    const ports = await db
+      .selectFrom('ports')
+      .select(['locode', 'name', 'country_iso3', 'fiscal_year_start', 'origin'])
+      .orderBy('locode')
+      .execute();
+    const aliases = await db
+      .selectFrom('port_aliases')
+      .select(['alias_key', 'alias', 'locode', 'origin'])
+      .orderBy('alias')
+      .execute();
+    const countries = await db.selectFrom('countries').select(['iso3', 'iso2', 'name']).execute();
     return new PortBook(
       new Map(
         ports.map((p) => [

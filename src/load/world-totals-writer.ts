@@ -18,7 +18,8 @@ import {
 /** A world total as the map stage hands it on: its canonical values and its row in the file. */
 export type WorldTotalValues = KeyedRow<WorldTotalRow>;
 
-const WORLD_TOTAL_ROWS: KeyedRowTable<WorldTotalRow> = {
+/** How world totals are stored: this writer's, and the PostgreSQL COPY path's (src/load/postgres/copy-rows.ts). */
+export const WORLD_TOTAL_ROWS: KeyedRowTable<WorldTotalRow> = {
   table: WORLD_TRADE_TOTALS,
   rowsOf: (batch) => batch.worldRows ?? [],
   valueOf: (row, column) => row[column as keyof WorldTotalRow],

@@ -78,11 +78,13 @@ export class CountryResolver {
   }
 
   static async load(db: Kysely<DB>): Promise<CountryResolver> {
-    const [countries, codes, names] = await Promise.all([
-      db.selectFrom('countries').select(['iso3', 'name', 'kind']).execute(),
-      db.selectFrom('country_codes').select(['scheme', 'code', 'iso3', 'first_year', 'last_year']).execute(),
-      db.selectFrom('country_names').select(['name_key', 'iso3']).execute(),
-    ]);
+    // One after another: the warehouse has one connection, and PostgreSQL's client takes one query at a time.
+    const countries = await db.selectFrom('countries').select(['iso3', 'name', 'kind']).execute();
+    const codes = await db
+      .selectFrom('country_codes')
+      .select(['scheme', 'code', 'iso3', 'first_year', 'last_year'])
+      .execute();
+    const names = await db.selectFrom('country_names').select(['name_key', 'iso3']).execute();
     return new CountryResolver(
       new Map(countries.map((c) => [c.iso3, c.name])),
       new Map(countries.map((c) => [c.iso3, kindOfText(c.kind)])),

@@ -75,10 +75,12 @@ export class PortResolver {
 
   /** The warehouse's ports and aliases: the bundled reference and what users added. */
   static async load(db: Kysely<DB>): Promise<PortResolver> {
-    const [ports, aliases] = await Promise.all([
-      db.selectFrom('ports').select(['locode', 'name', 'country_iso3', 'fiscal_year_start']).execute(),
-      db.selectFrom('port_aliases').select(['alias', 'locode']).execute(),
-    ]);
+    // One after another: the warehouse has one connection, and PostgreSQL's client takes one query at a time.
+    const ports = await db
+      .selectFrom('ports')
+      .select(['locode', 'name', 'country_iso3', 'fiscal_year_start'])
+      .execute();
+    const aliases = await db.selectFrom('port_aliases').select(['alias', 'locode']).execute();
     return PortResolver.fromEntries(
       ports.map((p) => ({
         locode: p.locode,

@@ -6,7 +6,9 @@
  * pipeline, `corridor load`.
  */
 
-import type { Warehouse } from '../db/warehouse.ts';
+import { join } from 'node:path';
+import { asConnectionLost } from '../db/connection-loss.ts';
+import { DEFAULT_WAREHOUSE_PATH, type Warehouse } from '../db/warehouse.ts';
 import { type DeriveResult, refreshIndicators } from '../derive/refresh-indicators.ts';
 import { ConfigError, CorridorError, describeError, ExitCode } from '../errors.ts';
 import type { LocatedFile } from '../extract/file-locator.ts';
@@ -15,7 +17,7 @@ import type { FetchDoneOutcome } from '../extract/remote-files.ts';
 import type { TransferProgress } from '../extract/transfer-progress.ts';
 import type { Declarations } from '../layout/stated-facts.ts';
 import { loadFile, recordUnfetchedFile } from '../load/file-loader.ts';
-import type { FileProgress, FileResult } from '../load/file-result.ts';
+import { emptyResult, type FileProgress, type FileResult } from '../load/file-result.ts';
 import { interruptionOf } from '../load/interruption.ts';
 import { Journal } from '../load/journal.ts';
 import { trackOpenRun } from '../load/open-runs.ts';
@@ -24,6 +26,7 @@ import { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { checkDeclarations } from './check-declarations.ts';
 import { collectFiles, landingDirOf } from './collect-files.ts';
 import type { Pipeline } from './define-pipeline.ts';
+import { failFilesInFlight, reconnected } from './reconnect-run.ts';
 import { checkReplaceScopes, layoutKeyOf } from './replace-scope.ts';
 import { selectRetries } from './retry-selection.ts';
 import { type RunResult, type RunTrigger, statusOf, totalsOf } from './run-result.ts';
@@ -44,7 +47,10 @@ export interface RunOptions {
   readonly onlyFailed?: boolean;
   /** Load downloaded files from their landing copies, without asking any server. */
   readonly offline?: boolean;
-  /** Where downloads land; `landing/` beside the warehouse file by default. */
+  /**
+   * Where downloads land; `landing/` beside the warehouse file by default, and on PostgreSQL
+   * `warehouse/landing/` under `base`.
+   */
   readonly landingDir?: string;
   /** Recorded in the journal. @default 'manual' */
   readonly trigger?: RunTrigger;
@@ -54,6 +60,12 @@ export interface RunOptions {
    */
   readonly stopReason?: () => string | null | Promise<string | null>;
   readonly signal?: AbortSignal;
+  /**
+   * A new connection when the warehouse's was lost mid-run (`connection_lost`, PostgreSQL), with
+   * the pipeline's lock taken again: the file in flight failed and rolled back, and the run goes
+   * on with the next file. Absent, a lost connection ends the run.
+   */
+  readonly reconnect?: () => Promise<Warehouse>;
 }
 
 export interface RunHooks {
@@ -80,14 +92,14 @@ export async function runPipeline(
   options: RunOptions = {},
   hooks: RunHooks = {},
 ): Promise<RunResult> {
-  const state: RunState = { runId: 0, results: [], started: Date.now(), untrack: () => {} };
+  const state: RunState = { runId: 0, results: [], started: Date.now(), untrack: () => {}, warehouse };
   try {
     return await runStages(warehouse, pipeline, options, hooks, state);
   } catch (error) {
     // An error past the opening of the run (the warehouse busy for longer than its timeout)
     // must not leave the run `running` in the journal.
     if (state.runId !== 0) {
-      await new Journal(warehouse.db)
+      await new Journal(state.warehouse.db)
         .finishRun(state.runId, {
           status: 'failed',
           exitCode: error instanceof CorridorError ? error.exitCode : ExitCode.RunFailed,
@@ -112,20 +124,23 @@ interface RunState {
   readonly started: number;
   /** Ends the run's entry among the open runs closed at a crash or a late stop (open-runs.ts). */
   untrack: () => void;
+  /** The connection in use: a new one after the first was lost. */
+  warehouse: Warehouse;
 }
 
 async function runStages(
-  warehouse: Warehouse,
+  initialWarehouse: Warehouse,
   pipeline: Pipeline,
   options: RunOptions,
   hooks: RunHooks,
   state: RunState,
 ): Promise<RunResult> {
   const started = state.started;
+  let warehouse = initialWarehouse;
   const dryRun = options.dryRun ?? false;
   const force = options.force ?? false;
   const trigger = options.trigger ?? 'manual';
-  const journal = new Journal(warehouse.db);
+  let journal = new Journal(warehouse.db);
   checkReplaceScopes(pipeline);
   checkDeclarations(pipeline);
   // A last run whose process died must read as interrupted before --only-failed looks at it.
@@ -160,14 +175,20 @@ async function runStages(
         ...(options.offline ? { offline: true } : {}),
       },
     });
-    state.untrack = trackOpenRun(warehouse.sqlite, runId);
+    state.untrack = trackOpenRun(warehouse, runId);
   };
   const collected = await collectFiles(warehouse.db, pipeline, {
     beforeDownloads: startRun,
     base: options.base ?? process.cwd(),
     periods: options.periods ?? null,
     only: retry?.retries ?? null,
-    landingDir: options.landingDir ?? landingDirOf(warehouse.path),
+    // Beside a warehouse file; a server's warehouse has no folder here, so `warehouse/landing/`
+    // under the project folder, where a SQLite warehouse's would be by default.
+    landingDir:
+      options.landingDir ??
+      (warehouse.target.backend === 'sqlite'
+        ? landingDirOf(warehouse.target.path)
+        : landingDirOf(join(options.base ?? process.cwd(), DEFAULT_WAREHOUSE_PATH))),
     offline: options.offline ?? false,
     remember: !dryRun,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -198,6 +219,7 @@ async function runStages(
       stoppedBecause ??= (await options.stopReason?.()) ?? null;
       if (stoppedBecause !== null) break files;
       hooks.onFileStart?.(file, results.length, total);
+      const fileStarted = Date.now();
       const result = await loadFile(
         {
           warehouse,
@@ -222,7 +244,27 @@ async function runStages(
           ...declarationsOf(entry),
           layoutKey: layoutKeyOf(entry),
         },
-      );
+      ).catch((error: unknown) => {
+        const lost = asConnectionLost(error, warehouse.path);
+        if (lost === null) throw error;
+        return {
+          ...emptyResult(file, source, fileStarted),
+          status: 'failed' as const,
+          loadId: null,
+          error: { code: lost.code, message: `${file.shown}: ${lost.message}` },
+        };
+      });
+      if (result.error?.code === 'connection_lost') {
+        // The server rolled the file back with the connection; a new one goes on with the next.
+        warehouse = state.warehouse = await reconnected(
+          warehouse,
+          options,
+          file.shown,
+          result.error!.message,
+        );
+        journal = new Journal(warehouse.db);
+        await failFilesInFlight(warehouse, runId, result.error!.message);
+      }
       results.push(result);
       hooks.onFileDone?.(result, results.length - 1, total);
       if (interruptionOf(options.signal) !== null) break files;

@@ -1,5 +1,7 @@
 /**
- * An analyst's query with a time limit (corridor sql, export --query). better-sqlite3 cannot
+ * An analyst's query with a time limit (corridor sql, export --query), on SQLite. (On PostgreSQL
+ * the server enforces the limit and the client only waits on a socket, so no process is needed:
+ * pg-bounded-query.ts; warehouse-reader.ts picks one.) better-sqlite3 cannot
  * interrupt a running statement, and a worker thread stuck in one ignores `terminate()`, so the
  * statement runs in a child process (query-process.cjs) that is killed with SIGKILL at the limit.
  * Rows stream back in batches, at most MAX_IN_FLIGHT ahead of the reader.
@@ -323,15 +325,24 @@ export async function openBoundedQuery(request: BoundedQueryRequest): Promise<Bo
  * @param what "The query", "The --query"
  * @param rows rows already written when it failed
  */
-export function queryError(error: unknown, what: string, timeoutMs: number, rows = 0): unknown {
+export function queryError(
+  error: unknown,
+  what: string,
+  timeoutMs: number,
+  rows = 0,
+  backend: 'sqlite' | 'postgres' = 'sqlite',
+): unknown {
   if (!(error instanceof BoundedQueryFailure)) return error;
+  const dialect = backend === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   switch (error.phase) {
     case 'prepare': {
-      const hint = /more than one statement/i.test(error.message)
+      const hint = /more than one statement|multiple commands/i.test(error.message)
         ? 'Run one statement at a time.'
-        : /no such table/i.test(error.message)
-          ? "List the tables with: corridor sql \"select name, type from sqlite_master where type in ('table', 'view') order by 1\""
-          : 'Check the SQL (SQLite dialect).';
+        : /no such table|relation .* does not exist/i.test(error.message)
+          ? backend === 'sqlite'
+            ? "List the tables with: corridor sql \"select name, type from sqlite_master where type in ('table', 'view') order by 1\""
+            : 'List the tables with: corridor sql "select table_name, table_type from information_schema.tables where table_schema = current_schema() order by 1"'
+          : `Check the SQL (${dialect} dialect).`;
       return new QueryRefusedError(`${what} does not run: ${error.message}. ${hint}`, { code: 'bad_query' });
     }
     case 'writes':
@@ -340,7 +351,7 @@ export function queryError(error: unknown, what: string, timeoutMs: number, rows
       );
     case 'rows':
       return new QueryRefusedError(
-        `${what} failed while running: ${error.message}. Check the SQL (SQLite dialect) and the values it works on.`,
+        `${what} failed while running: ${error.message}. Check the SQL (${dialect} dialect) and the values it works on.`,
         { code: 'bad_query' },
       );
     case 'timeout':

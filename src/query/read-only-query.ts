@@ -1,13 +1,13 @@
 /**
- * `corridor sql`: analysts' queries on a connection that cannot write. Three locks, each enough
+ * Refusals of analysts' statements (refuseWrites on SQLite, refuseSessionStatements on
+ * PostgreSQL), and ReadOnlyQuery: SQLite listings on a connection that cannot write (corridor
+ * check and unmapped; the analysts' commands use warehouse-reader.ts, on both backends). Three locks, each enough
  * on its own for ordinary writes: the file is opened read-only, SQLite reports whether the
  * prepared statement writes (`stmt.readonly`), and statements that change the connection
  * rather than the file (ATTACH, DETACH, writing PRAGMAs, VACUUM INTO) are refused by name.
  */
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from '../db/driver.ts';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
-import { type AsOf, asOfStatements, resolveAsOf } from './as-of.ts';
-import { type BoundedQuery, openBoundedQuery, queryError } from './bounded-query.ts';
 
 /**
  * The statement's text without comments and without leading empty statements, upper-cased, so
@@ -98,6 +98,57 @@ export function refuseWrites(sql: string): boolean {
   return false;
 }
 
+/**
+ * Statements that would step out of the read-only transaction a PostgreSQL query runs in, or
+ * change the session rather than the data: refused by name, before the server sees them (it
+ * refuses writes itself). PostgreSQL's counterpart of refuseWrites.
+ */
+const SESSION_VERBS = new Set([
+  'BEGIN',
+  'START',
+  'COMMIT',
+  'END',
+  'ROLLBACK',
+  'ABORT',
+  'SAVEPOINT',
+  'RELEASE',
+  'PREPARE',
+  'EXECUTE',
+  'DEALLOCATE',
+  'SET',
+  'RESET',
+  'DISCARD',
+  'LISTEN',
+  'UNLISTEN',
+  'NOTIFY',
+  'COPY',
+  'VACUUM',
+  'ANALYZE',
+  'CHECKPOINT',
+  'LOAD',
+  'DO',
+  'CALL',
+  'LOCK',
+  'CLUSTER',
+  'REINDEX',
+  'REFRESH',
+  'GRANT',
+  'REVOKE',
+  'DECLARE',
+  'FETCH',
+  'MOVE',
+  'CLOSE',
+]);
+
+export function refuseSessionStatements(sql: string): void {
+  const verb = /^[A-Z]+/.exec(firstWords(sql))?.[0] ?? '';
+  if (SESSION_VERBS.has(verb)) {
+    throw new QueryRefusedError(
+      `${verb} is refused: corridor sql is read-only and runs one query in a read-only transaction. Loads go through "corridor load" or "corridor run".`,
+    );
+  }
+}
+
 /** A failure while rows are produced (`json('{bad')`) is the query's fault, not Corridor's. */
 function runtimeFailure(cause: unknown): QueryRefusedError {
   return new QueryRefusedError(
@@ -124,12 +175,8 @@ export interface QueryResult {
 
 export class ReadOnlyQuery {
   readonly #db: SqliteDatabase;
-  readonly #path: string;
-  /** What asOf() ran, replayed on a bounded query's own connection. */
-  readonly #setup: string[] = [];
 
   constructor(path: string) {
-    this.#path = path;
     try {
       this.#db = openSqlite(path, { readonly: true, fileMustExist: true });
     } catch (cause) {
@@ -143,42 +190,6 @@ export class ReadOnlyQuery {
       );
     }
     this.#db.pragma('query_only = ON');
-  }
-
-  /**
-   * From now on, answers as the warehouse stood at `asOf` (a run id, a date or a release):
-   * `trade_flows`, `port_throughput` and the views over them show the versions current then.
-   * Only temporary views are created, on this connection; the file is never written.
-   */
-  asOf(text: string): AsOf {
-    const lookup = {
-      get: (sql: string, ...params: unknown[]) =>
-        this.#db
-          .prepare(sql)
-          .pluck()
-          .get(...params),
-    };
-    const resolved = resolveAsOf(lookup, text);
-    const viewsOverFacts = this.#db
-      .prepare(
-        `select name, sql from sqlite_master where type = 'view' and name not in ('trade_flows', 'port_throughput')
-           and name not like '%_history' and (sql like '%trade_flows%' or sql like '%port_throughput%') order by rowid`,
-      )
-      .all() as { name: string; sql: string }[];
-    const columnsOf = (view: string) =>
-      (this.#db.prepare(`select name from pragma_table_info('${view}')`).pluck().all() as string[]).map(
-        (c) => `"${c}"`,
-      );
-    this.#db.pragma('query_only = OFF');
-    try {
-      for (const statement of asOfStatements(resolved.loadId, viewsOverFacts, columnsOf)) {
-        this.#db.exec(statement);
-        this.#setup.push(statement);
-      }
-    } finally {
-      this.#db.pragma('query_only = ON');
-    }
-    return resolved;
   }
 
   /** Prepares and runs one statement; rows stream from SQLite as they are iterated. */
@@ -214,46 +225,6 @@ export class ReadOnlyQuery {
       return { columns, rows: guarded(statement.iterate() as Iterable<unknown[]>) };
     } catch (cause) {
       throw runtimeFailure(cause);
-    }
-  }
-
-  /**
-   * Starts an analyst's statement in its own process, stopped at `timeoutMs` (bounded-query.ts),
-   * after the same refusals as run(). Throws QueryRefusedError when it would write or does not
-   * compile, CorridorError `query_timeout` when it passes the limit before its first row.
-   *
-   * @param what how messages name it: "The query", "The --query"
-   */
-  async start(
-    sql: string,
-    options: {
-      readonly timeoutMs: number;
-      readonly what: string;
-      readonly exporting?: boolean;
-      readonly batchRows?: number;
-    },
-  ): Promise<BoundedQuery> {
-    let readOnlyPragma: boolean;
-    try {
-      readOnlyPragma = refuseWrites(sql);
-    } catch (cause) {
-      if (options.exporting !== true) throw cause;
-      throw new QueryRefusedError(`--query follows the rules of corridor sql: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-    try {
-      return await openBoundedQuery({
-        path: this.#path,
-        sql,
-        setup: this.#setup,
-        readOnlyPragma,
-        timeoutMs: options.timeoutMs,
-        ...(options.exporting === true ? { safeIntegers: true, requireReader: true } : {}),
-        ...(options.batchRows === undefined ? {} : { batchRows: options.batchRows }),
-      });
-    } catch (error) {
-      throw queryError(error, options.what, options.timeoutMs);
     }
   }
 

@@ -5,6 +5,7 @@
  * what `--as-of` sees on either side of a load.
  */
 import { PORT_THROUGHPUT_ROWS, TRADE_FLOW_ROWS } from '../../warehouse/fact-tables.ts';
+import type { SqlFlavor } from '../db/sql-flavor.ts';
 
 export interface RevisionFilter {
   readonly source?: string;
@@ -67,18 +68,18 @@ export const REVISION_COLUMNS = [
   'changed_columns',
 ] as const;
 
-function revisionsOf(t: FactHistory, filter: RevisionFilter, loads: string): string {
+function revisionsOf(flavor: SqlFlavor, t: FactHistory, filter: RevisionFilter, loads: string): string {
   const where = [
     filter.source === undefined ? null : `source = ${quote(filter.source)}`,
     filter.reporter === undefined ? null : `${t.reporter} = ${quote(filter.reporter)}`,
     filter.period === undefined ? null : `period = ${quote(filter.period)}`,
   ].filter((w) => w !== null);
   const v = `(select * from ${t.history}${where.length > 0 ? ` where ${where.join(' and ')}` : ''})`;
-  const sameKey = t.key.map((c) => `o.${c} is n.${c}`).join(' and ');
+  const sameKey = t.key.map((c) => flavor.isNotDistinct(`o.${c}`, `n.${c}`)).join(' and ');
   const shown = (a: string) =>
     `${a}.source, ${a}.${t.reporter}, ${a}.${t.partner}, ${a}.${t.flow}, ${a}.period, ${t.product.replace(/\b(hs_edition|hs_code|commodity_raw|unit)\b/g, `${a}.$1`)}`;
   // Which figures of a changed key differ: the value, or a weight, a quantity, a flag beside it.
-  const changedColumns = `trim(${t.compared.map((c) => `case when o.${c} is not n.${c} then '${c} ' else '' end`).join(' || ')})`;
+  const changedColumns = `trim(${t.compared.map((c) => `case when ${flavor.isDistinct(`o.${c}`, `n.${c}`)} then '${c} ' else '' end`).join(' || ')})`;
   return `
     select n.valid_from_load, 'changed', ${shown('n')}, o.${t.value}, n.${t.value}, ${changedColumns}
     from ${v} n join ${v} o on o.valid_to_load = n.valid_from_load and o.closed_by = 'changed' and ${sameKey}
@@ -94,9 +95,9 @@ function revisionsOf(t: FactHistory, filter: RevisionFilter, loads: string): str
 }
 
 /** The SQL that lists revisions, loads in order, then by kind and key. */
-export function revisionsQuery(filter: RevisionFilter): string {
+export function revisionsQuery(flavor: SqlFlavor, filter: RevisionFilter): string {
   const loads = `(select load_id from load_files where status = 'loaded'${filter.run === undefined ? '' : ` and run_id = ${Math.floor(filter.run)}`}${filter.source === undefined ? '' : ` and source = ${quote(filter.source)}`})`;
-  return `select * from (${revisionsOf(TRADE, filter, loads)} union all ${revisionsOf(PORT, filter, loads)})
+  return `select * from (${revisionsOf(flavor, TRADE, filter, loads)} union all ${revisionsOf(flavor, PORT, filter, loads)}) as revisions
     order by 1, 2, 3, 4, 5, 6, 7, 8`;
 }
 

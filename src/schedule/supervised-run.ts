@@ -1,13 +1,19 @@
 /**
- * A run as an unattended job needs it: the pipeline's lease lock around it, so that no other
+ * A run as an unattended job needs it: the pipeline's lock around it, so that no other
  * run of the pipeline overlaps; a way to stop after the file in flight; and alerts to the
  * pipeline's command or webhook when it fails or its rejects pass the threshold. Used by
  * `corridor run` and by every tick of `corridor schedule`.
  */
 import { hostname } from 'node:os';
+import {
+  acquirePipelineLock,
+  checkPipelineLockFree,
+  type LockRow,
+  type PipelineLock,
+  type PipelineLockOptions,
+} from '../db/pipeline-lock.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 import { CorridorError, ExitCode, LockHeldError } from '../errors.ts';
-import { openReadyWarehouse } from '../load/prepare-warehouse.ts';
 import type { Pipeline } from '../pipeline/define-pipeline.ts';
 import {
   type PipelineExportsResult,
@@ -18,7 +24,7 @@ import { type RunHooks, type RunOptions, runPipeline } from '../pipeline/run-pip
 import type { RunResult } from '../pipeline/run-result.ts';
 import { type AlertPayload, alertEventFor, alertPayloadOf, runFailurePayloadOf } from './alert-payload.ts';
 import { type AlertDelivery, sendAlerts } from './alert-sender.ts';
-import { checkNotHeld, type LockRow, PipelineLease } from './lease-lock.ts';
+import { nightlyConnectOptions, openNightlyWarehouse, reconnectWithLock } from './nightly-warehouse.ts';
 
 export interface SupervisedRunOptions extends Omit<RunOptions, 'stopReason'> {
   readonly warehousePath: string;
@@ -86,22 +92,24 @@ export async function supervisedRun(
   const dryRun = options.dryRun ?? false;
   const locked = !dryRun && (options.lock ?? true);
   // A second run says so at once, before it waits on the write lock of the first one's load.
-  if (locked && !options.force) await checkNotHeld(options.warehousePath, pipeline.name);
+  if (locked && !options.force) await checkPipelineLockFree(options.warehousePath, pipeline.name);
   let warehouse: Warehouse | null = null;
-  let lease: PipelineLease | null = null;
+  let lease: PipelineLock | null = null;
   let result: RunResult;
   let stoppedOnRequest = false;
+  const connect = nightlyConnectOptions(options.onWarning);
+  const lockOptions: PipelineLockOptions = {
+    leaseMs: pipeline.lockLeaseSeconds * 1000,
+    purpose: options.purpose,
+    force: options.force ?? false,
+    onTakeOver: (holder) => options.onWarning?.(`took the lock of "${pipeline.name}" over from ${holder}`),
+  };
   try {
-    warehouse = await openReadyWarehouse(options.warehousePath, { dryRun });
+    warehouse = await openNightlyWarehouse(options.warehousePath, { dryRun, connect });
     if (locked) {
-      lease = await PipelineLease.acquire(options.warehousePath, pipeline.name, {
-        leaseMs: pipeline.lockLeaseSeconds * 1000,
-        purpose: options.purpose,
-        force: options.force ?? false,
-      });
+      lease = await acquirePipelineLock(warehouse, pipeline.name, lockOptions);
       options.onLease?.(lease.tookOver);
     }
-    const held = lease;
     result = await runPipeline(
       warehouse,
       pipeline,
@@ -115,9 +123,27 @@ export async function supervisedRun(
           }
           // Asked of the warehouse before each file, not left to the heartbeat: a run that lost
           // its lock to --force loads nothing more.
-          return held === null || (await held.stillHeld())
+          return lease === null || (await lease.stillHeld())
             ? null
             : 'another process took the lock over with --force';
+        },
+        // A lost connection took the lock with it (PostgreSQL): a new one takes it again.
+        reconnect: async () => {
+          await warehouse?.close().catch(() => {});
+          warehouse = null;
+          // The old lock went with its connection: nothing to release.
+          lease = null;
+          if (!locked) {
+            warehouse = await openNightlyWarehouse(options.warehousePath, { connect });
+            return warehouse;
+          }
+          const again = await reconnectWithLock(options.warehousePath, pipeline.name, {
+            ...lockOptions,
+            connect,
+          });
+          warehouse = again.warehouse;
+          lease = again.lock;
+          return warehouse;
         },
       },
       hooks,
@@ -165,7 +191,7 @@ export async function supervisedRun(
     }
   } catch (error) {
     await lease?.release();
-    await warehouse.close();
+    await warehouse?.close();
     throw error;
   }
   try {

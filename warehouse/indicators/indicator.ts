@@ -5,7 +5,33 @@
  * years a load touched and records how long it took; `corridor docs` reads the same words. A
  * definition is the one place a column is named, so the table and its documentation cannot
  * drift apart.
+ *
+ * The SQL runs on SQLite and on PostgreSQL: where the two spell something differently (an
+ * aggregate of booleans, a GLOB, the larger of two values), `select` writes it with the
+ * warehouse's flavor (src/db/sql-flavor.ts). A comparison is 0 or 1 on SQLite and a boolean on
+ * PostgreSQL; the derive stage makes the integer columns integers on insert.
  */
+
+/**
+ * The SQL spellings a definition needs that differ between SQLite and PostgreSQL. The
+ * warehouse's flavor (src/db/sql-flavor.ts, a layer above the definitions) is one; it says what
+ * each gives on each backend.
+ */
+export interface SqlDialect {
+  /** The larger of two values, and the smaller (give non-NULL values: PostgreSQL skips a NULL, SQLite returns it). */
+  greatest(...values: string[]): string;
+  least(...values: string[]): string;
+  /** Whether any condition of a group is true. */
+  anyTrue(condition: string): string;
+  /** Values of a group joined by `separator`, in the order given. */
+  orderedConcat(expression: string, separator: string, orderBy: string): string;
+  /** The distinct values of a group joined by commas. */
+  distinctConcat(expression: string): string;
+  /** `expression` matches a GLOB pattern. */
+  glob(expression: string, pattern: string): string;
+  /** A floating-point value. */
+  real(expression: string): string;
+}
 
 export type IndicatorColumnType = 'text' | 'integer' | 'real';
 
@@ -56,8 +82,8 @@ export interface IndicatorDefinition {
    */
   readonly lookback: number;
   readonly lookahead: number;
-  /** A SELECT giving the columns in order, for the years `scope.write` admits. */
-  select(scope: YearScope): string;
+  /** A SELECT giving the columns in order, for the years `scope.write` admits, in `flavor`'s SQL. */
+  select(scope: YearScope, flavor: SqlDialect): string;
 }
 
 /** Columns every indicator table has: the reasons for NULLs and the small-base flag (DOMAIN.md section 6). */

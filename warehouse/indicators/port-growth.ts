@@ -96,7 +96,7 @@ export const portGrowth: IndicatorDefinition = {
              case when l.freq = 'M' then (l.month - coalesce(p.fiscal_year_start, 1) + 12) % 12 + 1 end as fiscal_month
       from levels l left join ports p on p.locode = l.port_locode
       group by l.source, l.port_locode, l.level, l.item, l.direction, l.unit, l.freq, l.period, l.year, l.month,
-               l.fiscal_year
+               l.fiscal_year, p.fiscal_year_start
     ),
     to_date as (
       select s.*,

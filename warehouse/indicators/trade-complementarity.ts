@@ -31,7 +31,7 @@ export const tradeComplementarity: IndicatorDefinition = {
     },
     NULL_REASON,
   ],
-  select: (scope) => `
+  select: (scope, flavor) => `
     with shares as (
       select source, reporter_iso3, flow, freq, period, year, month, hs_edition, hs_level, hs_code, world_basis,
              value_usd / sum(value_usd) over (
@@ -45,7 +45,7 @@ export const tradeComplementarity: IndicatorDefinition = {
     ),
     overlap as (
       select x.source, x.reporter_iso3 as exporter, m.reporter_iso3 as importer, x.freq, x.period,
-             x.hs_edition, x.hs_level, sum(min(x.s, m.s)) as common
+             x.hs_edition, x.hs_level, sum(${flavor.least('x.s', 'm.s')}) as common
       from shares x
       join shares m on m.source = x.source and m.freq = x.freq and m.period = x.period
                    and m.hs_edition = x.hs_edition and m.hs_level = x.hs_level and m.hs_code = x.hs_code

@@ -164,7 +164,7 @@ export const tradeGrowth: IndicatorDefinition = {
     series as (
       -- Months counted from year 0, so that 12 back is a year back for annual and monthly series.
       select *, ${lagged(1)}, ${lagged(3)}, ${lagged(5)}
-      from (select *, year * 12 + coalesce(month, 0) as moment from candidates)
+      from (select *, year * 12 + coalesce(month, 0) as moment from candidates) as timed
     ),
     pair_history as materialized (
       ${history('input_coverage', [])}

@@ -23,6 +23,7 @@
  *   the category under it is published itself. TOTAL straddles every category.
  * - Chapters are sums too (scheme `chapter`): the rows of a chapter the sum uses.
  */
+import type { SqlDialect } from './indicator.ts';
 import type { TradeInput } from './trade-inputs.ts';
 
 /** The settings keys of the tolerance, and their defaults (issue 19: 0.5 % or 1,000 USD). */
@@ -39,12 +40,18 @@ const SLICE = ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'perio
 const slice = (alias: string) => SLICE.map((c) => `${alias}.${c}`).join(', ');
 const sameSlice = (a: string, b: string) => SLICE.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
 
-const setting = (s: { key: string; default: number }) =>
-  `coalesce((select cast(value as real) from settings where key = '${s.key}'), ${s.default})`;
+const setting = (flavor: SqlDialect, s: { key: string; default: number }) =>
+  `coalesce((select ${flavor.real('value')} from settings where key = '${s.key}'), ${s.default})`;
 
 /** Children within the tolerance of their parent: the breakdown is complete. */
-const addsUp = (children: string, parent: string) =>
-  `abs(${children} - ${parent}) <= max(${setting(SUM_TOLERANCE_FRACTION)} * abs(${parent}), ${setting(SUM_TOLERANCE_USD)})`;
+const addsUp = (flavor: SqlDialect, children: string, parent: string) =>
+  `abs(${children} - ${parent}) <= ${flavor.greatest(`${setting(flavor, SUM_TOLERANCE_FRACTION)} * abs(${parent})`, setting(flavor, SUM_TOLERANCE_USD))}`;
+
+/** The HS levels among the rows of a group, space-separated: `2 6`. */
+export const HS_LEVELS_USED = (flavor: SqlDialect, level: string) =>
+  `trim(case when ${flavor.anyTrue(`${level} = 2`)} then '2 ' else '' end
+                    || case when ${flavor.anyTrue(`${level} = 4`)} then '4 ' else '' end
+                    || case when ${flavor.anyTrue(`${level} = 6`)} then '6' else '' end)`;
 
 export const HIERARCHY_INPUTS: readonly TradeInput[] = [
   {
@@ -65,14 +72,14 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
   {
     // Whether each row's children add up to it (NULL for a leaf).
     table: 'input_hs_breakdown',
-    select: () => `
+    select: (_scope, flavor) => `
       with children as (
         select ${slice('t')}, t.parent_code, count(*) as children, sum(t.value_usd) as children_usd
         from input_hs_tree t where t.parent_code is not null
         group by ${slice('t')}, t.parent_code
       )
       select t.*, coalesce(k.children, 0) as children, k.children_usd,
-             case when k.children is not null then ${addsUp('k.children_usd', 't.value_usd')} end as complete
+             case when k.children is not null then ${addsUp(flavor, 'k.children_usd', 't.value_usd')} end as complete
       from input_hs_tree t
       left join children k on ${sameSlice('k', 't')} and k.parent_code = t.hs_code`,
     index: [...SLICE, 'hs_code'],
@@ -105,7 +112,7 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
         select hs_edition, code, '${CHAPTER_SCHEME}', substr(code, 1, 2)
         from (select hs_edition, hs_code as code from input_flows where hs_level > 0
               union
-              select hs_edition, substr(hs_code, 1, 2) from input_flows where hs_level > 0)
+              select hs_edition, substr(hs_code, 1, 2) from input_flows where hs_level > 0) as codes
       )
       select m.*,
              case when m.scheme = '${CHAPTER_SCHEME}' or length(m.code) = 2 then length(m.code) = 2
@@ -135,7 +142,7 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
                         where m.edition = p.edition and m.code = p.code
                           and m.scheme = p.scheme and m.category = p.category)
       union all
-      select edition, 'TOTAL', scheme, category, sum(is_top)
+      select edition, 'TOTAL', scheme, category, sum(case when is_top then 1 else 0 end)
       from input_category_members group by edition, scheme, category`,
     index: ['edition', 'code', 'scheme', 'category'],
   },
@@ -160,7 +167,7 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
   {
     // One sum per slice and category (chapters included), with what it drew on.
     table: 'input_category_sums',
-    select: () => `
+    select: (_scope, flavor) => `
       with straddling as (
         -- The rows above a category that matter: one without children (the file is coarser
         -- than the category there), or one whose children do not add up to it.
@@ -174,11 +181,11 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
         -- Partial: the category may be in the gap, as the slice does not publish every
         -- outermost code of the category beneath the straddling row.
         select ${slice('s')}, s.scheme, s.category,
-               max(s.children = 0) as coarser,
-               max(s.children > 0 and s.tops_under > (
+               ${flavor.anyTrue('s.children = 0')} as coarser,
+               ${flavor.anyTrue(`s.children > 0 and s.tops_under > (
                      select count(*) from input_category_rows r
                      where ${sameSlice('r', 's')} and r.scheme = s.scheme and r.category = s.category and r.is_top
-                       and (s.hs_code = 'TOTAL' or substr(r.hs_code, 1, length(s.hs_code)) = s.hs_code))) as partial
+                       and (s.hs_code = 'TOTAL' or substr(r.hs_code, 1, length(s.hs_code)) = s.hs_code))`)} as partial
         from straddling s
         group by ${slice('s')}, s.scheme, s.category
       ),
@@ -192,11 +199,9 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
         select ${slice('r')}, r.scheme, r.category,
                sum(r.value_usd) as value_usd, sum(r.net_weight_kg) as net_weight_kg,
                count(r.net_weight_kg) = count(*) as net_weight_complete,
-               max(r.children > 0) as from_coarser, max(r.hs_level) as hs_level, count(*) as row_count,
-               trim(case when max(r.hs_level = 2) then '2 ' else '' end
-                    || case when max(r.hs_level = 4) then '4 ' else '' end
-                    || case when max(r.hs_level = 6) then '6' else '' end) as hs_levels,
-               case when count(*) <= ${CODES_LISTED} then group_concat(r.hs_code, ' ' order by r.hs_code) end
+               ${flavor.anyTrue('r.children > 0')} as from_coarser, max(r.hs_level) as hs_level, count(*) as row_count,
+               ${HS_LEVELS_USED(flavor, 'r.hs_level')} as hs_levels,
+               case when count(*) <= ${CODES_LISTED} then ${flavor.orderedConcat('r.hs_code', ' ', 'r.hs_code')} end
                  as codes_drawn_on
         from input_category_rows r
         where r.used
@@ -205,7 +210,7 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
       select ${slice('c')}, c.year, c.month, c.hs_edition, c.scheme, c.category,
              case when g.coarser then null else coalesce(s.value_usd, 0) end as value_usd,
              case when g.coarser then null else s.net_weight_kg end as net_weight_kg,
-             coalesce(s.net_weight_complete, 1) as net_weight_complete,
+             coalesce(s.net_weight_complete, true) as net_weight_complete,
              case when g.coarser then 'coarser_than_category' end as null_reason,
              case when g.coarser then null when g.partial then 'partial'
                   when s.from_coarser then 'from_coarser' else 'exact' end as sum_basis,

@@ -23,8 +23,8 @@
  *
  * Values never mix: every sum stays within one source, one HS edition and one level.
  */
-import type { YearScope } from './indicator.ts';
-import { CHAPTER_SCHEME, CODES_LISTED, HIERARCHY_INPUTS } from './trade-hierarchy.ts';
+import type { SqlDialect, YearScope } from './indicator.ts';
+import { CHAPTER_SCHEME, CODES_LISTED, HIERARCHY_INPUTS, HS_LEVELS_USED } from './trade-hierarchy.ts';
 import { WORLD_BASIS_INPUTS } from './trade-world-basis.ts';
 
 /** The partner code of the world (Comtrade's 0, stored as W00). */
@@ -41,7 +41,7 @@ export const DECLARED_ONLY = "source not in ('baci', 'sample-baci')";
 /** One input table: its name, the SELECT that fills it, and the columns to index it on. */
 export interface TradeInput {
   readonly table: string;
-  select(scope: YearScope): string;
+  select(scope: YearScope, flavor: SqlDialect): string;
   readonly index: readonly string[];
 }
 
@@ -67,18 +67,18 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     // One HS edition per source, reporter and period: the newest, when a source holds the same
     // year in two (BACI's HS17 and HS22 releases), which would otherwise be added together.
     table: 'input_flows',
-    select: (scope) => `
+    select: (scope, flavor) => `
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
              hs_edition, hs_code, hs_level, value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit
       from (
         select *, dense_rank() over (
                     partition by source, reporter_iso3, period
-                    order by hs_edition glob 'H[0-9]*' desc, hs_edition desc
+                    order by ${flavor.glob('hs_edition', 'H[0-9]*')} desc, hs_edition desc
                   ) as edition_rank
         from trade_flows
         where partner2_iso3 = 'W00' and mode_of_transport = '0' and customs_procedure = 'C00'
           and flow in ('X', 'M') and ${scope.read('year')}
-      )
+      ) as ranked
       where edition_rank = 1`,
     index: [...PAIR, 'hs_level', 'hs_code'],
   },
@@ -90,7 +90,7 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     // sum (`below_parts`) cannot be a whole of its parts: the shares against it are NULL
     // (ind_shares).
     table: 'input_pair_totals',
-    select: () => `
+    select: (_scope, flavor) => `
       with keys as (
         select distinct source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition
         from input_flows
@@ -102,11 +102,9 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
       ),
       parts as (
         select source, reporter_iso3, partner_iso3, flow, freq, period, sum(value_usd) as value_usd,
-               max(children > 0) as from_coarser, count(*) as row_count,
-               trim(case when max(hs_level = 2) then '2 ' else '' end
-                    || case when max(hs_level = 4) then '4 ' else '' end
-                    || case when max(hs_level = 6) then '6' else '' end) as hs_levels,
-               case when count(*) <= ${CODES_LISTED} then group_concat(hs_code, ' ' order by hs_code) end
+               ${flavor.anyTrue('children > 0')} as from_coarser, count(*) as row_count,
+               ${HS_LEVELS_USED(flavor, 'hs_level')} as hs_levels,
+               case when count(*) <= ${CODES_LISTED} then ${flavor.orderedConcat('hs_code', ' ', 'hs_code')} end
                  as codes_drawn_on
         from input_hs_nodes where in_total
         group by source, reporter_iso3, partner_iso3, flow, freq, period
@@ -121,7 +119,7 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
              case when t.value_usd is not null then 'TOTAL' else p.codes_drawn_on end as codes_drawn_on,
              case when t.value_usd is not null then 1 else p.row_count end as row_count,
              -- Below by more than floating-point noise in adding the parts.
-             coalesce(t.value_usd < p.value_usd - 1e-9 * abs(p.value_usd), 0) as below_parts
+             coalesce(t.value_usd < p.value_usd - 1e-9 * abs(p.value_usd), false) as below_parts
       from keys k
       left join published t using (source, reporter_iso3, partner_iso3, flow, freq, period)
       left join parts p using (source, reporter_iso3, partner_iso3, flow, freq, period)`,
@@ -132,9 +130,9 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     // out); a pair and flow without any row is missing, not 0 (a World export total says
     // nothing of imports).
     table: 'input_coverage',
-    select: () => `
+    select: (_scope, flavor) => `
       select source, reporter_iso3, partner_iso3, freq, period,
-             max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
+             ${flavor.anyTrue("flow = 'X'")} as has_exports, ${flavor.anyTrue("flow = 'M'")} as has_imports
       from input_flows group by source, reporter_iso3, partner_iso3, freq, period`,
     index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period'],
   },
@@ -143,9 +141,9 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     // has no 0 to compare an H6 code with, only an edition break; one that reported HS2
     // chapters says nothing of HS6 codes.
     table: 'input_edition_coverage',
-    select: () => `
+    select: (_scope, flavor) => `
       select source, reporter_iso3, partner_iso3, freq, period, hs_edition, hs_level,
-             max(flow = 'X') as has_exports, max(flow = 'M') as has_imports
+             ${flavor.anyTrue("flow = 'X'")} as has_exports, ${flavor.anyTrue("flow = 'M'")} as has_imports
       from input_flows where hs_level > 0
       group by source, reporter_iso3, partner_iso3, freq, period, hs_edition, hs_level`,
     index: ['source', 'reporter_iso3', 'partner_iso3', 'freq', 'period', 'hs_edition', 'hs_level'],
@@ -158,7 +156,7 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
     select: () => `
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
              'total' as product_kind, '' as classification, 0 as hs_level, 'TOTAL' as product, value_usd,
-             null as null_reason
+             cast(null as text) as null_reason
       from input_pair_totals
       union all
       select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,

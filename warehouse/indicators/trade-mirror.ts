@@ -104,7 +104,7 @@ export const tradeMirror: IndicatorDefinition = {
     },
     { ...SMALL_BASE, description: `1 when X + M is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
-  select: (scope) => `
+  select: (scope, flavor) => `
     with sides as (
       select source, reporter_iso3, partner_iso3, freq, period, year, month,
              product_kind, classification, hs_level, product,
@@ -131,7 +131,8 @@ export const tradeMirror: IndicatorDefinition = {
     coverage as (
       select reporter_iso3, partner_iso3, freq, period, ${COVERAGE_CLASS('product_kind', 'classification')} as classification,
              ${COVERAGE_LEVEL('product_kind', 'hs_level')} as level,
-             max(exports_usd is not null) as has_exports, max(imports_usd is not null) as has_imports
+             ${flavor.anyTrue('exports_usd is not null')} as has_exports,
+             ${flavor.anyTrue('imports_usd is not null')} as has_imports
       from sides where product_kind in ('hs', 'total')
       group by reporter_iso3, partner_iso3, freq, period, 5, 6
     ),

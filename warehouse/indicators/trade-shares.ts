@@ -9,7 +9,7 @@ const WORLD_NOT_BELOW = 'p.value_usd <= w.value_usd + 1e-9 * abs(w.value_usd)';
  * A product within its pair's total. A category summed from finer rows under a row whose
  * children overshoot it could exceed a total summed at that row: no share above 1, ever.
  */
-const PART_NOT_ABOVE = 'coalesce(s.value_usd <= t.value_usd + 1e-9 * abs(t.value_usd), 1)';
+const PART_NOT_ABOVE = 'coalesce(s.value_usd <= t.value_usd + 1e-9 * abs(t.value_usd), true)';
 
 export const tradeShares: IndicatorDefinition = {
   table: 'ind_shares',
@@ -78,14 +78,15 @@ export const tradeShares: IndicatorDefinition = {
     NULL_REASON,
     { ...SMALL_BASE, description: `1 when the whole is under ${SMALL_TRADE_USD.toLocaleString('en')} USD.` },
   ],
-  // A share is at most 1 by construction (a whole at least its parts); min(…, 1) only absorbs
-  // the floating-point noise of a part equal to the whole.
-  select: (scope) => `
+  // A share is at most 1 by construction (a whole at least its parts); least(…, 1) only absorbs
+  // the floating-point noise of a part equal to the whole. A NULL part (a category the file is
+  // coarser than) has no share: PostgreSQL's least would ignore it and give 1.
+  select: (scope, flavor) => `
     select 'product', s.source, s.reporter_iso3, s.partner_iso3, s.freq, s.period, s.year, s.month, s.flow,
            s.product_kind, s.classification, s.hs_level, s.product, s.value_usd,
            t.value_usd,
            case when t.value_usd > 0 and not t.below_parts and ${PART_NOT_ABOVE}
-                then min(s.value_usd / t.value_usd, 1.0) end,
+                 and s.value_usd is not null then ${flavor.least('s.value_usd / t.value_usd', '1.0')} end,
            case t.total_basis when 'published' then 'reported_total' when 'summed' then 'sum_of_parts' end,
            t.total_basis, t.parts_usd,
            case when s.null_reason is not null then s.null_reason
@@ -102,7 +103,8 @@ export const tradeShares: IndicatorDefinition = {
     select 'partner', p.source, p.reporter_iso3, p.partner_iso3, p.freq, p.period, p.year, p.month, p.flow,
            'total', '', 0, 'TOTAL', p.value_usd,
            w.value_usd,
-           case when w.value_usd > 0 and ${WORLD_NOT_BELOW} then min(p.value_usd / w.value_usd, 1.0) end,
+           case when w.value_usd > 0 and ${WORLD_NOT_BELOW} and p.value_usd is not null
+                then ${flavor.least('p.value_usd / w.value_usd', '1.0')} end,
            w.world_basis, p.total_basis, null,
            case when w.value_usd = 0 then 'zero_base' when w.value_usd < 0 then 'negative_base'
                 when not ${WORLD_NOT_BELOW} then 'total_below_parts' end,

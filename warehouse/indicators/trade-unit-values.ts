@@ -74,7 +74,7 @@ export const tradeUnitValues: IndicatorDefinition = {
       from (
         select *, case when net_weight_kg > 0 and value_usd > 0 then value_usd / net_weight_kg end as uv
         from input_flows where hs_level > 0 and ${scope.write('year')}
-      )
+      ) as flows
     ),
     spread as (
       select source, flow, freq, period, hs_edition, hs_code, count(ln_uv) as n, avg(ln_uv) as mean_ln,
@@ -97,6 +97,6 @@ export const tradeUnitValues: IndicatorDefinition = {
                 when net_weight_kg = 0 then 'zero_base'
                 when net_weight_kg < 0 or value_usd < 0 then 'negative_base'
                 when value_usd = 0 then 'zero_value' end,
-           n, z, coalesce(abs(z) >= ${OUTLIER_Z}, 0)
+           n, z, coalesce(abs(z) >= ${OUTLIER_Z}, false)
     from scored`,
 };

@@ -62,9 +62,9 @@ const BACI_SOURCES = "('baci', 'sample-baci')";
 export const WORLD_BASIS_INPUTS: readonly TradeInput[] = [
   {
     table: 'input_world_basis',
-    select: (scope) => `
+    select: (scope, flavor) => `
       with releases as (
-        select l.source, l.year, group_concat(distinct f.release) as release
+        select l.source, l.year, ${flavor.distinctConcat('f.release')} as release
         from (
           select distinct source, year, load_id from trade_flows
           where source in ${BACI_SOURCES} and freq = 'A' and ${scope.read('year')}
@@ -75,7 +75,7 @@ export const WORLD_BASIS_INPUTS: readonly TradeInput[] = [
       candidates as (
         select w.year, w.hs_edition, 'products' as basis_for, w.source, cast(null as integer) as exporters,
                '${WORLD_TOTALS}:' || case when count(distinct w.source_note) = 1 and count(w.source_note) = count(*)
-                                           then min(w.source_note) else group_concat(distinct f.file_name) end
+                                           then min(w.source_note) else ${flavor.distinctConcat('f.file_name')} end
                  as world_basis
         from world_trade_totals w
         join load_files f on f.load_id = w.load_id
@@ -146,7 +146,7 @@ export const WORLD_BASIS_INPUTS: readonly TradeInput[] = [
       select f.year, f.hs_edition, l.level, substr(f.hs_code, 1, l.level), sum(f.value_usd)
       from input_flows f
       join products b on b.source = f.source and b.year = f.year and b.hs_edition = f.hs_edition
-      join levels l
+      join levels l on true
       where f.source in ${BACI_SOURCES} and f.flow = 'X' and f.freq = 'A' and f.hs_level = 6
       group by f.year, f.hs_edition, l.level, substr(f.hs_code, 1, l.level)
       union all

@@ -3,8 +3,13 @@
  * Released migrations are never edited: add a new numbered file instead.
  */
 import { type Kysely, sql } from 'kysely';
+import { createDefaultPartition, partitionedBy } from './postgres/partition-ddl.ts';
+import { isPostgres } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // On PostgreSQL the migrator's schema plugin (src/db/postgres/schema-plugin.ts) maps the
+  // types; trade flows are partitioned by year there (src/db/postgres/partitions.ts).
+  const postgres = isPostgres(db);
   await db.schema
     .createTable('countries')
     .addColumn('iso3', 'text', (c) => c.primaryKey())
@@ -38,6 +43,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('iso3', 'text', (c) => c.notNull().references('countries.iso3'))
     .addColumn('origin', 'text', (c) => c.notNull())
     .execute();
+  if (postgres) {
+    // The reference is replaced whole in one transaction while rows point at it; SQLite defers
+    // the check to commit with a pragma, PostgreSQL only for a DEFERRABLE constraint.
+    for (const table of ['country_codes', 'country_names']) {
+      await sql
+        .raw(`alter table ${table} alter constraint ${table}_iso3_fkey deferrable initially immediate`)
+        .execute(db);
+    }
+  }
 
   await db.schema
     .createTable('reference_files')
@@ -129,7 +143,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('rejects_by_run').on('rejects').columns(['run_id', 'load_id']).execute();
 
-  await db.schema
+  let tradeFlows = db.schema
     .createTable('trade_flows')
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('reporter_iso3', 'text', (c) => c.notNull())
@@ -157,8 +171,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('mode_of_transport', 'text', (c) => c.notNull().defaultTo('0'))
     .addColumn('customs_procedure', 'text', (c) => c.notNull().defaultTo('C00'))
     .addColumn('source_row', 'integer', (c) => c.notNull())
-    .addColumn('load_id', 'integer', (c) => c.notNull())
-    .execute();
+    .addColumn('load_id', 'integer', (c) => c.notNull());
+  if (postgres) tradeFlows = tradeFlows.modifyEnd(partitionedBy('year'));
+  await tradeFlows.execute();
+  // Named for the table's name from migration 0002 on.
+  if (postgres) await createDefaultPartition(db, 'trade_flows', 'trade_flow_rows_default');
   // The natural key of a reported flow. Its leading columns are the slice a revised file
   // replaces (source, reporter, period), so the same index serves slice deletes.
   await db.schema
@@ -176,6 +193,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       'hs_code',
       'mode_of_transport',
       'customs_procedure',
+      // A unique index of a partitioned table holds its partition column (period fixes year).
+      ...(postgres ? ['year'] : []),
     ])
     .execute();
   await db.schema
@@ -183,6 +202,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('trade_flows')
     .columns(['partner_iso3', 'period'])
     .execute();
+  if (postgres) {
+    // Analysts filter by reporter without a source, and by product: on a server warehouse of
+    // every BACI year these are the queries a full scan would make slow (issue 21, point 4).
+    await sql`create index trade_flows_by_reporter on trade_flows (reporter_iso3, period)`.execute(db);
+    await sql`create index trade_flows_by_hs_code on trade_flows (hs_code, period)`.execute(db);
+  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

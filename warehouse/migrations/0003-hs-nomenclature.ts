@@ -7,6 +7,7 @@
  * correlation never requires reloading trade files.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -16,14 +17,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`insert into settings (key, value) values ('target_hs_edition', 'H6')`.execute(db);
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table hs_sections (
       section text primary key,
       name text not null,
       position integer not null
-    )`.execute(db);
+    )`,
+  );
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table hs_codes (
       edition text not null,
       code text not null,
@@ -33,9 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       description text,
       special text,
       primary key (edition, code)
-    ) without rowid`.execute(db);
+    ) without rowid`,
+  );
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table hs_concordance (
       newer_edition text not null,
       newer_code text not null,
@@ -44,10 +53,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       relationship text not null,
       origin text not null,
       primary key (older_edition, older_code, newer_edition, newer_code)
-    ) without rowid`.execute(db);
+    ) without rowid`,
+  );
   await sql`create index hs_concordance_by_newer on hs_concordance (newer_edition, newer_code)`.execute(db);
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table hs_conversion (
       from_edition text not null,
       from_code text not null,
@@ -56,7 +68,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       weight real not null,
       approximate integer not null,
       primary key (from_edition, from_code, to_edition, to_code)
-    ) without rowid`.execute(db);
+    ) without rowid`,
+  );
 
   await sql`
     create table hs_categories (
@@ -77,14 +90,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       exclude text
     )`.execute(db);
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table hs_code_categories (
       edition text not null,
       code text not null,
       scheme text not null,
       category text not null,
       primary key (edition, code, scheme, category)
-    ) without rowid`.execute(db);
+    ) without rowid`,
+  );
 
   await sql`
     create view trade_by_category as

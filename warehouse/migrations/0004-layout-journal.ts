@@ -8,6 +8,7 @@
  *   not match the sum of its parts), with the place in the file.
  */
 import { type Kysely, sql } from 'kysely';
+import { renameTableParts, resumeIdentity } from './postgres/schema-ddl.ts';
 
 const LOAD_FILES_COLUMNS = [
   'load_id',
@@ -87,6 +88,10 @@ async function rebuildLoadFiles(db: Kysely<unknown>, withAggregates: boolean): P
   await sql`insert into load_files_rebuilt (${columns}) select ${columns} from load_files`.execute(db);
   await sql`drop table load_files`.execute(db);
   await sql`alter table load_files_rebuilt rename to load_files`.execute(db);
+  // PostgreSQL: the key, foreign key and id sequence take the table's name; the rows kept
+  // their ids, and the next load_id follows them (SQLite does both by itself).
+  await renameTableParts(db, 'load_files_rebuilt', 'load_files');
+  await resumeIdentity(db, 'load_files', 'load_id');
   await db.schema
     .createIndex('load_files_by_sha256')
     .on('load_files')

@@ -15,15 +15,19 @@
  *   each month from its port's fiscal-year start.
  */
 import { type Kysely, sql } from 'kysely';
+import { monthBeforeFiscalStart, runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runDdl(
+    db,
+    `
     create table ports (
       locode text primary key,
       name text not null,
       country_iso3 text not null,
       fiscal_year_start integer not null default 1 check (fiscal_year_start between 1 and 12)
-    )`.execute(db);
+    )`,
+  );
 
   await sql`
     create table port_commodities (
@@ -36,7 +40,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       version text not null
     )`.execute(db);
 
-  await sql`
+  await runDdl(
+    db,
+    `
     create table port_throughput_rows (
       source text not null,
       port_locode text not null,
@@ -54,13 +60,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       is_revised integer not null default 0,
       source_row integer not null,
       load_id integer not null
-    )`.execute(db);
+    )`,
+  );
   await sql`
     create unique index port_throughput_key on port_throughput_rows
       (source, port_locode, period, direction, cargo_group, commodity_raw, unit)`.execute(db);
   await sql`create index port_throughput_by_load on port_throughput_rows (load_id)`.execute(db);
 
-  await sql`
+  await sql
+    .raw(`
     create view port_throughput as
     select
       r.source,
@@ -74,8 +82,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         when r.freq = 'FY' then substr(r.period, 3)
         when r.freq = 'M' and coalesce(p.fiscal_year_start, 1) = 1 then cast(r.year as text)
         when r.freq = 'M' then
-          cast(r.year - (r.month < p.fiscal_year_start) as text) || '-' ||
-          substr(cast(r.year - (r.month < p.fiscal_year_start) + 1 as text), 3, 2)
+          cast(r.year - ${monthBeforeFiscalStart(db)} as text) || '-' ||
+          substr(cast(r.year - ${monthBeforeFiscalStart(db)} + 1 as text), 3, 2)
         else null
       end as fiscal_year,
       r.direction,
@@ -94,7 +102,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       r.load_id
     from port_throughput_rows r
     left join ports p on p.locode = r.port_locode
-    left join port_commodities c on c.label_key = r.commodity_key`.execute(db);
+    left join port_commodities c on c.label_key = r.commodity_key`)
+    .execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -10,9 +10,12 @@
  * - `derive_tables`: per refresh and indicator table, the rows written and the time taken.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runDdl(
+    db,
+    `
     create table derive_runs (
       derive_id integer primary key autoincrement,
       run_id integer,
@@ -26,15 +29,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       duration_ms integer,
       status text not null check (status in ('running', 'succeeded', 'failed')),
       message text
-    )`.execute(db);
-  await sql`
+    )`,
+  );
+  await runDdl(
+    db,
+    `
     create table derive_tables (
       derive_id integer not null references derive_runs (derive_id),
       table_name text not null,
       rows_written integer not null,
       duration_ms integer not null,
       primary key (derive_id, table_name)
-    )`.execute(db);
+    )`,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

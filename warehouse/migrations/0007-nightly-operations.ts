@@ -13,9 +13,12 @@
  *   local path; `--only-failed` retries by it.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runDdl(
+    db,
+    `
     create table pipeline_locks (
       pipeline text primary key,
       holder text not null,
@@ -26,8 +29,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       acquired_at text not null,
       heartbeat_at text not null,
       expires_at text not null
-    )`.execute(db);
-  await sql`
+    )`,
+  );
+  await runDdl(
+    db,
+    `
     create table remote_files (
       url text primary key,
       etag text,
@@ -38,8 +44,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       fetched_at text not null,
       checked_at text not null,
       last_status text not null check (last_status in ('fetched', 'not_modified'))
-    )`.execute(db);
-  await sql`
+    )`,
+  );
+  await runDdl(
+    db,
+    `
     create table run_alerts (
       run_id integer not null,
       event text not null,
@@ -49,7 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       detail text not null,
       sent_at text not null,
       duration_ms integer not null
-    )`.execute(db);
+    )`,
+  );
   await sql`create index run_alerts_by_run on run_alerts (run_id)`.execute(db);
   await sql`alter table load_runs add column trigger text not null default 'manual'`.execute(db);
   await sql`alter table load_files add column origin text`.execute(db);

@@ -25,6 +25,16 @@
  * The SQL is written out rather than built from code: a released migration never changes.
  */
 import { type Kysely, sql } from 'kysely';
+import { createDefaultPartition } from './postgres/partition-ddl.ts';
+import {
+  createClosingTrigger,
+  createCountsBalanceTrigger,
+  dropTrigger,
+  isPostgres,
+  monthBeforeFiscalStart,
+  runDdl,
+  sixDigitCode,
+} from './postgres/schema-ddl.ts';
 
 /** Columns of trade_flow_rows, in table order. */
 const TRADE_COLUMNS = `source, reporter_iso3, reporter_code, partner_iso3, partner_code, partner2_iso3, flow, freq,
@@ -45,24 +55,30 @@ const old = (columns: string) =>
     .join(', ');
 
 /** BACI rows as trade_flows shows them (migration 0002), from a table aliased `b`. */
-const BACI_AS_TRADE_FLOWS = `
+const baciAsTradeFlows = (db: Kysely<unknown>) => `
       cast('baci' as text), r.iso3, cast(b.reporter_code as text), p.iso3, cast(b.partner_code as text),
       cast('W00' as text), cast('X' as text), cast('A' as text),
       cast(b.period as text), b.period, cast(null as integer), b.hs_edition,
-      cast(printf('%06d', b.hs_code) as text), cast(6 as integer),
+      cast(${sixDigitCode(db, 'b.hs_code')} as text), cast(6 as integer),
       b.value_usd, cast(null as real), b.value_usd,
       b.net_weight_kg, cast(null as integer), cast(null as real), cast(null as real),
       cast(null as text), cast(null as text),
       cast('0' as text), cast('C00' as text), b.source_row, b.load_id`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // On PostgreSQL: types translated, the closed tables of trade_flow_rows and baci_flows
+  // partitioned by year as their current tables are, and the triggers in PL/pgSQL
+  // (src/db/postgres/schema-ddl.ts, partitions.ts).
+  const postgres = isPostgres(db);
+  const partitionedBy = (column: string) => (postgres ? ` partition by range (${column})` : '');
   for (const table of ['trade_flow_rows', 'baci_flows', 'port_throughput_rows']) {
-    await sql.raw(`alter table ${table} add column seen_load integer`).execute(db);
-    await sql.raw(`alter table ${table} add column seen_row integer`).execute(db);
+    await runDdl(db, `alter table ${table} add column seen_load integer`);
+    await runDdl(db, `alter table ${table} add column seen_row integer`);
   }
 
-  await sql
-    .raw(`
+  await runDdl(
+    db,
+    `
     create table trade_flow_rows_closed (
       source text not null, reporter_iso3 text not null, reporter_code text, partner_iso3 text not null,
       partner_code text, partner2_iso3 text not null, flow text not null, freq text not null,
@@ -73,8 +89,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       customs_procedure text not null, source_row integer not null, load_id integer not null,
       valid_to_load integer not null,
       closed_by text not null check (closed_by in ('changed', 'retired', 'reverted'))
-    )`)
-    .execute(db);
+    )${partitionedBy('year')}`,
+  );
+  if (postgres) await createDefaultPartition(db, 'trade_flow_rows_closed');
   await sql`create index trade_flow_rows_closed_by_load on trade_flow_rows_closed (valid_to_load)`.execute(
     db,
   );
@@ -82,20 +99,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     db,
   );
 
-  await sql
-    .raw(`
+  await runDdl(
+    db,
+    `
     create table baci_flows_closed (
       reporter_code integer not null, period integer not null, partner_code integer not null,
       hs_edition text not null, hs_code integer not null, value_usd real not null,
       net_weight_kg real, source_row integer not null, load_id integer not null,
       valid_to_load integer not null,
       closed_by text not null check (closed_by in ('changed', 'retired', 'reverted'))
-    )`)
-    .execute(db);
+    )${partitionedBy('period')}`,
+  );
+  if (postgres) await createDefaultPartition(db, 'baci_flows_closed');
   await sql`create index baci_flows_closed_by_load on baci_flows_closed (valid_to_load)`.execute(db);
 
-  await sql
-    .raw(`
+  await runDdl(
+    db,
+    `
     create table port_throughput_rows_closed (
       source text not null, port_locode text not null, period text not null, freq text not null,
       year integer not null, month integer, direction text not null, cargo_group text not null,
@@ -104,8 +124,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       source_row integer not null, load_id integer not null,
       valid_to_load integer not null,
       closed_by text not null check (closed_by in ('changed', 'retired', 'reverted'))
-    )`)
-    .execute(db);
+    )`,
+  );
   await sql`create index port_throughput_rows_closed_by_load on port_throughput_rows_closed (valid_to_load)`.execute(
     db,
   );
@@ -116,6 +136,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['baci_flows', BACI_COLUMNS],
     ['port_throughput_rows', PORT_COLUMNS],
   ] as const) {
+    if (postgres) {
+      await createClosingTrigger(db, table, columns);
+      continue;
+    }
     await sql
       .raw(`
       create trigger ${table}_close_changed after update of load_id on ${table}
@@ -127,8 +151,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .execute(db);
   }
 
-  await sql
-    .raw(`
+  await runDdl(
+    db,
+    `
     -- The closed arm comes first: a compound view's columns take their declared types from it.
     create view trade_flows_history as
     select ${TRADE_COLUMNS}, load_id as valid_from_load, valid_to_load, closed_by
@@ -137,14 +162,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     select ${TRADE_COLUMNS}, load_id, cast(null as integer), cast(null as text)
     from trade_flows
     union all
-    select ${BACI_AS_TRADE_FLOWS}, b.load_id, b.valid_to_load, b.closed_by
+    select ${baciAsTradeFlows(db)}, b.load_id, b.valid_to_load, b.closed_by
     from baci_flows_closed b
     join baci_country_codes r on r.code = b.reporter_code
-    join baci_country_codes p on p.code = b.partner_code`)
-    .execute(db);
+    join baci_country_codes p on p.code = b.partner_code`,
+  );
 
-  await sql
-    .raw(`
+  await runDdl(
+    db,
+    `
     create view port_throughput_history as
     select
       r.source, r.port_locode, p.name as port_name, r.period, r.freq, r.year, r.month,
@@ -152,8 +178,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         when r.freq = 'FY' then substr(r.period, 3)
         when r.freq = 'M' and coalesce(p.fiscal_year_start, 1) = 1 then cast(r.year as text)
         when r.freq = 'M' then
-          cast(r.year - (r.month < p.fiscal_year_start) as text) || '-' ||
-          substr(cast(r.year - (r.month < p.fiscal_year_start) + 1 as text), 3, 2)
+          cast(r.year - ${monthBeforeFiscalStart(db)} as text) || '-' ||
+          substr(cast(r.year - ${monthBeforeFiscalStart(db)} + 1 as text), 3, 2)
         else null
       end as fiscal_year,
       r.direction,
@@ -168,8 +194,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       select ${PORT_COLUMNS}, cast(null as integer), cast(null as text) from port_throughput_rows
     ) r
     left join ports p on p.locode = r.port_locode
-    left join port_commodities c on c.label_key = r.commodity_key`)
-    .execute(db);
+    left join port_commodities c on c.label_key = r.commodity_key`,
+  );
 
   for (const column of [
     'rows_inserted integer not null default 0',
@@ -184,11 +210,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     'reverts_load_id integer',
     'reverted_by integer',
   ]) {
-    await sql.raw(`alter table load_files add column ${column}`).execute(db);
+    await runDdl(db, `alter table load_files add column ${column}`);
   }
   // The first vintage: every row a file loaded was new when it loaded.
   await sql`update load_files set rows_inserted = rows_loaded where status = 'loaded'`.execute(db);
   // read = rejected + inserted + changed + unchanged (+ aggregates checked), for every loaded file.
+  if (postgres) {
+    await createCountsBalanceTrigger(db);
+    return;
+  }
   await sql`
     create trigger load_files_counts_balance before update of status on load_files
     when new.status = 'loaded'
@@ -199,7 +229,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop trigger load_files_counts_balance`.execute(db);
+  await dropTrigger(db, 'load_files_counts_balance', 'load_files');
   for (const column of [
     'rows_inserted',
     'rows_changed',
@@ -218,7 +248,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop view port_throughput_history`.execute(db);
   await sql`drop view trade_flows_history`.execute(db);
   for (const table of ['trade_flow_rows', 'baci_flows', 'port_throughput_rows']) {
-    await sql.raw(`drop trigger ${table}_close_changed`).execute(db);
+    await dropTrigger(db, `${table}_close_changed`, table);
     await sql.raw(`drop table ${table}_closed`).execute(db);
     await sql.raw(`alter table ${table} drop column seen_row`).execute(db);
     await sql.raw(`alter table ${table} drop column seen_load`).execute(db);

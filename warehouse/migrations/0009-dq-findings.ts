@@ -14,9 +14,12 @@
  * The SQL is written out rather than built from code: a released migration never changes.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runDdl(
+    db,
+    `
     create table dq_findings (
       finding_id integer primary key autoincrement,
       check_name text not null,
@@ -35,7 +38,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       run_id integer,
       file text,
       sheet text
-    )`.execute(db);
+    )`,
+  );
   await sql`
     create unique index dq_findings_identity on dq_findings (check_name, table_name, finding_key)`.execute(
     db,

@@ -6,9 +6,12 @@
  * tell a figure the publisher labelled from one the loader was told.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`
+  await runDdl(
+    db,
+    `
     create table load_facts (
       load_id integer not null references load_files(load_id),
       sheet text not null default '',
@@ -17,7 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       origin text not null check (origin in ('file', 'declaration', 'override')),
       place text not null,
       primary key (load_id, sheet, fact, value)
-    )`.execute(db);
+    )`,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -15,6 +15,7 @@
  * The SQL is written out rather than built from code: a released migration never changes.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const column of [
@@ -29,7 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     'illustrative integer check (illustrative in (0, 1))',
     "provenance_by text check (provenance_by in ('source', 'pipeline', 'nobody'))",
   ]) {
-    await sql.raw(`alter table load_files add column ${column}`).execute(db);
+    await runDdl(db, `alter table load_files add column ${column}`);
   }
 
   await sql`

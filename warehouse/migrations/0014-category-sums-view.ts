@@ -10,27 +10,34 @@
  * The SQL is written out rather than built from code: a released migration never changes.
  */
 import { type Kysely, sql } from 'kysely';
+import { runDdl } from './postgres/schema-ddl.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`drop view trade_by_category`.execute(db);
   // The derive stage creates ind_trade_sums from its definition, and replaces this stand-in on
   // its first refresh; until then the view is empty rather than broken (SQLite refuses any later
   // ALTER TABLE while a view names a table that does not exist).
-  await sql`
+  await runDdl(
+    db,
+    `
     create table if not exists ind_trade_sums (
       source text, reporter_iso3 text, partner_iso3 text, freq text, period text, year integer,
       month integer, flow text, product_kind text, classification text, product text, hs_edition text,
       value_usd real, sum_basis text, hs_levels text, codes_drawn_on text, row_count integer,
       parts_usd real, net_weight_kg real, net_weight_complete integer, null_reason text
-    )`.execute(db);
-  await sql`
+    )`,
+  );
+  await runDdl(
+    db,
+    `
     create view trade_by_category as
     select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, hs_edition,
            classification as scheme, product as category, value_usd, net_weight_kg, net_weight_complete,
            cast(substr(hs_levels, length(hs_levels)) as integer) as hs_level, row_count,
            sum_basis, hs_levels, codes_drawn_on, null_reason
     from ind_trade_sums
-    where product_kind = 'category'`.execute(db);
+    where product_kind = 'category'`,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -9,9 +9,9 @@ import type { DqFindingsTable } from '../../../warehouse/schema/quality-tables.t
 import { type CheckSettingsInput, checkSettingsOf } from '../../check/check-settings.ts';
 import { CHECKS } from '../../check/index.ts';
 import { runWarehouseChecks } from '../../check/run-checks.ts';
+import { openWarehouse } from '../../db/warehouse.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadPipeline } from '../../pipeline/pipeline-loader.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
 import type { Command } from '../command.ts';
 import { openPreparedWarehouse, warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
@@ -109,20 +109,18 @@ export const checkCommand: Command = {
       }
     }
 
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    // Listing opens the warehouse read-only: `--run N` works on a warehouse being loaded.
+    const reader = await openWarehouse(warehousePathOf(ctx), { readonly: true });
     let findings: FindingRow[];
     try {
       const where = runId === undefined ? 'resolved_at is null' : `run_id = ${Math.floor(runId)}`;
-      const { columns, rows } = query.run(
+      findings = await reader.sql.all<FindingRow>(
         `select check_name, severity, table_name, finding_key, expected, found, message, rows_involved, run_id,
                 first_seen_at, last_seen_at, resolved_at
          from dq_findings where ${where} order by ${SEVERITY_ORDER}, check_name, table_name, finding_key`,
       );
-      findings = [...rows].map(
-        (r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])) as unknown as FindingRow,
-      );
     } finally {
-      query.close();
+      await reader.close();
     }
     const open = findings.filter((f) => f.resolved_at === null);
     const exitCode = open.some((f) => f.severity === 'error') ? ExitCode.DataQualityErrors : ExitCode.Success;

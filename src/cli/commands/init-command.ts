@@ -1,6 +1,8 @@
-import { openWarehouse } from '../../db/warehouse.ts';
-import { ExitCode } from '../../errors.ts';
+import { applyCitusLayout } from '../../db/postgres/citus.ts';
+import { isPostgresUrl, openWarehouse } from '../../db/warehouse.ts';
+import { ConfigError, ExitCode } from '../../errors.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
+import { checkRoleName, createReaderRole, type ReaderRole } from '../../query/reader-role.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
@@ -8,14 +10,34 @@ import { parseCommandArgs } from '../parse-options.ts';
 
 export const initCommand: Command = {
   name: 'init',
-  usage: 'corridor init [--db <file>]',
-  summary: 'create or migrate the warehouse and load reference data',
+  usage: 'corridor init [--db <file | postgres://…>] [--create-reader-role <name>] [--citus]',
+  summary:
+    'create or migrate the warehouse and load reference data; on PostgreSQL, --create-reader-role makes a read-only login for analysts',
   async run(ctx) {
-    parseCommandArgs(ctx.args, {}, this.usage);
+    const { values } = parseCommandArgs(
+      ctx.args,
+      { 'create-reader-role': { type: 'string' }, citus: { type: 'boolean', default: false } },
+      this.usage,
+    );
+    const location = warehousePathOf(ctx);
+    const roleName = values['create-reader-role'];
+    if (roleName !== undefined) {
+      if (!isPostgresUrl(location))
+        throw new ConfigError(
+          `--create-reader-role is for a PostgreSQL warehouse (--db postgres://user@host:5432/db); a SQLite file has no roles. To let analysts read ${location} safely, give them "corridor sql", which opens it read-only.\nUsage: ${this.usage}`,
+          { code: 'bad_arguments' },
+        );
+      checkRoleName(roleName);
+    }
     const started = Date.now();
-    const warehouse = await openWarehouse(warehousePathOf(ctx));
+    const warehouse = await openWarehouse(location);
     try {
       const { migrations, reference } = await prepareWarehouse(warehouse);
+      // On a Citus coordinator: fact tables distributed by reporter, the rest replicated (docs/citus.md).
+      if (values.citus)
+        for (const step of await applyCitusLayout(warehouse)) ctx.out.progress(`${step.statement};`);
+      const role: ReaderRole | null =
+        roleName === undefined ? null : await createReaderRole(warehouse, location, roleName);
       const countries = await warehouse.db
         .selectFrom('countries')
         .select((e) => e.fn.countAll<number>().as('n'))
@@ -26,6 +48,7 @@ export const initCommand: Command = {
           migrationsApplied: migrations.applied,
           referenceLoaded: reference.loaded,
           countries: countries.n,
+          ...(role === null ? {} : { readerRole: role }),
         });
       } else {
         const did = [
@@ -39,6 +62,10 @@ export const initCommand: Command = {
         ctx.out.line(
           `Warehouse ${warehouse.path}: ${did.join('; ')}; ${countries.n} countries and areas, in ${formatDuration(Date.now() - started)}.`,
         );
+        if (role !== null)
+          ctx.out.line(
+            `Reader role ${role.name} ${role.existed ? 'already existed; its grants are' : 'created;'} read-only: SELECT on every table and view of schema ${role.schema} (and on tables created later), no writes. Connect with:\n  corridor sql --db ${role.url} "select ..."\n  psql ${role.url}\nIt has no password: give it one with ALTER ROLE ${role.name} PASSWORD '…' (and add it to the URL), or let pg_hba.conf admit it.`,
+          );
       }
       return ExitCode.Success;
     } finally {

@@ -1,5 +1,5 @@
 import { ExitCode } from '../../errors.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import { WarehouseReader } from '../../query/warehouse-reader.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
@@ -16,10 +16,10 @@ export const rejectsCommand: Command = {
       this.usage,
     );
     const limit = Math.floor(numberOption('limit', values.limit, 1, 10_000_000) ?? 50);
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {
       const runArg = numberOption('run', values.run, 1, Number.MAX_SAFE_INTEGER);
-      const latest = [...query.run('select max(run_id) from rejects').rows][0]?.[0];
+      const latest = [...(await query.rows('select max(run_id) from rejects')).rows][0]?.[0];
       const runId = runArg ?? (typeof latest === 'number' ? latest : null);
       if (runId === null) {
         if (ctx.out.json) ctx.out.document([]);
@@ -27,20 +27,22 @@ export const rejectsCommand: Command = {
         return ExitCode.Success;
       }
       const code = values.code === undefined ? '' : ` and code = '${values.code.replace(/'/g, "''")}'`;
-      const { columns, rows } = query.run(
+      const { columns, rows } = await query.rows(
         `select reject_id, run_id, load_id, source, file, sheet, row_number, column_name, code, message, value, raw
          from rejects where run_id = ${Math.floor(runId)}${code} order by load_id, row_number, reject_id limit ${limit}`,
       );
       const list = [...rows].map(
         (r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])) as Record<string, unknown>,
       );
-      const [totals] = [
-        ...query.run(
-          `select count(*), coalesce(sum(rows_rejected), 0) from load_files where run_id = ${Math.floor(runId)}`,
-        ).rows,
-      ];
+      const [totals] = (
+        await query.rows(
+          `select count(*) as files, coalesce(sum(rows_rejected), 0) as rejected from load_files where run_id = ${Math.floor(runId)}`,
+        )
+      ).rows;
       if (ctx.out.json) {
-        ctx.out.document(list.map((r) => ({ ...r, raw: JSON.parse(String(r.raw)) })));
+        ctx.out.document(
+          list.map((r) => ({ ...r, raw: typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw })),
+        );
         return ExitCode.Success;
       }
       if (list.length === 0) {
@@ -61,7 +63,7 @@ export const rejectsCommand: Command = {
       );
       return ExitCode.Success;
     } finally {
-      query.close();
+      await query.close();
     }
   },
 };

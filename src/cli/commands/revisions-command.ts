@@ -1,6 +1,6 @@
 import { ExitCode } from '../../errors.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
 import { loadSummaryQuery, REVISION_COLUMNS, revisionsQuery } from '../../query/revisions.ts';
+import { WarehouseReader } from '../../query/warehouse-reader.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
@@ -31,10 +31,12 @@ export const revisionsCommand: Command = {
       ...(values.period === undefined ? {} : { period: values.period }),
       ...(run === undefined ? {} : { run }),
     };
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {
       // One row past the limit says there are more, without holding every revision in memory.
-      const rows = [...query.run(`${revisionsQuery(filter)} limit ${limit + 1}`).rows];
+      const rows = [
+        ...(await query.rows(`${revisionsQuery(query.warehouse.flavor, filter)} limit ${limit + 1}`)).rows,
+      ];
       if (ctx.out.json) {
         ctx.out.document(
           rows.slice(0, limit).map((r) => Object.fromEntries(REVISION_COLUMNS.map((c, i) => [c, r[i]]))),
@@ -42,7 +44,7 @@ export const revisionsCommand: Command = {
         return ExitCode.Success;
       }
       const loads = new Set(rows.map((r) => r[0]));
-      const summary = [...query.run(loadSummaryQuery(filter)).rows].filter((l) => loads.has(l[0]));
+      const summary = [...(await query.rows(loadSummaryQuery(filter))).rows].filter((l) => loads.has(l[0]));
       if (rows.length === 0) {
         ctx.out.line('No revisions match: no load added, changed or retired such figures.');
         return ExitCode.Success;
@@ -64,7 +66,7 @@ export const revisionsCommand: Command = {
       );
       return ExitCode.Success;
     } finally {
-      query.close();
+      await query.close();
     }
   },
 };

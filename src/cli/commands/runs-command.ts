@@ -1,5 +1,5 @@
 import { ExitCode } from '../../errors.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import { WarehouseReader } from '../../query/warehouse-reader.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
@@ -17,16 +17,16 @@ export const runsCommand: Command = {
     );
     const limit = numberOption('limit', values.limit, 1, 1_000_000) ?? 20;
     const runId = numberOption('files', values.files, 1, Number.MAX_SAFE_INTEGER);
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {
       const { columns, rows } =
         runId === undefined
-          ? query.run(
+          ? await query.rows(
               `select run_id, pipeline, status, started_at, duration_ms, files_total, files_loaded, files_skipped, files_failed,
                       rows_read, rows_loaded, rows_rejected, rows_aggregate, exit_code, message
                from load_runs order by run_id desc limit ${Math.floor(limit)}`,
             )
-          : query.run(
+          : await query.rows(
               `select load_id, run_id, source, file_name, status, rows_read, rows_loaded, rows_rejected, rows_aggregate,
                       rejects_stored, rows_inserted, rows_changed, rows_unchanged, rows_retired, release, duration_ms, sha256, same_as_load_id, superseded_by, error_code,
                       error_message, notes,
@@ -107,7 +107,7 @@ export const runsCommand: Command = {
       }
       return ExitCode.Success;
     } finally {
-      query.close();
+      await query.close();
     }
   },
 };

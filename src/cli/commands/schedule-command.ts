@@ -1,7 +1,7 @@
 import { ConfigError, ExitCode } from '../../errors.ts';
-import { openReadyWarehouse } from '../../load/prepare-warehouse.ts';
 import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
+import { nightlyConnectOptions, openNightlyWarehouse } from '../../schedule/nightly-warehouse.ts';
 import { lastRunStartedIn, Scheduler } from '../../schedule/scheduler.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
@@ -34,7 +34,9 @@ export const scheduleCommand: Command = {
     }
     const warehousePath = warehousePathOf(ctx);
     // Migrated once up front, so a warehouse that cannot be opened fails now, not at 2:30.
-    const journal = await openReadyWarehouse(warehousePath);
+    const journal = await openNightlyWarehouse(warehousePath, {
+      connect: nightlyConnectOptions((message) => ctx.out.message(`corridor: ${message}`)),
+    });
     // Scheduler lines are its output, to stdout, flushed per line: what a service log keeps.
     const log = (line: string) => ctx.out.line(line);
     const scheduler = new Scheduler({

@@ -1,6 +1,7 @@
 /**
  * `corridor sql`: one read-only statement, its rows as a table, CSV or JSON. The statement runs
- * in its own process with a time limit (`--timeout`, 60 s by default; bounded-query.ts), and a
+ * with a time limit (`--timeout`, 60 s by default): on SQLite in its own process
+ * (bounded-query.ts), on PostgreSQL on the server (pg-bounded-query.ts); and a
  * terminal table shows at most `--max-rows` rows (10,000), then says how many more there were
  * and how to get them all.
  */
@@ -12,7 +13,7 @@ import {
   MAX_TIMEOUT_SECONDS,
   queryError,
 } from '../../query/bounded-query.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import { WarehouseReader } from '../../query/warehouse-reader.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { cellText, formatCount, type Output } from '../output.ts';
@@ -116,12 +117,12 @@ export const sqlCommand: Command = {
       numberOption('max-rows', values['max-rows'], 1, Number.MAX_SAFE_INTEGER) ??
       (format === 'table' ? TABLE_MAX_ROWS : Number.POSITIVE_INFINITY);
     const sql = positionals[0]!;
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    const query = await WarehouseReader.open(warehousePathOf(ctx));
     let running: BoundedQuery | null = null;
     let written = 0;
     try {
       if (values['as-of'] !== undefined) {
-        const asOf = query.asOf(values['as-of']);
+        const asOf = await query.asOf(values['as-of']);
         ctx.out.progress(
           `As of ${asOf.described}: trade_flows and port_throughput show the figures current then.`,
         );
@@ -151,10 +152,12 @@ export const sqlCommand: Command = {
       }
       return ExitCode.Success;
     } catch (error) {
-      throw queryError(error, 'The query', timeoutMs, written);
+      throw queryError(error, 'The query', timeoutMs, written, query.backend);
     } finally {
       running?.close();
-      query.close();
+      // On PostgreSQL the query's transaction ends on the connection before it closes.
+      await running?.exited;
+      await query.close();
     }
   },
 };

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import { openWarehouse } from '../../db/warehouse.ts';
+import { describeHolder, type LockRow, lockStanding, readLocks } from '../../db/pipeline-lock.ts';
+import { isPostgresUrl, openWarehouse } from '../../db/warehouse.ts';
 import { ExitCode } from '../../errors.ts';
 import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
 import { firesOnSeconds, formatInZone, nextRunTime } from '../../schedule/cron-times.ts';
-import { describeHolder, type LockRow, lockStanding, readLocks } from '../../schedule/lease-lock.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount, formatDuration } from '../output.ts';
@@ -23,20 +23,19 @@ interface LastRun {
   message: string | null;
 }
 
+/** A SQLite warehouse not created yet; a PostgreSQL URL is not a file, its server says. */
+const notCreated = (location: string) => !isPostgresUrl(location) && !existsSync(location);
+
 /** The last run of each pipeline, read without writing (status must work during a load). */
-async function lastRuns(path: string): Promise<{ runs: Map<string, LastRun>; locks: LockRow[] }> {
-  if (!existsSync(path)) return { runs: new Map(), locks: [] };
-  const warehouse = await openWarehouse(path, { readonly: true });
+async function lastRuns(location: string): Promise<{ runs: Map<string, LastRun>; locks: LockRow[] }> {
+  if (notCreated(location)) return { runs: new Map(), locks: [] };
+  const warehouse = await openWarehouse(location, { readonly: true });
   try {
-    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
-      warehouse.db,
-    );
-    const has = (name: string) => tables.rows.some((t) => t.name === name);
-    if (!has('load_runs')) return { runs: new Map(), locks: [] };
-    const columns = await sql<{ name: string }>`select name from pragma_table_info('load_runs')`.execute(
-      warehouse.db,
-    );
-    const trigger = columns.rows.some((c) => c.name === 'trigger') ? sql`trigger` : sql`'manual'`;
+    // Kysely's introspection reads either backend's catalogue (sqlite_master, information_schema).
+    const tables = await warehouse.db.introspection.getTables();
+    const runs = tables.find((t) => t.name === 'load_runs');
+    if (runs === undefined) return { runs: new Map(), locks: [] };
+    const trigger = runs.columns.some((c) => c.name === 'trigger') ? sql`"trigger"` : sql`'manual'`;
     const rows = await sql<LastRun & { pipeline: string }>`
       select pipeline, run_id, status, ${trigger} as trigger, started_at, duration_ms, files_failed, rows_loaded,
              rows_rejected, message
@@ -93,7 +92,7 @@ export const statusCommand: Command = {
       return ExitCode.Success;
     }
     const path = warehousePathOf(ctx);
-    if (!existsSync(path))
+    if (notCreated(path))
       ctx.out.line(
         `No warehouse at ${path} yet: nothing has run against it (a run or "corridor init" creates it).\n`,
       );

@@ -4,7 +4,7 @@
  * target HS edition, and loaded codes that fall in no HS section.
  */
 import { ExitCode } from '../../errors.ts';
-import { ReadOnlyQuery } from '../../query/read-only-query.ts';
+import { WarehouseReader } from '../../query/warehouse-reader.ts';
 import type { Command } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { parseCommandArgs } from '../parse-options.ts';
@@ -72,11 +72,11 @@ export const unmappedCommand: Command = {
   async run(ctx) {
     const { values } = parseCommandArgs(ctx.args, { limit: { type: 'string' } }, this.usage);
     const limit = Math.max(1, Math.floor(Number(values.limit ?? 50)) || 50);
-    const query = new ReadOnlyQuery(warehousePathOf(ctx));
+    const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {
       const found: Record<string, Record<string, unknown>[]> = {};
       for (const [name, section] of Object.entries(SECTIONS)) {
-        const { columns, rows } = query.run(section.sql);
+        const { columns, rows } = await query.rows(section.sql);
         found[name] = [...rows].map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
       }
       if (ctx.out.json) {
@@ -105,7 +105,7 @@ export const unmappedCommand: Command = {
         );
       return ExitCode.Success;
     } finally {
-      query.close();
+      await query.close();
     }
   },
 };

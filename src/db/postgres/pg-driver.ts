@@ -22,12 +22,44 @@ const types = {
 
 /** A new, not yet connected client for `url`. */
 export function newPgClient(url: string, options: { applicationName?: string } = {}): PgClient {
-  return new pg.Client({
+  const client = new pg.Client({
     connectionString: url,
     types,
     application_name: options.applicationName ?? 'corridor',
     connectionTimeoutMillis: 10_000,
   });
+  serializeQueries(client);
+  return client;
+}
+
+type Submittable = { submit: unknown; once(event: string, listener: () => void): unknown };
+const isSubmittable = (value: unknown): value is Submittable =>
+  typeof value === 'object' && value !== null && typeof (value as { submit?: unknown }).submit === 'function';
+
+/**
+ * One connection serves kysely, the SQL session and COPY (single-connection-pool.ts). pg
+ * queues a query issued while another runs, but that queue is deprecated (pg 9 removes it and
+ * pg 8 warns on stderr), so queries wait their turn here instead: each promise-style query
+ * starts when the one before it has settled, and a COPY stream holds the turn until it ends.
+ * A COPY is only started when nothing else is in flight, so it is passed straight through.
+ */
+function serializeQueries(client: pg.Client): void {
+  const submit = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let turn: Promise<unknown> = Promise.resolve();
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const first = args[0];
+    if (isSubmittable(first)) {
+      const ended = new Promise<void>((resolve) => {
+        for (const event of ['end', 'finish', 'error', 'close']) first.once(event, () => resolve());
+      });
+      turn = turn.then(() => ended);
+      return submit(...args);
+    }
+    if (typeof args.at(-1) === 'function') return submit(...args);
+    const result = turn.then(() => submit(...args));
+    turn = result.catch(() => {});
+    return result;
+  };
 }
 
 /** A writable stream that carries `COPY ... FROM STDIN` data to the server. */

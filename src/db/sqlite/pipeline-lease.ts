@@ -1,5 +1,5 @@
 /**
- * One lease per pipeline, kept in the warehouse (`pipeline_locks`), so that two runs of one
+ * The SQLite side of a pipeline's lock (../pipeline-lock.ts chooses): one lease per pipeline, kept in the warehouse (`pipeline_locks`), so that two runs of one
  * pipeline never overlap: a cron tick while last night's run is still going, a statistician
  * starting a run by hand during the scheduled one, two machines sharing a warehouse.
  *
@@ -15,10 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import type { DB, PipelineLocksTable } from '../../warehouse/schema.ts';
-import { openSqlite } from '../db/driver.ts';
-import { LockHeldError } from '../errors.ts';
+import { Kysely, PostgresAdapter, SqliteDialect, sql } from 'kysely';
+import type { DB, PipelineLocksTable } from '../../../warehouse/schema.ts';
+import { LockHeldError } from '../../errors.ts';
+import { openSqlite } from '../driver.ts';
+import { ADVISORY_HOLDER, advisoryLockRows } from '../postgres/advisory-lock.ts';
 
 export type LockRow = Readonly<PipelineLocksTable>;
 
@@ -97,7 +98,12 @@ function secondsUntil(iso: string, now: Date): number {
 /** One line on who holds a lock, for messages and `corridor status`. */
 export function describeHolder(row: LockRow, now: Date = new Date()): string {
   const standing = lockStanding(row, now);
-  const who = `${row.purpose} (pid ${row.pid} on ${row.host}) since ${row.acquired_at.replace('T', ' ').slice(0, 19)} UTC`;
+  const since = `since ${row.acquired_at.replace('T', ' ').slice(0, 19)} UTC`;
+  // A PostgreSQL advisory lock (../postgres/advisory-lock.ts) has no lease: it lasts as long as
+  // the holder's session, the session's start being the nearest time the server tells.
+  if (row.holder.startsWith(`${ADVISORY_HOLDER}:`))
+    return `${row.purpose} (pid ${row.pid} on ${row.host}), connected ${since}; a PostgreSQL advisory lock, held for as long as its session lasts (server pid ${row.holder.slice(ADVISORY_HOLDER.length + 1)})`;
+  const who = `${row.purpose} (pid ${row.pid} on ${row.host}) ${since}`;
   switch (standing.reason) {
     case 'current':
       return `${who}; lease renewed at ${clock(row.heartbeat_at)}, expires in ${secondsUntil(row.expires_at, now)} s unless renewed`;
@@ -126,8 +132,12 @@ async function hasLockTable(db: Kysely<DB>): Promise<boolean> {
   return (row.rows[0]?.n ?? 0) > 0;
 }
 
-/** The lock rows of a warehouse, for `corridor status`; none before migration 0007. */
+/**
+ * The lock rows of a warehouse, for `corridor status`: the lease rows on SQLite (none before
+ * migration 0007), the pipelines' advisory locks on PostgreSQL, as rows alike.
+ */
 export async function readLocks(db: Kysely<DB>): Promise<LockRow[]> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return advisoryLockRows(db);
   if (!(await hasLockTable(db))) return [];
   return db.selectFrom('pipeline_locks').selectAll().orderBy('pipeline').execute();
 }

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench -- --db postgres://user@host:port/db`: the load cases on a PostgreSQL server
+ * (issue 21, point 2). Each case gets a database of its own, created beside the one the URL
+ * names and dropped afterwards; the warehouse is initialised first (untimed: schema and
+ * reference data), so the timed load is a first load into an empty warehouse. The floor is
+ * `psql \copy` of the same file into a bare table of the file's columns, in another new
+ * database: what the server itself can take in.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { newPgClient, type PgClient } from '../../src/db/postgres/pg-driver.ts';
+import type { BenchContext, CaseResult } from './cases.ts';
+import { COMTRADE_COLUMNS } from './generate-comtrade.ts';
+import { measureProcess } from './measure-process.ts';
+
+/** The URL of database `name` on the server `url` names. */
+function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function onServer<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
+  const client = newPgClient(url, { applicationName: 'corridor bench' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new database on the server of `adminUrl`; `drop` removes it. */
+async function scratchDatabase(adminUrl: string, purpose: string) {
+  const name = `corridor_bench_${purpose}_${randomBytes(3).toString('hex')}`;
+  await onServer(adminUrl, (c) => c.query(`create database ${name}`));
+  return {
+    url: databaseUrl(adminUrl, name),
+    drop: () => onServer(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`)),
+  };
+}
+
+const lastLine = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .at(-1)
+    ?.trim() ?? '';
+
+const corridor = (ctx: BenchContext, db: string, args: readonly string[]) =>
+  measureProcess(
+    process.execPath,
+    [join(ctx.root, 'bin', 'corridor.js'), '--db', db, '--quiet', ...args],
+    ctx.root,
+  );
+
+export interface PostgresLoadResult extends CaseResult {
+  /** The database the load went into (dropped unless kept), for a derive case after it. */
+  readonly url: string;
+  readonly drop: () => Promise<unknown>;
+}
+
+/** `corridor load` of `file` into a fresh, initialised PostgreSQL warehouse. */
+export async function postgresLoad(
+  ctx: BenchContext,
+  adminUrl: string,
+  group: string,
+  label: string,
+  file: string,
+  source: 'baci' | 'comtrade',
+): Promise<PostgresLoadResult> {
+  const rows = ctx.inputs.rowsOf(file);
+  const db = await scratchDatabase(adminUrl, source);
+  const base = { group, label, rows, url: db.url, drop: db.drop };
+  const init = await corridor(ctx, db.url, ['init']);
+  if (init.exitCode !== 0)
+    return { ...base, wallS: null, rssMB: null, error: `init failed: ${lastLine(init.stderr)}`, notes: [] };
+  const m = await corridor(ctx, db.url, ['load', file, '--source', source, '--no-derive']);
+  let error = m.exitCode === 0 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
+  const notes = [`init (untimed) ${init.wallS.toFixed(1)} s`];
+  if (error === null) {
+    const load = await onServer(db.url, (c) =>
+      c.query(
+        'select status, rows_read::int as rows_read, rows_rejected::int as rows_rejected from load_files order by load_id desc limit 1',
+      ),
+    );
+    const row = load.rows[0] as { status: string; rows_read: number; rows_rejected: number } | undefined;
+    if (row?.status !== 'loaded') error = `journal says ${row?.status ?? 'nothing'}, expected loaded`;
+    else if (row.rows_read !== rows) notes.push(`read ${row.rows_read} of ${rows} rows`);
+  }
+  return { ...base, wallS: m.wallS, rssMB: m.rssMB, error, notes };
+}
+
+/** `corridor derive` of a warehouse a load case left. */
+export async function postgresDerive(
+  ctx: BenchContext,
+  load: PostgresLoadResult,
+  label: string,
+): Promise<CaseResult> {
+  const m = await corridor(ctx, load.url, ['derive']);
+  // A data-quality finding of severity error exits 3 after a complete refresh: that is a figure.
+  const error = m.exitCode === 0 || m.exitCode === 3 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
+  return { group: 'derive', label, rows: load.rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+}
+
+const COMTRADE_TYPES = { text: 'text', int: 'bigint', milli: 'double precision', bool: 'text' } as const;
+
+/** The floor: `psql \copy` of the same CSV into a bare table with the file's columns. */
+export async function psqlCopy(
+  ctx: BenchContext,
+  adminUrl: string,
+  group: string,
+  label: string,
+  file: string,
+  table: 'baci' | 'comtrade',
+): Promise<CaseResult> {
+  const rows = ctx.inputs.rowsOf(file);
+  const db = await scratchDatabase(adminUrl, `copy_${table}`);
+  try {
+    const create =
+      table === 'baci'
+        ? // q is text: CEPII writes NA for an unknown quantity, which the floor keeps as it is.
+          'create table baci(t integer, i integer, j integer, k text, v double precision, q text)'
+        : `create table comtrade(${COMTRADE_COLUMNS.map(([name, kind]) => `"${name}" ${COMTRADE_TYPES[kind]}`).join(', ')})`;
+    await onServer(db.url, (c) => c.query(create));
+    const m = await measureProcess(
+      'psql',
+      [
+        '-X',
+        '-q',
+        '-v',
+        'ON_ERROR_STOP=1',
+        db.url,
+        '-c',
+        `\\copy ${table} from '${file}' with (format csv, header true)`,
+      ],
+      ctx.root,
+    );
+    let error = m.exitCode === 0 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
+    if (error === null) {
+      const n = await onServer(db.url, (c) => c.query(`select count(*)::int as n from ${table}`));
+      if (n.rows[0]?.n !== rows) error = `copied ${n.rows[0]?.n} of ${rows} rows`;
+    }
+    return { group, label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+  } finally {
+    await db.drop();
+  }
+}
