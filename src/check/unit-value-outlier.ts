@@ -47,7 +47,9 @@ export const unitValueOutlier: WarehouseCheck = {
     'Unit values (USD/kg) of an HS6 code outside median ± k·MAD of ln(USD/kg) over its years, reporters and partners (per source, flow and frequency); at least unitValueMinObservations observations.',
   async run(warehouse, settings) {
     const code = CODE.join(', ');
-    const sameCode = (a: string, b: string) => CODE.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
+    // Windows only, no joins: each step adds a column over the code's partition, so both
+    // backends sort each code's rows and never match codes across tables (a join of 1M unit
+    // values against their codes' medians made PostgreSQL's planner choose a nested loop).
     const outliers = await warehouse.sql.all<Outlier>(
       `with observed as (
          select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, ln(usd_per_kg) as ln_uv
@@ -60,27 +62,26 @@ export const unitValueOutlier: WarehouseCheck = {
                 count(*) over (partition by ${code}) as n
          from observed o
        ),
-       centers as (
-         select ${code}, avg(ln_uv) as center from ranked
-         where n >= ? and ${MIDDLE('ln_rank', 'n')}
-         group by ${code}
+       centered as (
+         select r.*, avg(case when n >= ? and ${MIDDLE('ln_rank', 'n')} then ln_uv end)
+                       over (partition by ${code}) as center
+         from ranked r
        ),
        deviations as (
-         select r.*, c.center, abs(r.ln_uv - c.center) as deviation,
-                row_number() over (partition by ${CODE.map((c) => `r.${c}`).join(', ')}
-                                   order by abs(r.ln_uv - c.center)) as deviation_rank
-         from ranked r join centers c on ${sameCode('c', 'r')}
+         select c.*, abs(ln_uv - center) as deviation,
+                row_number() over (partition by ${code} order by abs(ln_uv - center)) as deviation_rank
+         from centered c
+         where center is not null
        ),
-       spreads as (
-         select ${code}, avg(deviation) as mad from deviations
-         where ${MIDDLE('deviation_rank', 'n')}
-         group by ${code}
+       spread as (
+         select d.*, avg(case when ${MIDDLE('deviation_rank', 'n')} then deviation end)
+                       over (partition by ${code}) as mad
+         from deviations d
        )
-       select ${CODE.map((c) => `d.${c}`).join(', ')}, d.reporter_iso3, d.partner_iso3, d.period, d.usd_per_kg,
-              d.n, d.center, s.mad
-       from deviations d join spreads s on ${sameCode('s', 'd')}
-       where s.mad > 0 and d.deviation > ? * s.mad
-       order by ${CODE.map((c) => `d.${c}`).join(', ')}, d.ln_uv, d.reporter_iso3, d.partner_iso3, d.period`,
+       select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, n, center, mad
+       from spread
+       where mad > 0 and deviation > ? * mad
+       order by ${code}, ln_uv, reporter_iso3, partner_iso3, period`,
       [settings.unitValueMinObservations, settings.unitValueK],
     );
     return outliers.map((o): Finding => {
