@@ -41,10 +41,16 @@ import { TouchedSlices } from '../touched-slices.ts';
 import type { CopyRows, RowNotes } from './copy-rows.ts';
 
 /**
- * Rows per COPY: about 12 MB of BACI text, 40 MB of Comtrade rows. CORRIDOR_COPY_WINDOW_ROWS
- * sets it lower, for tests that need a file to span several windows. Read per file.
+ * Rows per COPY: about 12 MB of BACI. CORRIDOR_COPY_WINDOW_ROWS sets it lower, for tests that
+ * need a file to span several windows. Read per file.
  */
 const windowRows = () => Number(process.env.CORRIDOR_COPY_WINDOW_ROWS ?? 262_144);
+/**
+ * A window also ends at this much encoded data: a Comtrade row is five times a BACI row as
+ * text, and a window is held twice (one in flight while the next fills), so counting rows alone
+ * took a 1M-row Comtrade load to 560 MB.
+ */
+const WINDOW_CHARS = 16 * 2 ** 20;
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -69,6 +75,7 @@ export class CopyFlowWriter implements FlowWriter {
   readonly #windowLimit = windowRows();
   #window: (string | Buffer)[] = [];
   #windowRows = 0;
+  #windowChars = 0;
   #copied = 0;
   #staged = 0;
   #stage: string | null = null;
@@ -118,7 +125,8 @@ export class CopyFlowWriter implements FlowWriter {
       await this.#chooseRoute(batch, this.#years.values().next().value);
     this.#window.push(data);
     this.#windowRows += rows;
-    if (this.#windowRows >= this.#windowLimit) await this.#flush();
+    this.#windowChars += data.length;
+    if (this.#windowRows >= this.#windowLimit || this.#windowChars >= WINDOW_CHARS) await this.#flush();
     // Duplicates within the file show only once its rows are on the server: see finish().
     return [];
   }
@@ -144,6 +152,7 @@ export class CopyFlowWriter implements FlowWriter {
     const rows = this.#windowRows;
     this.#window = [];
     this.#windowRows = 0;
+    this.#windowChars = 0;
     // One COPY at a time: the next waits for the one in flight, and reports its failure.
     await this.#inFlight;
     if (this.#fresh !== null) {
