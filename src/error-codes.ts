@@ -942,6 +942,13 @@ export const ERROR_CODES = {
     meaning: 'A command was called with the wrong number of arguments.',
     fix: 'Follow the usage line in the message.',
   },
+  warehouse_not_initialised: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning:
+      'A --dry-run was asked of a PostgreSQL database that Corridor has not initialised (or not to this version).',
+    fix: 'Run corridor init --db URL first, then the dry run.',
+  },
   warehouse_missing: {
     kind: 'usage',
     exit: USAGE,

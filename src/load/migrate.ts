@@ -13,12 +13,22 @@ export interface MigrationSummary {
   readonly applied: readonly string[];
 }
 
-export async function migrateToLatest(warehouse: Warehouse): Promise<MigrationSummary> {
-  const migrator = new Migrator({
+function migratorOf(warehouse: Warehouse): Migrator {
+  return new Migrator({
     // The migrations speak SQLite's types; on PostgreSQL the plugin maps them (see its file).
     db: warehouse.backend === 'postgres' ? warehouse.db.withPlugin(new PostgresSchemaPlugin()) : warehouse.db,
     provider: { getMigrations: async () => ({ ...migrations }) },
   });
+}
+
+/** The migrations this warehouse has not had yet, in order (all of them for an empty database). */
+export async function pendingMigrations(warehouse: Warehouse): Promise<string[]> {
+  const known = await migratorOf(warehouse).getMigrations();
+  return known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+export async function migrateToLatest(warehouse: Warehouse): Promise<MigrationSummary> {
+  const migrator = migratorOf(warehouse);
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

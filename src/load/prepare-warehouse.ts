@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import type { ConnectOptions } from '../db/postgres/connect.ts';
 import { withReferenceLock } from '../db/reference-writes.ts';
 import { isPostgresUrl, openWarehouse, type Warehouse } from '../db/warehouse.ts';
+import { ExitCode, WarehouseError } from '../errors.ts';
 import { loadHsReference } from './hs-reference-loader.ts';
-import { type MigrationSummary, migrateToLatest } from './migrate.ts';
+import { type MigrationSummary, migrateToLatest, pendingMigrations } from './migrate.ts';
 import { loadPortReference } from './port-reference-loader.ts';
 import { loadReferenceData, type ReferenceSummary } from './reference-loader.ts';
 
@@ -41,6 +42,16 @@ export async function openReadyWarehouse(
     options.connect ? { connect: options.connect } : {},
   );
   try {
+    // A dry run writes nothing: a file that does not exist yet is stood in for by memory, but a
+    // database on a server cannot be, so it must have been initialised first.
+    if (options.dryRun && warehouse.backend === 'postgres') {
+      const pending = await pendingMigrations(warehouse);
+      if (pending.length > 0)
+        throw new WarehouseError(
+          `--dry-run writes nothing, and ${warehouse.path} is not initialised for this version of Corridor (${pending.length} migration(s) to apply, from ${pending[0]}). Run "corridor init --db ${warehouse.path}" first, then the dry run.`,
+          { code: 'warehouse_not_initialised', exitCode: ExitCode.Usage },
+        );
+    }
     await prepareWarehouse(warehouse);
   } catch (error) {
     await warehouse.close();

@@ -8,6 +8,7 @@ import { numberPlaceholders } from '../../src/db/postgres/placeholders.ts';
 import { openWarehouse, type Warehouse } from '../../src/db/warehouse.ts';
 import { redactUrl, targetOf } from '../../src/db/warehouse-target.ts';
 import { createPgDatabase } from '../helpers/backends.ts';
+import { cli } from '../helpers/run-cli.ts';
 
 let database: Awaited<ReturnType<typeof createPgDatabase>>;
 let warehouse: Warehouse;
@@ -61,6 +62,31 @@ describe('the storage layer', () => {
     ).rejects.toThrow('stop');
     expect(warehouse.sql.inTransaction).toBe(false);
     expect(await warehouse.sql.value('select count(*) from t')).toBe(2);
+  });
+
+  it('refuses a dry run on a database Corridor has not initialised, writing nothing', async () => {
+    const empty = await createPgDatabase();
+    try {
+      const run = await cli(['load', 'none.csv', '--source', 'comtrade', '--dry-run', '--db', empty.url]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(
+        /--dry-run writes nothing, and .* is not initialised .*Run "corridor init --db/,
+      );
+      const json = await cli(['--json', 'load', 'none.csv', '--source', 'comtrade', '--dry-run', '--db', empty.url]);
+      expect(JSON.parse(json.stdout).error.code).toBe('warehouse_not_initialised');
+      const probe = await openWarehouse(empty.url);
+      try {
+        expect(
+          await probe.sql.value(
+            "select count(*) from information_schema.tables where table_schema = 'public'",
+          ),
+        ).toBe(0);
+      } finally {
+        await probe.close();
+      }
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('refuses a SQLite-only path on PostgreSQL by name', () => {
