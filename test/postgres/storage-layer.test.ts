@@ -72,7 +72,16 @@ describe('the storage layer', () => {
       expect(run.stderr).toMatch(
         /--dry-run writes nothing, and .* is not initialised .*Run "corridor init --db/,
       );
-      const json = await cli(['--json', 'load', 'none.csv', '--source', 'comtrade', '--dry-run', '--db', empty.url]);
+      const json = await cli([
+        '--json',
+        'load',
+        'none.csv',
+        '--source',
+        'comtrade',
+        '--dry-run',
+        '--db',
+        empty.url,
+      ]);
       expect(JSON.parse(json.stdout).error.code).toBe('warehouse_not_initialised');
       const probe = await openWarehouse(empty.url);
       try {
