@@ -14,10 +14,12 @@
  * no write lock, and in WAL mode a reader never blocks a writer. A long read keeps its snapshot,
  * which holds back checkpoints (the WAL grows) until it ends, never a load.
  */
+
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { CorridorError, ExitCode, QueryRefusedError } from '../errors.ts';
 import { PROJECT_ROOT } from '../runtime.ts';
+import { writingVerb } from './writing-verb.ts';
 
 /** Rows per message: big enough to amortise the message, small in memory. */
 const BATCH_ROWS = 1_000;
@@ -249,7 +251,11 @@ export async function openBoundedQuery(request: BoundedQueryRequest): Promise<Bo
           `it ran past its time limit of ${seconds(request.timeoutMs)}`,
         );
       case 'error':
-        return new BoundedQueryFailure(message.phase, message.message);
+        // A write that does not even compile (a DELETE from a view) is refused as a write.
+        return new BoundedQueryFailure(
+          message.phase === 'prepare' && writingVerb(request.sql) !== null ? 'writes' : message.phase,
+          message.message,
+        );
       case 'stopped':
         return new BoundedQueryFailure('stopped', message.signal);
       case 'exit':

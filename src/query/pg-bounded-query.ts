@@ -17,8 +17,10 @@
  * The limit counts the time the server works, as on SQLite: each FETCH gets what is left of the
  * budget as its `statement_timeout`, and the time the reader spends writing rows is not counted.
  */
+
 import type { Warehouse } from '../db/warehouse.ts';
 import { type BoundedQuery, BoundedQueryFailure, type QueryColumn } from './bounded-query.ts';
+import { writingVerb } from './writing-verb.ts';
 
 const CURSOR = 'corridor_query';
 
@@ -156,6 +158,11 @@ export async function openPgBoundedQuery(
       // Not a SELECT or VALUES (SHOW, EXPLAIN, or a write, which the read-only transaction
       // refuses before it writes anything): run it as it is. Its result is small or nothing.
       await client.query('rollback to savepoint corridor_declare');
+      // A statement that changes something is refused by its verb, before the server sees it:
+      // the read-only transaction would refuse most, but some fail for another reason first
+      // (a DELETE from a view: "cannot delete from view"), which would read as a bad query.
+      const verb = writingVerb(request.sql);
+      if (verb !== null) throw new BoundedQueryFailure('writes', `${verb} changes the warehouse`);
       viaCursor = false;
       first = await timed(request.sql);
     }

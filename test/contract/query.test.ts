@@ -99,6 +99,9 @@ describe('corridor sql', () => {
     'delete from analyst_numbers',
     'drop table analyst_numbers',
     'create table analyst_copy (a integer)',
+    // A view cannot be deleted from at all: refused as a write all the same, not as bad SQL.
+    'delete from trade_flows',
+    '/* tidy */ -- up\n truncate analyst_numbers',
   ])('refuses %s with query_refused, exit 2, and writes nothing', async (statement) => {
     const run = await sql(statement, '--json');
     expect(run.code).toBe(2);
