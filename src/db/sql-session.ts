@@ -40,3 +40,23 @@ export interface SqlSession {
   rollback(): Promise<void>;
   readonly inTransaction: boolean;
 }
+
+/**
+ * `work` between `begin` and `commit`, rolled back when it throws: the `transaction` of both
+ * sessions.
+ */
+export async function runInTransaction<T>(
+  session: SqlSession,
+  work: () => Promise<T>,
+  options: { readonly writeLock?: boolean } = {},
+): Promise<T> {
+  await session.begin(options);
+  try {
+    const result = await work();
+    await session.commit();
+    return result;
+  } catch (error) {
+    await session.rollback();
+    throw error;
+  }
+}

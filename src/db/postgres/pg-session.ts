@@ -5,7 +5,7 @@
  * the server rolls back, and the next statement here fails with `connection_lost`.
  */
 import { ExitCode, WarehouseError } from '../../errors.ts';
-import type { RunResult, SqlSession } from '../sql-session.ts';
+import { type RunResult, runInTransaction, type SqlSession } from '../sql-session.ts';
 import type { PgClient } from './pg-driver.ts';
 import { numberPlaceholders } from './placeholders.ts';
 
@@ -79,16 +79,8 @@ export class PgSession implements SqlSession {
     }
   }
 
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.begin();
-    try {
-      const result = await work();
-      await this.commit();
-      return result;
-    } catch (error) {
-      await this.rollback();
-      throw error;
-    }
+  transaction<T>(work: () => Promise<T>, options: { readonly writeLock?: boolean } = {}): Promise<T> {
+    return runInTransaction(this, work, options);
   }
 
   /** PostgreSQL takes row locks as it writes; a second writer waits on them, so there is no IMMEDIATE. */

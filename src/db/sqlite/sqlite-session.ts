@@ -3,7 +3,7 @@
  * once; statements are prepared once and kept, as they are small in number and reused.
  */
 import type { SqliteDatabase, SqliteStatement } from '../driver.ts';
-import type { RunResult, SqlSession } from '../sql-session.ts';
+import { type RunResult, runInTransaction, type SqlSession } from '../sql-session.ts';
 
 const MAX_CACHED = 200;
 
@@ -50,16 +50,8 @@ export class SqliteSession implements SqlSession {
     this.#sqlite.exec(script);
   }
 
-  async transaction<T>(work: () => Promise<T>, options: { readonly writeLock?: boolean } = {}): Promise<T> {
-    await this.begin(options);
-    try {
-      const result = await work();
-      await this.commit();
-      return result;
-    } catch (error) {
-      await this.rollback();
-      throw error;
-    }
+  transaction<T>(work: () => Promise<T>, options: { readonly writeLock?: boolean } = {}): Promise<T> {
+    return runInTransaction(this, work, options);
   }
 
   async begin(options: { readonly writeLock?: boolean } = {}): Promise<void> {

@@ -20,7 +20,12 @@ import type { MappedBatch } from '../../validate/map-stage.ts';
 import type { KeyedRowTable } from '../keyed-row-writer.ts';
 import { PORT_ROWS } from '../port-throughput-writer.ts';
 import type { Slice } from '../touched-slices.ts';
-import { BACI_WIDTH, type PackedBaciRows, unpackBaciRow } from '../trade-flow-storage.ts';
+import {
+  BACI_PACKED_COLUMNS,
+  BACI_WIDTH,
+  type PackedBaciRows,
+  unpackBaciRow,
+} from '../trade-flow-storage.ts';
 import { AT, ROW_COLUMNS, type RowValues, rowValuesAsObject } from '../trade-flow-values.ts';
 import { WORLD_TOTAL_ROWS } from '../world-totals-writer.ts';
 
@@ -238,15 +243,7 @@ export class BaciRowsCodec implements CopyRows {
 
   canonical(row: Record<string, unknown>): Record<string, unknown> {
     const values = new Float64Array(BACI_WIDTH);
-    [
-      'reporter_code',
-      'period',
-      'partner_code',
-      'hs_code',
-      'value_usd',
-      'net_weight_kg',
-      'source_row',
-    ].forEach((c, i) => {
+    BACI_PACKED_COLUMNS.forEach((c, i) => {
       values[i] = row[c] === null ? Number.NaN : Number(row[c]);
     });
     return unpackBaciRow(values, 0, String(row.hs_edition), (code) => this.#isoOf.get(code));
