@@ -35,7 +35,8 @@ import {
 } from './cases.ts';
 import { BenchInputs } from './generate-inputs.ts';
 import { postgresBench } from './postgres-bench.ts';
-import { type KeyCases, machineLines, medianRun, printReport } from './report.ts';
+import { type KeyCases, machineLines, medianRun, printReport, ratioOf } from './report.ts';
+import { writeResults } from './results-file.ts';
 
 const GROUPS = [
   'baci1m',
@@ -59,12 +60,13 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     baseline: { type: 'string' },
     db: { type: 'string' },
+    json: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>] [--db postgres://...]`,
+    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>] [--db postgres://...] [--json <file>]`,
   );
   process.exit(0);
 }
@@ -121,7 +123,10 @@ if (values.db !== undefined) {
     console.error('--db takes a postgres:// URL: the SQLite cases run without it.');
     process.exit(2);
   }
-  await postgresBench(ctx, values.db, selected, values.keep);
+  const figures = await postgresBench(ctx, values.db, selected, values.keep);
+  log(
+    `Figures as JSON: ${writeResults(ROOT, { backend: 'postgres', quick: values.quick, ...figures }, values.json)}`,
+  );
   for (const line of machineLines()) log(line);
   if (!values.keep) rmSync(runDir, { recursive: true, force: true });
   process.exit(0);
@@ -299,4 +304,13 @@ for (const group of GROUPS.filter((g) => selected.has(g))) {
 
 log('');
 printReport(results, keys, log);
+const ratios = new Map(
+  results.flatMap((c) => {
+    const r = ratioOf(c, keys);
+    return r === null ? [] : [[c.label, r] as const];
+  }),
+);
+log(
+  `Figures as JSON: ${writeResults(ROOT, { backend: 'sqlite', quick: values.quick, cases: results, ratios }, values.json)}`,
+);
 if (!values.keep) rmSync(runDir, { recursive: true, force: true });

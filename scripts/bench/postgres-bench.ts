@@ -6,6 +6,7 @@
  */
 import type { BenchContext, CaseResult } from './cases.ts';
 import { type PostgresLoadResult, postgresDerive, postgresLoad, psqlCopy } from './postgres-cases.ts';
+import type { CaseRatio } from './report.ts';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (c: CaseResult) => (c.error === null && c.wallS ? c.rows / c.wallS : null);
@@ -16,7 +17,7 @@ export async function postgresBench(
   adminUrl: string,
   groups: ReadonlySet<string>,
   keep: boolean,
-): Promise<void> {
+): Promise<{ cases: CaseResult[]; ratios: Map<string, CaseRatio> }> {
   const { baciBig, baciYear, comtrade } = ctx.inputs.sizes;
   const results: CaseResult[] = [];
   const pairs: { mine: CaseResult; floor: CaseResult; target: number | null }[] = [];
@@ -103,4 +104,12 @@ export async function postgresBench(
     ctx.log(`${mine.label}: ${ratio} of psql \\copy${verdict}`);
   }
   for (const r of results.filter((c) => c.notes.length > 0)) ctx.log(`${r.label}: ${r.notes.join('; ')}`);
+  const ratios = new Map<string, CaseRatio>();
+  for (const { mine, floor } of pairs) {
+    const a = rate(mine);
+    const b = rate(floor);
+    // Issue 21's target is in rows/s (printed above); the ratio itself has none yet.
+    if (a !== null && b !== null) ratios.set(mine.label, { value: a / b, of: 'psql \\copy', target: null });
+  }
+  return { cases: results, ratios };
 }

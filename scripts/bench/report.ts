@@ -152,25 +152,37 @@ export function evaluateRevisionTargets(k: KeyCases): Target[] {
   ];
 }
 
-/** The ratio/target cell of a row: only rows that a target or a floor applies to have one. */
+/** A case's figure against its floor or reference, and the target it has, when one applies. */
+export interface CaseRatio {
+  readonly value: number;
+  readonly of: string;
+  /** The least value the target accepts; null when the ratio is reported without a target. */
+  readonly target: number | null;
+}
+
+/** The ratio of a row: only rows that a target or a floor applies to have one. */
+export function ratioOf(c: CaseResult, k: KeyCases): CaseRatio | null {
+  const pair = (
+    mine: CaseResult | undefined,
+    floor: CaseResult | undefined,
+    of: string,
+    target: number | null,
+  ) => {
+    const r = ratio(mine, floor);
+    return r === null ? null : { value: r, of, target };
+  };
+  if (c === k.baci5m) return pair(k.baci5m, k.sqliteBaci, 'sqlite3', 0.75);
+  if (c === k.comtrade) return pair(k.comtrade, k.sqliteComtrade, 'sqlite3', null);
+  if (c === k.xlsx) return pair(k.xlsx, k.exceljs, 'exceljs', 0.8);
+  if (c === k.revision5m) return pair(k.revision5m, k.firstLoad5m, 'first load', 0.5);
+  return null;
+}
+
 function ratioCell(c: CaseResult, k: KeyCases): string {
-  if (c === k.baci5m) {
-    const r = ratio(k.baci5m, k.sqliteBaci);
-    return r === null ? '' : `${r.toFixed(2)} of sqlite3 / ≥0.75`;
-  }
-  if (c === k.comtrade) {
-    const r = ratio(k.comtrade, k.sqliteComtrade);
-    return r === null ? '' : `${r.toFixed(2)} of sqlite3 / (none)`;
-  }
-  if (c === k.xlsx) {
-    const r = ratio(k.xlsx, k.exceljs);
-    return r === null ? '' : `${r.toFixed(2)} of exceljs / ≥0.8`;
-  }
-  if (c === k.revision5m) {
-    const r = ratio(k.revision5m, k.firstLoad5m);
-    return r === null ? '' : `${r.toFixed(2)} of first load / ≥0.5`;
-  }
-  return '';
+  const r = ratioOf(c, k);
+  return r === null
+    ? ''
+    : `${r.value.toFixed(2)} of ${r.of} / ${r.target === null ? '(none)' : `≥${r.target}`}`;
 }
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
