@@ -73,22 +73,6 @@ export async function recordFindings(
       : ((await db.selectFrom('load_files').select('run_id').where('load_id', '=', loadId).executeTakeFirst())
           ?.run_id ?? null);
 
-  let resolved = 0;
-  for (const scope of options.checked ?? []) {
-    const stillFound = findings
-      .filter((f) => f.check === scope.check && f.table === scope.table)
-      .map((f) => f.key);
-    let update = db
-      .updateTable('dq_findings')
-      .set({ resolved_at: at })
-      .where('check_name', '=', scope.check)
-      .where('table_name', '=', scope.table)
-      .where('resolved_at', 'is', null);
-    if (stillFound.length > 0) update = update.where('finding_key', 'not in', stillFound);
-    const result = await update.executeTakeFirst();
-    resolved += Number(result.numUpdatedRows);
-  }
-
   let opened = 0;
   let seenAgain = 0;
   for (const f of findings) {
@@ -128,6 +112,21 @@ export async function recordFindings(
         conflict.columns(['check_name', 'table_name', 'finding_key']).doUpdateSet(latest),
       )
       .execute();
+  }
+  // Open findings of the scopes examined that were not found now are resolved. Those found
+  // now were just stamped `at`, so the rest are told by their older stamp: a list of the keys
+  // found would be one SQL variable each, past SQLite's limit of 32,766 for a large warehouse.
+  let resolved = 0;
+  for (const scope of options.checked ?? []) {
+    const result = await db
+      .updateTable('dq_findings')
+      .set({ resolved_at: at })
+      .where('check_name', '=', scope.check)
+      .where('table_name', '=', scope.table)
+      .where('resolved_at', 'is', null)
+      .where('last_seen_at', '<>', at)
+      .executeTakeFirst();
+    resolved += Number(result.numUpdatedRows);
   }
   return { opened, seenAgain, resolved };
 }
