@@ -8,10 +8,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import Papa from 'papaparse';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestWarehouse, testWarehouse } from '../helpers/backends.ts';
 import { cli } from '../helpers/run-cli.ts';
@@ -20,25 +18,6 @@ import { cli } from '../helpers/run-cli.ts';
 const ROWS = 12_345;
 let dir: string;
 let warehouse: TestWarehouse;
-
-async function write(sql: string): Promise<void> {
-  if (warehouse.backend === 'sqlite') {
-    const db = new Database(warehouse.db);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: warehouse.db });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface Shipment {
   id: number;
@@ -53,7 +32,7 @@ beforeAll(async () => {
   const init = await cli(['init', '--db', warehouse.db], dir);
   if (init.code !== 0) throw new Error(`corridor init failed (exit ${init.code}): ${init.stderr}`);
   // Rows inserted out of key order, text with commas, quotes and non-ASCII, NULLs, fractions.
-  await write(
+  await warehouse.exec(
     `create table shipments (id integer primary key, label text, value double precision, tons integer);
      with recursive n(i) as (select 1 union all select i + 1 from n where i < ${ROWS})
      insert into shipments (id, label, value, tons)

@@ -10,8 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestWarehouse, testWarehouse } from '../helpers/backends.ts';
 import { cli, PROJECT_ROOT } from '../helpers/run-cli.ts';
@@ -20,32 +18,12 @@ const ROWS = 2_345;
 let dir: string;
 let warehouse: TestWarehouse;
 
-/** Writes with SQL that both backends take, on a connection of its own. */
-async function write(sql: string): Promise<void> {
-  if (warehouse.backend === 'sqlite') {
-    const db = new Database(warehouse.db);
-    try {
-      db.exec(sql);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: warehouse.db });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'corridor-query-'));
   warehouse = await testWarehouse(dir);
   const init = await cli(['init', '--db', warehouse.db], dir);
   if (init.code !== 0) throw new Error(`corridor init failed (exit ${init.code}): ${init.stderr}`);
-  await write(
+  await warehouse.exec(
     `create table analyst_numbers (id integer primary key, label text, value double precision);
      with recursive n(i) as (select 1 union all select i + 1 from n where i < ${ROWS})
      insert into analyst_numbers (id, label, value)

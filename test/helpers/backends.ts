@@ -67,6 +67,8 @@ export interface TestWarehouse {
   readonly db: string;
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   scalar<T = number>(sql: string, params?: readonly unknown[]): Promise<T>;
+  /** Runs statements (no parameters) that write, on a connection of their own. */
+  exec(sql: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -98,6 +100,14 @@ export async function testWarehouse(
       scalar: async <T>(sql: string, params: readonly unknown[] = []) => {
         const row = read<Record<string, unknown>>(sql, params)[0];
         return (row === undefined ? undefined : Object.values(row)[0]) as T;
+      },
+      exec: async (sql) => {
+        const db = new Database(path);
+        try {
+          db.exec(sql);
+        } finally {
+          db.close();
+        }
       },
       dispose: async () => {},
     };
@@ -132,6 +142,10 @@ export async function testWarehouse(
       const result = await client.query(numbered(sql), params as unknown[]);
       const row = types(result.rows, result.fields)[0];
       return (row === undefined ? undefined : Object.values(row)[0]) as T;
+    },
+    exec: async (sql) => {
+      await connect();
+      await client.query(sql);
     },
     dispose: async () => {
       if (connected) await client.end();
