@@ -35,11 +35,13 @@ export class SqliteSession implements SqlSession {
   }
 
   async value<T>(text: string, params: readonly unknown[] = []): Promise<T | undefined> {
-    const row = this.#prepare(text)
-      .raw(true)
-      .get(...params) as unknown[] | undefined;
-    this.#prepare(text).raw(false);
-    return row?.[0] as T | undefined;
+    // The statement is cached and shared with all/get: back to objects even when get throws.
+    const statement = this.#prepare(text).raw(true);
+    try {
+      return (statement.get(...params) as unknown[] | undefined)?.[0] as T | undefined;
+    } finally {
+      statement.raw(false);
+    }
   }
 
   async run(text: string, params: readonly unknown[] = []): Promise<RunResult> {
