@@ -200,9 +200,11 @@ export async function refreshIndicators(
     // On PostgreSQL a second refresh waits for this one at a lock taken before its snapshot,
     // so it sees (and replaces) this one's rows rather than colliding with them.
     if (lockSql !== '') await session.value(lockSql);
+    if (flavor.bulkWork.begin !== '') await session.exec(flavor.bulkWork.begin);
     try {
       await runStoppable(() => session.transaction(refreshAll, { writeLock: true }));
     } finally {
+      if (flavor.bulkWork.end !== '') await session.exec(flavor.bulkWork.end).catch(() => {});
       if (unlockSql !== '') await session.value(unlockSql).catch(() => {});
     }
   } catch (cause) {

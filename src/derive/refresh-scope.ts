@@ -20,16 +20,34 @@ const sorted = (years: Iterable<number>): number[] => [...years].sort((a, b) => 
 /** `'comtrade'`, quotes doubled: source names come from pipeline files. */
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The predicate admitting `years` on `yearColumn` (`s.year`; its source column is `s.source`). */
-function admitting(years: YearsBySource, yearColumn: string): string {
-  const sourceColumn = yearColumn.replace(/year$/, 'source');
+/**
+ * The predicate admitting `years` on `yearColumn` (`s.year`; its source column is `s.source`
+ * unless `sourceColumn` names it, as it must for an expression such as `s.year + 1`).
+ */
+function admitting(years: YearsBySource, yearColumn: string, sourceColumn?: string): string {
+  const source = sourceColumn ?? yearColumn.replace(/year$/, 'source');
   const parts = [...years]
     .filter(([, set]) => set.size > 0)
-    .map(([source, set]) => {
+    .map(([name, set]) => {
       const inYears = `${yearColumn} in (${sorted(set).join(', ')})`;
-      return source === null ? inYears : `(${sourceColumn} = ${quoted(source)} and ${inYears})`;
+      return name === null ? inYears : `(${source} = ${quoted(name)} and ${inYears})`;
     });
   return parts.length === 0 ? '0 = 1' : `(${parts.join(' or ')})`;
+}
+
+/** Each year moved by `by`. */
+function shifted(years: YearsBySource, by: number): Map<string | null, Set<number>> {
+  return new Map([...years].map(([source, set]) => [source, new Set([...set].map((y) => y + by))]));
+}
+
+/** The scope admitting `read` and `write`, and the same for earlier rows. */
+function scopeAdmitting(read: YearsBySource, written: YearsBySource): TableScope {
+  return {
+    reads: read,
+    read: (year, source) => admitting(read, year, source),
+    write: (year, source) => admitting(written, year, source),
+    before: (years) => scopeAdmitting(shifted(read, -years), shifted(written, -years)),
+  };
 }
 
 /** Each set widened: every year y becomes y − before … y + after. */
@@ -43,21 +61,26 @@ function widened(years: YearsBySource, before: number, after: number): Map<strin
   return result;
 }
 
-export const EVERY_YEAR: TableScope = { reads: null, read: () => '1 = 1', write: () => '1 = 1' };
+export const EVERY_YEAR: TableScope = {
+  reads: null,
+  read: () => '1 = 1',
+  write: () => '1 = 1',
+  before: () => EVERY_YEAR,
+};
 
 /**
  * The scope of `definition` when the input years `changed` moved: a row of year w reads years
  * w − lookback … w + lookahead, so a changed year y is read by rows of y − lookahead … y + lookback.
+ * A definition that looks back on stored rows (looksBackOnStoredRows) reads only the changed
+ * years from the inputs; the rest of what its rows look back on is in the tables it reads.
  */
 export function scopeOf(definition: IndicatorDefinition, changed: YearsBySource): TableScope | null {
   if ([...changed.values()].every((set) => set.size === 0)) return null;
   const written = widened(changed, definition.lookahead, definition.lookback);
-  const reads = widened(written, definition.lookback, definition.lookahead);
-  return {
-    reads,
-    read: (column) => admitting(reads, column),
-    write: (column) => admitting(written, column),
-  };
+  const reads = definition.looksBackOnStoredRows
+    ? changed
+    : widened(written, definition.lookback, definition.lookahead);
+  return scopeAdmitting(reads, written);
 }
 
 /** A scope reading (and admitting) every input year any of `scopes` reads; null when none reads any. */
@@ -72,8 +95,7 @@ export function widest(scopes: readonly TableScope[]): YearScope | null {
       merged.set(source, into);
     }
   }
-  const condition = (column: string) => admitting(merged, column);
-  return { read: condition, write: condition };
+  return scopeAdmitting(merged, merged);
 }
 
 /** Every source's years as one set, under the key for every source. */

@@ -21,6 +21,7 @@ import { tradeUnitValues } from './trade-unit-values.ts';
 export const INDICATORS: readonly IndicatorDefinition[] = [
   tradeSums,
   tradeBalance,
+  tradeUnitValues,
   tradeGrowth,
   tradeShares,
   tradeRca,
@@ -28,7 +29,6 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
   tradeComplementarity,
   tradeIntensity,
   tradeGrubelLloyd,
-  tradeUnitValues,
   tradeMirror,
   portGrowth,
   portMix,

@@ -45,14 +45,17 @@ export interface IndicatorColumn {
 
 /**
  * Which rows a refresh reads and writes, as SQL predicates on a year column such as `s.year`
- * (and, for a table computed within one source, on the `s.source` beside it). A full refresh
- * admits every row; an incremental one the years around those a load changed.
+ * (and, for a table computed within one source, on the `s.source` beside it; give `source`
+ * when the year is an expression such as `s.year - 1`). A full refresh admits every row; an
+ * incremental one the years around those a load changed.
  */
 export interface YearScope {
   /** Rows of input to read: the years written, widened by what each year's rows look back on. */
-  read(column: string): string;
+  read(year: string, source?: string): string;
   /** Rows of the table to compute (and to delete first). */
-  write(column: string): string;
+  write(year: string, source?: string): string;
+  /** The same scope for rows `years` earlier: year y is admitted when y + years is. */
+  before(years: number): YearScope;
 }
 
 export interface IndicatorDefinition {
@@ -73,6 +76,13 @@ export interface IndicatorDefinition {
   readonly readsTradeInputs?: boolean;
   /** Indicator tables it reads: when one is computed whole, so is this one. */
   readonly readsTables?: readonly string[];
+  /**
+   * The years it looks back on that did not change are read from the indicator tables it
+   * reads (`readsTables`), which hold them already, instead of being computed again into the
+   * input tables: the input tables hold only the years that changed (`scope.read`), so a
+   * refresh after one year's load computes the inputs of that year alone.
+   */
+  readonly looksBackOnStoredRows?: boolean;
   readonly columns: readonly IndicatorColumn[];
   /** The columns that identify a row. */
   readonly key: readonly string[];

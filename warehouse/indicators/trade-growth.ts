@@ -1,54 +1,129 @@
 /** ind_trade_growth: year-on-year growth and compound annual growth of every trade series. */
-import { type IndicatorDefinition, NULL_REASON, SMALL_BASE, SMALL_TRADE_USD } from './indicator.ts';
+import {
+  type IndicatorDefinition,
+  NULL_REASON,
+  SMALL_BASE,
+  SMALL_TRADE_USD,
+  type YearScope,
+} from './indicator.ts';
 import { FLOW, PRODUCT_COLUMNS, TRADE_PAIR_COLUMNS } from './trade-columns.ts';
 import { yearsBefore } from './trade-inputs.ts';
 
-/** The row's period one year later: `2023` → `2024`, `2023-07` → `2024-07`. */
-const nextYear = (alias: string) => yearsBefore(`${alias}.period`, `${alias}.year`, -1);
+/** The columns of a series row, in the order the query below carries them. */
+const SERIES = `source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
+             product_kind, classification, hs_level, product, value_usd, null_reason`;
+
+/** A series key at another period: `a`'s source, pair, flow and product at `period`. */
+const sameSeries = (table: string, a: string, period: string) =>
+  `${table}.source = ${a}.source and ${table}.reporter_iso3 = ${a}.reporter_iso3
+   and ${table}.partner_iso3 = ${a}.partner_iso3 and ${table}.flow = ${a}.flow and ${table}.freq = ${a}.freq
+   and ${table}.period = ${period}`;
 
 /**
- * Whether the pair reported the row's flow at the period `coverageAt` joined: in the row's HS
- * edition and level for an HS code, at all for a total or a category.
+ * The series of the years `scope` admits with `yearsBefore` years added (0: the years written;
+ * 1: the years before them): from the input tables for the years they hold (the years that
+ * changed, or all of them on a full refresh), else as the last refresh stored them, in
+ * ind_trade_sums (totals and categories; the HS level of a category's sum is the last of its
+ * hs_levels) and ind_unit_values (HS codes, one row per published code).
  */
-const reported = (flow: string, kind: string) =>
-  `case when ${kind} = 'hs'
-        then (${flow} = 'X' and ec.has_exports) or (${flow} = 'M' and ec.has_imports)
-        else (${flow} = 'X' and pc.has_exports) or (${flow} = 'M' and pc.has_imports) end`;
-
-/** Joins the pair's coverage (`pc`) and its coverage in the row's edition (`ec`) at `period`. */
-const coverageAt = (alias: string, period: string) => `left join input_coverage pc
-        on pc.source = ${alias}.source and pc.reporter_iso3 = ${alias}.reporter_iso3
-       and pc.partner_iso3 = ${alias}.partner_iso3 and pc.freq = ${alias}.freq and pc.period = ${period}
-      left join input_edition_coverage ec
-        on ec.source = ${alias}.source and ec.reporter_iso3 = ${alias}.reporter_iso3
-       and ec.partner_iso3 = ${alias}.partner_iso3 and ec.freq = ${alias}.freq and ec.period = ${period}
-       and ec.hs_edition = ${alias}.classification and ec.hs_level = ${alias}.hs_level`;
-
-/**
- * Which flows each pair (and, in `editions`, each pair in an edition and at a level) reported
- * 1, 3 and 5 years before each period: looked up once per coverage row, not once per series row.
- */
-function history(table: string, extraKey: readonly string[]): string {
-  const join = (years: number) => `left join ${table} p${years}
-        on p${years}.source = c.source and p${years}.reporter_iso3 = c.reporter_iso3
-       and p${years}.partner_iso3 = c.partner_iso3 and p${years}.freq = c.freq
-       and p${years}.period = ${yearsBefore('c.period', 'cast(substr(c.period, 1, 4) as integer)', years)}
-       ${extraKey.map((k) => `and p${years}.${k} = c.${k}`).join(' ')}`;
-  return `select c.source, c.reporter_iso3, c.partner_iso3, c.freq, c.period${extraKey.map((k) => `, c.${k}`).join('')},
-             p1.has_exports as x1, p1.has_imports as m1, p3.has_exports as x3, p3.has_imports as m3,
-             p5.has_exports as x5, p5.has_imports as m5
-      from ${table} c ${join(1)} ${join(3)} ${join(5)}`;
+function seriesOf(scope: YearScope, yearsBefore: number): string {
+  const at = scope.before(yearsBefore);
+  return `
+      select ${SERIES} from input_series where ${at.write('year')} and ${scope.read('year')}
+      union all
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, product_kind, classification,
+             case when hs_levels is null then 0 else cast(substr(hs_levels, length(hs_levels), 1) as integer) end,
+             product, value_usd, null_reason
+      from ind_trade_sums
+      where product_kind in ('total', 'category') and ${at.write('year')} and not ${scope.read('year')}
+      union all
+      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month, 'hs', classification, hs_level,
+             product, value_usd, null
+      from ind_unit_values where ${at.write('year')} and not ${scope.read('year')}`;
 }
 
 /**
- * For n years back: 1 when the pair reported the row's flow then (for an HS code, in its edition
- * and at its level), 0 when it reported the flow only otherwise (an edition break), NULL when not.
+ * `column` of the series row of `a` at `period` (of calendar year `year`): from input_series
+ * where the inputs hold that year, else from the stored tables seriesOf names.
  */
-const reportedThen = (years: number) =>
-  `case when case when s.product_kind = 'hs'
-                  then (s.flow = 'X' and e.x${years}) or (s.flow = 'M' and e.m${years})
-                  else (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) end then 1
-        when (s.flow = 'X' and h.x${years}) or (s.flow = 'M' and h.m${years}) then 0 end as r${years}`;
+const seriesValueAt = (scope: YearScope, a: string, period: string, year: string, column: string) => `
+      case when ${scope.read(year, `${a}.source`)}
+           then (select n.${column} from input_series n where ${sameSeries('n', a, period)}
+                   and n.product_kind = ${a}.product_kind and n.classification = ${a}.classification
+                   and n.product = ${a}.product)
+           when ${a}.product_kind = 'hs'
+           then ${
+             column === 'null_reason'
+               ? 'null'
+               : `(select u.${column} from ind_unit_values u where u.year = ${year} and ${sameSeries('u', a, period)}
+                   and u.classification = ${a}.classification and u.product = ${a}.product)`
+           }
+           else (select t.${column} from ind_trade_sums t where t.year = ${year} and ${sameSeries('t', a, period)}
+                   and t.product_kind = ${a}.product_kind and t.classification = ${a}.classification
+                   and t.product = ${a}.product) end`;
+
+/** Whether the series row of `a` exists at `period`. */
+const seriesAt = (scope: YearScope, a: string, period: string, year: string) => `
+      case when ${scope.read(year, `${a}.source`)}
+           then exists (select 1 from input_series n where ${sameSeries('n', a, period)}
+                   and n.product_kind = ${a}.product_kind and n.classification = ${a}.classification
+                   and n.product = ${a}.product)
+           when ${a}.product_kind = 'hs'
+           then exists (select 1 from ind_unit_values u where u.year = ${year} and ${sameSeries('u', a, period)}
+                   and u.classification = ${a}.classification and u.product = ${a}.product)
+           else exists (select 1 from ind_trade_sums t where t.year = ${year} and ${sameSeries('t', a, period)}
+                   and t.product_kind = ${a}.product_kind and t.classification = ${a}.classification
+                   and t.product = ${a}.product) end`;
+
+/**
+ * Whether the pair of `a` reported `a`'s flow at `period`: at all (`pair`), or in `a`'s HS
+ * edition and at its level (`edition`). A pair reported a flow when it has a total for it (every
+ * reported flow has one); in an edition and level when it has a code of them.
+ */
+const reportedAt = (scope: YearScope, a: string, period: string, year: string, grain: 'pair' | 'edition') => {
+  const flowReported = (c: string) =>
+    `case when ${a}.flow = 'X' then ${c}.has_exports else ${c}.has_imports end`;
+  const pair = (c: string) =>
+    `${c}.source = ${a}.source and ${c}.reporter_iso3 = ${a}.reporter_iso3 and ${c}.partner_iso3 = ${a}.partner_iso3
+     and ${c}.freq = ${a}.freq and ${c}.period = ${period}`;
+  return grain === 'pair'
+    ? `case when ${scope.read(year, `${a}.source`)}
+           then exists (select 1 from input_coverage c where ${pair('c')} and ${flowReported('c')})
+           else exists (select 1 from ind_trade_sums t where t.year = ${year} and ${sameSeries('t', a, period)}
+                          and t.product_kind = 'total') end`
+    : `case when ${scope.read(year, `${a}.source`)}
+           then exists (select 1 from input_edition_coverage c where ${pair('c')}
+                          and c.hs_edition = ${a}.classification and c.hs_level = ${a}.hs_level and ${flowReported('c')})
+           else exists (select 1 from ind_unit_values u where u.year = ${year} and ${sameSeries('u', a, period)}
+                          and u.classification = ${a}.classification and u.hs_level = ${a}.hs_level) end`;
+};
+
+/** Whether `a`'s pair reported its flow at `period` at the grain of its product: its HS edition and level for a code. */
+const reportedAsProduct = (scope: YearScope, a: string, period: string, year: string) =>
+  `case when ${a}.product_kind = 'hs' then ${reportedAt(scope, a, period, year, 'edition')}
+        else ${reportedAt(scope, a, period, year, 'pair')} end`;
+
+/** The series' period `years` earlier: annual t − years, monthly the same month `years` earlier. */
+const periodBefore = (a: string, years: number) => yearsBefore(`${a}.period`, `${a}.year`, years);
+
+/** The pair's coverage then, the value then and its null_reason, each looked up only where the pair reported the flow then. */
+const pairThen = (scope: YearScope, years: number) =>
+  `${reportedAt(scope, 's', periodBefore('s', years), `s.year - ${years}`, 'pair')} as p${years}`;
+
+const lagged = (scope: YearScope, years: number) =>
+  `case when s.p${years} then ${seriesValueAt(scope, 's', periodBefore('s', years), `s.year - ${years}`, 'value_usd')} end as v${years},
+   case when s.p${years} then ${seriesValueAt(scope, 's', periodBefore('s', years), `s.year - ${years}`, 'null_reason')} end as q${years}`;
+
+/**
+ * For n years back, where the value then is missing: 1 when the pair reported the row's flow
+ * then at the grain of its product (its HS edition and level, for a code), 0 when only otherwise
+ * (an edition break), NULL when not at all.
+ */
+const reportedThen = (scope: YearScope, years: number) =>
+  `case when s.v${years} is null and s.p${years} then
+     case when s.product_kind <> 'hs'
+            or ${reportedAt(scope, 's', periodBefore('s', years), `s.year - ${years}`, 'edition')} then 1 else 0 end
+   end as r${years}`;
 
 /** The value `years` earlier: the series' own, else 0 when the pair reported the flow then, else NULL. */
 const valueThen = (years: number) =>
@@ -60,13 +135,6 @@ const reasonThen = (base: string, years: number) =>
         when ${base} is null and s.r${years} = 0 then 'edition_break'
         when ${base} is null then 'missing_input' when ${base} = 0 then 'zero_base'
         when ${base} < 0 then 'negative_base' end`;
-
-/** The series' value at the same point `years` earlier: annual t − 1 year, monthly t − 12 months. */
-const lagged = (years: number) =>
-  `first_value(value_usd) over (partition by source, reporter_iso3, partner_iso3, flow, freq, product_kind,
-     classification, product order by moment range between ${12 * years} preceding and ${12 * years} preceding) as v${years},
-   first_value(null_reason) over (partition by source, reporter_iso3, partner_iso3, flow, freq, product_kind,
-     classification, product order by moment range between ${12 * years} preceding and ${12 * years} preceding) as q${years}`;
 
 /** CAGR over `years`, in per cent, from the value then (`v0`) to now (`s.value_usd`). */
 const cagr = (v0: string, years: number) =>
@@ -83,6 +151,8 @@ export const tradeGrowth: IndicatorDefinition = {
     'YoY = (V_t − V_(t−1)) / V_(t−1) × 100, monthly against t−12. CAGR = ((V_T / V_0)^(1/n) − 1) × 100 with n = 3 or 5 years; NULL when V_0 ≤ 0 or V_T < 0; V_T = 0 gives −100 and is flagged.',
   family: 'trade',
   readsTradeInputs: true,
+  readsTables: ['ind_trade_sums', 'ind_unit_values'],
+  looksBackOnStoredRows: true,
   lookback: 5,
   lookahead: 0,
   key: [
@@ -143,46 +213,33 @@ export const tradeGrowth: IndicatorDefinition = {
     },
   ],
   select: (scope) => `
-    with candidates as (
-      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             product_kind, classification, hs_level, product, value_usd, null_reason
-      from input_series
+    with previous as (
+      ${seriesOf(scope, 1)}
+    ),
+    candidates as (
+      ${seriesOf(scope, 0)}
       union all
       -- A product the pair traded a year earlier and not now, while it reported the flow now
-      -- (in the same edition): 0 now, so that its fall to zero shows.
-      select s.source, s.reporter_iso3, s.partner_iso3, s.flow, s.freq, ${nextYear('s')}, s.year + 1, s.month,
-             s.product_kind, s.classification, s.hs_level, s.product, 0, null
-      from input_series s
-      ${coverageAt('s', nextYear('s'))}
-      where ${reported('s.flow', 's.product_kind')}
-        and not exists (
-          select 1 from input_series n
-          where n.source = s.source and n.reporter_iso3 = s.reporter_iso3 and n.partner_iso3 = s.partner_iso3
-            and n.flow = s.flow and n.freq = s.freq and n.period = ${nextYear('s')}
-            and n.product_kind = s.product_kind and n.classification = s.classification and n.product = s.product)
+      -- (in the same edition and at the same level, for a code): 0 now, so that its fall to zero shows.
+      select p.source, p.reporter_iso3, p.partner_iso3, p.flow, p.freq, ${periodBefore('p', -1)}, p.year + 1, p.month,
+             p.product_kind, p.classification, p.hs_level, p.product, 0, null
+      from previous p
+      where ${reportedAsProduct(scope, 'p', periodBefore('p', -1), 'p.year + 1')}
+        and not ${seriesAt(scope, 'p', periodBefore('p', -1), 'p.year + 1')}
     ),
-    series as (
-      -- Months counted from year 0, so that 12 back is a year back for annual and monthly series.
-      select *, ${lagged(1)}, ${lagged(3)}, ${lagged(5)}
-      from (select *, year * 12 + coalesce(month, 0) as moment from candidates) as timed
+    -- Materialized, each layer: the columns below are read several times over, and a CTE
+    -- flattened into them would run its lookups once per mention.
+    paired as materialized (
+      select s.*, ${pairThen(scope, 1)}, ${pairThen(scope, 3)}, ${pairThen(scope, 5)}
+      from candidates s
     ),
-    pair_history as materialized (
-      ${history('input_coverage', [])}
+    series as materialized (
+      select s.*, ${lagged(scope, 1)}, ${lagged(scope, 3)}, ${lagged(scope, 5)}
+      from paired s
     ),
-    edition_history as materialized (
-      ${history('input_edition_coverage', ['hs_edition', 'hs_level'])}
-    ),
-    covered as (
-      select s.*, ${reportedThen(1)}, ${reportedThen(3)}, ${reportedThen(5)}
+    covered as materialized (
+      select s.*, ${reportedThen(scope, 1)}, ${reportedThen(scope, 3)}, ${reportedThen(scope, 5)}
       from series s
-      left join pair_history h
-        on h.source = s.source and h.reporter_iso3 = s.reporter_iso3 and h.partner_iso3 = s.partner_iso3
-       and h.freq = s.freq and h.period = s.period
-      left join edition_history e
-        on s.product_kind = 'hs' and e.source = s.source and e.reporter_iso3 = s.reporter_iso3
-       and e.partner_iso3 = s.partner_iso3 and e.freq = s.freq and e.period = s.period
-       and e.hs_edition = s.classification and e.hs_level = s.hs_level
-      where ${scope.write('s.year')}
     ),
     measured as (
       select s.*, ${valueThen(1)} as b1, ${valueThen(3)} as b3, ${valueThen(5)} as b5

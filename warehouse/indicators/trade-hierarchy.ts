@@ -189,35 +189,48 @@ export const HIERARCHY_INPUTS: readonly TradeInput[] = [
         from straddling s
         group by ${slice('s')}, s.scheme, s.category
       ),
-      categories as (
-        select distinct ${slice('r')}, r.year, r.month, r.hs_edition, r.scheme, r.category from input_category_rows r
-        union
-        select ${slice('s')}, s.year, s.month, s.hs_edition, s.scheme, s.category from straddling s
-        where s.hs_level > 0
-      ),
       sums as (
-        select ${slice('r')}, r.scheme, r.category,
-               sum(r.value_usd) as value_usd, sum(r.net_weight_kg) as net_weight_kg,
-               count(r.net_weight_kg) = count(*) as net_weight_complete,
-               ${flavor.anyTrue('r.children > 0')} as from_coarser, max(r.hs_level) as hs_level, count(*) as row_count,
-               ${HS_LEVELS_USED(flavor, 'r.hs_level')} as hs_levels,
-               case when count(*) <= ${CODES_LISTED} then ${flavor.orderedConcat('r.hs_code', ' ', 'r.hs_code')} end
+        -- One group per category a slice publishes rows of; what it sums are the rows used.
+        -- The year, month and edition are one per slice: taken with min() so that the groups
+        -- follow input_category_rows' index and need no sort.
+        select ${slice('r')}, min(r.year) as year, min(r.month) as month, min(r.hs_edition) as hs_edition,
+               r.scheme, r.category,
+               sum(case when r.used then r.value_usd end) as value_usd,
+               sum(case when r.used then r.net_weight_kg end) as net_weight_kg,
+               count(case when r.used then r.net_weight_kg end) = count(case when r.used then 1 end)
+                 as net_weight_complete,
+               ${flavor.anyTrue('r.used and r.children > 0')} as from_coarser,
+               max(case when r.used then r.hs_level end) as hs_level,
+               count(case when r.used then 1 end) as row_count,
+               case when count(case when r.used then 1 end) > 0
+                    then ${HS_LEVELS_USED(flavor, 'case when r.used then r.hs_level end')} end as hs_levels,
+               case when count(case when r.used then 1 end) between 1 and ${CODES_LISTED}
+                    then ${flavor.orderedConcat('case when r.used then r.hs_code end', ' ', 'r.hs_code')} end
                  as codes_drawn_on
         from input_category_rows r
-        where r.used
         group by ${slice('r')}, r.scheme, r.category
+      ),
+      categories as (
+        select * from sums
+        union all
+        -- A category the slice publishes no row of, only a coarser row straddling it.
+        select ${slice('s')}, s.year, s.month, s.hs_edition, s.scheme, s.category,
+               null, null, true, false, null, 0, null, null
+        from (select distinct ${slice('t')}, t.year, t.month, t.hs_edition, t.scheme, t.category
+              from straddling t
+              where t.hs_level > 0 and not exists (
+                select 1 from input_category_rows r
+                where ${sameSlice('r', 't')} and r.scheme = t.scheme and r.category = t.category)) as s
       )
       select ${slice('c')}, c.year, c.month, c.hs_edition, c.scheme, c.category,
-             case when g.coarser then null else coalesce(s.value_usd, 0) end as value_usd,
-             case when g.coarser then null else s.net_weight_kg end as net_weight_kg,
-             coalesce(s.net_weight_complete, true) as net_weight_complete,
+             case when g.coarser then null else coalesce(c.value_usd, 0) end as value_usd,
+             case when g.coarser then null else c.net_weight_kg end as net_weight_kg,
+             c.net_weight_complete,
              case when g.coarser then 'coarser_than_category' end as null_reason,
              case when g.coarser then null when g.partial then 'partial'
-                  when s.from_coarser then 'from_coarser' else 'exact' end as sum_basis,
-             coalesce(s.hs_level, 0) as hs_level, s.hs_levels, s.codes_drawn_on,
-             coalesce(s.row_count, 0) as row_count
+                  when c.from_coarser then 'from_coarser' else 'exact' end as sum_basis,
+             coalesce(c.hs_level, 0) as hs_level, c.hs_levels, c.codes_drawn_on, c.row_count
       from categories c
-      left join sums s on ${sameSlice('s', 'c')} and s.scheme = c.scheme and s.category = c.category
       left join gaps g on ${sameSlice('g', 'c')} and g.scheme = c.scheme and g.category = c.category`,
     index: [...SLICE, 'scheme', 'category'],
   },
