@@ -9,6 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { type Finding, recordFindings } from '../src/db/dq-findings.ts';
+import { openWarehouse } from '../src/db/warehouse.ts';
 import { rowRanges } from '../src/load/layout-findings.ts';
 import { cli } from './helpers/run-cli.ts';
 import { HAS_SHARED_DATA, SHARED_DATA, SKIP_REASON } from './helpers/shared-data.ts';
@@ -218,6 +220,68 @@ describe('printed subtotals as data-quality findings', () => {
       for (const f of stored) expect(f.found).toBeGreaterThan(f.expected);
     },
   );
+});
+
+describe('recordFindings', () => {
+  /** Finding `i` of a check over one table, its figures `i` and `found`. */
+  const finding = (i: number, found: number): Finding => ({
+    check: 'unit_value_outlier',
+    severity: 'warning',
+    table: 'ind_unit_values',
+    key: `key ${i}`,
+    expected: i,
+    found,
+    rows: { observations: i },
+    message: `message ${i} found ${found}`,
+  });
+
+  it('records thousands of findings in one call as each would be in turn: a key twice is found again, its last figures stand', async () => {
+    expect((await cli(['init', '--db', db(), '--quiet'], tmp())).code).toBe(0);
+    const warehouse = await openWarehouse(db());
+    const checked = [{ check: 'unit_value_outlier', table: 'ind_unit_values' }];
+    try {
+      // More findings than one staging statement takes, with key 7 twice.
+      const first = [...Array.from({ length: 1_201 }, (_, i) => finding(i, 1)), finding(7, 2)];
+      expect(
+        await recordFindings(warehouse, null, first, { runId: 3, checked, at: '2026-01-01T00:00:00.000Z' }),
+      ).toEqual({ opened: 1_201, seenAgain: 1, resolved: 0 });
+      expect(scalar(db(), "select found from dq_findings where finding_key = 'key 7'")).toBe(2);
+      // Found again: all but key 0, which is resolved; key 1 with a new figure.
+      const again = [finding(1, 5), ...Array.from({ length: 1_199 }, (_, i) => finding(i + 2, 1))];
+      expect(
+        await recordFindings(warehouse, null, again, { runId: 4, checked, at: '2026-01-02T00:00:00.000Z' }),
+      ).toEqual({ opened: 0, seenAgain: 1_200, resolved: 1 });
+      // Key 0 found once more: open again, the rest resolved.
+      expect(
+        await recordFindings(warehouse, null, [finding(0, 9)], { checked, at: '2026-01-03T00:00:00.000Z' }),
+      ).toEqual({ opened: 1, seenAgain: 0, resolved: 1_200 });
+    } finally {
+      await warehouse.close();
+    }
+    const stored = findings();
+    expect(stored).toHaveLength(1_201);
+    // Rows in the order found, the first of a repeated key keeping its place.
+    expect(stored.map((f) => f.finding_key)).toEqual(Array.from({ length: 1_201 }, (_, i) => `key ${i}`));
+    expect(stored[0]).toMatchObject({
+      found: 9,
+      message: 'message 0 found 9',
+      first_seen_at: '2026-01-01T00:00:00.000Z',
+      last_seen_at: '2026-01-03T00:00:00.000Z',
+      resolved_at: null,
+      run_id: null,
+      first_load_id: null,
+      load_id: null,
+    });
+    expect(stored[1]).toMatchObject({
+      found: 5,
+      rows_involved: '{"observations":1}',
+      first_seen_at: '2026-01-01T00:00:00.000Z',
+      last_seen_at: '2026-01-02T00:00:00.000Z',
+      resolved_at: '2026-01-03T00:00:00.000Z',
+      run_id: 4,
+    });
+    expect(stored[7]).toMatchObject({ found: 1, message: 'message 7 found 1', run_id: 4 });
+  });
 });
 
 describe('rowRanges', () => {

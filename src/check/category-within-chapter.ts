@@ -14,9 +14,10 @@ const TABLE = 'ind_trade_sums';
 
 /** The columns that name one slice of ind_trade_sums. */
 const SLICE = ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period'] as const;
-/** Joins two rows of one slice; the year too, so the join uses the table's key (source, year, …). */
-const sameSlice = (a: string, b: string) =>
-  [...SLICE, 'year'].map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
+/** The slice in the order of the table's key (source, year, …), which a pair's rows share. */
+const PAIR = ['source', 'year', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period'] as const;
+/** Joins two rows of one slice; the year too, so the join uses the table's key. */
+const samePair = (a: string, b: string) => PAIR.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
 
 interface Excess extends PairSlice {
   part_kind: string;
@@ -48,25 +49,33 @@ export const categoryWithinChapter: WarehouseCheck = {
            select edition, scheme, category, min(substr(code, 1, 2)) as chapter
            from hs_code_categories group by edition, scheme, category
            having min(substr(code, 1, 2)) = max(substr(code, 1, 2))
+         ),
+         -- Grouped in the table's key order: one pass, no sort.
+         totals as (
+           select ${PAIR.join(', ')}, max(value_usd) as whole_usd
+           from ${TABLE} where product_kind = 'total'
+           group by ${PAIR.join(', ')}
          )
-         select ${SLICE.join(', ')}, part_kind, part_classification, part, part_usd,
-                'total' as whole_kind, '' as whole_classification, 'TOTAL' as whole, whole_usd
-         from (
-           -- The partition is the table's key order: one pass, no sort.
-           select ${SLICE.join(', ')}, ${part('p')},
-                  max(case when product_kind = 'total' then value_usd end)
-                    over (partition by source, year, reporter_iso3, partner_iso3, flow, freq, period) as whole_usd
-           from ${TABLE} p
-         ) as parts
-         where part_kind in ('chapter', 'category') and part_usd is not null
-           and whole_usd is not null and ${exceedsSql('part_usd', 'whole_usd', settings, flavor)}
+         select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')},
+                'total' as whole_kind, '' as whole_classification, 'TOTAL' as whole, t.whole_usd
+         -- CROSS JOIN keeps the order written on SQLite: each pair total, then its chapters and
+         -- categories by the table's key, rather than a window over every row of the table.
+         from totals t
+         cross join ${TABLE} p
+         where ${samePair('t', 'p')} and p.product_kind in ('chapter', 'category')
+           and p.value_usd is not null and t.whole_usd is not null
+           and ${exceedsSql('p.value_usd', 't.whole_usd', settings, flavor)}
          union all
          select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')}, ${whole('w')}
+         -- Each category, its one chapter, then that chapter's row by the whole key: left to
+         -- choose, SQLite looked up every chapter of the pair for each category.
          from ${TABLE} p
-         join single_chapter sc on sc.scheme = p.classification and sc.category = p.product
-         join ${TABLE} w on ${sameSlice('p', 'w')} and w.product_kind = 'chapter'
-          and w.classification = sc.edition and w.product = sc.chapter
+         cross join single_chapter sc
+         cross join ${TABLE} w
          where p.product_kind = 'category' and p.value_usd is not null
+           and sc.scheme = p.classification and sc.category = p.product
+           and ${samePair('p', 'w')} and w.product_kind = 'chapter'
+           and w.classification = sc.edition and w.product = sc.chapter
            and w.value_usd is not null and ${exceedsSql('p.value_usd', 'w.value_usd', settings, flavor)}
          order by 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13`,
     );

@@ -37,11 +37,16 @@ export const shrinkingVintage: WarehouseCheck = {
     'A reporter-period (source, reporter, flow, frequency, period) whose total (its TOTAL rows, else all its rows) fell by more than shrinkFraction between the previous vintage and the current one.',
   async run(warehouse, settings) {
     const columns = SLICE.join(', ');
+    const lastLoad = warehouse.flavor.greatest('max(valid_from_load)', 'max(coalesce(valid_to_load, 0))');
     const shrunk = await warehouse.sql.all<Shrunk>(
+      // Only slices with a previous vintage (a row valid before their last load) can have
+      // shrunk; the rest (a year loaded once: all of a first load) are left out here, so the
+      // second pass over the history reads nothing for them.
       `with slices as materialized (
-           select ${columns}, ${warehouse.flavor.greatest('max(valid_from_load)', 'max(coalesce(valid_to_load, 0))')} as last_load
+           select ${columns}, ${lastLoad} as last_load
            from trade_flows_history h where ${PLAIN_ROW('h')}
            group by ${columns}
+           having min(valid_from_load) < ${lastLoad}
          ),
          vintages as (
            select ${SLICE.map((c) => `s.${c}`).join(', ')}, s.last_load,

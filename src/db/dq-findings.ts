@@ -73,46 +73,7 @@ export async function recordFindings(
       : ((await db.selectFrom('load_files').select('run_id').where('load_id', '=', loadId).executeTakeFirst())
           ?.run_id ?? null);
 
-  let opened = 0;
-  let seenAgain = 0;
-  for (const f of findings) {
-    const before = await db
-      .selectFrom('dq_findings')
-      .select('resolved_at')
-      .where('check_name', '=', f.check)
-      .where('table_name', '=', f.table)
-      .where('finding_key', '=', f.key)
-      .executeTakeFirst();
-    if (before === undefined || before.resolved_at !== null) opened++;
-    else seenAgain++;
-    const latest = {
-      severity: f.severity,
-      expected: f.expected,
-      found: f.found,
-      rows_involved: f.rows === undefined || f.rows === null ? null : JSON.stringify(f.rows),
-      message: f.message,
-      last_seen_at: at,
-      resolved_at: null,
-      load_id: loadId,
-      run_id: runId,
-      file: f.file ?? null,
-      sheet: f.sheet ?? null,
-    };
-    await db
-      .insertInto('dq_findings')
-      .values({
-        check_name: f.check,
-        table_name: f.table,
-        finding_key: f.key,
-        first_seen_at: at,
-        first_load_id: loadId,
-        ...latest,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['check_name', 'table_name', 'finding_key']).doUpdateSet(latest),
-      )
-      .execute();
-  }
+  const { opened, seenAgain } = await upsertFindings(warehouse, loadId, runId, findings, at);
   // Open findings of the scopes examined that were not found now are resolved. Those found
   // now were just stamped `at`, so the rest are told by their older stamp: a list of the keys
   // found would be one SQL variable each, past SQLite's limit of 32,766 for a large warehouse.
@@ -129,4 +90,101 @@ export async function recordFindings(
     resolved += Number(result.numUpdatedRows);
   }
   return { opened, seenAgain, resolved };
+}
+
+/** The columns of a finding as it is staged: its identity and its latest figures. */
+const STAGED = [
+  'check_name',
+  'table_name',
+  'finding_key',
+  'severity',
+  'expected',
+  'found',
+  'rows_involved',
+  'message',
+  'file',
+  'sheet',
+] as const;
+
+/**
+ * Findings staged per INSERT: 11 parameters each, well below SQLite's limit of 32,766 and
+ * PostgreSQL's of 65,535.
+ */
+const STAGED_PER_STATEMENT = 500;
+
+/**
+ * Inserts the findings not stored yet and updates those that are, in a few set-based
+ * statements: the findings are staged in a temporary table, counted against `dq_findings`, then
+ * upserted from it in one INSERT ... SELECT. One round trip per finding (a lookup, then an
+ * upsert) took seconds for the tens of thousands of unit-value outliers of one BACI year.
+ */
+async function upsertFindings(
+  warehouse: Warehouse,
+  loadId: number | null,
+  runId: number | null,
+  findings: readonly Finding[],
+  at: string,
+): Promise<{ opened: number; seenAgain: number }> {
+  if (findings.length === 0) return { opened: 0, seenAgain: 0 };
+  // A key found twice in one call counts as found again, and its last figures stand, as when
+  // each finding was written in turn; it keeps the place (and finding_id) of its first.
+  const latest = new Map<string, Finding>();
+  for (const f of findings) latest.set(`${f.check}\u0000${f.table}\u0000${f.key}`, f);
+  const repeated = findings.length - latest.size;
+
+  const { sql, flavor } = warehouse;
+  const staged = flavor.tempTable('dq_findings_found');
+  await sql.exec(
+    `${flavor.dropTable(staged)};
+     create table ${staged} (
+       found_order integer not null, check_name text not null, table_name text not null,
+       finding_key text not null, severity text not null, expected ${flavor.realType},
+       found ${flavor.realType}, rows_involved text, message text not null, file text, sheet text)`,
+  );
+  const rows = [...latest.values()];
+  const placeholders = `(?, ${STAGED.map(() => '?').join(', ')})`;
+  for (let first = 0; first < rows.length; first += STAGED_PER_STATEMENT) {
+    const chunk = rows.slice(first, first + STAGED_PER_STATEMENT);
+    await sql.run(
+      `insert into ${staged} (found_order, ${STAGED.join(', ')}) values ${chunk.map(() => placeholders).join(', ')}`,
+      chunk.flatMap((f, i) => [
+        first + i,
+        f.check,
+        f.table,
+        f.key,
+        f.severity,
+        f.expected,
+        f.found,
+        f.rows === undefined || f.rows === null ? null : JSON.stringify(f.rows),
+        f.message,
+        f.file ?? null,
+        f.sheet ?? null,
+      ]),
+    );
+  }
+  const stillOpen = Number(
+    await sql.value(
+      `select count(*) from ${staged} s
+         join dq_findings d on d.check_name = s.check_name and d.table_name = s.table_name
+          and d.finding_key = s.finding_key
+         where d.resolved_at is null`,
+    ),
+  );
+  // first_seen_at and first_load_id are written only with a new row; the rest is the latest.
+  const updated = [...STAGED.slice(3), 'last_seen_at', 'resolved_at', 'load_id', 'run_id'];
+  await sql.run(
+    `insert into dq_findings (${STAGED.join(', ')}, first_seen_at, first_load_id, last_seen_at,
+                                resolved_at, load_id, run_id)
+       select ${STAGED.join(', ')}, cast(? as text), cast(? as ${flavor.integerType}), cast(? as text),
+              cast(null as text), cast(? as ${flavor.integerType}), cast(? as ${flavor.integerType})
+       from ${staged} where true order by found_order
+       on conflict (check_name, table_name, finding_key) do update set
+         ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    [at, loadId, at, loadId, runId],
+  );
+  // Dropped once used. Not in a `finally`: after a failed statement PostgreSQL refuses any
+  // other in the transaction, and the drop would hide the cause; the caller's rollback, or the
+  // next call's drop, takes the table away then.
+  await sql.exec(flavor.dropTable(staged));
+  return { opened: latest.size - stillOpen, seenAgain: stillOpen + repeated };
 }

@@ -68,27 +68,28 @@ export const tradeUnitValues: IndicatorDefinition = {
     { name: 'outlier', type: 'integer', description: `1 when |ln_uv_z| ≥ ${OUTLIER_Z}.` },
   ],
   select: (scope) => `
-    with valued as materialized (
+    with valued as (
       select source, reporter_iso3, partner_iso3, freq, period, year, month, flow, hs_edition, hs_level, hs_code,
-             value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit, uv, ln(uv) as ln_uv
+             value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit, uv,
+             case when ${COUNTRY_PARTNER('partner_iso3')} then ln(uv) end as country_ln_uv, ln(uv) as ln_uv
       from (
         select *, case when net_weight_kg > 0 and value_usd > 0 then value_usd / net_weight_kg end as uv
         from input_flows where hs_level > 0 and ${scope.write('year')}
       ) as flows
     ),
     spread as (
-      select source, flow, freq, period, hs_edition, hs_code, count(ln_uv) as n, avg(ln_uv) as mean_ln,
-             avg(ln_uv * ln_uv) - avg(ln_uv) * avg(ln_uv) as var_ln
-      from valued where ${COUNTRY_PARTNER('partner_iso3')}
-      group by source, flow, freq, period, hs_edition, hs_code
+      -- The spread of the code's unit values with single economies, beside each of its flows:
+      -- one pass over the flows sorted by code.
+      select v.*, count(country_ln_uv) over code as n, avg(country_ln_uv) over code as mean_ln,
+             avg(country_ln_uv * country_ln_uv) over code - avg(country_ln_uv) over code * avg(country_ln_uv) over code
+               as var_ln
+      from valued v
+      window code as (partition by source, flow, freq, period, hs_edition, hs_code)
     ),
     scored as (
-      select v.*, s.n,
-             case when v.uv is not null and s.n >= 3 and s.var_ln > 1e-12
-                  then (v.ln_uv - s.mean_ln) / sqrt(s.var_ln) end as z
-      from valued v
-      join spread s on s.source = v.source and s.flow = v.flow and s.freq = v.freq and s.period = v.period
-                   and s.hs_edition = v.hs_edition and s.hs_code = v.hs_code
+      select s.*, case when s.uv is not null and s.n >= 3 and s.var_ln > 1e-12
+                       then (s.ln_uv - s.mean_ln) / sqrt(s.var_ln) end as z
+      from spread s
     )
     select source, reporter_iso3, partner_iso3, freq, period, year, month, flow, hs_edition, hs_level, hs_code,
            value_usd, net_weight_kg, net_weight_estimated, uv,
