@@ -209,7 +209,6 @@ export async function loadFile(
         ? openMappedTableInWorker({
             ...mapInput,
             sourceName: source.name,
-            readsInPlace: source.fastLines !== undefined,
             source,
           })
         : openMappedTable({ ...mapInput, source }),

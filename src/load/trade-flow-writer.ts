@@ -79,7 +79,7 @@ export class TradeFlowWriter implements FlowWriter {
    * shape's constants, are literals; the rest are parameters.
    */
   #statementFor(rows: number, shape: ConstantShape | null, merge: boolean): SqliteStatement {
-    const key = `${shape === null ? 'g' : 's'}${merge ? 'm' : 'i'}${rows}`;
+    const key = `${shape === null ? 'g' : `s${shape.version}`}${merge ? 'm' : 'i'}${rows}`;
     let statement = this.#statements.get(key);
     if (statement === undefined) {
       const tuple = `(${sqlLiteral(this.#source)},${ROW_COLUMNS.map((_, i) => shape?.literal(i) ?? '?').join(',')},${this.#loadId})`;
@@ -122,13 +122,22 @@ export class TradeFlowWriter implements FlowWriter {
    * Most columns of a file hold one value throughout (BACI: flow, frequency, edition, transport
    * mode, customs procedure, the NULLs). Binding is the insert's main cost, so those values are
    * written into the statement as literals and only the varying ones are bound: about 9 values
-   * a row instead of 25. A chunk with any row that breaks the pattern goes through the general
-   * statement, in order, so duplicate handling does not change. Returns the chunk's duplicates.
+   * a row instead of 25. A chunk with a row that breaks the pattern drops the columns it breaks
+   * from the shape, for good; rows still go in order, so duplicate handling does not change.
+   * Returns the chunk's duplicates.
    */
   #writeChunk(rows: readonly RowValues[], start: number, end: number): number {
-    const shape = this.#shape!;
+    let shape = this.#shape!;
     let fits = true;
     for (let i = start; i < end && fits; i++) fits = shape.fits(rows[i]!);
+    // A column the first batch held constant varies here (the next reporter or year of a file
+    // sorted by them): it is bound from now on, the others stay literals. Falling back to the
+    // general statement instead bound all 25 values of nearly every row of such a file.
+    if (!fits && shape.constants > 0) {
+      shape = shape.without(rows.slice(start, end));
+      this.#shape = shape;
+      fits = true;
+    }
     const params: unknown[] = [];
     if (fits) for (let i = start; i < end; i++) shape.pushVarying(rows[i]!, params);
     else for (let i = start; i < end; i++) for (const v of rows[i]!) params.push(v);
@@ -166,10 +175,25 @@ export class TradeFlowWriter implements FlowWriter {
 class ConstantShape {
   readonly #constant: ReadonlyMap<number, unknown>;
   readonly #varying: readonly number[];
+  /** Which shape of the file this is: its statements are prepared apart from the others'. */
+  readonly version: number;
 
-  private constructor(constant: ReadonlyMap<number, unknown>) {
+  private constructor(constant: ReadonlyMap<number, unknown>, version = 0) {
     this.#constant = constant;
     this.#varying = ROW_COLUMNS.map((_, i) => i).filter((i) => !constant.has(i));
+    this.version = version;
+  }
+
+  /** How many columns are written as literals. */
+  get constants(): number {
+    return this.#constant.size;
+  }
+
+  /** This shape less the columns whose constant some of `rows` do not hold: every row fits it. */
+  without(rows: readonly RowValues[]): ConstantShape {
+    const kept = new Map<number, unknown>();
+    for (const [i, value] of this.#constant) if (rows.every((r) => r[i] === value)) kept.set(i, value);
+    return new ConstantShape(kept, this.version + 1);
   }
 
   static of(rows: readonly RowValues[]): ConstantShape {

@@ -10,6 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../warehouse/schema.ts';
+import { BoundedCache } from './bounded-cache.ts';
 import { foldName } from './fold-name.ts';
 
 export interface CountryQuery {
@@ -45,6 +46,11 @@ export class CountryResolver {
   readonly #kinds: ReadonlyMap<string, AreaKind>;
   readonly #codes: ReadonlyMap<string, { iso3: string; first: number | null; last: number | null }>;
   readonly #names: ReadonlyMap<string, string>;
+  /**
+   * Answers already given, by query: a file names a few hundred areas over millions of rows,
+   * and each answer costs several map lookups and a regular expression.
+   */
+  readonly #resolved = new BoundedCache<string, CountryResolution>(16_384);
 
   private constructor(
     iso3: ReadonlyMap<string, string>,
@@ -154,6 +160,11 @@ export class CountryResolver {
    * (it tells 588 from 586); an ISO code that names another country makes the row inconsistent.
    */
   resolve(query: CountryQuery, what: string): CountryResolution {
+    const key = `${what}\u0000${keyPart(query.code)}\u0000${keyPart(query.iso)}\u0000${keyPart(query.name)}\u0000${query.year ?? ''}`;
+    return this.#resolved.get(key, () => this.#resolve(query, what));
+  }
+
+  #resolve(query: CountryQuery, what: string): CountryResolution {
     const outOfYears =
       query.code == null || query.year === undefined ? null : this.#outOfYears(query.code, query.year);
     if (outOfYears !== null)
@@ -179,6 +190,9 @@ export class CountryResolver {
     };
   }
 }
+
+/** A query's part in a cache key: null and undefined stand apart from every text. */
+const keyPart = (part: string | null | undefined) => (part == null ? '\u0001' : part);
 
 const AREA_KINDS: ReadonlySet<string> = new Set<AreaKind>(['country', 'special', 'group', 'historical']);
 

@@ -54,12 +54,13 @@ export class HsCodeBook {
    * why not, naming the edition, for an `unknown_hs_code` reject.
    */
   problem(edition: string, code: string): string | null {
-    if (specialKind(code) !== null) return null;
     const codes = this.#editions.get(edition);
+    // The common case first: a code of the edition (the special codes' test is a few regular expressions).
+    if (codes?.has(code)) return null;
+    if (specialKind(code) !== null) return null;
     if (codes === undefined) {
       return `the HS edition ${edition} is not in the reference (${[...this.#editions.keys()].join(', ')}); add its correlation table with corridor reference add-correlation.`;
     }
-    if (codes.has(code)) return null;
     const level = LEVEL_NAMES[code.length] ?? 'code';
     return `${code} is not a ${level} of ${editionName(edition)}. Check the code, and the edition the file declares (its classification column; for BACI, its file name).`;
   }

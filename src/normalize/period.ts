@@ -4,6 +4,8 @@
  * so the frequency comes from `freqCode`, or from the period's shape when there is none.
  */
 
+import { BoundedCache } from './bounded-cache.ts';
+
 export interface Period {
   readonly freq: 'A' | 'M';
   readonly period: string;
@@ -21,6 +23,12 @@ function checkYear(year: number, shown: string): { problem: string } | null {
   return null;
 }
 
+/** Periods already read, by their cells: a file repeats a few periods over millions of rows. */
+const readPeriods = new BoundedCache<string, Period | { problem: string }>(4096);
+
+/** A cell in a cache key: null stands apart from every text. */
+const keyPart = (cell: string | null) => (cell === null ? '\u0001' : cell);
+
 /**
  * @param period the period cell (`2023`, `202301`, `2023-01`), or null
  * @param year a separate year cell (`refYear`), or null
@@ -28,6 +36,16 @@ function checkYear(year: number, shown: string): { problem: string } | null {
  * @param freq the frequency cell (`A`, `M`), or null to infer it
  */
 export function normalizePeriod(
+  period: string | null,
+  year: string | null,
+  month: string | null,
+  freq: string | null,
+): Period | { problem: string } {
+  const key = `${keyPart(period)}\u0000${keyPart(year)}\u0000${keyPart(month)}\u0000${keyPart(freq)}`;
+  return readPeriods.get(key, () => readPeriod(period, year, month, freq));
+}
+
+function readPeriod(
   period: string | null,
   year: string | null,
   month: string | null,

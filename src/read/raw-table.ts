@@ -16,6 +16,11 @@ export interface RawRecord {
    * wide table comes from its year's column): a reject then names the column the user sees.
    */
   readonly origins?: readonly (string | null)[];
+  /**
+   * The row's text as the file has it, when the reader can split it again (`RawTable.cellsOfText`):
+   * what is kept of the row for duplicate lookups, one string instead of one per cell.
+   */
+  readonly text?: string;
 }
 
 export interface RawTable {
@@ -36,6 +41,8 @@ export interface RawTable {
    * batches, never per record.
    */
   readonly bytesRead?: () => number | null;
+  /** The cells of a record's `text`, as the record had them. */
+  readonly cellsOfText?: (text: string) => readonly unknown[];
   /**
    * Set when the file is its publisher's answer that nothing matched (validate/publisher-reply.ts):
    * the note for the journal ("the file holds no data: ..."). Such a table has no records, and

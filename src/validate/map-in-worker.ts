@@ -24,10 +24,13 @@ import type { TradeSource } from './trade-source.ts';
  */
 const TEXT_HEAP_MB = 64;
 /**
- * Young-generation cap for a reader that makes little garbage per row: BACI's fast lines (a
- * few strings per chunk) and the sheet XML scanner (one value per cell). A small nursery costs
- * them nothing and keeps the reader thread about 30 MB lighter (a 5,000,000-row BACI load: 276
- * → 245 MB peak RSS at the same speed; a 1,000,000-row XLSX: 317 → 296 MB).
+ * Young-generation cap of the reader thread. BACI's fast lines (a few strings per chunk) and the
+ * sheet XML scanner (one value per cell) make little garbage per row: a small nursery costs
+ * them nothing and keeps the thread about 30 MB lighter (a 5,000,000-row BACI load: 276 → 245
+ * MB peak RSS at the same speed; a 1,000,000-row XLSX: 317 → 296 MB). A CSV file read by the
+ * general stage keeps nothing per row past its batch either (map-stage.ts RecentCells keeps
+ * row texts): uncapped, its nursery grew and the 1,000,000-row Comtrade load peaked at 357 MB
+ * RSS, 244 MB with this cap, for the same CPU time (issue 22).
  */
 const SMALL_YOUNG_MB = 8;
 /**
@@ -60,14 +63,20 @@ export interface WorkerMapInput {
   readonly countries: CountryResolver;
   readonly hsCodes: HsCodeBook;
   readonly encoding?: string;
-  /** The source reads plain lines in place (TradeSource.fastLines). */
-  readonly readsInPlace?: boolean;
   /**
    * The source itself: given, a workbook's records are mapped in this thread (the writer's,
    * mostly idle) while the worker only parses, its parsing alone being the longer job.
    */
   // biome-ignore lint/suspicious/noExplicitAny: the stage handles every source alike.
   readonly source?: TradeSource<string, any, any>;
+}
+
+/**
+ * The parent's CPU-profiling flags (`node --cpu-prof …`), the only ones the worker inherits:
+ * without them a profile of a load shows the writer alone, mostly idle, and not the reader.
+ */
+function profilingFlags(): string[] {
+  return process.execArgv.filter((flag) => /^--cpu-prof(-dir|-interval|-name)?(=|$)/.test(flag));
 }
 
 export async function openMappedTableInWorker(input: WorkerMapInput): Promise<MappedTable> {
@@ -89,10 +98,10 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
   const heapMb = workbook ? WORKBOOK_HEAP_MB : TEXT_HEAP_MB;
   const worker = new Worker(mapWorkerUrl(), {
     workerData,
-    execArgv: [],
+    execArgv: profilingFlags(),
     resourceLimits: {
       maxOldGenerationSizeMb: heapMb,
-      ...(input.readsInPlace || workbook ? { maxYoungGenerationSizeMb: SMALL_YOUNG_MB } : {}),
+      maxYoungGenerationSizeMb: SMALL_YOUNG_MB,
     },
   });
   const queue: WorkerMessage[] = [];

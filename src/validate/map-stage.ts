@@ -84,15 +84,33 @@ export interface MappedTable {
 /** Batches whose raw cells stay available to `rawCells`: more than a worker can run ahead (map-in-worker's MAX_IN_FLIGHT + 2). */
 export const RAW_CELLS_BATCHES = 6;
 
-/** The raw cells of the last RAW_CELLS_BATCHES batches, by row number. */
+/**
+ * The raw cells of the last RAW_CELLS_BATCHES batches, by row number. A record that carries its
+ * text (RawRecord.text, from a CSV reader that can split it again) is kept as that one string,
+ * not as its cells: kept cells outlive the reader thread's young generation, and copying and
+ * promoting them was a third of that thread's time on a wide CSV file (issue 22).
+ */
 export class RecentCells {
   // Batches are kept as they came (records in ascending row order) and searched only when a
   // duplicate asks: indexing every row up front cost more than all the lookups ever made.
-  readonly #batches: (readonly { row: number; cells: readonly unknown[] }[])[] = [];
+  readonly #batches: { rows: number[]; kept: (string | readonly unknown[])[] }[] = [];
+  readonly #cellsOfText: ((text: string) => readonly unknown[]) | undefined;
 
-  add(records: readonly { row: number; cells: readonly unknown[] }[]): void {
+  constructor(cellsOfText?: (text: string) => readonly unknown[]) {
+    this.#cellsOfText = cellsOfText;
+  }
+
+  add(records: readonly { row: number; cells: readonly unknown[]; text?: string }[]): void {
     if (records.length === 0) return;
-    this.#batches.push(records);
+    const rows: number[] = new Array(records.length);
+    const kept: (string | readonly unknown[])[] = new Array(records.length);
+    const byText = this.#cellsOfText !== undefined;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      rows[i] = record.row;
+      kept[i] = byText && record.text !== undefined ? record.text : record.cells;
+    }
+    this.#batches.push({ rows, kept });
     if (this.#batches.length > RAW_CELLS_BATCHES) this.#batches.shift();
   }
 
@@ -100,12 +118,15 @@ export class RecentCells {
     return rows.map((row) => {
       for (const batch of this.#batches) {
         let low = 0;
-        let high = batch.length - 1;
-        if (row < batch[low]!.row || row > batch[high]!.row) continue;
+        let high = batch.rows.length - 1;
+        if (row < batch.rows[low]! || row > batch.rows[high]!) continue;
         while (low <= high) {
           const mid = (low + high) >> 1;
-          const at = batch[mid]!.row;
-          if (at === row) return batch[mid]!.cells;
+          const at = batch.rows[mid]!;
+          if (at === row) {
+            const kept = batch.kept[mid]!;
+            return typeof kept === 'string' ? this.#cellsOfText!(kept) : kept;
+          }
           if (at < row) low = mid + 1;
           else high = mid - 1;
         }
@@ -197,7 +218,7 @@ export async function mapRawTable(
   const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
   const toPort = input.source.target === 'port_throughput';
   const toWorld = input.source.target === 'world_trade_totals';
-  const recent = new RecentCells();
+  const recent = new RecentCells(table.cellsOfText);
   const countSheetRows = input.source.layout !== undefined;
   let lastSheetRow = '';
   async function* batches(): AsyncGenerator<MappedBatch> {

@@ -35,9 +35,9 @@ export function createRecordMapper<F extends string, P, R extends TargetRow>(
   const parseFast = compileRowParser(source.rowSchema, fields);
   // The fields' cells of the row at hand, reused from row to row (the parser keeps no reference).
   const values: unknown[] = new Array(fields.length);
-  const cellOf = (record: RawRecord) => (field: string) => {
+  const cellOf = (cells: readonly unknown[]) => (field: string) => {
     const at = binding.index[field as F];
-    return at === undefined || at < 0 ? undefined : record.cells[at];
+    return at === undefined || at < 0 ? undefined : cells[at];
   };
   // A record may say which of the file's columns a cell came from (a wide table's year column).
   const columnOf = (record: RawRecord) => (field: string) => {
@@ -47,19 +47,21 @@ export function createRecordMapper<F extends string, P, R extends TargetRow>(
   };
 
   return (record) => {
-    if (record.cells.length !== width) {
+    // Read once: a record read from its text splits it on each read (csv-reader.ts TextRecord).
+    const cells = record.cells;
+    if (cells.length !== width) {
       return [
         {
           code: 'wrong_field_count',
           column: null,
           value: null,
-          message: `has ${record.cells.length} field${record.cells.length === 1 ? '' : 's'} but the header has ${width}. Look for a delimiter or a line break inside an unquoted value, or a cut-off line.`,
+          message: `has ${cells.length} field${cells.length === 1 ? '' : 's'} but the header has ${width}. Look for a delimiter or a line break inside an unquoted value, or a cut-off line.`,
         },
       ];
     }
     for (let i = 0; i < fields.length; i++) {
       const at = indexes[i]!;
-      const cell = at < 0 ? undefined : record.cells[at];
+      const cell = at < 0 ? undefined : cells[at];
       values[i] =
         decimalComma && typeof cell === 'string' && commaDecimal.test(cell) ? cell.replace(',', '.') : cell;
     }
@@ -68,12 +70,12 @@ export function createRecordMapper<F extends string, P, R extends TargetRow>(
       const input: Record<string, unknown> = {};
       for (let i = 0; i < fields.length; i++) input[fields[i]!] = values[i];
       const parsed = source.rowSchema.safeParse(input);
-      if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, columnOf(record), cellOf(record));
+      if (!parsed.success) return zodIssuesToRowIssues(parsed.error.issues, columnOf(record), cellOf(cells));
       data = parsed.data;
     }
     const mapped = mapRow(data);
     if (!isFieldIssues(mapped)) return mapped;
-    const cell = cellOf(record);
+    const cell = cellOf(cells);
     return mapped.map((issue) => {
       const value = issue.field === null ? undefined : cell(issue.field);
       return {
