@@ -78,7 +78,9 @@ function tableArticle(table: TableDoc): string {
     (c) =>
       `<tr><td><code>${escapeHtml(c.name)}</code></td><td class="type">${c.type}</td><td class="unit">${prose(c.unit ?? '')}</td><td>${prose(c.description)}</td></tr>`,
   );
-  const formula = table.formula === undefined ? '' : `<dt>Formula</dt><dd>${prose(table.formula)}</dd>`;
+  const formula =
+    (table.formula === undefined ? '' : `<dt>Formula</dt><dd>${prose(table.formula)}</dd>`) +
+    (table.dependsOn === undefined ? '' : `<dt>Refreshed</dt><dd>${prose(table.dependsOn)}</dd>`);
   return [
     `<article id="${escapeHtml(table.name)}">`,
     `<h3>${escapeHtml(table.name)}<span class="kind">${table.kind}</span></h3>`,

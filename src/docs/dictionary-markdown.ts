@@ -46,6 +46,7 @@ function tableSection(table: TableDoc): string[] {
   ];
   lines.push(`**Key:** ${table.key.map((k) => `\`${k}\``).join(', ')}`, '');
   if (table.formula !== undefined) lines.push(`**Formula:** ${inline(table.formula)}`, '');
+  if (table.dependsOn !== undefined) lines.push(`**Refreshed:** ${inline(table.dependsOn)}`, '');
   lines.push('| column | type | unit | description |', '| --- | --- | --- | --- |');
   for (const column of table.columns)
     lines.push(

@@ -8,6 +8,7 @@
  * (warehouse/indicators/), the same objects the derive stage creates the tables from.
  */
 
+import { dependencyRule } from '../indicators/dependency-rule.ts';
 import { INDICATORS } from '../indicators/index.ts';
 import { DERIVE_ID, type IndicatorColumn, type IndicatorDefinition } from '../indicators/indicator.ts';
 import { JOURNAL_TABLES } from './journal-tables.ts';
@@ -95,6 +96,7 @@ export function indicatorTableDoc(definition: IndicatorDefinition): TableDoc {
     columns: [...definition.columns, DERIVE_ID].map(columnDoc),
     key: definition.key,
     formula: definition.formula,
+    dependsOn: dependencyRule(definition),
   };
 }
 

@@ -28,4 +28,6 @@ export interface TableDoc {
   readonly key: readonly string[];
   /** For an indicator table: its formulas. */
   readonly formula?: string;
+  /** For an indicator table: which changed slices make which of its rows be computed again. */
+  readonly dependsOn?: string;
 }
