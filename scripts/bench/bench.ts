@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: issue 3's benchmark. Generates deterministic inputs (cached under
+ * `npm run bench`: the benchmark of issues 3, 17 and 22. Generates deterministic inputs (cached under
  * .bench/), runs Corridor's CLI on each in a fresh warehouse as a separate process, times the
  * sqlite3 CLI's `.import` and exceljs's streaming parse of the same files as floors, and
  * prints rows/s, wall time and peak RSS per case with the issue's targets. It measures; it is
@@ -8,76 +8,56 @@
  *   npm run bench                          every case, full sizes (5M BACI, 1M Comtrade, 1M XLSX)
  *   npm run bench -- --quick               1/10 sizes, a smoke run
  *   npm run bench -- --only baci5m,xlsx    a subset (groups below)
- *   npm run bench -- --keep                keep the warehouses in .bench/run/ for inspection
+ *   npm run bench -- --keep                keep the warehouses in .bench/run/<pid>/ for inspection
  *   npm run bench -- --baseline 15b5199    baci5m also times that release's CLI: 3 runs each,
  *                                          alternating before/after, medians and their ratio
  *   npm run bench -- --db postgres://postgres@127.0.0.1:5432/test
  *                                          the load and derive cases on that PostgreSQL server,
  *                                          each in a new database, beside psql \copy
+ *   npm run bench -- --rounds 5            runs of each case measured against a floor (issue
+ *                                          22: 3 by default, 1 with --quick), alternating
+ *
+ * docs/benchmark.md describes every case, its target and the JSON written.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { type BaselineTree, headShort, materialiseBaseline } from './baseline.ts';
+import { benchOptions, GROUPS, type Group } from './bench-options.ts';
+import {
+  alternate,
+  type CaseRatio,
+  type CaseResult,
+  medianAgainstFloor,
+  medianOfRuns,
+  rateRatio,
+  timeRatio,
+  withTargets,
+} from './case-figures.ts';
 import {
   type BenchContext,
-  type CaseResult,
+  copyWarehouse,
   corridorLoad,
-  deriveRefreshes,
   exceljsParse,
   holdsOnly,
+  preparedWarehouse,
   prepareLoad,
+  removeDatabase,
   revisionLoad,
   sliceReplacement,
   sqliteImport,
 } from './cases.ts';
+import { deriveOneYear, deriveRefreshes } from './derive-cases.ts';
 import { BenchInputs } from './generate-inputs.ts';
 import { postgresBench } from './postgres-bench.ts';
-import { type KeyCases, machineLines, medianRun, printReport, ratioOf } from './report.ts';
+import { type KeyCases, machineLines, printReport, ratioOf } from './report.ts';
 import { writeResults } from './results-file.ts';
-
-const GROUPS = [
-  'baci1m',
-  'baci5m',
-  'reload5m',
-  'revision5m',
-  'comtrade1m',
-  'xlsx',
-  'slice',
-  'derive',
-] as const;
-type Group = (typeof GROUPS)[number];
+import { makeRunFolder } from './run-folder.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line: string) => console.log(line);
-
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    baseline: { type: 'string' },
-    db: { type: 'string' },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (values.help) {
-  console.log(
-    `usage: npm run bench -- [--quick] [--only ${GROUPS.join(',')}] [--keep] [--baseline <git ref>] [--db postgres://...] [--json <file>]`,
-  );
-  process.exit(0);
-}
-const selected = new Set<Group>();
-for (const name of values.only?.split(',').map((s) => s.trim()) ?? GROUPS) {
-  if (!(GROUPS as readonly string[]).includes(name)) {
-    console.error(`Unknown case "${name}" in --only; choose among ${GROUPS.join(', ')}.`);
-    process.exit(2);
-  }
-  selected.add(name as Group);
-}
+const { values, selected, rounds } = benchOptions();
 
 // The CLI runs from the bundle only when it is up to date (bin/launch.js): build it first, so
 // the figures are those of the bundled CLI that users run.
@@ -100,12 +80,17 @@ if (values.baseline !== undefined) {
   }
 }
 const hasSqlite3 = spawnSync('sqlite3', ['--version']).status === 0;
-const runDir = join(ROOT, '.bench', 'run');
-rmSync(runDir, { recursive: true, force: true });
-mkdirSync(runDir, { recursive: true });
+const runDir = makeRunFolder(ROOT);
 let dbCount = 0;
 const inputs = new BenchInputs(ROOT, values.quick, log);
-const ctx: BenchContext = { root: ROOT, runDir, inputs, log, nextDb: () => join(runDir, `w${++dbCount}.db`) };
+const ctx: BenchContext = {
+  root: ROOT,
+  runDir,
+  inputs,
+  log,
+  nextDb: () => join(runDir, `w${++dbCount}.db`),
+  rounds,
+};
 
 /** 5000000 → "5M", 500000 → "500k": case labels follow the sizes actually run. */
 const size = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
@@ -124,6 +109,7 @@ if (values.db !== undefined) {
     process.exit(2);
   }
   const figures = await postgresBench(ctx, values.db, selected, values.keep);
+  log('');
   log(
     `Figures as JSON: ${writeResults(ROOT, { backend: 'postgres', quick: values.quick, ...figures }, values.json)}`,
   );
@@ -138,16 +124,42 @@ async function run<T extends CaseResult>(result: Promise<T>): Promise<T> {
   const r = await result;
   results.push(r);
   const figure =
-    r.error === null ? `${r.wallS?.toFixed(2)} s, ${r.rssMB?.toFixed(0)} MB` : `FAILED: ${r.error}`;
+    r.error === null ? `${r.wallS?.toFixed(2)} s, ${r.rssMB?.toFixed(0)} MiB` : `FAILED: ${r.error}`;
   log(`  ${r.label}: ${figure}`);
   return r;
 }
 
+/** The sqlite3 `.import` of `file` as a case's floor; null without the sqlite3 CLI. */
+const importFloor = (group: string, what: string, file: string, table: 'baci' | 'comtrade') =>
+  hasSqlite3 ? () => sqliteImport(ctx, group, `sqlite3 .import ${what}`, file, table) : null;
+
 /** A warehouse and its journal files, unless --keep asked to leave them for inspection. */
 function dropWarehouse(db: string): void {
-  if (values.keep) return;
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${db}${suffix}`, { force: true });
+  if (!values.keep) removeDatabase(db);
 }
+
+/** Issue 22's measure (case-figures.ts): the case's median against its floor's, both in the table. */
+async function againstFloor(
+  floorRun: (() => Promise<CaseResult>) | null,
+  caseRun: () => Promise<CaseResult>,
+  ratio: (mine: CaseResult, floor: CaseResult | undefined) => CaseRatio | undefined,
+  rssBelowMB?: number,
+): Promise<CaseResult> {
+  const { mine, floor } = await medianAgainstFloor(rounds, floorRun, caseRun, ratio, rssBelowMB, log);
+  results.push(mine, ...(floor === undefined ? [] : [floor]));
+  return mine;
+}
+
+/** A load run whose warehouse is dropped after it (kept with --keep). */
+const loadAndDrop = (load: () => Promise<CaseResult & { db: string }>) => async () => {
+  const r = await load();
+  dropWarehouse(r.db);
+  return r;
+};
+
+/** Load targets of issue 22: rows/s against the floor, peak RSS below 256 MiB at any size. */
+const LOAD_RSS_MB = 256;
+const DERIVE_RSS_MB = 512;
 
 /** Rounds of the baseline comparison: before, after, before, after… */
 const BASELINE_ROUNDS = 3;
@@ -158,37 +170,42 @@ async function runGroup(group: Group): Promise<void> {
   switch (group) {
     case 'baci1m':
       keys.baci1m = await run(
-        corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciYear)}`, await inputs.baci(2019), 'baci'),
+        corridorLoad(
+          ctx,
+          group,
+          `corridor load BACI CSV ${size(baciYear)}`,
+          await inputs.baci(2019),
+          'baci',
+        ).then((r) => ({ ...r, rssBelowMB: LOAD_RSS_MB })),
       );
       break;
     case 'baci5m': {
       const file = await inputs.baci(2020);
       const label = `corridor load BACI CSV ${size(baciBig)}`;
+      const floorRun = importFloor(group, `BACI CSV ${size(baciBig)}`, file, 'baci');
+      const toFloor = (mine: CaseResult, floor: CaseResult | undefined) =>
+        rateRatio(mine, floor, 'sqlite3 .import', 0.9);
+      // One warehouse of this checkout is kept for reload5m and revision5m; the others dropped.
+      const keepFirstGood = (r: CaseResult & { db: string }) => {
+        if (r.error === null && baci5mDb === null) baci5mDb = r.db;
+        else dropWarehouse(r.db);
+        return r;
+      };
+      const now = (what: string) => () => corridorLoad(ctx, group, what, file, 'baci').then(keepFirstGood);
       if (baseline === null) {
-        const r = await run(corridorLoad(ctx, group, label, file, 'baci'));
-        keys.baci5m = r;
-        if (r.error === null) baci5mDb = r.db;
+        keys.baci5m = await againstFloor(floorRun, now(label), toFloor, LOAD_RSS_MB);
       } else {
-        // Alternating, so drift in the machine's load falls on both sides alike; each run in a
-        // fresh warehouse. One warehouse of this checkout is kept for reload5m and revision5m.
-        const before: CaseResult[] = [];
-        const after: CaseResult[] = [];
-        for (let i = 1; i <= BASELINE_ROUNDS; i++) {
-          const round = `${i} of ${BASELINE_ROUNDS}`;
-          const old = await run(
-            corridorLoad(ctx, group, `${label}: before (${baseline.short}), ${round}`, file, 'baci', {
-              cli: baseline.root,
-            }),
-          );
-          before.push(old);
-          dropWarehouse(old.db);
-          const now = await run(
-            corridorLoad(ctx, group, `${label}: after (this checkout), ${round}`, file, 'baci'),
-          );
-          after.push(now);
-          if (now.error === null && baci5mDb === null) baci5mDb = now.db;
-          else dropWarehouse(now.db);
-        }
+        // Alternating floor, before, after, so drift in the machine's load falls on all alike;
+        // each run in a fresh warehouse.
+        const old = loadAndDrop(() =>
+          corridorLoad(ctx, group, `${label}: before (${baseline!.short})`, file, 'baci', {
+            cli: baseline!.root,
+          }),
+        );
+        const steps = [old, now(`${label}: after (this checkout)`)];
+        const runs = await alternate(BASELINE_ROUNDS, floorRun === null ? steps : [floorRun, ...steps], log);
+        const [before, after] = runs.slice(-2) as [CaseResult[], CaseResult[]];
+        const floor = floorRun === null ? undefined : medianOfRuns(runs[0]!);
         keys.baseline = {
           ref: baseline.ref,
           short: baseline.short,
@@ -197,13 +214,10 @@ async function runGroup(group: Group): Promise<void> {
           before,
           after,
         };
-        const median = medianRun(after);
-        if (median !== undefined) keys.baci5m = median;
+        const median = medianOfRuns(after);
+        keys.baci5m = withTargets(median, toFloor(median, floor), LOAD_RSS_MB);
+        results.push(medianOfRuns(before), keys.baci5m, ...(floor === undefined ? [] : [floor]));
       }
-      if (hasSqlite3)
-        keys.sqliteBaci = await run(
-          sqliteImport(ctx, group, `sqlite3 .import BACI CSV ${size(baciBig)}`, file, 'baci'),
-        );
       break;
     }
     case 'reload5m': {
@@ -253,13 +267,33 @@ async function runGroup(group: Group): Promise<void> {
     }
     case 'comtrade1m': {
       const file = await inputs.comtradeCsv();
-      keys.comtrade = await run(
-        corridorLoad(ctx, group, `corridor load Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
+      keys.comtrade = await againstFloor(
+        importFloor(group, `Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
+        loadAndDrop(() =>
+          corridorLoad(ctx, group, `corridor load Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
+        ),
+        (mine, floor) => rateRatio(mine, floor, 'sqlite3 .import', 0.75),
+        LOAD_RSS_MB,
       );
-      if (hasSqlite3)
-        keys.sqliteComtrade = await run(
-          sqliteImport(ctx, group, `sqlite3 .import Comtrade CSV ${size(comtrade)}`, file, 'comtrade'),
-        );
+      break;
+    }
+    case 'preloaded': {
+      const others = [2015, 2016, 2017, 2018];
+      const files: string[] = [];
+      for (const year of others) files.push(await inputs.baci(year));
+      const file = await inputs.baci(2019);
+      const prepared = await preparedWarehouse(ctx, files);
+      await againstFloor(
+        importFloor(group, `BACI CSV ${size(baciYear)}`, file, 'baci'),
+        loadAndDrop(() =>
+          corridorLoad(ctx, group, `corridor load BACI CSV ${size(baciYear)} beside 4 years`, file, 'baci', {
+            db: copyWarehouse(prepared, ctx.nextDb()),
+          }),
+        ),
+        (mine, floor) => rateRatio(mine, floor, 'sqlite3 .import', 0.6),
+        LOAD_RSS_MB,
+      );
+      dropWarehouse(prepared);
       break;
     }
     case 'xlsx': {
@@ -273,10 +307,32 @@ async function runGroup(group: Group): Promise<void> {
     case 'slice':
       await run(sliceReplacement(ctx, `corridor replace 2019 slice (${size(baciYear)}) of 5 years`));
       break;
+    case 'derive1y': {
+      const file = await inputs.baci(2019);
+      const prepared = await preparedWarehouse(ctx, [file]);
+      keys.derive1y = await againstFloor(
+        importFloor(group, `BACI CSV ${size(baciYear)}`, file, 'baci'),
+        () =>
+          deriveOneYear(
+            ctx,
+            `corridor derive after a BACI ${size(baciYear)} year, checks included`,
+            prepared,
+            inputs.rowsOf(file),
+            values.keep,
+          ),
+        (mine, floor) => timeRatio(mine, floor, 'sqlite3 .import', 5),
+        DERIVE_RSS_MB,
+      );
+      dropWarehouse(prepared);
+      break;
+    }
     case 'derive': {
       const [first, again] = await deriveRefreshes(ctx, size(baciYear));
-      results.push(first!);
-      await run(Promise.resolve(again!));
+      results.push(first);
+      // Issue 22: the refresh after one year of five changed, against deriving one year.
+      await run(
+        Promise.resolve(withTargets(again, timeRatio(again, keys.derive1y, 'the one-year derive', 1.2))),
+      );
       break;
     }
   }
@@ -288,6 +344,7 @@ for (const group of GROUPS.filter((g) => selected.has(g))) {
     await runGroup(group);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.stack !== undefined) log(error.stack);
     await run(
       Promise.resolve({
         group,

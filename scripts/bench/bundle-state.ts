@@ -27,3 +27,6 @@ export function bundleIsFresh(root: string): boolean {
   const builtAt = statSync(stamp).mtimeMs;
   return SOURCE_DIRS.every((d) => !existsSync(join(root, d)) || newestSource(join(root, d)) <= builtAt);
 }
+
+/** The note of a case whose CLI did not run the bundle. */
+export const TSX_NOTE = 'ran through tsx, not the bundle: a source file is newer than the build';

@@ -3,25 +3,14 @@
  * case's alone) and checks what it did, from the warehouse journal or a row count, so a fast
  * figure that loaded nothing cannot pass unnoticed.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { openSqlite } from '../../src/db/driver.ts';
-import { bundleIsFresh } from './bundle-state.ts';
+import { bundleIsFresh, TSX_NOTE } from './bundle-state.ts';
+import type { CaseResult } from './case-figures.ts';
 import { COMTRADE_COLUMNS } from './generate-comtrade.ts';
 import { type BenchInputs, REVISION_EVERY } from './generate-inputs.ts';
-import { type Measured, measureProcess } from './measure-process.ts';
-
-export interface CaseResult {
-  /** The `--only` group the case belongs to. */
-  readonly group: string;
-  readonly label: string;
-  readonly rows: number;
-  readonly wallS: number | null;
-  readonly rssMB: number | null;
-  /** Why the case produced no figure (the command's own error line when it has one). */
-  readonly error: string | null;
-  readonly notes: readonly string[];
-}
+import { figuresOf, type Measured, measureProcess } from './measure-process.ts';
 
 export interface BenchContext {
   readonly root: string;
@@ -30,6 +19,8 @@ export interface BenchContext {
   readonly log: (line: string) => void;
   /** A fresh warehouse path under the run folder: w1.db, w2.db… */
   readonly nextDb: () => string;
+  /** Runs of each case measured against a floor, alternating with it (issue 22). */
+  readonly rounds: number;
 }
 
 export interface LoadRecord {
@@ -109,8 +100,26 @@ export function loadedPaths(db: string): string[] {
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+const SQLITE_SIDE_FILES = ['', '-wal', '-shm', '-journal'];
+
+/** A SQLite database and its journal files. */
+export function removeDatabase(db: string): void {
+  for (const suffix of SQLITE_SIDE_FILES) rmSync(`${db}${suffix}`, { force: true });
+}
+
+/**
+ * A copy of a prepared warehouse at `to` (its WAL too, if one was left), so every run of a case
+ * starts from the same state without repeating the untimed set-up.
+ */
+export function copyWarehouse(from: string, to: string): string {
+  removeDatabase(to);
+  for (const suffix of ['', '-wal'])
+    if (existsSync(`${from}${suffix}`)) copyFileSync(`${from}${suffix}`, `${to}${suffix}`);
+  return to;
+}
+
 /** The line a failed command left for its user: the last non-empty one on stderr or stdout. */
-function errorLine(m: Measured): string {
+export function errorLine(m: Measured): string {
   const lines = `${m.stdout}\n${m.stderr}`.split('\n').filter((l) => l.trim() !== '');
   const said = m.stderr.split('\n').filter((l) => l.trim() !== '');
   return (said.at(-1) ?? lines.at(-1) ?? `exit code ${m.exitCode}`).trim();
@@ -138,6 +147,18 @@ export async function prepareLoad(ctx: BenchContext, db: string, files: readonly
   const m = await measureProcess(process.execPath, corridorArgs(ctx.root, db, files, source), ctx.root);
   if (m.exitCode !== 0) throw new Error(`set-up load failed: ${errorLine(m)}`);
   return m.wallS;
+}
+
+/**
+ * BACI files loaded with --no-derive into a new warehouse (untimed): the starting state that
+ * every run of a case copies (copyWarehouse), so the set-up is paid once.
+ */
+export async function preparedWarehouse(ctx: BenchContext, files: readonly string[]): Promise<string> {
+  const db = ctx.nextDb();
+  const names = files.map((f) => basename(f)).join(', ');
+  ctx.log(`  set-up: loading ${names} with --no-derive (untimed); each run starts from a copy…`);
+  ctx.log(`  set-up took ${(await prepareLoad(ctx, db, files, 'baci')).toFixed(1)} s`);
+  return db;
 }
 
 /**
@@ -178,7 +199,7 @@ export async function corridorLoad(
   const m = await measureProcess(process.execPath, corridorArgs(cli, db, [file], source), cli);
   const load = lastLoad(db, file);
   const notes: string[] = [];
-  if (!bundled) notes.push('ran through tsx, not the bundle: a source file is newer than the build');
+  if (!bundled) notes.push(TSX_NOTE);
   const expect = options.expect ?? 'loaded';
   let error: string | null = null;
   if (m.exitCode !== 0 || load === null || load.status !== expect) {
@@ -188,7 +209,7 @@ export async function corridorLoad(
     if (load.rows_rejected > 0) notes.push(`${load.rows_rejected} rows rejected`);
     notes.push(...(options.describe ?? revisionNotes)(load, loadCounts(db, file)));
   }
-  return { group, label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes, db };
+  return { group, label, rows, ...figuresOf(m), error, notes, db };
 }
 
 /** Loads 2015–2019 (untimed), then times a revised 2019 file (every value changed) over its year. */
@@ -225,6 +246,8 @@ export async function sqliteImport(
   table: 'baci' | 'comtrade',
 ): Promise<CaseResult> {
   const db = join(ctx.runDir, `sqlite3-${table}.db`);
+  // Each run imports into a new file: a table left by the previous run would make it fail.
+  removeDatabase(db);
   const create =
     table === 'baci'
       ? 'create table baci(t integer, i integer, j integer, k text, v real, q real)'
@@ -242,7 +265,8 @@ export async function sqliteImport(
     sqlite.close();
     if (n !== rows) error = `imported ${n} of ${rows} rows`;
   }
-  return { group, label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+  removeDatabase(db);
+  return { group, label, rows, ...figuresOf(m), error, notes: [] };
 }
 
 const SQL_TYPES = { text: 'text', int: 'integer', milli: 'real', bool: 'text' } as const;
@@ -255,75 +279,7 @@ export async function exceljsParse(ctx: BenchContext, label: string, file: strin
   const counted = Number(m.stdout.trim());
   const error =
     m.exitCode !== 0 ? errorLine(m) : counted !== rows ? `counted ${m.stdout.trim()} of ${rows} rows` : null;
-  return { group: 'xlsx', label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
-}
-
-/** The journal's row for the latest refresh of the indicator tables. */
-function lastDerive(db: string): { mode: string; status: string } | null {
-  const sqlite = openSqlite(db, { readonly: true, fileMustExist: true });
-  try {
-    return (
-      (sqlite.prepare('select mode, status from derive_runs order by derive_id desc limit 1').get() as
-        | { mode: string; status: string }
-        | undefined) ?? null
-    );
-  } finally {
-    sqlite.close();
-  }
-}
-
-/** `corridor derive` on `db`, checked against the mode the journal should show. */
-async function corridorDerive(
-  ctx: BenchContext,
-  label: string,
-  db: string,
-  rows: number,
-  expectMode: 'full' | 'incremental',
-): Promise<CaseResult> {
-  const args = [join(ctx.root, 'bin', 'corridor.js'), '--db', db, '--quiet', 'derive'];
-  const m = await measureProcess(process.execPath, args, ctx.root);
-  const derive = m.exitCode === 0 ? lastDerive(db) : null;
-  const error =
-    m.exitCode !== 0
-      ? errorLine(m)
-      : derive?.status !== 'succeeded' || derive.mode !== expectMode
-        ? `journal says ${derive?.mode ?? 'no'} refresh ${derive?.status ?? ''}, expected ${expectMode}`
-        : null;
-  return { group: 'derive', label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
-}
-
-/**
- * The indicator refresh: five BACI years loaded without it (untimed), then the first refresh
- * of every table (full), then a revised 2019 loaded and the refresh of what it changed.
- */
-export async function deriveRefreshes(ctx: BenchContext, size: string): Promise<CaseResult[]> {
-  const years = [2015, 2016, 2017, 2018, 2019];
-  const files: string[] = [];
-  for (const year of years) files.push(await ctx.inputs.baci(year));
-  const rows = files.reduce((n, f) => n + ctx.inputs.rowsOf(f), 0);
-  const db = ctx.nextDb();
-  ctx.log(`  set-up: loading ${years.join(', ')} without refreshing the indicators (untimed)…`);
-  await prepareLoad(ctx, db, files, 'baci');
-  const first = await corridorDerive(
-    ctx,
-    `corridor derive: first refresh, 5 BACI years of ${size}`,
-    db,
-    rows,
-    'full',
-  );
-  ctx.log(
-    `  ${first.label}: ${first.error ?? `${first.wallS?.toFixed(2)} s, ${first.rssMB?.toFixed(0)} MB`}`,
-  );
-  const revised = await ctx.inputs.baciRevised2019();
-  await prepareLoad(ctx, db, [revised], 'baci');
-  const again = await corridorDerive(
-    ctx,
-    'corridor derive: refresh after the 2019 slice was replaced',
-    db,
-    ctx.inputs.rowsOf(revised),
-    'incremental',
-  );
-  return [first, again];
+  return { group: 'xlsx', label, rows, ...figuresOf(m), error, notes: [] };
 }
 
 /**

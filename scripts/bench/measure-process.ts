@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Measured {
@@ -15,9 +15,14 @@ export interface Measured {
   /** Peak RSS in MB (2^20 bytes); null when it could not be read. */
   readonly rssMB: number | null;
   readonly exitCode: number | null;
+  /** The machine's 1-minute load average when the command started. */
+  readonly loadAverage: number;
   readonly stdout: string;
   readonly stderr: string;
 }
+
+/** A case's measured figures, as CaseResult holds them. */
+export const figuresOf = (m: Measured) => ({ wallS: m.wallS, rssMB: m.rssMB, loadAverage: m.loadAverage });
 
 const GNU_TIME = '/usr/bin/time';
 export const memoryProbe = existsSync(GNU_TIME)
@@ -42,6 +47,7 @@ export function measureProcess(command: string, args: readonly string[], cwd: st
   const [file, argv] = useTime
     ? [GNU_TIME, ['-o', timeFile, '-f', '%e %M', command, ...args]]
     : [command, [...args]];
+  const loadAverage = loadavg()[0]!;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(file, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,7 +82,7 @@ export function measureProcess(command: string, args: readonly string[], cwd: st
         rssMB = Number.isFinite(maxKb) ? maxKb / 1024 : null;
         rmSync(timeFile, { force: true });
       }
-      resolve({ wallS, rssMB, exitCode, stdout, stderr });
+      resolve({ wallS, rssMB, exitCode, loadAverage, stdout, stderr });
     });
   });
 }

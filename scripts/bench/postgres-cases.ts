@@ -9,9 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { newPgClient, type PgClient } from '../../src/db/postgres/pg-driver.ts';
-import type { BenchContext, CaseResult } from './cases.ts';
+import { bundleIsFresh, TSX_NOTE } from './bundle-state.ts';
+import type { CaseResult } from './case-figures.ts';
+import type { BenchContext } from './cases.ts';
+import { type DeriveJournal, deriveFigures } from './derive-cases.ts';
 import { COMTRADE_COLUMNS } from './generate-comtrade.ts';
-import { measureProcess } from './measure-process.ts';
+import { figuresOf, measureProcess } from './measure-process.ts';
 
 /** The URL of database `name` on the server `url` names. */
 function databaseUrl(url: string, name: string): string {
@@ -47,12 +50,16 @@ const lastLine = (text: string) =>
     .at(-1)
     ?.trim() ?? '';
 
-const corridor = (ctx: BenchContext, db: string, args: readonly string[]) =>
-  measureProcess(
+/** The CLI on `db`; its notes say when it ran through tsx rather than the bundle. */
+async function corridor(ctx: BenchContext, db: string, args: readonly string[]) {
+  const bundled = bundleIsFresh(ctx.root);
+  const m = await measureProcess(
     process.execPath,
     [join(ctx.root, 'bin', 'corridor.js'), '--db', db, '--quiet', ...args],
     ctx.root,
   );
+  return { ...m, notes: bundled ? [] : [TSX_NOTE] };
+}
 
 export interface PostgresLoadResult extends CaseResult {
   /** The database the load went into (dropped unless kept), for a derive case after it. */
@@ -77,7 +84,7 @@ export async function postgresLoad(
     return { ...base, wallS: null, rssMB: null, error: `init failed: ${lastLine(init.stderr)}`, notes: [] };
   const m = await corridor(ctx, db.url, ['load', file, '--source', source, '--no-derive']);
   let error = m.exitCode === 0 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
-  const notes = [`init (untimed) ${init.wallS.toFixed(1)} s`];
+  const notes = [`init (untimed) ${init.wallS.toFixed(1)} s`, ...m.notes];
   if (error === null) {
     const load = await onServer(db.url, (c) =>
       c.query(
@@ -88,19 +95,47 @@ export async function postgresLoad(
     if (row?.status !== 'loaded') error = `journal says ${row?.status ?? 'nothing'}, expected loaded`;
     else if (row.rows_read !== rows) notes.push(`read ${row.rows_read} of ${rows} rows`);
   }
-  return { ...base, wallS: m.wallS, rssMB: m.rssMB, error, notes };
+  return { ...base, ...figuresOf(m), error, notes };
 }
 
-/** `corridor derive` of a warehouse a load case left. */
+/** The journal's record of the latest refresh in the warehouse at `url`. */
+async function lastDerive(url: string): Promise<DeriveJournal | null> {
+  return onServer(url, async (c) => {
+    const run = (
+      await c.query(
+        'select derive_id, mode, status, duration_ms::bigint as duration_ms from derive_runs order by derive_id desc limit 1',
+      )
+    ).rows[0] as { derive_id: number; mode: string; status: string; duration_ms: string | null } | undefined;
+    if (run === undefined) return null;
+    const sum = await c.query(
+      'select coalesce(sum(rows_written), 0)::bigint as n from derive_tables where derive_id = $1',
+      [run.derive_id],
+    );
+    return {
+      mode: run.mode,
+      status: run.status,
+      durationMs: run.duration_ms === null ? null : Number(run.duration_ms),
+      indicatorRows: Number((sum.rows[0] as { n: string }).n),
+    };
+  });
+}
+
+/** `corridor derive` of a warehouse a load case left, split by its journal. */
 export async function postgresDerive(
   ctx: BenchContext,
   load: PostgresLoadResult,
   label: string,
 ): Promise<CaseResult> {
+  const base = { group: 'derive1y', label, rows: load.rows, notes: [] };
+  if (load.error !== null)
+    return { ...base, wallS: null, rssMB: null, error: `the load before it failed: ${load.error}` };
   const m = await corridor(ctx, load.url, ['derive']);
   // A data-quality finding of severity error exits 3 after a complete refresh: that is a figure.
-  const error = m.exitCode === 0 || m.exitCode === 3 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
-  return { group: 'derive', label, rows: load.rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+  let error = m.exitCode === 0 || m.exitCode === 3 ? null : lastLine(m.stderr) || `exit code ${m.exitCode}`;
+  const journal = error === null ? await lastDerive(load.url) : null;
+  if (error === null && journal?.status !== 'succeeded')
+    error = `journal says ${journal?.mode ?? 'no'} refresh ${journal?.status ?? ''}, expected succeeded`;
+  return { ...base, ...figuresOf(m), error, notes: m.notes, derive: deriveFigures(m.wallS, journal) };
 }
 
 const COMTRADE_TYPES = { text: 'text', int: 'bigint', milli: 'double precision', bool: 'text' } as const;
@@ -141,7 +176,7 @@ export async function psqlCopy(
       const n = await onServer(db.url, (c) => c.query(`select count(*)::int as n from ${table}`));
       if (n.rows[0]?.n !== rows) error = `copied ${n.rows[0]?.n} of ${rows} rows`;
     }
-    return { group, label, rows, wallS: m.wallS, rssMB: m.rssMB, error, notes: [] };
+    return { group, label, rows, ...figuresOf(m), error, notes: [] };
   } finally {
     await db.drop();
   }

@@ -1,14 +1,16 @@
 /**
  * The bench's figures as JSON, so that two releases can be compared figure by figure
- * (`.bench/results/<date>-<backend>.json`, or the file `--json` names): every case with its rows,
- * wall time, rows/s, peak RSS and ratio to its floor, the machine and the commit it ran on.
+ * (`.bench/results/<date>-<backend>.json`, or the file `--json` names): every case with the
+ * fields of the printed table (rows, wall time, rows/s, floor, ratio, targets and whether they
+ * are met, peak RSS, derive split, indicator rows, load average) and each of its runs, the
+ * machine and the commit it ran on. docs/benchmark.md describes the fields.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CaseResult } from './cases.ts';
-import type { CaseRatio } from './report.ts';
+import { type CaseRatio, type CaseResult, rssMet } from './case-figures.ts';
+import { caseMet } from './case-table.ts';
 
 export interface ResultsFile {
   readonly backend: 'sqlite' | 'postgres';
@@ -43,17 +45,26 @@ export function writeResults(root: string, results: ResultsFile, path?: string):
       loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
       node: process.version,
     },
-    cases: results.cases.map((c) => ({
-      group: c.group,
-      label: c.label,
-      rows: c.rows,
-      wallS: c.wallS,
-      rowsPerS: c.error === null && c.wallS ? Math.round(c.rows / c.wallS) : null,
-      peakRssMB: c.rssMB === null ? null : Math.round(c.rssMB),
-      ratio: results.ratios.get(c.label) ?? null,
-      error: c.error,
-      notes: c.notes,
-    })),
+    cases: results.cases.map((c) => {
+      const ratio = results.ratios.get(c.label) ?? null;
+      return {
+        group: c.group,
+        label: c.label,
+        rows: c.rows,
+        wallS: c.wallS,
+        rowsPerS: c.error === null && c.wallS ? Math.round(c.rows / c.wallS) : null,
+        peakRssMB: c.rssMB === null ? null : Math.round(c.rssMB),
+        loadAverage: c.loadAverage ?? null,
+        ratio,
+        rssBelowMB: c.rssBelowMB ?? null,
+        rssMet: rssMet(c),
+        targetsMet: caseMet(c, ratio),
+        derive: c.derive ?? null,
+        runs: c.runs ?? null,
+        error: c.error,
+        notes: c.notes,
+      };
+    }),
   };
   writeFileSync(target, `${JSON.stringify(document, null, 2)}\n`);
   return target;
