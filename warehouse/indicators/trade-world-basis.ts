@@ -143,12 +143,18 @@ export const WORLD_BASIS_INPUTS: readonly TradeInput[] = [
       where w.source = '${WORLD_TOTALS}' and w.flow = 'X'
       group by w.year, w.hs_edition, fl.level, substr(w.hs_code, 1, fl.level)
       union all
-      select f.year, f.hs_edition, l.level, substr(f.hs_code, 1, l.level), sum(f.value_usd)
-      from input_flows f
-      join products b on b.source = f.source and b.year = f.year and b.hs_edition = f.hs_edition
+      -- BACI: every exporter's HS6 rows summed per code once, then to headings and chapters
+      -- (a sort of a few thousand codes instead of three of every row).
+      select c.year, c.hs_edition, l.level, substr(c.hs_code, 1, l.level), sum(c.value_usd)
+      from (
+        select f.year, f.hs_edition, f.hs_code, sum(f.value_usd) as value_usd
+        from input_flows f
+        join products b on b.source = f.source and b.year = f.year and b.hs_edition = f.hs_edition
+        where f.source in ${BACI_SOURCES} and f.flow = 'X' and f.freq = 'A' and f.hs_level = 6
+        group by f.year, f.hs_edition, f.hs_code
+      ) as c
       join levels l on true
-      where f.source in ${BACI_SOURCES} and f.flow = 'X' and f.freq = 'A' and f.hs_level = 6
-      group by f.year, f.hs_edition, l.level, substr(f.hs_code, 1, l.level)
+      group by c.year, c.hs_edition, l.level, substr(c.hs_code, 1, l.level)
       union all
       select f.year, f.hs_edition, f.hs_level, f.hs_code, sum(f.value_usd)
       from input_flows f
