@@ -61,6 +61,13 @@ function widened(years: YearsBySource, before: number, after: number): Map<strin
   return result;
 }
 
+/** Each year y becomes y + each of `offsets`. */
+function atOffsets(years: YearsBySource, offsets: readonly number[]): Map<string | null, Set<number>> {
+  return new Map(
+    [...years].map(([source, set]) => [source, new Set([...set].flatMap((y) => offsets.map((o) => y + o)))]),
+  );
+}
+
 export const EVERY_YEAR: TableScope = {
   reads: null,
   read: () => '1 = 1',
@@ -76,7 +83,10 @@ export const EVERY_YEAR: TableScope = {
  */
 export function scopeOf(definition: IndicatorDefinition, changed: YearsBySource): TableScope | null {
   if ([...changed.values()].every((set) => set.size === 0)) return null;
-  const written = widened(changed, definition.lookahead, definition.lookback);
+  const written =
+    definition.lags === undefined
+      ? widened(changed, definition.lookahead, definition.lookback)
+      : atOffsets(changed, [0, ...definition.lags]);
   const reads = definition.looksBackOnStoredRows
     ? changed
     : widened(written, definition.lookback, definition.lookahead);

@@ -24,13 +24,20 @@ export function dependencyRule(definition: IndicatorDefinition): string {
     definition.family === 'trade' && !definition.acrossSources
       ? "that source's rows"
       : 'the rows of every source';
-  const written = years(definition.lookahead, definition.lookback);
+  const written =
+    definition.lags === undefined
+      ? years(definition.lookahead, definition.lookback)
+      : ['y', ...definition.lags.map((l) => `y + ${l}`)].join(', ');
   const parts = [
     `${what} recomputes ${whose} of ${written === 'y' ? 'year y' : `years ${written}`}; rows of other years and sources are left as they are.`,
   ];
   if (definition.lookback > 0 || definition.lookahead > 0)
     parts.push(
-      `A row of year w reads years ${years(definition.lookback, definition.lookahead).replace(/y/g, 'w')}${
+      `A row of year w reads ${
+        definition.lags === undefined
+          ? `years ${years(definition.lookback, definition.lookahead).replace(/y/g, 'w')}`
+          : `year w and ${definition.lags.map((l) => `w − ${l}`).join(', ')}`
+      }${
         definition.looksBackOnStoredRows
           ? `; the years among them that did not change are read from ${definition.readsTables?.join(' and ')} as stored, not computed again`
           : ''

@@ -92,6 +92,12 @@ export interface IndicatorDefinition {
    */
   readonly lookback: number;
   readonly lookahead: number;
+  /**
+   * The years before a row it reads, when not all of those `lookback` spans: growth compares
+   * with 1, 3 and 5 years earlier, so a change in year y moves its rows of y, y + 1, y + 3 and
+   * y + 5 only.
+   */
+  readonly lags?: readonly number[];
   /** A SELECT giving the columns in order, for the years `scope.write` admits, in `flavor`'s SQL. */
   select(scope: YearScope, flavor: SqlDialect): string;
 }

@@ -155,6 +155,7 @@ export const tradeGrowth: IndicatorDefinition = {
   looksBackOnStoredRows: true,
   lookback: 5,
   lookahead: 0,
+  lags: [1, 3, 5],
   key: [
     'source',
     'reporter_iso3',
