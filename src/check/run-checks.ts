@@ -42,8 +42,7 @@ export async function runWarehouseChecks(
   let opened = 0;
   let resolved = 0;
   for (const check of CHECKS) {
-    const run = check.run;
-    if (run === undefined) continue;
+    if (check.run === undefined && check.pages === undefined) continue;
     if (check.reads?.some((t) => !tables.has(t))) {
       skipped.push(check.name);
       continue;
@@ -52,7 +51,7 @@ export async function runWarehouseChecks(
     // waits, so no finding is recorded of figures already replaced; thousands of findings are
     // written with one commit.
     const recorded = await warehouse.sql.transaction(
-      () => recordCheck(warehouse, check, run, settings, options.runId ?? null),
+      () => recordCheck(warehouse, check, settings, options.runId ?? null),
       { writeLock: true },
     );
     opened += recorded.opened;
@@ -62,23 +61,32 @@ export async function runWarehouseChecks(
   return { ran, skipped, opened, resolved };
 }
 
+/** The check's failure, as the error `corridor check` reports. */
+const checkFailed = (check: WarehouseCheck, cause: unknown) =>
+  new WarehouseError(
+    `The data-quality check ${check.name} failed (${(cause as Error).message}). No finding of it changed; fix the cause (a table changed by hand?) and run "corridor check".`,
+    { code: 'check_failed', cause },
+  );
+
+/** The findings of a paged check, its failures reported as the check's. */
+async function* pagesOf(
+  check: WarehouseCheck,
+  pages: AsyncIterable<readonly Finding[]>,
+): AsyncIterable<readonly Finding[]> {
+  try {
+    yield* pages;
+  } catch (cause) {
+    throw checkFailed(check, cause);
+  }
+}
+
 /** Runs one check and records its findings, resolving those it no longer finds. */
 async function recordCheck(
   warehouse: Warehouse,
   check: WarehouseCheck,
-  run: NonNullable<WarehouseCheck['run']>,
   settings: CheckSettings,
   runId: number | null,
 ): Promise<RecordedFindings> {
-  let findings: Finding[];
-  try {
-    findings = await run(warehouse, settings);
-  } catch (cause) {
-    throw new WarehouseError(
-      `The data-quality check ${check.name} failed (${(cause as Error).message}). No finding of it changed; fix the cause (a table changed by hand?) and run "corridor check".`,
-      { code: 'check_failed', cause },
-    );
-  }
   // The scopes to resolve: the check's table, and every table it has open findings in.
   const openIn = (
     await warehouse.sql.all<{ table_name: string }>(
@@ -87,6 +95,17 @@ async function recordCheck(
     )
   ).map((r) => r.table_name);
   const checked = [...new Set([check.table, ...openIn])].map((table) => ({ check: check.name, table }));
+  if (check.pages !== undefined)
+    return recordFindings(warehouse, null, pagesOf(check, check.pages(warehouse, settings)), {
+      runId,
+      checked,
+    });
+  let findings: Finding[];
+  try {
+    findings = await check.run!(warehouse, settings);
+  } catch (cause) {
+    throw checkFailed(check, cause);
+  }
   return recordFindings(warehouse, null, findings, { runId, checked });
 }
 

@@ -46,14 +46,14 @@ const OBSERVED = `from ${TABLE} u
 /** Joins a row of `a` to its code's row of `b`. */
 const sameCode = (a: string, b: string) => CODE.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
 /** The order of the outliers: by code, then from the lowest unit value. */
-const OUTLIER_ORDER = `${code}, ln_uv, reporter_iso3, partner_iso3, period`;
+const OUTLIER_ORDER = `${code}, usd_per_kg, reporter_iso3, partner_iso3, period`;
 
 /**
  * PostgreSQL: windows only, no joins. Each step adds a column over the code's partition, so the
  * rows of each code are sorted and never matched across tables (a join of 1M unit values
  * against their codes' medians made PostgreSQL's planner choose a nested loop).
  */
-const outliersByWindows = `with observed as (
+const outliersByWindows = (minObservations: number, k: number) => `with observed as (
     select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, ln(usd_per_kg) as ln_uv ${OBSERVED}
   ),
   ranked as (
@@ -62,7 +62,7 @@ const outliersByWindows = `with observed as (
     from observed o
   ),
   centered as (
-    select r.*, avg(case when n >= ? and ${MIDDLE('ln_rank', 'n')} then ln_uv end)
+    select r.*, avg(case when n >= ${minObservations} and ${MIDDLE('ln_rank', 'n')} then ln_uv end)
                   over (partition by ${code}) as center
     from ranked r
   ),
@@ -79,8 +79,7 @@ const outliersByWindows = `with observed as (
   )
   select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, n, center, mad
   from spread
-  where mad > 0 and deviation > ? * mad
-  order by ${OUTLIER_ORDER}`;
+  where mad > 0 and deviation > ${k} * mad`;
 
 /**
  * SQL: the median of `expression` over a group, as the windows take it (the mean of the middle
@@ -97,12 +96,12 @@ const median = (expression: string) =>
  * CROSS JOIN keeps the order written: each unit value, then its code's row by an index SQLite
  * builds on the few thousand codes.
  */
-const outliersByPercentiles = `with observed as (
+const outliersByPercentiles = (minObservations: number, k: number) => `with observed as (
     select ${code}, ln(usd_per_kg) as ln_uv ${OBSERVED}
   ),
   centered as materialized (
     select ${code}, count(*) as n, ${median('ln_uv')} as center
-    from observed group by ${code} having count(*) >= ?
+    from observed group by ${code} having count(*) >= ${minObservations}
   ),
   bands as materialized (
     select ${CODE.map((c) => `c.${c}`).join(', ')}, c.n, c.center, ${median('abs(o.ln_uv - c.center)')} as mad
@@ -114,10 +113,27 @@ const outliersByPercentiles = `with observed as (
          b.n, b.center, b.mad
   from (select u.*, ln(u.usd_per_kg) as ln_uv ${OBSERVED}) as u
   cross join bands b
-  where ${sameCode('u', 'b')} and b.mad > 0 and abs(u.ln_uv - b.center) > ? * b.mad
-  order by ${OUTLIER_ORDER.split(', ')
-    .map((c) => `u.${c}`)
-    .join(', ')}`;
+  where ${sameCode('u', 'b')} and b.mad > 0 and abs(u.ln_uv - b.center) > ${k} * b.mad`;
+
+/** Outliers turned into findings per page: a BACI history has hundreds of thousands. */
+const PAGE_ROWS = 5000;
+
+/** The finding of one outlier, with the band it fell outside. */
+function outlierFinding(o: Outlier, k: number): Finding {
+  const reach = k * o.mad;
+  const typical = Math.exp(o.center);
+  const [low, high] = [Math.exp(o.center - reach), Math.exp(o.center + reach)];
+  return {
+    check: UNIT_VALUE_OUTLIER,
+    severity: 'warning',
+    table: TABLE,
+    key: `${o.source} ${o.reporter_iso3} ${o.partner_iso3} ${o.flow} ${o.freq} ${o.period} ${o.classification} ${o.product}`,
+    expected: typical,
+    found: o.usd_per_kg,
+    rows: { observations: o.n, band_usd_per_kg: [low, high], ln_mad: o.mad },
+    message: `${o.reporter_iso3}'s ${flowWord(o.flow)} of HS ${o.product} (${o.classification}) with ${o.partner_iso3} in ${o.period} are worth ${o.usd_per_kg.toPrecision(4)} USD/kg, outside ${low.toPrecision(4)} to ${high.toPrecision(4)} USD/kg (median ${typical.toPrecision(4)} ± ${k} MAD over ${o.n} observations of the code). Check the weight and the value of the row in the file: a weight in tonnes read as kg, or a value in thousands, gives such a figure.`,
+  };
+}
 
 export const unitValueOutlier: WarehouseCheck = {
   name: UNIT_VALUE_OUTLIER,
@@ -127,25 +143,35 @@ export const unitValueOutlier: WarehouseCheck = {
   reads: [TABLE],
   description:
     'Unit values (USD/kg) of an HS6 code outside median ± k·MAD of ln(USD/kg) over its years, reporters and partners (per source, flow and frequency); at least unitValueMinObservations observations.',
-  async run(warehouse, settings) {
-    const outliers = await warehouse.sql.all<Outlier>(
-      warehouse.backend === 'sqlite' ? outliersByPercentiles : outliersByWindows,
-      [settings.unitValueMinObservations, settings.unitValueK],
+  /**
+   * The outliers go into a temporary table, numbered in their order, and come back a page at a
+   * time: memory stays bounded however many there are (224,503 for five 1M-row BACI years held
+   * 400 MB as one array).
+   */
+  async *pages(warehouse, settings) {
+    const { sql, flavor } = warehouse;
+    const outliers = flavor.tempTable('unit_value_outliers');
+    // The settings are numbers (check-settings.ts validates them), written into the SQL: a
+    // CREATE TABLE AS takes no parameters on PostgreSQL.
+    const [minObservations, k] = [Number(settings.unitValueMinObservations), Number(settings.unitValueK)];
+    const query = (warehouse.backend === 'sqlite' ? outliersByPercentiles : outliersByWindows)(
+      minObservations,
+      k,
     );
-    return outliers.map((o): Finding => {
-      const reach = settings.unitValueK * o.mad;
-      const typical = Math.exp(o.center);
-      const [low, high] = [Math.exp(o.center - reach), Math.exp(o.center + reach)];
-      return {
-        check: UNIT_VALUE_OUTLIER,
-        severity: 'warning',
-        table: TABLE,
-        key: `${o.source} ${o.reporter_iso3} ${o.partner_iso3} ${o.flow} ${o.freq} ${o.period} ${o.classification} ${o.product}`,
-        expected: typical,
-        found: o.usd_per_kg,
-        rows: { observations: o.n, band_usd_per_kg: [low, high], ln_mad: o.mad },
-        message: `${o.reporter_iso3}'s ${flowWord(o.flow)} of HS ${o.product} (${o.classification}) with ${o.partner_iso3} in ${o.period} are worth ${o.usd_per_kg.toPrecision(4)} USD/kg, outside ${low.toPrecision(4)} to ${high.toPrecision(4)} USD/kg (median ${typical.toPrecision(4)} ± ${settings.unitValueK} MAD over ${o.n} observations of the code). Check the weight and the value of the row in the file: a weight in tonnes read as kg, or a value in thousands, gives such a figure.`,
-      };
-    });
+    await sql.exec(flavor.dropTable(outliers));
+    await sql.exec(
+      `create temp table unit_value_outliers as
+       select q.*, row_number() over (order by ${OUTLIER_ORDER}) as outlier_order from (${query}) as q`,
+    );
+    await sql.exec(flavor.tempIndex('unit_value_outliers_order', 'unit_value_outliers', ['outlier_order']));
+    for (let first = 1; ; first += PAGE_ROWS) {
+      const page = await sql.all<Outlier>(
+        `select * from unit_value_outliers where outlier_order between ? and ? order by outlier_order`,
+        [first, first + PAGE_ROWS - 1],
+      );
+      if (page.length === 0) break;
+      yield page.map((o) => outlierFinding(o, settings.unitValueK));
+    }
+    await sql.exec(flavor.dropTable(outliers));
   },
 };

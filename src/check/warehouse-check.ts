@@ -26,6 +26,11 @@ export interface WarehouseCheck {
    * differs) and returns what it finds; absent for checks recorded elsewhere.
    */
   readonly run?: (warehouse: Warehouse, settings: CheckSettings) => Promise<Finding[]>;
+  /**
+   * The same as `run`, a page of findings at a time, for a check that may find hundreds of
+   * thousands: they are recorded as they come, so memory does not grow with them.
+   */
+  readonly pages?: (warehouse: Warehouse, settings: CheckSettings) => AsyncIterable<readonly Finding[]>;
 }
 
 /** A reporter's trade in one flow and period, as the checks' queries name it. */

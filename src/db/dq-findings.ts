@@ -62,7 +62,7 @@ export interface RecordedFindings {
 export async function recordFindings(
   warehouse: Warehouse,
   loadId: number | null,
-  findings: readonly Finding[],
+  findings: readonly Finding[] | AsyncIterable<readonly Finding[]>,
   options: RecordOptions = {},
 ): Promise<RecordedFindings> {
   const db = warehouse.db;
@@ -112,26 +112,26 @@ const STAGED = [
  */
 const STAGED_PER_STATEMENT = 500;
 
+/** The findings as pages: one page for an array. */
+async function* pagesOf(findings: readonly Finding[] | AsyncIterable<readonly Finding[]>) {
+  if (Symbol.asyncIterator in findings) yield* findings;
+  else yield findings;
+}
+
 /**
  * Inserts the findings not stored yet and updates those that are, in a few set-based
- * statements: the findings are staged in a temporary table, counted against `dq_findings`, then
- * upserted from it in one INSERT ... SELECT. One round trip per finding (a lookup, then an
- * upsert) took seconds for the tens of thousands of unit-value outliers of one BACI year.
+ * statements: the findings are staged in a temporary table page by page (memory holds one page
+ * of them at a time), counted against `dq_findings`, then upserted from it in one INSERT ...
+ * SELECT. One round trip per finding (a lookup, then an upsert) took seconds for the tens of
+ * thousands of unit-value outliers of one BACI year.
  */
 async function upsertFindings(
   warehouse: Warehouse,
   loadId: number | null,
   runId: number | null,
-  findings: readonly Finding[],
+  findings: readonly Finding[] | AsyncIterable<readonly Finding[]>,
   at: string,
 ): Promise<{ opened: number; seenAgain: number }> {
-  if (findings.length === 0) return { opened: 0, seenAgain: 0 };
-  // A key found twice in one call counts as found again, and its last figures stand, as when
-  // each finding was written in turn; it keeps the place (and finding_id) of its first.
-  const latest = new Map<string, Finding>();
-  for (const f of findings) latest.set(`${f.check}\u0000${f.table}\u0000${f.key}`, f);
-  const repeated = findings.length - latest.size;
-
   const { sql, flavor } = warehouse;
   const staged = flavor.tempTable('dq_findings_found');
   await sql.exec(
@@ -141,30 +141,43 @@ async function upsertFindings(
        finding_key text not null, severity text not null, expected ${flavor.realType},
        found ${flavor.realType}, rows_involved text, message text not null, file text, sheet text)`,
   );
-  const rows = [...latest.values()];
   const placeholders = `(?, ${STAGED.map(() => '?').join(', ')})`;
-  for (let first = 0; first < rows.length; first += STAGED_PER_STATEMENT) {
-    const chunk = rows.slice(first, first + STAGED_PER_STATEMENT);
-    await sql.run(
-      `insert into ${staged} (found_order, ${STAGED.join(', ')}) values ${chunk.map(() => placeholders).join(', ')}`,
-      chunk.flatMap((f, i) => [
-        first + i,
-        f.check,
-        f.table,
-        f.key,
-        f.severity,
-        f.expected,
-        f.found,
-        f.rows === undefined || f.rows === null ? null : JSON.stringify(f.rows),
-        f.message,
-        f.file ?? null,
-        f.sheet ?? null,
-      ]),
-    );
+  let count = 0;
+  for await (const page of pagesOf(findings)) {
+    for (let first = 0; first < page.length; first += STAGED_PER_STATEMENT) {
+      const chunk = page.slice(first, first + STAGED_PER_STATEMENT);
+      await sql.run(
+        `insert into ${staged} (found_order, ${STAGED.join(', ')}) values ${chunk.map(() => placeholders).join(', ')}`,
+        chunk.flatMap((f, i) => [
+          count + first + i,
+          f.check,
+          f.table,
+          f.key,
+          f.severity,
+          f.expected,
+          f.found,
+          f.rows === undefined || f.rows === null ? null : JSON.stringify(f.rows),
+          f.message,
+          f.file ?? null,
+          f.sheet ?? null,
+        ]),
+      );
+    }
+    count += page.length;
   }
+  if (count === 0) {
+    await sql.exec(flavor.dropTable(staged));
+    return { opened: 0, seenAgain: 0 };
+  }
+  // A key found twice in one call counts as found again, and its last figures stand, as when
+  // each finding was written in turn; it keeps the place (and finding_id) of its first.
+  const identity = 'check_name, table_name, finding_key';
+  const keys = Number(
+    await sql.value(`select count(*) from (select distinct ${identity} from ${staged}) as k`),
+  );
   const stillOpen = Number(
     await sql.value(
-      `select count(*) from ${staged} s
+      `select count(*) from (select distinct ${identity} from ${staged}) s
          join dq_findings d on d.check_name = s.check_name and d.table_name = s.table_name
           and d.finding_key = s.finding_key
          where d.resolved_at is null`,
@@ -177,7 +190,9 @@ async function upsertFindings(
                                 resolved_at, load_id, run_id)
        select ${STAGED.join(', ')}, cast(? as text), cast(? as ${flavor.integerType}), cast(? as text),
               cast(null as text), cast(? as ${flavor.integerType}), cast(? as ${flavor.integerType})
-       from ${staged} where true order by found_order
+       from (select s.*, max(found_order) over same_key as last_order, min(found_order) over same_key as first_order
+             from ${staged} s window same_key as (partition by ${identity})) as keyed
+       where found_order = last_order order by first_order
        on conflict (check_name, table_name, finding_key) do update set
          ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     [at, loadId, at, loadId, runId],
@@ -186,5 +201,5 @@ async function upsertFindings(
   // other in the transaction, and the drop would hide the cause; the caller's rollback, or the
   // next call's drop, takes the table away then.
   await sql.exec(flavor.dropTable(staged));
-  return { opened: latest.size - stillOpen, seenAgain: stillOpen + repeated };
+  return { opened: keys - stillOpen, seenAgain: stillOpen + count - keys };
 }

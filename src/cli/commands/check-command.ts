@@ -112,20 +112,31 @@ export const checkCommand: Command = {
     // Listing opens the warehouse read-only: `--run N` works on a warehouse being loaded.
     const reader = await openWarehouse(warehousePathOf(ctx), { readonly: true });
     let findings: FindingRow[];
+    let counts: { check_name: string; severity: string; open: number }[];
+    let total: number;
     try {
       const where = runId === undefined ? 'resolved_at is null' : `run_id = ${Math.floor(runId)}`;
+      // The table shows `limit` findings: only those are read (a BACI history has hundreds of
+      // thousands open); JSON lists them all.
       findings = await reader.sql.all<FindingRow>(
         `select check_name, severity, table_name, finding_key, expected, found, message, rows_involved, run_id,
                 first_seen_at, last_seen_at, resolved_at
-         from dq_findings where ${where} order by ${SEVERITY_ORDER}, check_name, table_name, finding_key`,
+         from dq_findings where ${where} order by ${SEVERITY_ORDER}, check_name, table_name, finding_key
+         ${format === 'json' ? '' : `limit ${limit}`}`,
       );
+      counts = await reader.sql.all(
+        `select check_name, severity, count(*) as open from dq_findings
+         where ${where} and resolved_at is null group by check_name, severity`,
+      );
+      total = Number(await reader.sql.value(`select count(*) from dq_findings where ${where}`));
     } finally {
       await reader.close();
     }
-    const open = findings.filter((f) => f.resolved_at === null);
-    const exitCode = open.some((f) => f.severity === 'error') ? ExitCode.DataQualityErrors : ExitCode.Success;
+    const exitCode = counts.some((c) => c.severity === 'error' && Number(c.open) > 0)
+      ? ExitCode.DataQualityErrors
+      : ExitCode.Success;
     const countOf = (check: string, severity: string) =>
-      open.filter((f) => f.check_name === check && f.severity === severity).length;
+      Number(counts.find((c) => c.check_name === check && c.severity === severity)?.open ?? 0);
 
     if (format === 'json') {
       ctx.out.document({
@@ -189,7 +200,7 @@ export const checkCommand: Command = {
       100,
     );
     ctx.out.progress(
-      `(${formatCount(shown.length)} of ${formatCount(findings.length)} findings shown${shown.length < findings.length ? '; raise --limit, or --format json for all' : ''}; the whole message and rows: corridor check --format json)`,
+      `(${formatCount(shown.length)} of ${formatCount(total)} findings shown${shown.length < total ? '; raise --limit, or --format json for all' : ''}; the whole message and rows: corridor check --format json)`,
     );
     return exitCode;
   },
