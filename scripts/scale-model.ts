@@ -29,7 +29,7 @@ const USAGE = `npm run scale-model -- [options]
                       the run creates a database of its own there and drops it afterwards
   --sqlite-only       skip PostgreSQL
   --postgres-only     skip SQLite
-  --no-derive         loads only (derive takes about 2 min per 1M rows today)
+  --no-derive         loads only (on SQLite a derive took 570 s for five 1M-row years: docs/benchmark.md)
   --keep              keep the warehouses (the SQLite file, the PostgreSQL database)
   --model-from F,F    run nothing: print the history model from earlier runs' JSON, the load rate
                       from the largest load and the derive rate from the largest derive`;
