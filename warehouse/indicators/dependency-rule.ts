@@ -47,11 +47,14 @@ export function dependencyRule(definition: IndicatorDefinition): string {
     parts.push(
       'It compares sources (or takes the world of every reporter of the year), so one source’s change moves the others’ rows.',
     );
-  const readers = (definition.readsTables ?? []).filter(() => !definition.looksBackOnStoredRows);
-  if (readers.length > 0)
-    parts.push(`It reads ${readers.join(', ')}: when that is rebuilt whole, so is this.`);
-  else if (definition.looksBackOnStoredRows)
-    parts.push(`When ${definition.readsTables?.join(' or ')} is rebuilt whole, so is this.`);
+  const read = definition.readsTables ?? [];
+  // A table that looks back on stored rows named what it reads in the sentence above.
+  if (read.length > 0)
+    parts.push(
+      definition.looksBackOnStoredRows
+        ? `When ${read.join(' or ')} is rebuilt whole, so is this.`
+        : `It reads ${read.join(', ')}: when that is rebuilt whole, so is this.`,
+    );
   parts.push('`corridor derive --full`, new reference data or a changed definition recompute every row.');
   return parts.join(' ');
 }
