@@ -4,6 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../errors.ts';
+import type { OptionSpecs } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -14,6 +15,26 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
     const message = (cause as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new ConfigError(`${message}.\nUsage: ${usage}`, { code: 'bad_arguments', cause });
   }
+}
+
+type ParserOf<S extends OptionSpecs> = {
+  [K in keyof S]: { type: S[K]['type']; short?: string; multiple?: boolean };
+};
+
+/**
+ * The parser's view of declared options: `parseCommandArgs(ctx.args, parserOptions(this.options!), this.usage)`.
+ * Defaults stay with the command (help shows them as text); an absent option parses as undefined.
+ */
+export function parserOptions<S extends OptionSpecs>(specs: S): ParserOf<S> {
+  const parser: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    parser[name] = {
+      type: spec.type,
+      ...(spec.short === undefined ? {} : { short: spec.short }),
+      ...(spec.multiple === undefined ? {} : { multiple: spec.multiple }),
+    };
+  }
+  return parser as ParserOf<S>;
 }
 
 /** A number option within bounds, or a ConfigError naming the option. */
