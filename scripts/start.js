@@ -87,6 +87,11 @@ if (ok(ports)) {
   );
   await runCli(['sql', PORTS_BY_FISCAL_YEAR, '--quiet']);
 }
-if (ok(trade) || ok(ports))
+if (ok(trade) || ok(ports)) {
   console.log('\nNext: npx corridor runs · npx corridor rejects · npx corridor sql "select ..."');
+  console.log(
+    '\nSee it in the browser: npx corridor serve   (then open http://127.0.0.1:8080/; Ctrl-C stops it)',
+  );
+  console.log('A chart for a report: npx corridor chart trade-by-category --out corridor.svg');
+}
 process.exitCode = Math.max(trade, ports);
