@@ -7,6 +7,7 @@
  * under `statement_timeout` (pg-bounded-query.ts).
  */
 import { existsSync } from 'node:fs';
+import { numberPlaceholders } from '../db/postgres/placeholders.ts';
 import { isPostgresUrl, openWarehouse, type Warehouse } from '../db/warehouse.ts';
 import { ExitCode, QueryRefusedError, WarehouseError } from '../errors.ts';
 import { type AsOf, asOfStatements, resolveAsOf } from './as-of.ts';
@@ -59,13 +60,21 @@ export class WarehouseReader {
   /**
    * Every row of one of Corridor's own reading statements (small listings), as arrays: two
    * columns of one name (`o.value_usd, n.value_usd`) stay two, which objects would merge.
+   * `parameters` are bound to the statement's `?` on both backends (never spliced into its text).
    */
-  async rows(sql: string): Promise<ReaderRows> {
+  async rows(sql: string, parameters: readonly unknown[] = []): Promise<ReaderRows> {
     if (this.warehouse.backend === 'sqlite') {
       const statement = this.warehouse.sqlite.prepare(sql).raw(true);
-      return { columns: statement.columns().map((c) => c.name), rows: statement.all() as unknown[][] };
+      return {
+        columns: statement.columns().map((c) => c.name),
+        rows: statement.all(...parameters) as unknown[][],
+      };
     }
-    const result = (await this.warehouse.pg.query({ text: sql, rowMode: 'array' })) as unknown as {
+    const result = (await this.warehouse.pg.query({
+      text: numberPlaceholders(sql),
+      values: [...parameters],
+      rowMode: 'array',
+    })) as unknown as {
       rows: unknown[][];
       fields: { name: string }[];
     };
