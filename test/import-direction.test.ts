@@ -1,7 +1,7 @@
 /**
- * Dependencies run one way (DESIGN.md, layout): cli → pipeline and schedule → sources → the
+ * Dependencies run one way (DESIGN.md, layout): cli → pipeline, schedule and the console (serve) → sources → the
  * stages (extract, read, layout, validate, normalize, reference, load, derive, check, export, query,
- * docs) → db → the definitions (warehouse/, src/*.ts). A module may import its own layer or a
+ * docs, chart) → db → the definitions (warehouse/, src/*.ts). A module may import its own layer or a
  * lower one; a step back fails here, naming the file and the import. And the database driver is
  * imported by src/db/ alone.
  */
@@ -26,9 +26,11 @@ const LAYERS: readonly (readonly string[])[] = [
     'src/export',
     'src/query',
     'src/docs',
+    'src/chart',
   ],
   ['sources'],
-  ['src/pipeline', 'src/schedule'],
+  // The console is a front end beside the pipeline: the CLI starts it, it reads through the stages.
+  ['src/pipeline', 'src/schedule', 'src/serve'],
   ['src/cli'],
 ];
 

@@ -5,9 +5,9 @@
  * (progress-display.ts) stay at the foot of stderr: anything else is written above them.
  */
 import Papa from 'papaparse';
-import { formatCount, formatDuration } from '../human-format.ts';
+import { cellText, formatCount, formatDuration } from '../human-format.ts';
 
-export { formatCount, formatDuration };
+export { cellText, formatCount, formatDuration };
 
 export interface OutputOptions {
   readonly json: boolean;
@@ -24,16 +24,6 @@ const CURSOR_UP = '\x1b[1A';
 /** Erases `count` lines drawn without a final newline, leaving the cursor at the start of the first. */
 const eraseLines = (count: number): string =>
   count === 0 ? '' : `\r${CLEAR_LINE}${`${CURSOR_UP}${CLEAR_LINE}`.repeat(count - 1)}`;
-
-/** A cell as text for tables and CSV: numbers without exponent noise, NULL as empty. */
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(15)));
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Uint8Array) return `<${value.length} bytes>`;
-  return String(value);
-}
 
 export class Output {
   readonly json: boolean;
