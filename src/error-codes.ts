@@ -955,6 +955,12 @@ export const ERROR_CODES = {
     meaning: 'There is no warehouse at the --db path.',
     fix: 'Create it with corridor init (or load a file), or point --db at an existing one.',
   },
+  port_in_use: {
+    kind: 'usage',
+    exit: USAGE,
+    meaning: 'corridor serve cannot listen on its port: another program (or another console) holds it.',
+    fix: 'Choose another port with --port (--port 0 takes any free one), or stop the program that holds it.',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -176,7 +176,7 @@ describe('corridor schedule', () => {
     expect(again.stdout()).not.toMatch(/catching up/);
     expect(again.stdout()).toMatch(/scheduler stopped \(SIGTERM received\) after 0 runs\n$/);
     expect(runs()).toHaveLength(2);
-  });
+  }, 60_000); // a process to start and a second run, on a machine that may be running others
 
   it('refuses to start without a scheduled pipeline, or with a bad cron expression or time zone', async () => {
     project({ name: 'manual-only', sources: [{ source: 'comtrade', files: [localFile()] }] });

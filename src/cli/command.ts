@@ -46,8 +46,8 @@ export interface Command {
   readonly synopsis?: string;
   readonly summary: string;
   /** Every option the command accepts (global options --db, --json, --quiet, --help aside). */
-  readonly options?: OptionSpecs;
+  readonly options: OptionSpecs;
   /** Whole command lines a user can copy, shown by --help: `corridor sql "select 1"`. */
-  readonly examples?: readonly string[];
+  readonly examples: readonly string[];
   run(ctx: CommandContext): Promise<ExitCode>;
 }

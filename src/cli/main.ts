@@ -4,11 +4,14 @@
  * one line (the stack only with CORRIDOR_DEBUG=1).
  */
 
-import { CorridorError, ExitCode } from '../errors.ts';
+import { ConfigError, CorridorError, ExitCode } from '../errors.ts';
 import { sourceNames } from '../pipeline/source-registry.ts';
+import { didYouMean } from './closest-name.ts';
 import type { Command, GlobalOptions } from './command.ts';
 import { addCorrelationCommand } from './commands/add-correlation-command.ts';
+import { chartCommand } from './commands/chart-command.ts';
 import { checkCommand } from './commands/check-command.ts';
+import { configCommand } from './commands/config-command.ts';
 import { copyCommand } from './commands/copy-command.ts';
 import { deriveCommand } from './commands/derive-command.ts';
 import { docsCommand } from './commands/docs-command.ts';
@@ -22,15 +25,18 @@ import { revisionsCommand } from './commands/revisions-command.ts';
 import { runCommand } from './commands/run-command.ts';
 import { runsCommand } from './commands/runs-command.ts';
 import { scheduleCommand } from './commands/schedule-command.ts';
+import { serveCommand } from './commands/serve-command.ts';
 import { sourcesCommand } from './commands/sources-command.ts';
 import { sqlCommand } from './commands/sql-command.ts';
 import { statusCommand } from './commands/status-command.ts';
 import { unmappedCommand } from './commands/unmapped-command.ts';
 import { guardProcess } from './last-words.ts';
 import { Output } from './output.ts';
+import { GLOBAL_OPTIONS, optionsHelp } from './parse-options.ts';
 import { stopSignalReceived } from './stop-signals.ts';
 
-const COMMANDS: readonly Command[] = [
+/** Every command, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [
   initCommand,
   runCommand,
   scheduleCommand,
@@ -50,6 +56,9 @@ const COMMANDS: readonly Command[] = [
   addCorrelationCommand,
   portsCommand,
   copyCommand,
+  chartCommand,
+  serveCommand,
+  configCommand,
 ];
 
 function helpText(): string {
@@ -64,17 +73,29 @@ function helpText(): string {
     "corridor <command> --help shows a command's options.",
     '',
     `Sources (--source, or a pipeline's sources): ${sourceNames().join(', ')}; corridor sources describes them.`,
-    '  \'table\' reads a layout a pipeline file declares: README, "Loading a new table layout".',
+    '  \'table\' reads a layout a pipeline file declares: docs/adding-a-source.md, "Loading a new table layout".',
     '',
     'Global options:',
-    '  --db <file>   warehouse file (default: $CORRIDOR_DB or warehouse/corridor.db)',
-    '  --json        machine-readable output',
-    '  --quiet       no progress lines',
+    ...optionsHelp(GLOBAL_OPTIONS),
     '',
     'Exit codes: 0 success; 1 run failed (a failed file loaded nothing); 2 usage or configuration error;',
     '            3 loaded, but rejects passed the threshold (or a data-quality error is open: corridor check);',
     '            4 the pipeline is already running (its lock is held); 70 Corridor crashed (a bug to report);',
     '            130 / 143 stopped by SIGINT / SIGTERM (the file in flight loaded nothing).',
+  ].join('\n');
+}
+
+/** `corridor <command> --help`: usage, every option with its value, default and meaning, examples. */
+export function commandHelp(command: Command): string {
+  const own = Object.keys(command.options).length > 0;
+  return [
+    `Usage: ${command.usage}`,
+    command.summary,
+    '',
+    ...(own ? ['Options:', ...optionsHelp(command.options), ''] : ['Options: only the global ones.', '']),
+    'Global options:',
+    ...optionsHelp(GLOBAL_OPTIONS),
+    ...(command.examples.length > 0 ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
   ].join('\n');
 }
 
@@ -166,11 +187,15 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) {
-      out.message(`Unknown command "${name}".\n\n${helpText()}`);
-      return ExitCode.Usage;
+      const names = COMMANDS.map((c) => c.name);
+      const hint = didYouMean(name, names);
+      throw new ConfigError(
+        `Unknown command "${name}".${hint === '' ? ` Commands: ${names.join(', ')}.` : hint} corridor --help describes them.`,
+        { code: 'bad_arguments' },
+      );
     }
     if (help) {
-      out.line(`Usage: ${command.usage}\n${command.summary}`);
+      out.line(commandHelp(command));
       return ExitCode.Success;
     }
     return await command.run({ globals, out, args, cwd: io.cwd ?? process.cwd() });

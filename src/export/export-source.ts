@@ -5,7 +5,7 @@
  * streamed in batches (a SQLite statement, a PostgreSQL cursor), in an order that
  * does not change from one export to the next: sorted by the table's key, ties broken by the
  * other columns, so tomorrow's export diffs cleanly against today's. A query's rows come in the
- * order it asks for (the README tells users to give it an ORDER BY).
+ * order it asks for (docs/downstream.md tells users to give it an ORDER BY).
  *
  * A changes export (`since`, a run id) reads a fact view's history instead: only the rows to
  * merge and the keys to delete since that run, each with an `action` column (changes-since.ts).

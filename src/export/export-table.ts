@@ -58,7 +58,8 @@ export interface ExportRequest {
   readonly raw?: boolean;
   /** A UTF-8 byte order mark at the start of a CSV, for Excel. */
   readonly bom?: boolean;
-  readonly sdmx?: SdmxDataflow;
+  /** Parts not given are the defaults: agency CORRIDOR, the table's name upper-cased, version 1.0. */
+  readonly sdmx?: Partial<SdmxDataflow>;
   /**
    * Only what changed after this run (a fact table: trade_flows, port_throughput): rows that
    * later runs' loads opened, to merge, and figures they retired or reverted, to delete.
@@ -91,6 +92,8 @@ export interface ExportResult {
   readonly written: number;
   /** A changes export (`since`): the run it starts after, and its rows by action. */
   readonly changes?: { readonly since: number; readonly merged: number; readonly deleted: number };
+  /** The dataflow an SDMX export is labelled with, defaults filled in. */
+  readonly sdmx?: SdmxDataflow;
   readonly durationMs: number;
 }
 
@@ -122,6 +125,7 @@ async function openWriter(
   options: WriterOptions,
   request: ExportRequest,
   actionColumn: number | null,
+  dataflow: SdmxDataflow | undefined,
 ): Promise<TableWriter> {
   switch (format) {
     case 'csv':
@@ -141,14 +145,8 @@ async function openWriter(
       return openParquetWriter(options);
     }
     case 'sdmx': {
-      if (request.sdmx === undefined) {
-        throw new ConfigError(
-          'An SDMX export needs its dataflow: --agency, --dataflow and --version (e.g. --agency CORRIDOR --dataflow TRADE_FLOWS --version 1.0).',
-          { code: 'bad_arguments' },
-        );
-      }
       const { openSdmxCsvWriter } = await import('./sdmx-csv-writer.ts');
-      return openSdmxCsvWriter({ ...options, ...request.sdmx, actionColumn });
+      return openSdmxCsvWriter({ ...options, ...dataflow!, actionColumn });
     }
   }
 }
@@ -243,12 +241,17 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
     readDataPackage(dir);
     const temporary = await mkdtemp(join(dir, '.corridor-export-'));
     let writer: TableWriter | null = null;
+    const dataflow =
+      request.format === 'sdmx'
+        ? (await import('./sdmx-layout.ts')).sdmxDataflowOf(request.sdmx ?? {}, source.table)
+        : undefined;
     try {
       writer = await openWriter(
         request.format,
         { path: join(temporary, basename(file)), columns: source.columns, table: source.table },
         request,
         source.actionColumn,
+        dataflow,
       );
       const sourceColumns = source.columns.flatMap((c, i) =>
         c.type === 'text' && SOURCE_COLUMN.test(c.name) ? [i] : [],
@@ -338,6 +341,7 @@ export async function exportTable(request: ExportRequest): Promise<ExportResult>
         dataPackage,
         rows,
         written: written.rows,
+        ...(dataflow === undefined ? {} : { sdmx: dataflow }),
         ...(source.since === null
           ? {}
           : { changes: { since: source.since, merged: rows - deleted, deleted } }),

@@ -15,7 +15,7 @@
  * Nothing is lost and the rule can be undone exactly: the apostrophe goes before the original
  * text, which follows whole; a text that already began with apostrophes followed by a trigger
  * gets one more. So a written text that starts with `'` and whose rest the guard would guard was
- * guarded: `recoverGuardedText` removes that one apostrophe, and the README gives the same rule
+ * guarded: `recoverGuardedText` removes that one apostrophe, and docs/downstream.md gives the same rule
  * for other languages. Numbers are never touched: they are not text, so a negative balance stays
  * a number. A text that is a plain number (`-1`, Comtrade's quantity unit code for "not
  * applicable") is left as it is too: a spreadsheet reads it as that number at worst.

@@ -32,6 +32,31 @@ import { CorridorError, ExitCode } from '../errors.ts';
 import { readReferenceCsv } from '../load/reference-files.ts';
 import type { ExportColumn, ExportRow } from './table-writer.ts';
 
+/** The agency of an SDMX export that names none (`corridor config set sdmx.agency` changes it). */
+export const DEFAULT_SDMX_AGENCY = 'CORRIDOR';
+/** The version of an SDMX export's dataflow that names none. */
+export const DEFAULT_SDMX_VERSION = '1.0';
+/** An SDMX agency id: nested with dots (IMF.STA), each part a letter then letters, digits, _ or -. */
+export const SDMX_AGENCY_ID = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$/;
+/** An SDMX version: numbers with dots (1.0, 1.0.0), optionally a suffix (1.0.0-draft). */
+export const SDMX_VERSION = /^\d+(\.\d+){0,2}(-[A-Za-z0-9]+)?$/;
+
+/**
+ * An export's dataflow with the parts not given filled in: agency CORRIDOR, the table's name
+ * upper-cased as its id (SDMX ids are conventionally upper case: `trade_flows` → TRADE_FLOWS),
+ * version 1.0.
+ */
+export function sdmxDataflowOf(
+  given: { readonly agency?: string; readonly dataflow?: string; readonly version?: string },
+  table: string | null,
+): { agency: string; dataflow: string; version: string } {
+  return {
+    agency: given.agency ?? DEFAULT_SDMX_AGENCY,
+    dataflow: given.dataflow ?? (table ?? 'query').toUpperCase(),
+    version: given.version ?? DEFAULT_SDMX_VERSION,
+  };
+}
+
 /** The attributes every observation carries, in column order. */
 export const SDMX_ATTRIBUTES = ['UNIT_MEASURE', 'UNIT_MULT', 'OBS_STATUS'] as const;
 

@@ -1,8 +1,9 @@
 /**
- * Finds and validates a pipeline by name: pipelines/<name>.pipeline.ts under the working folder.
+ * Finds and validates a pipeline by name, pipelines/<name>.pipeline.ts under the working
+ * folder, or by the path of its file (`pipelines/nightly.pipeline.ts`, `../other/x.pipeline.js`).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeError } from '../errors.ts';
 import { isBundled } from '../runtime.ts';
@@ -38,12 +39,37 @@ async function importPipeline(path: string): Promise<unknown> {
     : exported;
 }
 
-export async function loadPipeline(name: string, root: string = process.cwd()): Promise<Pipeline> {
-  const path = resolve(root, PIPELINE_DIR, `${name}${SUFFIX}`);
-  if (!existsSync(path)) {
-    const known = pipelineNames(root);
+/** A pipeline file's name, as a path names it: `pipelines/x.pipeline.ts`, or any `*.pipeline.js`. */
+const PIPELINE_FILE = /\.pipeline\.(ts|js|mts|mjs)$/;
+
+/** Whether `corridor run` was given a pipeline's file rather than its name. */
+export function isPipelinePath(nameOrPath: string): boolean {
+  // A pipeline's name has no dot and no slash (define-pipeline.ts): anything else is a file.
+  return /[.\\/]/.test(nameOrPath);
+}
+
+/**
+ * @param nameOrPath a pipeline's name (pipelines/<name>.pipeline.ts under `root`), or the path
+ *   of a `*.pipeline.ts` / `*.pipeline.js` file, relative to `root`.
+ */
+export async function loadPipeline(nameOrPath: string, root: string = process.cwd()): Promise<Pipeline> {
+  const byPath = isPipelinePath(nameOrPath);
+  const path = byPath ? resolve(root, nameOrPath) : resolve(root, PIPELINE_DIR, `${nameOrPath}${SUFFIX}`);
+  const known = () => {
+    const names = pipelineNames(root);
+    return names.length > 0 ? `Pipelines here: ${names.join(', ')}.` : '';
+  };
+  if (byPath && !PIPELINE_FILE.test(path))
     throw new ConfigError(
-      `No pipeline "${name}": ${path} does not exist. ${known.length > 0 ? `Pipelines here: ${known.join(', ')}.` : `Create ${PIPELINE_DIR}/${name}${SUFFIX}, or run from the project folder.`}`,
+      `${path} is not a pipeline file: a pipeline's file name ends in ${SUFFIX} (or .pipeline.js). ${known()}`.trim(),
+      { code: 'unknown_pipeline' },
+    );
+  const name = byPath ? basename(path).replace(PIPELINE_FILE, '') : nameOrPath;
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      byPath
+        ? `No pipeline file ${path}: it does not exist. ${known() || `No pipelines in ${join(root, PIPELINE_DIR)} either.`}`
+        : `No pipeline "${name}": ${path} does not exist. ${known() || `Create ${PIPELINE_DIR}/${name}${SUFFIX}, or run from the project folder.`}`,
       { code: 'unknown_pipeline' },
     );
   }

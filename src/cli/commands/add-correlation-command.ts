@@ -15,10 +15,10 @@ import { referenceDir } from '../../load/reference-files.ts';
 import { checkBeforeReadingWhole } from '../../read/xlsx-reader.ts';
 import { EDITION_YEARS, editionName } from '../../reference/hs-model.ts';
 import { editionOfYear, readUnCorrelationTable } from '../../reference/un-correlation-table.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 const EDITION = /^H\d+$/;
 
@@ -35,16 +35,32 @@ function knownEditions(): string[] {
   return [...editions];
 }
 
+const OPTIONS = {
+  newer: {
+    type: 'string',
+    value: '<edition>',
+    default: "the edition of the file's newer year",
+    description: 'the newer HS edition the table converts from (H0 is HS 1992 … H6 is HS 2022)',
+  },
+  older: {
+    type: 'string',
+    value: '<edition>',
+    default: "the edition of the file's older year",
+    description: 'the older HS edition the table converts to',
+  },
+} as const satisfies OptionSpecs;
+
 export const addCorrelationCommand: Command = {
   name: 'add-correlation',
   usage: 'corridor add-correlation <file.xlsx|file.xls> [--newer H7] [--older H6]',
   summary: 'add a UN HS correlation table (e.g. the next HS edition) to the reference',
+  options: OPTIONS,
+  examples: [
+    'corridor add-correlation HS2022toHS2017ConversionAndCorrelationTables.xlsx',
+    'corridor add-correlation hs2028-2022.xlsx --newer H7 --older H6',
+  ],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      { newer: { type: 'string' }, older: { type: 'string' } },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const path = positionals[0];
     if (path === undefined || positionals.length > 1)
       throw new ConfigError(`Name one correlation table. Usage: ${this.usage}`, { code: 'usage' });

@@ -12,22 +12,57 @@ import { runWarehouseChecks } from '../../check/run-checks.ts';
 import { openWarehouse } from '../../db/warehouse.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadPipeline } from '../../pipeline/pipeline-loader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { openPreparedWarehouse, warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { LISTING_FORMAT, numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
 
-/** Threshold options: option name, setting, bounds. */
+/** Threshold options: option name, setting, bounds, and what it is for help. */
 const THRESHOLDS = [
-  ['tolerance', 'tolerance', 0, 1],
-  ['tolerance-usd', 'toleranceUsd', 0, Number.MAX_SAFE_INTEGER],
-  ['world-coverage', 'worldUnderCoverage', 0, 1],
-  ['uv-k', 'unitValueK', 0.1, 1000],
-  ['uv-min-observations', 'unitValueMinObservations', 3, 1_000_000],
-  ['mirror-discrepancy', 'mirrorDiscrepancy', 0, 1],
-  ['mirror-min-gap', 'mirrorMinGapUsd', 0, Number.MAX_SAFE_INTEGER],
-  ['shrink', 'shrinkFraction', 0, 1],
-] as const satisfies readonly (readonly [string, keyof CheckSettingsInput, number, number])[];
+  ['tolerance', 'tolerance', 0, 1, '0.005', 'a sum may miss its published figure by this share of it…'],
+  ['tolerance-usd', 'toleranceUsd', 0, Number.MAX_SAFE_INTEGER, '1000', '…or by this many US dollars'],
+  [
+    'world-coverage',
+    'worldUnderCoverage',
+    0,
+    1,
+    '0.5',
+    'partners below their World row by this share: a finding',
+  ],
+  ['uv-k', 'unitValueK', 0.1, 1000, '5', 'unit values this many MADs from the median: a finding'],
+  [
+    'uv-min-observations',
+    'unitValueMinObservations',
+    3,
+    1_000_000,
+    '5',
+    'fewest observations of a code for a band',
+  ],
+  [
+    'mirror-discrepancy',
+    'mirrorDiscrepancy',
+    0,
+    1,
+    '0.5',
+    'mirror rows whose |X − M| / (X + M) reaches this…',
+  ],
+  [
+    'mirror-min-gap',
+    'mirrorMinGapUsd',
+    0,
+    Number.MAX_SAFE_INTEGER,
+    '1000000',
+    '…and whose gap is this many US dollars',
+  ],
+  [
+    'shrink',
+    'shrinkFraction',
+    0,
+    1,
+    '0.2',
+    "a reporter-period's total falling by this share between vintages",
+  ],
+] as const satisfies readonly (readonly [string, keyof CheckSettingsInput, number, number, string, string])[];
 
 const SEVERITY_ORDER = "case severity when 'error' then 0 when 'warning' then 1 else 2 end";
 
@@ -51,23 +86,32 @@ type FindingRow = Pick<
 /** Six significant digits: a table cell, not the stored figure (--format json has it whole). */
 const shortNumber = (value: number | null) => (value === null ? null : Number(value.toPrecision(6)));
 
+const OPTIONS = {
+  run: { type: 'string', value: '<id>', description: 'list what run N recorded, without running the checks' },
+  pipeline: { type: 'string', value: '<name>', description: "use this pipeline's checks: thresholds" },
+  format: LISTING_FORMAT,
+  limit: { type: 'string', value: '<n>', default: '200', description: 'findings listed at most' },
+  ...Object.fromEntries(
+    THRESHOLDS.map(([option, , , , fallback, description]) => [
+      option,
+      { type: 'string', value: '<n>', default: fallback, description } as const,
+    ]),
+  ),
+} as const satisfies OptionSpecs;
+
 export const checkCommand: Command = {
   name: 'check',
   usage: `corridor check [--run <id>] [--pipeline <name>] [--format table|json] [--limit 200] [${THRESHOLDS.map(([o]) => `--${o} N`).join('] [')}]`,
   synopsis: 'corridor check [--run <id>] [--format table|json]',
   summary: 'run the data-quality checks and list open findings (exit 3 while one of severity error is open)',
+  options: OPTIONS,
+  examples: [
+    'corridor check',
+    'corridor check --pipeline nightly --tolerance 0.01',
+    'corridor check --run 12 --format json',
+  ],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      {
-        run: { type: 'string' },
-        pipeline: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        limit: { type: 'string' },
-        ...Object.fromEntries(THRESHOLDS.map(([option]) => [option, { type: 'string' as const }])),
-      },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     if (positionals.length > 0)
       throw new ConfigError(
         `corridor check takes no arguments (got "${positionals.join(' ')}").\nUsage: ${this.usage}`,

@@ -10,9 +10,9 @@ import { openWarehouse, resolveWarehouseTarget, type Warehouse } from '../../db/
 import { tableSchemaSql } from '../../derive/indicator-table.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { migrateToLatest } from '../../load/migrate.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { formatDuration } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 /**
  * An indicator table as the derive stage made it in the source, made alike in the target: new,
@@ -35,17 +35,31 @@ function locationOf(value: string, cwd: string): string {
   return target.backend === 'sqlite' ? target.path : target.url;
 }
 
+const OPTIONS = {
+  from: {
+    type: 'string',
+    value: '<file|url>',
+    description: 'the warehouse to copy: a SQLite file or a postgres:// URL',
+  },
+  to: {
+    type: 'string',
+    value: '<file|url>',
+    description: 'the target: an empty PostgreSQL database or a new SQLite file',
+  },
+} as const satisfies OptionSpecs;
+
 export const copyCommand: Command = {
   name: 'copy',
   usage: 'corridor copy --from <warehouse file or postgres:// url> --to <postgres:// url or new file>',
   synopsis: 'corridor copy --from <db> --to <db>',
   summary: 'move a whole warehouse to another backend (SQLite ⇄ PostgreSQL) into an empty target',
+  options: OPTIONS,
+  examples: [
+    'corridor copy --from warehouse/corridor.db --to postgres://corridor@localhost:5432/corridor',
+    'corridor copy --from postgres://corridor@db/corridor --to backup.db',
+  ],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      { from: { type: 'string' }, to: { type: 'string' } },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     if (values.from === undefined || values.to === undefined || positionals.length > 0)
       throw new ConfigError(
         `corridor copy needs --from (the warehouse to copy) and --to (an empty target).\nUsage: ${this.usage}`,

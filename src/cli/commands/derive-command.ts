@@ -14,11 +14,43 @@ import { setWorldMinReporters } from '../../derive/world-basis-setting.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { loadHsReference, targetEdition } from '../../load/hs-reference-loader.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 import { deriveLine, findingsLine } from '../run-report.ts';
+
+const OPTIONS = {
+  'target-edition': {
+    type: 'string',
+    value: '<edition>',
+    default: 'the stored one (H6 at first)',
+    description: 'convert trade rows into this HS edition from now on (stored in the warehouse)',
+  },
+  'world-min-reporters': {
+    type: 'string',
+    value: '<n>',
+    default: 'the stored value',
+    description: 'fewest reporters a world total is computed from (stored)',
+  },
+  'sum-tolerance': {
+    type: 'string',
+    value: '<fraction|%>',
+    default: '0.5%',
+    description: 'how far a detail may miss the row above it and still count as adding up (stored)',
+  },
+  'sum-tolerance-usd': {
+    type: 'string',
+    value: '<usd>',
+    default: '1000',
+    description: '…or by this many US dollars, whichever is larger (stored)',
+  },
+  full: {
+    type: 'boolean',
+    default: 'off',
+    description: 'rebuild every derived table, not only the years that changed',
+  },
+} as const satisfies OptionSpecs;
 
 export const deriveCommand: Command = {
   name: 'derive',
@@ -26,18 +58,14 @@ export const deriveCommand: Command = {
     'corridor derive [--target-edition H6] [--world-min-reporters N] [--sum-tolerance 0.5%] [--sum-tolerance-usd 1000] [--full]',
   summary:
     'refresh derived tables (HS conversion, categories, ind_* indicators) without reloading files; --full rebuilds all',
+  options: OPTIONS,
+  examples: [
+    'corridor derive',
+    'corridor derive --target-edition H5',
+    'corridor derive --sum-tolerance 1% --full',
+  ],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      {
-        'target-edition': { type: 'string' },
-        'world-min-reporters': { type: 'string' },
-        'sum-tolerance': { type: 'string' },
-        'sum-tolerance-usd': { type: 'string' },
-        full: { type: 'boolean', default: false },
-      },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     if (positionals.length > 0) {
       throw new ConfigError(
         `corridor derive takes no arguments (got "${positionals.join(' ')}").\nUsage: ${this.usage}`,

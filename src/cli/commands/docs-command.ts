@@ -13,9 +13,9 @@ import { errorCodesMarkdown } from '../../docs/error-codes-markdown.ts';
 import { ERROR_CODES } from '../../error-codes.ts';
 import { ConfigError, ExitCode, FileAccessError } from '../../errors.ts';
 import { sourceDeclarations } from '../../pipeline/source-registry.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { formatCount } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 /** Each format, with the sources as they declare themselves (the dictionary's last section). */
 const FORMATS = {
@@ -41,21 +41,33 @@ function writeDocument(path: string, text: string): void {
   }
 }
 
+const OPTIONS = {
+  format: {
+    type: 'string',
+    short: 'f',
+    value: 'markdown|html',
+    default: 'markdown',
+    description: 'the page format',
+  },
+  out: {
+    type: 'string',
+    short: 'o',
+    value: '<file>',
+    default: 'standard output',
+    description: 'write the page to this file',
+  },
+  codes: { type: 'boolean', description: 'print the table of error codes (Markdown) instead' },
+} as const satisfies OptionSpecs;
+
 export const docsCommand: Command = {
   name: 'docs',
   usage: 'corridor docs [--format markdown|html] [--out <file>] | corridor docs --codes',
   summary:
     'the data dictionary: every table, column, unit and indicator formula (--json: as JSON); --codes: every error and reject code',
+  options: OPTIONS,
+  examples: ['corridor docs --format html --out dictionary.html', 'corridor docs --codes'],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      {
-        format: { type: 'string', short: 'f' },
-        out: { type: 'string', short: 'o' },
-        codes: { type: 'boolean' },
-      },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const usageError = (message: string) =>
       new ConfigError(`${message}\nUsage: ${this.usage}`, { code: 'bad_arguments' });
     if (positionals.length > 0)

@@ -3,22 +3,36 @@ import { isPostgresUrl, openWarehouse } from '../../db/warehouse.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { prepareWarehouse } from '../../load/prepare-warehouse.ts';
 import { checkRoleName, createReaderRole, type ReaderRole } from '../../query/reader-role.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
+
+const OPTIONS = {
+  'create-reader-role': {
+    type: 'string',
+    value: '<name>',
+    description: 'PostgreSQL: also create a login role that can only read the warehouse',
+  },
+  citus: {
+    type: 'boolean',
+    default: 'off',
+    description: 'PostgreSQL on Citus: distribute the fact tables by reporter (docs/citus.md)',
+  },
+} as const satisfies OptionSpecs;
 
 export const initCommand: Command = {
   name: 'init',
   usage: 'corridor init [--db <file | postgres://…>] [--create-reader-role <name>] [--citus]',
   summary:
     'create or migrate the warehouse and load reference data; on PostgreSQL, --create-reader-role makes a read-only login for analysts',
+  options: OPTIONS,
+  examples: [
+    'corridor init',
+    'corridor init --db postgres://corridor@localhost:5432/corridor --create-reader-role analyst',
+  ],
   async run(ctx) {
-    const { values } = parseCommandArgs(
-      ctx.args,
-      { 'create-reader-role': { type: 'string' }, citus: { type: 'boolean', default: false } },
-      this.usage,
-    );
+    const { values } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const location = warehousePathOf(ctx);
     const roleName = values['create-reader-role'];
     if (roleName !== undefined) {

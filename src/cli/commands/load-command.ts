@@ -4,9 +4,75 @@ import { pipelineSchema } from '../../pipeline/define-pipeline.ts';
 import { getSource, sourceNames } from '../../pipeline/source-registry.ts';
 import { archiveLimits } from '../../read/archive-limits.ts';
 import { encodingNamed } from '../../read/byte-sniffer.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { executeRun } from '../execute-run.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
+
+const OPTIONS = {
+  source: {
+    type: 'string',
+    short: 's',
+    value: '<name>',
+    description: 'the format the files are in (corridor sources lists them); required',
+  },
+  flow: {
+    type: 'string',
+    value: 'X|M',
+    description: 'declare the flow of files that do not say it (X export, M import)',
+  },
+  unit: {
+    type: 'string',
+    value: '<unit>',
+    description: 'declare the unit of files that do not say it ("thousand US dollars")',
+  },
+  period: {
+    type: 'string',
+    value: '<period>',
+    description: 'declare the period of files that do not say it (2023, 2023-07)',
+  },
+  override: { type: 'boolean', description: 'let --flow, --unit, --period override what a file says' },
+  'replace-scope': {
+    type: 'string',
+    value: '<dims>',
+    default: "the source's",
+    description: 'the dimensions a file replaces as a whole, comma-separated (reporter,period,flow)',
+  },
+  release: {
+    type: 'string',
+    value: '<label>',
+    description: 'a release label for these figures ("2024 revision")',
+  },
+  edition: {
+    type: 'string',
+    value: '<edition>',
+    default: 'inferred from the codes',
+    description: 'the HS edition of the codes (H0 … H6)',
+  },
+  force: { type: 'boolean', description: 'load files already loaded with the same content again' },
+  'dry-run': { type: 'boolean', description: 'read and check the files, write nothing' },
+  'no-derive': {
+    type: 'boolean',
+    description: 'skip refreshing the derived tables afterwards (corridor derive does it later)',
+  },
+  encoding: {
+    type: 'string',
+    value: '<encoding>',
+    default: 'detected',
+    description: 'the text encoding of CSV files: utf-8, latin1, utf-16le or utf-16be',
+  },
+  'reject-threshold': {
+    type: 'string',
+    value: '<fraction>',
+    default: '0.05',
+    description: 'exit 3 when more than this share of rows is rejected',
+  },
+  'reject-cap': {
+    type: 'string',
+    value: '<n>',
+    default: '10000',
+    description: 'rejected rows stored per file at most',
+  },
+} as const satisfies OptionSpecs;
 
 export const loadCommand: Command = {
   name: 'load',
@@ -14,27 +80,13 @@ export const loadCommand: Command = {
     'corridor load <file...> --source <name> [--flow X|M] [--unit "thousand US dollars"] [--period 2023] [--override] [--replace-scope reporter,period,flow] [--release LABEL] [--edition H5] [--force] [--dry-run] [--no-derive] [--encoding latin1] [--reject-threshold 0.05] [--reject-cap 10000]',
   synopsis: 'corridor load <file...> --source <name> [options]',
   summary: 'one-off load of files in a known format',
+  options: OPTIONS,
+  examples: [
+    'corridor load comtrade-2023.csv --source comtrade',
+    'corridor load kz-exports-2023.xlsx --source kz-bns --flow X --period 2023 --dry-run',
+  ],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      {
-        source: { type: 'string', short: 's' },
-        force: { type: 'boolean' },
-        'no-derive': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        encoding: { type: 'string' },
-        'reject-threshold': { type: 'string' },
-        'reject-cap': { type: 'string' },
-        'replace-scope': { type: 'string' },
-        release: { type: 'string' },
-        edition: { type: 'string' },
-        flow: { type: 'string' },
-        unit: { type: 'string' },
-        period: { type: 'string' },
-        override: { type: 'boolean' },
-      },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     if (values.source === undefined) {
       throw new ConfigError(
         `Missing --source: say which format the files are in (${sourceNames().join(', ')}).\nUsage: ${this.usage}`,

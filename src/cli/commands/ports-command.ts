@@ -8,9 +8,10 @@ import { ConfigError, ExitCode } from '../../errors.ts';
 import { exportPorts, importPorts } from '../../load/port-file.ts';
 import { type ChangeAction, PortBook } from '../../load/user-ports.ts';
 import { locodeOf } from '../../normalize/port-resolver.ts';
-import type { Command, CommandContext } from '../command.ts';
+import { didYouMean } from '../closest-name.ts';
+import type { Command, CommandContext, OptionSpecs } from '../command.ts';
 import { openPreparedWarehouse } from '../open-warehouse.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { LISTING_FORMAT, parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 const USAGE = [
   'corridor ports add <LOCODE> --name <name> --country <ISO3> [--fiscal-year-start 1-12] [--force]',
@@ -19,6 +20,23 @@ const USAGE = [
   '       corridor ports export <file.csv> [--all]',
   '       corridor ports import <file.csv> [--force]',
 ].join('\n');
+
+const OPTIONS = {
+  name: { type: 'string', value: '<name>', description: "add: the port's name" },
+  country: { type: 'string', value: '<ISO3>', description: "add: the port's country" },
+  'fiscal-year-start': {
+    type: 'string',
+    value: '<1-12>',
+    description: "add: the month the port's fiscal year starts (7 for July–June, 4 for April–March)",
+  },
+  force: { type: 'boolean', description: 'add, alias, import: replace a port or alias that exists' },
+  format: { ...LISTING_FORMAT, description: 'list: the format' },
+  all: { type: 'boolean', description: 'export: also the bundled ports, not only the ones you added' },
+} as const satisfies OptionSpecs;
+
+/** The parser of one action: the options it takes, out of those the command declares. */
+const optionsFor = <K extends keyof typeof OPTIONS>(...names: K[]) =>
+  parserOptions(Object.fromEntries(names.map((n) => [n, OPTIONS[n]])) as Pick<typeof OPTIONS, K>);
 
 const usageError = (message: string) =>
   new ConfigError(`${message}\nUsage: ${USAGE}`, { code: 'bad_arguments' });
@@ -56,12 +74,7 @@ async function withBook<T>(
 async function add(ctx: CommandContext, args: readonly string[]): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(
     args,
-    {
-      name: { type: 'string' },
-      country: { type: 'string' },
-      'fiscal-year-start': { type: 'string' },
-      force: { type: 'boolean' },
-    },
+    optionsFor('name', 'country', 'fiscal-year-start', 'force'),
     USAGE,
   );
   // "PK KHI" unquoted arrives as two words.
@@ -91,7 +104,7 @@ async function add(ctx: CommandContext, args: readonly string[]): Promise<ExitCo
 }
 
 async function alias(ctx: CommandContext, args: readonly string[]): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(args, { force: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, optionsFor('force'), USAGE);
   if (positionals.length < 2) throw usageError('corridor ports alias needs a name and a UN/LOCODE.');
   // An unquoted name of several words arrives as several arguments: all but the last.
   const name = positionals.slice(0, -1).join(' ');
@@ -107,7 +120,7 @@ async function alias(ctx: CommandContext, args: readonly string[]): Promise<Exit
 }
 
 async function list(ctx: CommandContext, args: readonly string[]): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(args, { format: { type: 'string', short: 'f' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, optionsFor('format'), USAGE);
   if (positionals.length > 0)
     throw usageError(`corridor ports list takes no argument; got "${positionals[0]}".`);
   const format = values.format ?? (ctx.out.json ? 'json' : 'table');
@@ -141,7 +154,7 @@ async function list(ctx: CommandContext, args: readonly string[]): Promise<ExitC
 }
 
 async function exportFile(ctx: CommandContext, args: readonly string[]): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(args, { all: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, optionsFor('all'), USAGE);
   if (positionals.length !== 1) throw usageError('corridor ports export needs one file to write.');
   const warehouse = await openPreparedWarehouse(ctx);
   try {
@@ -158,7 +171,7 @@ async function exportFile(ctx: CommandContext, args: readonly string[]): Promise
 }
 
 async function importFile(ctx: CommandContext, args: readonly string[]): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(args, { force: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, optionsFor('force'), USAGE);
   if (positionals.length !== 1) throw usageError('corridor ports import needs one file to read.');
   const warehouse = await openPreparedWarehouse(ctx);
   try {
@@ -190,6 +203,12 @@ export const portsCommand: Command = {
   usage: USAGE,
   synopsis: 'corridor ports add|alias|list|export|import ...',
   summary: 'list the ports port tables may name, add ports and aliases, export and import them',
+  options: OPTIONS,
+  examples: [
+    "corridor ports add 'PK QCT' --name 'Port Qasim' --country PAK --fiscal-year-start 7",
+    "corridor ports alias 'Bin Qasim' 'PK QCT'",
+    'corridor ports export my-ports.csv',
+  ],
   async run(ctx) {
     const [action, ...rest] = ctx.args;
     const run = action !== undefined && Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
@@ -197,7 +216,7 @@ export const portsCommand: Command = {
       throw usageError(
         action === undefined
           ? 'corridor ports needs an action: add, alias, list, export or import.'
-          : `Unknown action "${action}" of corridor ports: use add, alias, list, export or import.`,
+          : `Unknown action "${action}" of corridor ports.${didYouMean(action, Object.keys(ACTIONS))} Use add, alias, list, export or import.`,
       );
     return run(ctx, rest);
   },

@@ -1,20 +1,33 @@
 import { ExitCode } from '../../errors.ts';
 import { WarehouseReader } from '../../query/warehouse-reader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
+
+const OPTIONS = {
+  run: {
+    type: 'string',
+    value: '<id>',
+    default: 'the latest run with rejects',
+    description: 'the run whose rejects to show',
+  },
+  code: {
+    type: 'string',
+    value: '<code>',
+    description: 'only rejects of this code (unknown_country, bad_number…)',
+  },
+  limit: { type: 'string', value: '<n>', default: '50', description: 'rows shown at most' },
+} as const satisfies OptionSpecs;
 
 export const rejectsCommand: Command = {
   name: 'rejects',
   usage: 'corridor rejects [--run <id>] [--code <code>] [--limit 50]',
   summary: 'show rejected rows (the latest run with rejects by default)',
+  options: OPTIONS,
+  examples: ['corridor rejects', 'corridor rejects --run 12 --code unknown_hs_code --limit 200'],
   async run(ctx) {
-    const { values } = parseCommandArgs(
-      ctx.args,
-      { run: { type: 'string' }, code: { type: 'string' }, limit: { type: 'string' } },
-      this.usage,
-    );
+    const { values } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const limit = Math.floor(numberOption('limit', values.limit, 1, 10_000_000) ?? 50);
     const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {

@@ -2,22 +2,24 @@ import { refreshIndicators } from '../../derive/refresh-indicators.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { Journal } from '../../load/journal.ts';
 import { revertLoad } from '../../load/revert-load.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { openPreparedWarehouse } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
 import { deriveLine } from '../run-report.ts';
+
+const OPTIONS = {
+  'no-derive': { type: 'boolean', description: 'skip refreshing the derived tables afterwards' },
+} as const satisfies OptionSpecs;
 
 export const revertCommand: Command = {
   name: 'revert',
   usage: 'corridor revert <load id> [--no-derive]',
   summary: 'undo one load: its figures closed, the ones it superseded reopened (itself a load)',
+  options: OPTIONS,
+  examples: ['corridor revert 42', 'corridor revert 42 --no-derive'],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      { 'no-derive': { type: 'boolean' } },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     if (positionals.length !== 1)
       throw new ConfigError(`Name one load to revert.\nUsage: ${this.usage}`, { code: 'bad_arguments' });
     const loadId = numberOption('load id', positionals[0], 1, Number.MAX_SAFE_INTEGER)!;

@@ -1,28 +1,28 @@
 import { ExitCode } from '../../errors.ts';
 import { loadSummaryQuery, REVISION_COLUMNS, revisionsQuery } from '../../query/revisions.ts';
 import { WarehouseReader } from '../../query/warehouse-reader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
+
+const OPTIONS = {
+  source: { type: 'string', value: '<name>', description: 'only loads of this source' },
+  reporter: { type: 'string', value: '<ISO3|LOCODE>', description: 'only figures of this reporter or port' },
+  period: { type: 'string', value: '<period>', description: 'only figures of this period (2023, 2023-07)' },
+  run: { type: 'string', value: '<id>', description: 'only what this run changed' },
+  limit: { type: 'string', value: '<n>', default: '200', description: 'revisions shown at most' },
+} as const satisfies OptionSpecs;
 
 export const revisionsCommand: Command = {
   name: 'revisions',
   usage: 'corridor revisions [--source S] [--reporter ISO3|LOCODE] [--period P] [--run N] [--limit 200]',
   synopsis: 'corridor revisions [--source S] [--reporter R] [--period P] [--run N]',
   summary: 'what each load changed: figures added, changed (old → new), retired, reverted',
+  options: OPTIONS,
+  examples: ['corridor revisions --reporter PAK --period 2023', 'corridor revisions --run 12 --json'],
   async run(ctx) {
-    const { values } = parseCommandArgs(
-      ctx.args,
-      {
-        source: { type: 'string' },
-        reporter: { type: 'string' },
-        period: { type: 'string' },
-        run: { type: 'string' },
-        limit: { type: 'string' },
-      },
-      this.usage,
-    );
+    const { values } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const limit = Math.floor(numberOption('limit', values.limit, 1, 100_000_000) ?? 200);
     const run = numberOption('run', values.run, 1, Number.MAX_SAFE_INTEGER);
     const filter = {

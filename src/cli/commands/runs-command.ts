@@ -1,20 +1,23 @@
 import { ExitCode } from '../../errors.ts';
 import { WarehouseReader } from '../../query/warehouse-reader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatDuration } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
+
+const OPTIONS = {
+  limit: { type: 'string', value: '<n>', default: '20', description: 'how many runs to list, latest first' },
+  files: { type: 'string', value: '<run id>', description: 'list the files of this run instead of the runs' },
+} as const satisfies OptionSpecs;
 
 export const runsCommand: Command = {
   name: 'runs',
   usage: 'corridor runs [--limit 20] [--files <run id>]',
   summary: 'show the run journal (with --files, the files of one run)',
+  options: OPTIONS,
+  examples: ['corridor runs', 'corridor runs --limit 5 --json', 'corridor runs --files 12'],
   async run(ctx) {
-    const { values } = parseCommandArgs(
-      ctx.args,
-      { limit: { type: 'string' }, files: { type: 'string' } },
-      this.usage,
-    );
+    const { values } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const limit = numberOption('limit', values.limit, 1, 1_000_000) ?? 20;
     const runId = numberOption('files', values.files, 1, Number.MAX_SAFE_INTEGER);
     const query = await WarehouseReader.open(warehousePathOf(ctx));

@@ -3,18 +3,22 @@ import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
 import { nightlyConnectOptions, openNightlyWarehouse } from '../../schedule/nightly-warehouse.ts';
 import { lastRunStartedIn, Scheduler } from '../../schedule/scheduler.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 import { summaryLine } from '../run-report.ts';
 import { listenForStop } from '../stop-signals.ts';
+
+const OPTIONS = {} as const satisfies OptionSpecs;
 
 export const scheduleCommand: Command = {
   name: 'schedule',
   usage: 'corridor schedule [<pipeline>...]',
   summary: 'run pipelines on their cron schedules until stopped (SIGINT, SIGTERM)',
+  options: OPTIONS,
+  examples: ['corridor schedule', 'corridor schedule nightly'],
   async run(ctx) {
-    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const { positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const names = positionals.length > 0 ? positionals : pipelineNames(ctx.cwd);
     const pipelines: Pipeline[] = [];
     for (const name of names) pipelines.push(await loadPipeline(name, ctx.cwd));

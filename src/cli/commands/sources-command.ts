@@ -6,21 +6,23 @@
 import { sourceListing } from '../../docs/source-listing.ts';
 import { ConfigError, ExitCode } from '../../errors.ts';
 import { sourceDeclarations } from '../../pipeline/source-registry.ts';
-import type { Command } from '../command.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import type { Command, OptionSpecs } from '../command.ts';
+import { LISTING_FORMAT, parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 const FORMATS = ['table', 'json'] as const;
+
+const OPTIONS = {
+  format: LISTING_FORMAT,
+} as const satisfies OptionSpecs;
 
 export const sourcesCommand: Command = {
   name: 'sources',
   usage: 'corridor sources [--format table|json]',
   summary: 'the sources: publisher, licence, what a file covers, flows, units and periods each reads',
+  options: OPTIONS,
+  examples: ['corridor sources', 'corridor sources --format json'],
   async run(ctx) {
-    const { values, positionals } = parseCommandArgs(
-      ctx.args,
-      { format: { type: 'string', short: 'f' } },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const usageError = (message: string) =>
       new ConfigError(`${message}\nUsage: ${this.usage}`, { code: 'bad_arguments' });
     if (positionals.length > 0)
@@ -67,7 +69,7 @@ export const sourcesCommand: Command = {
       for (const [field, value] of fields) ctx.out.line(`  ${field.padEnd(15)}${value}`);
     });
     ctx.out.progress(
-      `${rows.length} sources. A pipeline entry of table or port-table declares its publisher and licence with about: (README, "Sources").`,
+      `${rows.length} sources. A pipeline entry of table or port-table declares its publisher and licence with about: (docs/sources.md).`,
     );
     return ExitCode.Success;
   },

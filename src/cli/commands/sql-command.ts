@@ -14,10 +14,10 @@ import {
   queryError,
 } from '../../query/bounded-query.ts';
 import { WarehouseReader } from '../../query/warehouse-reader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { cellText, formatCount, type Output } from '../output.ts';
-import { numberOption, parseCommandArgs } from '../parse-options.ts';
+import { numberOption, parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 /** Rows a terminal table shows before pointing at --format csv. */
 export const TABLE_MAX_ROWS = 10_000;
@@ -78,11 +78,43 @@ async function writeRows(
   return { written, leftOut };
 }
 
+const OPTIONS = {
+  format: {
+    type: 'string',
+    short: 'f',
+    value: 'table|csv|json',
+    default: 'table (json with --json)',
+    description: 'the output format',
+  },
+  'as-of': {
+    type: 'string',
+    value: '<run id|date|release>',
+    description: 'trade_flows and port_throughput as they stood then',
+  },
+  timeout: {
+    type: 'string',
+    value: '<seconds>',
+    default: String(DEFAULT_TIMEOUT_SECONDS),
+    description: 'stop the query after this long',
+  },
+  'max-rows': {
+    type: 'string',
+    value: '<n>',
+    default: `${TABLE_MAX_ROWS} for a table, all for csv and json`,
+    description: 'rows printed at most',
+  },
+} as const satisfies OptionSpecs;
+
 export const sqlCommand: Command = {
   name: 'sql',
   usage:
     'corridor sql "<query>" [--format table|csv|json] [--as-of <run id | date | release>] [--timeout <seconds>] [--max-rows <n>]',
   summary: 'run a read-only SQL query',
+  options: OPTIONS,
+  examples: [
+    'corridor sql "select reporter_iso3, sum(value_usd) from trade_flows group by 1"',
+    'corridor sql "select * from ind_trade_balance" --format csv > balance.csv',
+  ],
   async run(ctx) {
     // A query that starts with a `--` comment is still the query, not an option.
     const looksLikeSql = (arg: string) => arg.startsWith('--') && /\s/.test(arg);
@@ -91,16 +123,7 @@ export const sqlCommand: Command = {
       ...ctx.args.filter((arg) => !queries.includes(arg)),
       ...(queries.length > 0 ? ['--', ...queries] : []),
     ];
-    const { values, positionals } = parseCommandArgs(
-      args,
-      {
-        format: { type: 'string', short: 'f' },
-        'as-of': { type: 'string' },
-        timeout: { type: 'string' },
-        'max-rows': { type: 'string' },
-      },
-      this.usage,
-    );
+    const { values, positionals } = parseCommandArgs(args, parserOptions(OPTIONS), this.usage);
     if (positionals.length !== 1)
       throw new ConfigError(`Give the query as one quoted argument.\nUsage: ${this.usage}`, {
         code: 'bad_arguments',

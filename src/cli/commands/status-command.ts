@@ -6,10 +6,10 @@ import { ExitCode } from '../../errors.ts';
 import type { Pipeline } from '../../pipeline/define-pipeline.ts';
 import { loadPipeline, pipelineNames } from '../../pipeline/pipeline-loader.ts';
 import { firesOnSeconds, formatInZone, nextRunTime } from '../../schedule/cron-times.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
 import { formatCount, formatDuration } from '../output.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 interface LastRun {
   run_id: number;
@@ -62,12 +62,16 @@ function describeRun(run: LastRun | undefined): string {
   return `run ${run.run_id}${via} ${run.status.replaceAll('_', ' ')} ${utc(run.started_at)}${took}${counts}`;
 }
 
+const OPTIONS = {} as const satisfies OptionSpecs;
+
 export const statusCommand: Command = {
   name: 'status',
   usage: 'corridor status [<pipeline>...]',
   summary: "each pipeline's last run, next scheduled time and lock holder",
+  options: OPTIONS,
+  examples: ['corridor status', 'corridor status nightly --json'],
   async run(ctx) {
-    const { positionals } = parseCommandArgs(ctx.args, {}, this.usage);
+    const { positionals } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const names = positionals.length > 0 ? positionals : pipelineNames(ctx.cwd);
     const pipelines: Pipeline[] = [];
     for (const name of names) pipelines.push(await loadPipeline(name, ctx.cwd));

@@ -5,9 +5,9 @@
  */
 import { ExitCode } from '../../errors.ts';
 import { WarehouseReader } from '../../query/warehouse-reader.ts';
-import type { Command } from '../command.ts';
+import type { Command, OptionSpecs } from '../command.ts';
 import { warehousePathOf } from '../open-warehouse.ts';
-import { parseCommandArgs } from '../parse-options.ts';
+import { parseCommandArgs, parserOptions } from '../parse-options.ts';
 
 /** Reject codes that mean "a code or name Corridor could not resolve". */
 const UNRESOLVED_CODES = [
@@ -65,12 +65,18 @@ const SECTIONS = {
   },
 } as const;
 
+const OPTIONS = {
+  limit: { type: 'string', value: '<n>', default: '50', description: 'rows shown per section at most' },
+} as const satisfies OptionSpecs;
+
 export const unmappedCommand: Command = {
   name: 'unmapped',
   usage: 'corridor unmapped [--limit 50]',
   summary: 'list codes, countries and labels that could not be resolved, with counts and files',
+  options: OPTIONS,
+  examples: ['corridor unmapped', 'corridor unmapped --limit 200 --json'],
   async run(ctx) {
-    const { values } = parseCommandArgs(ctx.args, { limit: { type: 'string' } }, this.usage);
+    const { values } = parseCommandArgs(ctx.args, parserOptions(OPTIONS), this.usage);
     const limit = Math.max(1, Math.floor(Number(values.limit ?? 50)) || 50);
     const query = await WarehouseReader.open(warehousePathOf(ctx));
     try {
