@@ -1,5 +1,5 @@
 /**
- * A worked example of the generic `table` source (README, "Loading a new table layout"): a
+ * A worked example of the generic `table` source (docs/adding-a-source.md, "Loading a new table layout"): a
  * table made for people, with a title, its unit in a title line, years as columns, figures
  * written with a decimal comma, "-" and "…" for no value, and a total row at the bottom that
  * is checked against the rows above it instead of being loaded. The figures are illustrative.

@@ -10,7 +10,7 @@ import type { ErrorCode } from './error-codes.ts';
 
 export type { ErrorCode } from './error-codes.ts';
 
-/** Exit codes, documented in the README. */
+/** Exit codes, documented in docs/statistician.md ("Exit codes"). */
 export const ExitCode = {
   Success: 0,
   /** The run failed: at least one file loaded nothing. */

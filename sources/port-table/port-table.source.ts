@@ -1,7 +1,7 @@
 /**
  * The `port-table` source: a port authority's published table (cargo handled by commodity,
  * months or years as columns, units in a title) read by the layout a pipeline file declares,
- * into `port_throughput` (README, "Port throughput"). One figure a row: port, period,
+ * into `port_throughput` (docs/adding-a-source.md, "Loading a port's own tables"). One figure a row: port, period,
  * direction, cargo group, the commodity label as written, unit and quantity.
  *
  * Units are kept apart (t, TEU, boxes, calls) and never converted into one another; tonnes are

@@ -1,6 +1,6 @@
 /**
  * The generic `table` source: a table made for people, loaded into `trade_flows` from a
- * layout declared in a pipeline file, without writing TypeScript (README, "Loading a new
+ * layout declared in a pipeline file, without writing TypeScript (docs/adding-a-source.md, "Loading a new
  * table layout"). The layout toolkit reads the table; `map` says which of its output columns,
  * or which constants, give the reporter, partner, flow, period, value and HS code.
  */

@@ -60,7 +60,7 @@ export function errorCodesMarkdown(codes: Readonly<Record<string, ErrorCodeEntry
     ...KIND_ORDER.map((kind) => `- **${kind}**: ${KIND_WORDS[kind]}.`),
     '',
     'The exit column is the exit code of the command when the code is its outcome (see the',
-    'README for all exit codes); rejects alone end a run with 0, or 3 past the pipeline’s threshold.',
+    'docs/statistician.md for all exit codes); rejects alone end a run with 0, or 3 past the pipeline’s threshold.',
     '',
     ...alignedTable(['Code', 'Kind', 'Exit', 'Meaning', 'Fix'], rows),
     '',

@@ -41,13 +41,13 @@ const sourceEntry = z
       .refine((name) => encodingNamed(name) !== null, { message: 'use utf-8, latin1, utf-16le or utf-16be' })
       .optional(),
     /**
-     * For `source: 'table'`: the table's layout and how its columns fill a trade flow (README,
+     * For `source: 'table'`: the table's layout and how its columns fill a trade flow (docs/adding-a-source.md,
      * "Loading a new table layout").
      */
     table: tableOptionsSchema.optional(),
     /**
      * For `source: 'port-table'`: the port table's layout and how its columns fill
-     * port_throughput (README, "Port throughput").
+     * port_throughput (docs/adding-a-source.md, "Loading a port's own tables").
      */
     portTable: portTableOptionsSchema.optional(),
     /**
@@ -76,7 +76,7 @@ const sourceEntry = z
       .refine(isEditionCode, { message: EDITION_CODE_HINT })
       .optional(),
     /**
-     * What these files' tables do not say, or say wrongly, declared by the user (README, "What a
+     * What these files' tables do not say, or say wrongly, declared by the user (docs/reading-tables.md, "What a
      * table says"): the flow (`X`, `M`), the unit ("thousand US dollars"), the period (`2023`).
      * A declaration that contradicts the file is refused unless `override` is true.
      */
@@ -134,7 +134,7 @@ const fetchSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
 });
 
-/** A file written after each run that loaded, for downstream tools (README, "Exports"). */
+/** A file written after each run that loaded, for downstream tools (docs/downstream.md). */
 const exportSchema = z
   .strictObject({
     /** A table or view to export whole, in its key's order. */

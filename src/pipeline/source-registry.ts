@@ -134,7 +134,7 @@ export function declaredAbout(name: string): SourceAbout | null {
 export function getSource(name: string): AnySource {
   if (name === TABLE_SOURCE || name === PORT_TABLE_SOURCE) {
     throw new ConfigError(
-      `The ${name} source reads the layout its pipeline file declares: add a \`${name === TABLE_SOURCE ? 'table' : 'portTable'}\` entry to a pipeline (README, "${name === TABLE_SOURCE ? 'Loading a new table layout' : 'Port throughput'}") and use corridor run.`,
+      `The ${name} source reads the layout its pipeline file declares: add a \`${name === TABLE_SOURCE ? 'table' : 'portTable'}\` entry to a pipeline (docs/adding-a-source.md, "${name === TABLE_SOURCE ? 'Loading a new table layout' : "Loading a port's own tables"}") and use corridor run.`,
       { code: 'unknown_source' },
     );
   }

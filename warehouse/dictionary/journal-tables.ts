@@ -73,7 +73,7 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       exit_code: {
         type: 'integer',
         description:
-          'The exit code the run ended with: 0 success, 1 failed, 3 rejects over the threshold (README, Exit codes); NULL while it runs.',
+          'The exit code the run ended with: 0 success, 1 failed, 3 rejects over the threshold (docs/statistician.md, Exit codes); NULL while it runs.',
       },
       host: { type: 'text', description: 'The machine the run ran on.' },
       pid: { type: 'integer', description: 'The process id of the run.' },
@@ -270,7 +270,7 @@ export const JOURNAL_TABLES: readonly TableDoc[] = [
       code: {
         type: 'text',
         description:
-          'Stable code: `missing_value`, `bad_number`, `bad_hs_code`, `unknown_country`, `duplicate_key`… README, Reject codes, lists them all.',
+          'Stable code: `missing_value`, `bad_number`, `bad_hs_code`, `unknown_country`, `duplicate_key`… docs/error-codes.md lists them all.',
       },
       message: { type: 'text', description: 'What is wrong and how to fix it.' },
       value: {
