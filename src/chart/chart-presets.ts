@@ -58,7 +58,11 @@ const FLOW_WORD = { X: 'exports', M: 'imports' } as const;
 const num = (v: unknown): number | null => numberOfCell(v) ?? null;
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-/** The source to draw from: the one asked for, else comtrade when it has rows, else the first that has. */
+/** Of the sources that have figures, comtrade (each reporter's own declarations), else the first. */
+const preferredSource = (sources: readonly string[]): string =>
+  sources.includes('comtrade') ? 'comtrade' : (sources[0] ?? '');
+
+/** The source to draw from: the one asked for, else the preferred of those with rows. */
 async function chosenSource(
   reader: WarehouseReader,
   table: string,
@@ -72,7 +76,7 @@ async function chosenSource(
     bound,
   );
   const sources = rows.map((r) => text(r[0]));
-  return sources.includes('comtrade') ? 'comtrade' : (sources[0] ?? 'comtrade');
+  return preferredSource(sources) || 'comtrade';
 }
 
 /** The pair's parameters, checked. */
@@ -283,7 +287,7 @@ const portTradeCoverage: PresetDefinition = {
       [country, year ?? 0],
     );
     const sources = [...new Set(rows.map((r) => text(r[3])).filter(Boolean))];
-    const source = sources.includes('comtrade') ? 'comtrade' : (sources[0] ?? '');
+    const source = preferredSource(sources);
     const used = rows.filter((r) => text(r[3]) === source);
     const categories = [...new Set(used.map((r) => text(r[0])))];
     return {
