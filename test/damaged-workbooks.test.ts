@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { resetSheetjsFormats } from '../src/read/sheetjs-workbook.ts';
 import { textEntry } from './helpers/bomb-zip.ts';
 import { mulberry32 } from './helpers/mutations.ts';
 import { type CliRun, cli, cliProcess } from './helpers/run-cli.ts';
@@ -37,7 +38,9 @@ async function realXlsx(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** The same bytes in every process: SheetJS writes the formats of the last .xls read (sheetjs-workbook.ts). */
 function realXls(): Buffer {
+  resetSheetjsFormats();
   const wb = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([HEADER, ...rows()]), 'Trade');
   return XLSX.write(wb, { type: 'buffer', bookType: 'biff8' }) as Buffer;

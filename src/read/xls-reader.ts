@@ -7,11 +7,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import * as XLSX from '@e965/xlsx';
+import type * as XLSX from '@e965/xlsx';
 import { describeError } from '../errors.ts';
 import { type ArchiveLimits, archiveLimits, damagedFile, sizeText, tooLarge } from './archive-limits.ts';
 import { HeaderSearch, type HeaderTest, headerText } from './header-search.ts';
 import { alignCells, batchRows, isBlankRow, type RawRecord, type RawTable } from './raw-table.ts';
+import { readSheetjsWorkbook } from './sheetjs-workbook.ts';
 
 /** A cell as the row schemas expect it: text, number, boolean or null; dates as ISO text. */
 function cellValue(cell: XLSX.CellObject | undefined): unknown {
@@ -53,7 +54,7 @@ export function xlsSheets(path: string, limits: ArchiveLimits = archiveLimits())
   let workbook: XLSX.WorkBook;
   let grids: (XLSX.CellObject | undefined)[][][];
   try {
-    workbook = XLSX.read(readFileSync(path), { dense: true, cellDates: true });
+    workbook = readSheetjsWorkbook(readFileSync(path), { dense: true, cellDates: true });
     grids = workbook.SheetNames.map((sheetName) => {
       const sheet = workbook.Sheets[sheetName] as unknown as
         | { '!data'?: (XLSX.CellObject | undefined)[][] }

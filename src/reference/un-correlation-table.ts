@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { SourceFormatError } from '../errors.ts';
+import { readSheetjsWorkbook } from '../read/sheetjs-workbook.ts';
 import { EDITION_YEARS } from './hs-model.ts';
 
 export type Relationship = '1:1' | '1:n' | 'n:1' | 'n:n';
@@ -183,7 +184,7 @@ export function readUnCorrelationTable(path: string): CorrelationTable {
   const name = basename(path);
   let workbook: XLSX.WorkBook;
   try {
-    workbook = XLSX.read(readFileSync(path), { dense: true });
+    workbook = readSheetjsWorkbook(readFileSync(path), { dense: true });
   } catch (cause) {
     throw new SourceFormatError(
       name,
