@@ -7,7 +7,7 @@
  */
 import type { Finding } from '../db/dq-findings.ts';
 import { exceedsSql } from './check-settings.ts';
-import { flowWord, type PairSlice, usd, type WarehouseCheck } from './warehouse-check.ts';
+import { flowWord, inYears, type PairSlice, usd, type WarehouseCheck } from './warehouse-check.ts';
 
 export const CATEGORY_WITHIN_CHAPTER = 'category_within_chapter_within_total';
 const TABLE = 'ind_trade_sums';
@@ -20,6 +20,7 @@ const PAIR = ['source', 'year', 'reporter_iso3', 'partner_iso3', 'flow', 'freq',
 const samePair = (a: string, b: string) => PAIR.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
 
 interface Excess extends PairSlice {
+  year: number;
   part_kind: string;
   part_classification: string;
   part: string;
@@ -36,9 +37,10 @@ export const categoryWithinChapter: WarehouseCheck = {
   table: TABLE,
   recordedBy: 'check',
   reads: [TABLE],
+  byYear: true,
   description:
     'In ind_trade_sums, a category at most its chapter (when all its codes lie in one chapter) and a category or chapter at most the pair total, within the tolerance.',
-  async run(warehouse, settings) {
+  async run(warehouse, settings, years) {
     const { flavor } = warehouse;
     const part = (alias: string) =>
       `${alias}.product_kind as part_kind, ${alias}.classification as part_classification, ${alias}.product as part, ${alias}.value_usd as part_usd`;
@@ -53,11 +55,11 @@ export const categoryWithinChapter: WarehouseCheck = {
          -- Grouped in the table's key order: one pass, no sort.
          totals as (
            select ${PAIR.join(', ')}, max(value_usd) as whole_usd
-           from ${TABLE} where product_kind = 'total'
+           from ${TABLE} where product_kind = 'total' and ${inYears('year', years)}
            group by ${PAIR.join(', ')}
          )
          select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')},
-                'total' as whole_kind, '' as whole_classification, 'TOTAL' as whole, t.whole_usd
+                'total' as whole_kind, '' as whole_classification, 'TOTAL' as whole, t.whole_usd, p.year
          -- CROSS JOIN keeps the order written on SQLite: each pair total, then its chapters and
          -- categories by the table's key, rather than a window over every row of the table.
          from totals t
@@ -66,13 +68,13 @@ export const categoryWithinChapter: WarehouseCheck = {
            and p.value_usd is not null and t.whole_usd is not null
            and ${exceedsSql('p.value_usd', 't.whole_usd', settings, flavor)}
          union all
-         select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')}, ${whole('w')}
+         select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')}, ${whole('w')}, p.year
          -- Each category, its one chapter, then that chapter's row by the whole key: left to
          -- choose, SQLite looked up every chapter of the pair for each category.
          from ${TABLE} p
          cross join single_chapter sc
          cross join ${TABLE} w
-         where p.product_kind = 'category' and p.value_usd is not null
+         where p.product_kind = 'category' and p.value_usd is not null and ${inYears('p.year', years)}
            and sc.scheme = p.classification and sc.category = p.product
            and ${samePair('p', 'w')} and w.product_kind = 'chapter'
            and w.classification = sc.edition and w.product = sc.chapter
@@ -95,6 +97,7 @@ export const categoryWithinChapter: WarehouseCheck = {
         expected: e.whole_usd,
         found: e.part_usd,
         rows: { part: partName, whole: wholeName },
+        year: Number(e.year),
         message: `In ${slice}, ${partName} is ${usd(e.part_usd)}, above ${wholeName} at ${usd(e.whole_usd)}: a part cannot exceed its whole. Look at the rows behind both (their sum_basis and hs_levels in ind_trade_sums) for a file of another edition or vintage, then load a corrected file.`,
       };
     });

@@ -1,6 +1,7 @@
 /**
  * Runs the warehouse checks (index.ts) and stores what they find in `dq_findings`: each check
- * reads the whole of its tables, so an open finding it no longer finds is resolved. A check
+ * reads the whole of its tables (or, given years, a check by year reads those years of them),
+ * so an open finding it no longer finds there is resolved. A check
  * whose tables are missing (no derive yet, or a table not there in this version) is skipped
  * and resolves nothing. Called by `corridor check` and after each refresh of the indicator
  * tables (src/derive/refresh-indicators.ts), with the run that asked for it.
@@ -15,7 +16,7 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { type CheckSettings, DEFAULT_CHECK_SETTINGS } from './check-settings.ts';
 import { CHECKS } from './index.ts';
-import type { WarehouseCheck } from './warehouse-check.ts';
+import type { CheckYears, WarehouseCheck } from './warehouse-check.ts';
 
 export interface CheckRunResult {
   /** Checks run, by name. */
@@ -28,10 +29,14 @@ export interface CheckRunResult {
 
 export type OpenFindingCounts = Readonly<Record<FindingSeverity, number>>;
 
-/** Runs every warehouse check and records its findings. */
+/**
+ * Runs every warehouse check and records its findings. `years`: the calendar years a refresh
+ * rewrote; checks by year read only those, the others every year (none when it rewrote no
+ * year). Absent or null: every year.
+ */
 export async function runWarehouseChecks(
   warehouse: Warehouse,
-  options: { runId?: number | null; settings?: CheckSettings } = {},
+  options: { runId?: number | null; settings?: CheckSettings; years?: CheckYears } = {},
 ): Promise<CheckRunResult> {
   const settings = options.settings ?? DEFAULT_CHECK_SETTINGS;
   const tables = new Set(
@@ -43,6 +48,8 @@ export async function runWarehouseChecks(
   let resolved = 0;
   for (const check of CHECKS) {
     if (check.run === undefined && check.pages === undefined) continue;
+    // A refresh that rewrote no year changed nothing any check reads.
+    if (options.years?.length === 0) continue;
     if (check.reads?.some((t) => !tables.has(t))) {
       skipped.push(check.name);
       continue;
@@ -51,7 +58,14 @@ export async function runWarehouseChecks(
     // waits, so no finding is recorded of figures already replaced; thousands of findings are
     // written with one commit.
     const recorded = await warehouse.sql.transaction(
-      () => recordCheck(warehouse, check, settings, options.runId ?? null),
+      () =>
+        recordCheck(
+          warehouse,
+          check,
+          settings,
+          options.runId ?? null,
+          check.byYear ? (options.years ?? null) : null,
+        ),
       { writeLock: true },
     );
     opened += recorded.opened;
@@ -86,6 +100,7 @@ async function recordCheck(
   check: WarehouseCheck,
   settings: CheckSettings,
   runId: number | null,
+  years: CheckYears,
 ): Promise<RecordedFindings> {
   // The scopes to resolve: the check's table, and every table it has open findings in.
   const openIn = (
@@ -94,15 +109,19 @@ async function recordCheck(
       [check.name],
     )
   ).map((r) => r.table_name);
-  const checked = [...new Set([check.table, ...openIn])].map((table) => ({ check: check.name, table }));
+  const checked = [...new Set([check.table, ...openIn])].map((table) => ({
+    check: check.name,
+    table,
+    ...(years === null ? {} : { years }),
+  }));
   if (check.pages !== undefined)
-    return recordFindings(warehouse, null, pagesOf(check, check.pages(warehouse, settings)), {
+    return recordFindings(warehouse, null, pagesOf(check, check.pages(warehouse, settings, years)), {
       runId,
       checked,
     });
   let findings: Finding[];
   try {
-    findings = await check.run!(warehouse, settings);
+    findings = await check.run!(warehouse, settings, years);
   } catch (cause) {
     throw checkFailed(check, cause);
   }

@@ -7,7 +7,7 @@
  */
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
 import type { Finding } from '../db/dq-findings.ts';
-import type { WarehouseCheck } from './warehouse-check.ts';
+import { inYears, type WarehouseCheck } from './warehouse-check.ts';
 
 export const SHARE_OUT_OF_RANGE = 'share_out_of_range';
 
@@ -32,8 +32,9 @@ export const shareOutOfRange: WarehouseCheck = {
   severities: ['error'],
   table: 'ind_*',
   recordedBy: 'check',
+  byYear: true,
   description: `Every share or fraction column of the derived tables in [0, 1]: ${FRACTION_COLUMNS.map(([t, c]) => `${t}.${c}`).join(', ')}.`,
-  async run(warehouse) {
+  async run(warehouse, _settings, years) {
     const existing = new Set(
       (await warehouse.sql.all<{ name: string }>(warehouse.flavor.tablesSql)).map((t) => t.name),
     );
@@ -41,8 +42,8 @@ export const shareOutOfRange: WarehouseCheck = {
     for (const [table, column, key] of FRACTION_COLUMNS) {
       if (!existing.has(table)) continue;
       const rows = await warehouse.sql.all<Record<string, string | number>>(
-        `select ${key.join(', ')}, ${column} as value from ${table}
-         where ${column} < 0 or ${column} > 1 order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
+        `select ${key.join(', ')}, ${column} as value, year as finding_year from ${table}
+         where (${column} < 0 or ${column} > 1) and ${inYears('year', years)} order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
       );
       for (const row of rows) {
         const value = Number(row.value);
@@ -55,6 +56,7 @@ export const shareOutOfRange: WarehouseCheck = {
           expected: value < 0 ? 0 : 1,
           found: value,
           rows: Object.fromEntries(key.map((k) => [k, row[k]])),
+          year: Number(row.finding_year),
           message: `${table}.${column} is ${value} for ${keyText}, outside [0, 1]: its denominator is not the whole of its parts. Run "corridor derive --full"; if it stays, report it with the rows (rows_involved) as a bug.`,
         });
       }

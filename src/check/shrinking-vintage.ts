@@ -10,6 +10,7 @@
 import type { Finding } from '../db/dq-findings.ts';
 import {
   flowWord,
+  inYears,
   PLAIN_ROW,
   percentOf,
   type ReporterSlice,
@@ -22,6 +23,7 @@ export const SHRINKING_VINTAGE = 'shrinking_vintage';
 const SLICE = ['source', 'reporter_iso3', 'flow', 'freq', 'period'] as const;
 
 interface Shrunk extends ReporterSlice {
+  year: number;
   last_load: number;
   basis: 'TOTAL rows' | 'all rows';
   before_usd: number;
@@ -33,9 +35,10 @@ export const shrinkingVintage: WarehouseCheck = {
   severities: ['warning'],
   table: 'trade_flows',
   recordedBy: 'check',
+  byYear: true,
   description:
     'A reporter-period (source, reporter, flow, frequency, period) whose total (its TOTAL rows, else all its rows) fell by more than shrinkFraction between the previous vintage and the current one.',
-  async run(warehouse, settings) {
+  async run(warehouse, settings, years) {
     const columns = SLICE.join(', ');
     const lastLoad = warehouse.flavor.greatest('max(valid_from_load)', 'max(coalesce(valid_to_load, 0))');
     const shrunk = await warehouse.sql.all<Shrunk>(
@@ -43,13 +46,13 @@ export const shrinkingVintage: WarehouseCheck = {
       // shrunk; the rest (a year loaded once: all of a first load) are left out here, so the
       // second pass over the history reads nothing for them.
       `with slices as materialized (
-           select ${columns}, ${lastLoad} as last_load
-           from trade_flows_history h where ${PLAIN_ROW('h')}
+           select ${columns}, min(h.year) as year, ${lastLoad} as last_load
+           from trade_flows_history h where ${PLAIN_ROW('h')} and ${inYears('h.year', years)}
            group by ${columns}
            having min(valid_from_load) < ${lastLoad}
          ),
          vintages as (
-           select ${SLICE.map((c) => `s.${c}`).join(', ')}, s.last_load,
+           select ${SLICE.map((c) => `s.${c}`).join(', ')}, s.year, s.last_load,
                   sum(case when h.valid_to_load is null then h.value_usd end) as now_all,
                   sum(case when h.valid_to_load is null and h.hs_level = 0 then h.value_usd end) as now_total,
                   sum(case when h.valid_from_load < s.last_load
@@ -58,11 +61,11 @@ export const shrinkingVintage: WarehouseCheck = {
                             and (h.valid_to_load is null or h.valid_to_load >= s.last_load) then h.value_usd end) as before_total
            from trade_flows_history h
            join slices s on ${SLICE.map((c) => `s.${c} = h.${c}`).join(' and ')}
-           where ${PLAIN_ROW('h')}
-           group by ${SLICE.map((c) => `s.${c}`).join(', ')}, s.last_load
+           where ${PLAIN_ROW('h')} and ${inYears('h.year', years)}
+           group by ${SLICE.map((c) => `s.${c}`).join(', ')}, s.year, s.last_load
          ),
          measured as (
-           select ${columns}, last_load,
+           select ${columns}, year, last_load,
                   case when now_total is not null and before_total is not null then 'TOTAL rows' else 'all rows' end as basis,
                   case when now_total is not null and before_total is not null then before_total else before_all end as before_usd,
                   case when now_total is not null and before_total is not null then now_total else coalesce(now_all, 0) end as now_usd
@@ -81,6 +84,7 @@ export const shrinkingVintage: WarehouseCheck = {
         expected: s.before_usd,
         found: s.now_usd,
         rows: { basis: s.basis, last_load: s.last_load },
+        year: Number(s.year),
         message: `${s.source} ${s.reporter_iso3} ${flowWord(s.flow)} ${s.period} (${s.basis}) fell from ${usd(s.before_usd)} to ${usd(s.now_usd)} (${percentOf(s.now_usd, s.before_usd)} of before) with load ${s.last_load}. A revision rarely removes so much: check that load's file covers every partner and chapter of the period (corridor revisions; corridor revert ${s.last_load} undoes it).`,
       }),
     );

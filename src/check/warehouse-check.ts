@@ -22,15 +22,38 @@ export interface WarehouseCheck {
   /** Tables it reads: when one is missing (no derive yet), the check is skipped. */
   readonly reads?: readonly string[];
   /**
-   * Reads the warehouse (SQL that runs on both backends: `warehouse.flavor` spells what
-   * differs) and returns what it finds; absent for checks recorded elsewhere.
+   * Each of its findings is about figures of one calendar year (it sets `year`), and `run`
+   * reads only the years it is given: after a load, the refresh checks the years it rewrote
+   * and resolves findings of those years alone. A check without it (unit values against bands
+   * drawn over every year) reads every year each time.
    */
-  readonly run?: (warehouse: Warehouse, settings: CheckSettings) => Promise<Finding[]>;
+  readonly byYear?: boolean;
+  /**
+   * Reads the warehouse (SQL that runs on both backends: `warehouse.flavor` spells what
+   * differs) and returns what it finds; absent for checks recorded elsewhere. `years` is null
+   * for every year, and always null for a check without `byYear`.
+   */
+  readonly run?: (warehouse: Warehouse, settings: CheckSettings, years: CheckYears) => Promise<Finding[]>;
   /**
    * The same as `run`, a page of findings at a time, for a check that may find hundreds of
    * thousands: they are recorded as they come, so memory does not grow with them.
    */
-  readonly pages?: (warehouse: Warehouse, settings: CheckSettings) => AsyncIterable<readonly Finding[]>;
+  readonly pages?: (
+    warehouse: Warehouse,
+    settings: CheckSettings,
+    years: CheckYears,
+  ) => AsyncIterable<readonly Finding[]>;
+}
+
+/** The calendar years a check reads: null for every year. */
+export type CheckYears = readonly number[] | null;
+
+/** SQL: `column` (a year) among `years`; true for every year. */
+export function inYears(column: string, years: CheckYears): string {
+  if (years === null) return '1 = 1';
+  // Written into the SQL: they are years of the refresh's scope, checked to be integers.
+  if (!years.every(Number.isInteger)) throw new Error(`check years must be integers: ${years.join(', ')}`);
+  return years.length === 0 ? '0 = 1' : `${column} in (${years.join(', ')})`;
 }
 
 /** A reporter's trade in one flow and period, as the checks' queries name it. */

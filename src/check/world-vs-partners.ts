@@ -9,6 +9,7 @@ import type { Finding } from '../db/dq-findings.ts';
 import { exceedsSql } from './check-settings.ts';
 import {
   flowWord,
+  inYears,
   PLAIN_ROW,
   percentOf,
   type ReporterSlice,
@@ -19,6 +20,7 @@ import {
 export const WORLD_VS_PARTNERS = 'world_vs_partners';
 
 interface Slice extends ReporterSlice {
+  year: number;
   hs_edition: string;
   world: number;
   partners: number;
@@ -30,19 +32,20 @@ export const worldVsPartners: WarehouseCheck = {
   severities: ['error', 'info'],
   table: 'trade_flows',
   recordedBy: 'check',
+  byYear: true,
   description:
     "A reporter's World TOTAL row against the sum of its single-country partners' TOTAL rows: partners above World beyond the tolerance are an error; below it by more than worldUnderCoverage, info.",
-  async run(warehouse, settings) {
+  async run(warehouse, settings, years) {
     const slices = await warehouse.sql.all<Slice>(
       `with totals as (
-           select t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.hs_edition,
+           select t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.hs_edition, t.year,
                   max(case when t.partner_iso3 = 'W00' then t.value_usd end) as world,
                   sum(case when c.kind in ('country', 'historical') then t.value_usd end) as partners,
                   count(case when c.kind in ('country', 'historical') then 1 end) as partner_count
            from trade_flows t
            left join countries c on c.iso3 = t.partner_iso3
-           where ${PLAIN_ROW('t')} and t.hs_level = 0
-           group by t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.hs_edition
+           where ${PLAIN_ROW('t')} and t.hs_level = 0 and ${inYears('t.year', years)}
+           group by t.source, t.reporter_iso3, t.flow, t.freq, t.period, t.hs_edition, t.year
          )
          select * from totals
          where world is not null and partner_count > 0
@@ -60,6 +63,7 @@ export const worldVsPartners: WarehouseCheck = {
         expected: s.world,
         found: s.partners,
         rows: { partners: s.partner_count },
+        year: Number(s.year),
         message: above
           ? `The ${s.partner_count} partner countries of ${slice} add up to ${usd(s.partners)}, above its World row of ${usd(s.world)}: they cannot all be parts of it. Check that the World and partner rows come from the same extract and vintage (corridor revisions), or load a corrected file.`
           : `The ${s.partner_count} partner countries of ${slice} add up to ${usd(s.partners)}, ${percentOf(s.partners, s.world)} of its World row of ${usd(s.world)}: the extract holds only some partners. Nothing to fix unless every partner was asked for.`,

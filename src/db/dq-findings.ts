@@ -26,12 +26,19 @@ export interface Finding {
   readonly message: string;
   readonly file?: string | null;
   readonly sheet?: string | null;
+  /** The calendar year of the figures, for a check that a refresh runs over the years it rewrote. */
+  readonly year?: number | null;
 }
 
 /** A check run over one table: open findings of it that were not found again are resolved. */
 export interface FindingScope {
   readonly check: string;
   readonly table: string;
+  /**
+   * Only these years were examined: open findings of other years (and those without a year)
+   * stand as they are. Absent: every finding of the check and table.
+   */
+  readonly years?: readonly number[];
 }
 
 export interface RecordOptions {
@@ -79,14 +86,18 @@ export async function recordFindings(
   // found would be one SQL variable each, past SQLite's limit of 32,766 for a large warehouse.
   let resolved = 0;
   for (const scope of options.checked ?? []) {
-    const result = await db
+    let resolving = db
       .updateTable('dq_findings')
       .set({ resolved_at: at })
       .where('check_name', '=', scope.check)
       .where('table_name', '=', scope.table)
       .where('resolved_at', 'is', null)
-      .where('last_seen_at', '<>', at)
-      .executeTakeFirst();
+      .where('last_seen_at', '<>', at);
+    if (scope.years !== undefined) {
+      if (scope.years.length === 0) continue;
+      resolving = resolving.where('year', 'in', scope.years);
+    }
+    const result = await resolving.executeTakeFirst();
     resolved += Number(result.numUpdatedRows);
   }
   return { opened, seenAgain, resolved };
@@ -104,10 +115,11 @@ const STAGED = [
   'message',
   'file',
   'sheet',
+  'year',
 ] as const;
 
 /**
- * Findings staged per INSERT: 11 parameters each, well below SQLite's limit of 32,766 and
+ * Findings staged per INSERT: 12 parameters each, well below SQLite's limit of 32,766 and
  * PostgreSQL's of 65,535.
  */
 const STAGED_PER_STATEMENT = 500;
@@ -139,7 +151,8 @@ async function upsertFindings(
      create table ${staged} (
        found_order integer not null, check_name text not null, table_name text not null,
        finding_key text not null, severity text not null, expected ${flavor.realType},
-       found ${flavor.realType}, rows_involved text, message text not null, file text, sheet text)`,
+       found ${flavor.realType}, rows_involved text, message text not null, file text, sheet text,
+       year ${flavor.integerType})`,
   );
   const placeholders = `(?, ${STAGED.map(() => '?').join(', ')})`;
   let count = 0;
@@ -160,6 +173,7 @@ async function upsertFindings(
           f.message,
           f.file ?? null,
           f.sheet ?? null,
+          f.year ?? null,
         ]),
       );
     }

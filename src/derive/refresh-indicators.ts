@@ -37,6 +37,7 @@ import {
   widest,
   type YearsBySource,
   yearsForJournal,
+  yearsWritten,
 } from './refresh-scope.ts';
 import { recordShareFindings } from './share-findings.ts';
 
@@ -224,9 +225,11 @@ export async function refreshIndicators(
     .where('derive_id', '=', deriveId)
     .execute();
   await recordShareFindings(warehouse, options.runId ?? null);
-  // The checks read what the refresh wrote: findings are recorded against this run.
+  // The checks read what the refresh wrote: findings are recorded against this run. Those
+  // that look at one year at a time look at the years it rewrote (every year after a full one).
   const checks = await runWarehouseChecks(warehouse, {
     runId: options.runId ?? null,
+    years: yearsWritten([...scopes.values()].flatMap((s) => s ?? [])),
     ...(options.checks === undefined ? {} : { settings: options.checks }),
   });
   return {

@@ -12,8 +12,14 @@ import type { IndicatorDefinition, YearScope } from '../../warehouse/indicators/
 /** Calendar years by source; the key null stands for every source. */
 export type YearsBySource = ReadonlyMap<string | null, ReadonlySet<number>>;
 
-/** A table's scope, with the input years it reads (null: every year of every source). */
-export type TableScope = YearScope & { readonly reads: YearsBySource | null };
+/**
+ * A table's scope, with the input years it reads and the years of its rows it writes (null:
+ * every year of every source).
+ */
+export type TableScope = YearScope & {
+  readonly reads: YearsBySource | null;
+  readonly writes: YearsBySource | null;
+};
 
 const sorted = (years: Iterable<number>): number[] => [...years].sort((a, b) => a - b);
 
@@ -44,6 +50,7 @@ function shifted(years: YearsBySource, by: number): Map<string | null, Set<numbe
 function scopeAdmitting(read: YearsBySource, written: YearsBySource): TableScope {
   return {
     reads: read,
+    writes: written,
     read: (year, source) => admitting(read, year, source),
     write: (year, source) => admitting(written, year, source),
     before: (years) => scopeAdmitting(shifted(read, -years), shifted(written, -years)),
@@ -70,6 +77,7 @@ function atOffsets(years: YearsBySource, offsets: readonly number[]): Map<string
 
 export const EVERY_YEAR: TableScope = {
   reads: null,
+  writes: null,
   read: () => '1 = 1',
   write: () => '1 = 1',
   before: () => EVERY_YEAR,
@@ -106,6 +114,17 @@ export function widest(scopes: readonly TableScope[]): YearScope | null {
     }
   }
   return scopeAdmitting(merged, merged);
+}
+
+/**
+ * The calendar years any of `scopes` writes, whatever the source, in order: the years the
+ * data-quality checks by year look at after the refresh. Null when one writes every year.
+ */
+export function yearsWritten(scopes: readonly TableScope[]): number[] | null {
+  if (scopes.some((s) => s.writes === null)) return null;
+  return sorted(
+    new Set(scopes.flatMap((s) => [...(s.writes ?? new Map()).values()].flatMap((set) => [...set]))),
+  );
 }
 
 /** Every source's years as one set, under the key for every source. */

@@ -231,7 +231,7 @@ describe('two processes preparing one new server warehouse', () => {
     const [a, b] = await Promise.all([openWarehouse(shared.url), openWarehouse(shared.url)]);
     try {
       const results = await Promise.all([prepareWarehouse(a), prepareWarehouse(b)]);
-      expect(results.map((r) => r.migrations.applied.length).sort()).toEqual([0, 14]);
+      expect(results.map((r) => r.migrations.applied.length).sort()).toEqual([0, 15]);
       expect(results.map((r) => r.reference.loaded.length).sort((x, y) => x - y)).toEqual([0, 12]);
       expect(Number(await a.sql.value('select count(*) from hs_codes'))).toBe(
         Number(await sqlite.sql.value('select count(*) from hs_codes')),

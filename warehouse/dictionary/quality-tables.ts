@@ -80,6 +80,11 @@ export const QUALITY_TABLES: readonly TableDoc[] = [
           'The file it was last found in, as the pipeline names it (path or URL); NULL for a check on warehouse tables.',
       },
       sheet: { type: 'text', description: 'The sheet, for a spreadsheet; NULL otherwise.' },
+      year: {
+        type: 'integer',
+        description:
+          'The calendar year of the figures, for a warehouse check a refresh runs over the years it rewrote (migration 0015); NULL otherwise. After a load, `corridor derive` runs `total_vs_chapters`, `world_vs_partners`, `category_within_chapter_within_total`, `share_out_of_range`, `mirror_gap` and `shrinking_vintage` over the years the refresh rewrote and resolves only their findings of those years; `corridor check` runs every check over every year. A finding recorded before migration 0015 has no year until a check finds it again.',
+      },
     }),
   },
 ];

@@ -66,20 +66,28 @@ export const TRADE_INPUTS: readonly TradeInput[] = [
   {
     // One HS edition per source, reporter and period: the newest, when a source holds the same
     // year in two (BACI's HS17 and HS22 releases), which would otherwise be added together.
+    // The edition is chosen per slice first (a grouping of its few keys), then the rows are
+    // read again with it: a window ranking every row sorted all the columns of a year's rows.
     table: 'input_flows',
-    select: (scope, flavor) => `
-      select source, reporter_iso3, partner_iso3, flow, freq, period, year, month,
-             hs_edition, hs_code, hs_level, value_usd, net_weight_kg, net_weight_estimated, qty, qty_unit
-      from (
-        select *, dense_rank() over (
-                    partition by source, reporter_iso3, period
-                    order by ${flavor.glob('hs_edition', 'H[0-9]*')} desc, hs_edition desc
-                  ) as edition_rank
-        from trade_flows
-        where partner2_iso3 = 'W00' and mode_of_transport = '0' and customs_procedure = 'C00'
-          and flow in ('X', 'M') and ${scope.read('year')}
-      ) as ranked
-      where edition_rank = 1`,
+    select: (scope, flavor) => {
+      const rank = (alias: string) =>
+        `case when ${flavor.glob(`${alias}.hs_edition`, 'H[0-9]*')} then '1' else '0' end || ${alias}.hs_edition`;
+      const plain = (alias: string) =>
+        `${alias}.partner2_iso3 = 'W00' and ${alias}.mode_of_transport = '0' and ${alias}.customs_procedure = 'C00'
+          and ${alias}.flow in ('X', 'M') and ${scope.read(`${alias}.year`, `${alias}.source`)}`;
+      return `
+      with editions as materialized (
+        select t.source, t.reporter_iso3, t.period, max(${rank('t')}) as newest
+        from trade_flows t
+        where ${plain('t')}
+        group by t.source, t.reporter_iso3, t.period
+      )
+      select t.source, t.reporter_iso3, t.partner_iso3, t.flow, t.freq, t.period, t.year, t.month,
+             t.hs_edition, t.hs_code, t.hs_level, t.value_usd, t.net_weight_kg, t.net_weight_estimated, t.qty, t.qty_unit
+      from trade_flows t
+      join editions e on e.source = t.source and e.reporter_iso3 = t.reporter_iso3 and e.period = t.period
+      where ${plain('t')} and ${rank('t')} = e.newest`;
+    },
     index: [...PAIR, 'hs_level', 'hs_code'],
   },
   ...HIERARCHY_INPUTS,

@@ -17,6 +17,7 @@ import * as loadFacts from './0011-load-facts.ts';
 import * as loadProvenance from './0012-load-provenance.ts';
 import * as worldTotals from './0013-world-totals.ts';
 import * as categorySumsView from './0014-category-sums-view.ts';
+import * as findingYears from './0015-finding-years.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-core': core,
@@ -33,4 +34,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0012-load-provenance': loadProvenance,
   '0013-world-totals': worldTotals,
   '0014-category-sums-view': categorySumsView,
+  '0015-finding-years': findingYears,
 });

@@ -38,4 +38,6 @@ export interface DqFindingsTable {
   file: string | null;
   /** The sheet, for a spreadsheet; NULL otherwise. */
   sheet: string | null;
+  /** The calendar year of the figures, for a warehouse check a refresh runs over the years it rewrote (migration 0015); NULL otherwise. */
+  year: number | null;
 }

@@ -1,0 +1,115 @@
+/**
+ * After a load, the refresh runs the checks that look at one year at a time over the years it
+ * rewrote, and resolves only their findings of those years (issue 22: a derive proportional to
+ * what changed, checks included); `corridor check` still runs every check over every year.
+ * Real SQLite warehouse, real CLI.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../src/check/index.ts';
+import { csvText, PLUS_HEADER, type TradeFigure, tradeRow } from './helpers/comtrade-csv.ts';
+import { usePreparedWarehouse } from './helpers/pipeline-project.ts';
+import { cli } from './helpers/run-cli.ts';
+import { useTempDir } from './helpers/temp-dir.ts';
+import { query } from './helpers/warehouse-query.ts';
+
+const tmp = useTempDir();
+const dbPath = () => join(tmp(), 'w.db');
+const warehouseAt = usePreparedWarehouse();
+beforeEach(() => warehouseAt(dbPath()));
+
+/** PAK's exports to KAZ in `year`: a TOTAL and two chapters adding up to `chapters`. */
+const pakToKaz = (year: number, total: number, chapters: number): TradeFigure[] => [
+  { partner: 'W00', code: 'TOTAL', usd: 20_000_000, year },
+  { partner: 'KAZ', code: 'TOTAL', usd: total, year },
+  { partner: 'KAZ', code: '52', usd: chapters / 2, year },
+  { partner: 'KAZ', code: '62', usd: chapters / 2, year },
+];
+
+async function load(name: string, flows: readonly TradeFigure[], ...options: string[]) {
+  const file = join(tmp(), name);
+  writeFileSync(file, csvText(PLUS_HEADER, flows.map(tradeRow)));
+  const run = await cli(['load', file, '--source', 'comtrade', '--db', dbPath(), ...options]);
+  expect(run.stderr).not.toMatch(/corridor: /);
+  return run;
+}
+
+interface Row {
+  finding_key: string;
+  year: number | null;
+  last_seen_at: string;
+  resolved_at: string | null;
+}
+
+const findings = () =>
+  query<Row>(
+    dbPath(),
+    "select finding_key, year, last_seen_at, resolved_at from dq_findings where check_name = 'total_vs_chapters' order by year",
+  );
+
+describe('checks by year', () => {
+  it('are declared for every check that can look at one year, not the unit-value bands drawn over all years', () => {
+    expect(CHECKS.filter((c) => c.byYear).map((c) => c.name)).toEqual([
+      'total_vs_chapters',
+      'world_vs_partners',
+      'category_within_chapter_within_total',
+      'share_out_of_range',
+      'mirror_gap',
+      'shrinking_vintage',
+    ]);
+  });
+
+  it('after a load of one year, re-examine that year alone; corridor check re-examines every year', async () => {
+    // Chapters above the TOTAL in 2021 and in 2022: an error each.
+    await load('pak-2021.csv', pakToKaz(2021, 5_000_000, 8_000_000));
+    await load('pak-2022.csv', pakToKaz(2022, 5_000_000, 9_000_000));
+    const [first2021, first2022] = findings();
+    expect(first2021).toMatchObject({ year: 2021, resolved_at: null });
+    expect(first2022).toMatchObject({ year: 2022, resolved_at: null });
+    expect(first2021!.finding_key).toContain('2021');
+
+    // A corrected 2022: its finding is resolved; 2021's was not read again, so it stands unchanged.
+    await load('pak-2022-corrected.csv', pakToKaz(2022, 9_000_000, 9_000_000));
+    const [after2021, after2022] = findings();
+    expect(after2022!.resolved_at).not.toBeNull();
+    expect(after2021).toEqual(first2021);
+    const [derive] = query<{ trade_years: string }>(
+      dbPath(),
+      'select trade_years from derive_runs order by derive_id desc limit 1',
+    );
+    expect(JSON.parse(derive!.trade_years)).toEqual({ comtrade: [2022] });
+
+    // A finding recorded before findings had years is left to corridor check.
+    const before = query<{ n: number }>(dbPath(), 'select count(*) as n from dq_findings')[0]!.n;
+    const check = await cli(['check', '--db', dbPath()]);
+    expect(check.code, check.stderr).toBe(3);
+    const [checked2021, checked2022] = findings();
+    expect(checked2021!.resolved_at).toBeNull();
+    expect(checked2021!.last_seen_at > first2021!.last_seen_at).toBe(true);
+    expect(checked2022!.resolved_at).not.toBeNull();
+    expect(query<{ n: number }>(dbPath(), 'select count(*) as n from dq_findings')[0]!.n).toBe(before);
+  });
+
+  it('leave a finding without a year to corridor check, which resolves it when it is gone', async () => {
+    await load('pak-2021.csv', pakToKaz(2021, 5_000_000, 8_000_000));
+    // As a warehouse of the previous release holds it: recorded before findings had a year.
+    const db = new Database(dbPath());
+    db.exec("update dq_findings set year = null where check_name = 'total_vs_chapters'");
+    db.close();
+    await load('pak-2021-corrected.csv', pakToKaz(2021, 8_000_000, 8_000_000));
+    expect(findings()).toEqual([expect.objectContaining({ year: null, resolved_at: null })]);
+
+    expect((await cli(['check', '--db', dbPath()])).code).toBe(0);
+    expect(findings()[0]!.resolved_at).not.toBeNull();
+  });
+
+  it('are not run at all by a refresh that rewrote nothing', async () => {
+    await load('pak-2021.csv', pakToKaz(2021, 5_000_000, 8_000_000));
+    const [before] = findings();
+    const run = await cli(['derive', '--db', dbPath()]);
+    expect(run.code, run.stderr).not.toBe(2);
+    expect(findings()).toEqual([before]);
+  });
+});
