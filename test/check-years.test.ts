@@ -43,10 +43,11 @@ interface Row {
   resolved_at: string | null;
 }
 
-const findings = () =>
+const findings = (check = 'total_vs_chapters') =>
   query<Row>(
     dbPath(),
-    "select finding_key, year, last_seen_at, resolved_at from dq_findings where check_name = 'total_vs_chapters' order by year",
+    'select finding_key, year, last_seen_at, resolved_at from dq_findings where check_name = ? order by year',
+    check,
   );
 
 describe('checks by year', () => {
@@ -69,12 +70,19 @@ describe('checks by year', () => {
     expect(first2021).toMatchObject({ year: 2021, resolved_at: null });
     expect(first2022).toMatchObject({ year: 2022, resolved_at: null });
     expect(first2021!.finding_key).toContain('2021');
+    const [firstBelow2021] = findings('total_below_parts');
 
     // A corrected 2022: its finding is resolved; 2021's was not read again, so it stands unchanged.
     await load('pak-2022-corrected.csv', pakToKaz(2022, 9_000_000, 9_000_000));
     const [after2021, after2022] = findings();
     expect(after2022!.resolved_at).not.toBeNull();
     expect(after2021).toEqual(first2021);
+    // The same for the TOTAL below its parts, which the refresh records itself.
+    const [below2021, below2022] = findings('total_below_parts');
+    expect([below2021!.year, below2022!.year]).toEqual([2021, 2022]);
+    expect(below2022!.resolved_at).not.toBeNull();
+    expect(below2021!.resolved_at).toBeNull();
+    expect(below2021).toEqual(firstBelow2021);
     const [derive] = query<{ trade_years: string }>(
       dbPath(),
       'select trade_years from derive_runs order by derive_id desc limit 1',

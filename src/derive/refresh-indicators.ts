@@ -224,12 +224,13 @@ export async function refreshIndicators(
     .set({ status: 'succeeded', finished_at: new Date().toISOString(), duration_ms: durationMs })
     .where('derive_id', '=', deriveId)
     .execute();
-  await recordShareFindings(warehouse, options.runId ?? null);
-  // The checks read what the refresh wrote: findings are recorded against this run. Those
-  // that look at one year at a time look at the years it rewrote (every year after a full one).
+  // The findings of what the refresh wrote, recorded against this run. Those about one year at
+  // a time are looked for in the years it rewrote (every year after a full one).
+  const years = yearsWritten([...scopes.values()].flatMap((s) => s ?? []));
+  await recordShareFindings(warehouse, options.runId ?? null, years);
   const checks = await runWarehouseChecks(warehouse, {
     runId: options.runId ?? null,
-    years: yearsWritten([...scopes.values()].flatMap((s) => s ?? [])),
+    years,
     ...(options.checks === undefined ? {} : { settings: options.checks }),
   });
   return {
