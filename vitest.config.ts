@@ -27,10 +27,13 @@ export default defineConfig({
     // Test files run in forked processes: better-sqlite3 handles never cross a worker thread.
     pool: 'forks',
     // `npm test` lets the files of one worker share loaded modules: each file re-importing the
-    // CLI's module graph cost 2.1 s a file, 250 s of the suite's 290 s on 2 cores (200 s without).
-    // Files keep their state in temp folders and close what they open, so the order does not
-    // matter (checked with --sequence.shuffle.files). The other suites keep one module graph per
-    // file: they start signals, servers and browsers whose handlers must not outlive a file.
+    // CLI's module graph cost 2.1 s a file, 250 s summed over the files (the suite took 290 s on
+    // 2 cores, 200 s without). Files keep their state in temp folders and close what they open,
+    // so the order does not matter (checked with --sequence.shuffle.files). A library that keeps
+    // state of its own for the process breaks that: SheetJS's number formats once made one
+    // file's workbook depend on another's (src/read/sheetjs-workbook.ts). The other suites keep
+    // one module graph per file: they start signals, servers and browsers whose handlers must
+    // not outlive a file.
     isolate: suite !== 'default',
     // Many files wait on child processes, servers and leases rather than compute: one more
     // worker than cores keeps both cores busy (vitest's default leaves one idle).
