@@ -38,6 +38,8 @@ export async function runWarehouseChecks(
   warehouse: Warehouse,
   options: { runId?: number | null; settings?: CheckSettings; years?: CheckYears } = {},
 ): Promise<CheckRunResult> {
+  // A refresh that rewrote no year changed nothing any check reads.
+  if (options.years?.length === 0) return { ran: [], skipped: [], opened: 0, resolved: 0 };
   const settings = options.settings ?? DEFAULT_CHECK_SETTINGS;
   const tables = new Set(
     (await warehouse.sql.all<{ name: string }>(warehouse.flavor.tablesSql)).map((t) => t.name),
@@ -48,8 +50,6 @@ export async function runWarehouseChecks(
   let resolved = 0;
   for (const check of CHECKS) {
     if (check.run === undefined && check.pages === undefined) continue;
-    // A refresh that rewrote no year changed nothing any check reads.
-    if (options.years?.length === 0) continue;
     if (check.reads?.some((t) => !tables.has(t))) {
       skipped.push(check.name);
       continue;
