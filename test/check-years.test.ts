@@ -51,12 +51,13 @@ const findings = (check = 'total_vs_chapters') =>
   );
 
 describe('checks by year', () => {
-  it('are declared for every check that can look at one year, not the unit-value bands drawn over all years', () => {
+  it('are declared for every check the warehouse runs', () => {
     expect(CHECKS.filter((c) => c.byYear).map((c) => c.name)).toEqual([
       'total_vs_chapters',
       'world_vs_partners',
       'category_within_chapter_within_total',
       'share_out_of_range',
+      'unit_value_outlier',
       'mirror_gap',
       'shrinking_vintage',
     ]);
@@ -111,6 +112,42 @@ describe('checks by year', () => {
 
     expect((await cli(['check', '--db', dbPath()])).code).toBe(0);
     expect(findings()[0]!.resolved_at).not.toBeNull();
+  });
+
+  it('draw unit-value bands per year: prices that rose are not outliers, an odd row within its year is', async () => {
+    // HS 520100 to seven partners: about 1 USD/kg in 2021 with one row at 3, all about 3 in 2022.
+    // One band over both years (a median between them, a MAD as wide as the rise) found none.
+    const partners = ['KAZ', 'CHN', 'UZB', 'KGZ', 'TJK', 'AFG', 'IND'];
+    const perKg = (year: number, uv: (i: number) => number): TradeFigure[] =>
+      partners.map((partner, i) => ({
+        partner,
+        code: '520100',
+        usd: 1_000_000,
+        kg: 1_000_000 / uv(i),
+        year,
+      }));
+    const near = (centre: number) => (i: number) => centre * (1 + (i - 3) / 100);
+    await load(
+      'uv-2021.csv',
+      perKg(2021, (i) => (i === 6 ? 3 : near(1)(i))),
+    );
+    await load('uv-2022.csv', perKg(2022, near(3)));
+    const [outlier, ...others] = findings('unit_value_outlier');
+    expect(others).toEqual([]);
+    expect(outlier).toMatchObject({ year: 2021, resolved_at: null });
+    expect(outlier!.finding_key).toBe('comtrade PAK IND X A 2021 H5 520100');
+
+    // A revised 2022 (an outlier of its own): 2021's finding is not read again.
+    await load(
+      'uv-2022-revised.csv',
+      perKg(2022, (i) => (i === 0 ? 30 : near(3)(i))),
+    );
+    const after = findings('unit_value_outlier');
+    expect(after.map((f) => [f.year, f.finding_key])).toEqual([
+      [2021, 'comtrade PAK IND X A 2021 H5 520100'],
+      [2022, 'comtrade PAK KAZ X A 2022 H5 520100'],
+    ]);
+    expect(after[0]).toEqual(outlier);
   });
 
   it('are not run at all by a refresh that rewrote nothing', async () => {

@@ -1,6 +1,6 @@
 /**
  * `unit_value_outlier`: unit values (ind_unit_values.usd_per_kg) of an HS6 code outside a
- * robust band drawn over all its years, reporters and partners: the median ± k median absolute
+ * robust band drawn over one calendar year's reporters, partners and periods: the median ± k median absolute
  * deviations, on ln(USD/kg), since unit values are skewed (a band of ±k·MAD on the log scale is
  * a factor of e^(k·MAD) either side of the median). Median and MAD resist the outliers they
  * look for, where ind_unit_values' z-score (mean and standard deviation of one period) does
@@ -8,15 +8,20 @@
  * no band. The medians are taken in SQL (the mean of the middle value or two; each backend by
  * the query it runs fastest, to the same figures), so only the outliers come back, however many
  * unit values a warehouse holds.
+ *
+ * The band is drawn per year because prices move: a code's unit values in 1995 and in 2023
+ * differ by inflation and by what the code holds, so one band over thirty years flags the early
+ * and late years rather than the odd row. Per year, a finding is about one year's figures, and a
+ * refresh that rewrote one year reads that year alone (`byYear`).
  */
 import type { Finding } from '../db/dq-findings.ts';
-import { flowWord, type WarehouseCheck } from './warehouse-check.ts';
+import { type CheckYears, flowWord, inYears, type WarehouseCheck } from './warehouse-check.ts';
 
 export const UNIT_VALUE_OUTLIER = 'unit_value_outlier';
 const TABLE = 'ind_unit_values';
 
-/** The columns that make one code's observations (one band). */
-const CODE = ['source', 'flow', 'freq', 'classification', 'product'] as const;
+/** The columns that make one code's observations in one year (one band). */
+const CODE = ['source', 'flow', 'freq', 'classification', 'product', 'year'] as const;
 
 interface Outlier {
   source: string;
@@ -27,6 +32,7 @@ interface Outlier {
   reporter_iso3: string;
   partner_iso3: string;
   period: string;
+  year: number;
   usd_per_kg: number;
   /** Observations of the code. */
   n: number;
@@ -39,9 +45,9 @@ interface Outlier {
 const MIDDLE = (rank: string, count: string) => `${rank} in ((${count} + 1) / 2, (${count} + 2) / 2)`;
 
 const code = CODE.join(', ');
-/** The unit values looked at: HS6 rows with a positive figure, with single-country partners. */
-const OBSERVED = `from ${TABLE} u
-  where u.hs_level = 6 and u.usd_per_kg > 0
+/** The unit values looked at, in `years`: HS6 rows with a positive figure, with single-country partners. */
+const observed = (years: CheckYears) => `from ${TABLE} u
+  where u.hs_level = 6 and u.usd_per_kg > 0 and ${inYears('u.year', years)}
     and u.partner_iso3 in (select iso3 from countries where kind in ('country', 'historical'))`;
 /** Joins a row of `a` to its code's row of `b`. */
 const sameCode = (a: string, b: string) => CODE.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');
@@ -53,8 +59,8 @@ const OUTLIER_ORDER = `${code}, usd_per_kg, reporter_iso3, partner_iso3, period`
  * rows of each code are sorted and never matched across tables (a join of 1M unit values
  * against their codes' medians made PostgreSQL's planner choose a nested loop).
  */
-const outliersByWindows = (minObservations: number, k: number) => `with observed as (
-    select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, ln(usd_per_kg) as ln_uv ${OBSERVED}
+const outliersByWindows = (minObservations: number, k: number, years: CheckYears) => `with observed as (
+    select ${code}, reporter_iso3, partner_iso3, period, usd_per_kg, ln(usd_per_kg) as ln_uv ${observed(years)}
   ),
   ranked as (
     select o.*, row_number() over (partition by ${code} order by ln_uv) as ln_rank,
@@ -96,8 +102,8 @@ const median = (expression: string) =>
  * CROSS JOIN keeps the order written: each unit value, then its code's row by an index SQLite
  * builds on the few thousand codes.
  */
-const outliersByPercentiles = (minObservations: number, k: number) => `with observed as (
-    select ${code}, ln(usd_per_kg) as ln_uv ${OBSERVED}
+const outliersByPercentiles = (minObservations: number, k: number, years: CheckYears) => `with observed as (
+    select ${code}, ln(usd_per_kg) as ln_uv ${observed(years)}
   ),
   centered as materialized (
     select ${code}, count(*) as n, ${median('ln_uv')} as center
@@ -111,7 +117,7 @@ const outliersByPercentiles = (minObservations: number, k: number) => `with obse
   )
   select ${CODE.map((c) => `u.${c}`).join(', ')}, u.reporter_iso3, u.partner_iso3, u.period, u.usd_per_kg,
          b.n, b.center, b.mad
-  from (select u.*, ln(u.usd_per_kg) as ln_uv ${OBSERVED}) as u
+  from (select u.*, ln(u.usd_per_kg) as ln_uv ${observed(years)}) as u
   cross join bands b
   where ${sameCode('u', 'b')} and b.mad > 0 and abs(u.ln_uv - b.center) > ${k} * b.mad`;
 
@@ -128,10 +134,11 @@ function outlierFinding(o: Outlier, k: number): Finding {
     severity: 'warning',
     table: TABLE,
     key: `${o.source} ${o.reporter_iso3} ${o.partner_iso3} ${o.flow} ${o.freq} ${o.period} ${o.classification} ${o.product}`,
+    year: Number(o.year),
     expected: typical,
     found: o.usd_per_kg,
     rows: { observations: o.n, band_usd_per_kg: [low, high], ln_mad: o.mad },
-    message: `${o.reporter_iso3}'s ${flowWord(o.flow)} of HS ${o.product} (${o.classification}) with ${o.partner_iso3} in ${o.period} are worth ${o.usd_per_kg.toPrecision(4)} USD/kg, outside ${low.toPrecision(4)} to ${high.toPrecision(4)} USD/kg (median ${typical.toPrecision(4)} ± ${k} MAD over ${o.n} observations of the code). Check the weight and the value of the row in the file: a weight in tonnes read as kg, or a value in thousands, gives such a figure.`,
+    message: `${o.reporter_iso3}'s ${flowWord(o.flow)} of HS ${o.product} (${o.classification}) with ${o.partner_iso3} in ${o.period} are worth ${o.usd_per_kg.toPrecision(4)} USD/kg, outside ${low.toPrecision(4)} to ${high.toPrecision(4)} USD/kg (median ${typical.toPrecision(4)} ± ${k} MAD over ${o.n} observations of the code in ${o.year}). Check the weight and the value of the row in the file: a weight in tonnes read as kg, or a value in thousands, gives such a figure.`,
   };
 }
 
@@ -141,14 +148,15 @@ export const unitValueOutlier: WarehouseCheck = {
   table: TABLE,
   recordedBy: 'check',
   reads: [TABLE],
+  byYear: true,
   description:
-    'Unit values (USD/kg) of an HS6 code outside median ± k·MAD of ln(USD/kg) over its years, reporters and partners (per source, flow and frequency); at least unitValueMinObservations observations.',
+    'Unit values (USD/kg) of an HS6 code outside median ± k·MAD of ln(USD/kg) over one year’s reporters, partners and periods (per source, flow and frequency); at least unitValueMinObservations observations.',
   /**
    * The outliers go into a temporary table, numbered in their order, and come back a page at a
    * time: memory stays bounded however many there are (224,503 for five 1M-row BACI years held
    * 400 MB as one array).
    */
-  async *pages(warehouse, settings) {
+  async *pages(warehouse, settings, years) {
     const { sql, flavor } = warehouse;
     const outliers = flavor.tempTable('unit_value_outliers');
     // The settings are numbers (check-settings.ts validates them), written into the SQL: a
@@ -157,6 +165,7 @@ export const unitValueOutlier: WarehouseCheck = {
     const query = (warehouse.backend === 'sqlite' ? outliersByPercentiles : outliersByWindows)(
       minObservations,
       k,
+      years,
     );
     await sql.exec(flavor.dropTable(outliers));
     await sql.exec(

@@ -24,8 +24,8 @@ export interface WarehouseCheck {
   /**
    * Each of its findings is about figures of one calendar year (it sets `year`), and `run`
    * reads only the years it is given: after a load, the refresh checks the years it rewrote
-   * and resolves findings of those years alone. A check without it (unit values against bands
-   * drawn over every year) reads every year each time.
+   * and resolves findings of those years alone. A check without it (one whose finding could
+   * depend on figures of several years) would read every year each time.
    */
   readonly byYear?: boolean;
   /**
