@@ -259,6 +259,22 @@ describe('corridor check', () => {
     expect(found(await check('--shrink', '40%'), 'shrinking_vintage')).toEqual([]);
   });
 
+  it('shrinking_vintage: the previous vintage is the slice as it stood before its last load, over three loads', async () => {
+    const pak = (total: number, chapter: number) => [
+      { partner: 'W00', code: 'TOTAL', usd: total },
+      { partner: 'KAZ', code: '52', usd: chapter },
+    ];
+    expect(await load('v1.csv', pak(10_000_000, 1_000_000))).toBe(0);
+    // Load 2 changes the chapter alone: the TOTAL of load 1 stands, so nothing shrank.
+    expect(await load('v2.csv', pak(10_000_000, 2_000_000))).toBe(0);
+    expect(found(await check(), 'shrinking_vintage')).toEqual([]);
+    // Load 3 cuts the TOTAL: before it, the slice held load 1's TOTAL and load 2's chapter.
+    expect(await load('v3.csv', pak(7_000_000, 2_000_000))).toBe(0);
+    expect(found(await check(), 'shrinking_vintage')).toEqual([
+      { severity: 'warning', key: 'comtrade PAK X A 2021', expected: 10_000_000, found: 7_000_000 },
+    ]);
+  });
+
   it('--run lists what a run recorded without checking again', async () => {
     const flows = cleanWithTotals({ KAZ: 5_000_000 });
     expect(await load('chapters.csv', flows)).toBe(3);

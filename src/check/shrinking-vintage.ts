@@ -42,26 +42,32 @@ export const shrinkingVintage: WarehouseCheck = {
     const columns = SLICE.join(', ');
     const lastLoad = warehouse.flavor.greatest('max(valid_from_load)', 'max(coalesce(valid_to_load, 0))');
     const shrunk = await warehouse.sql.all<Shrunk>(
-      // Only slices with a previous vintage (a row valid before their last load) can have
-      // shrunk; the rest (a year loaded once: all of a first load) are left out here, so the
-      // second pass over the history reads nothing for them.
-      `with slices as materialized (
-           select ${columns}, min(h.year) as year, ${lastLoad} as last_load
+      // One pass over the history: its rows summed per slice and version span (the loads a
+      // row was valid from and to), a few groups per slice; the vintages are then read from
+      // those groups. Only slices with a previous vintage (a row valid before their last load)
+      // can have shrunk; the rest (a year loaded once: all of a first load) are left out.
+      `with versions as materialized (
+           select ${columns}, min(h.year) as year, h.valid_from_load, h.valid_to_load,
+                  sum(h.value_usd) as all_usd, sum(case when h.hs_level = 0 then h.value_usd end) as total_usd
            from trade_flows_history h where ${PLAIN_ROW('h')} and ${inYears('h.year', years)}
+           group by ${columns}, h.valid_from_load, h.valid_to_load
+         ),
+         slices as (
+           select ${columns}, min(year) as year, ${lastLoad} as last_load
+           from versions
            group by ${columns}
            having min(valid_from_load) < ${lastLoad}
          ),
          vintages as (
            select ${SLICE.map((c) => `s.${c}`).join(', ')}, s.year, s.last_load,
-                  sum(case when h.valid_to_load is null then h.value_usd end) as now_all,
-                  sum(case when h.valid_to_load is null and h.hs_level = 0 then h.value_usd end) as now_total,
-                  sum(case when h.valid_from_load < s.last_load
-                            and (h.valid_to_load is null or h.valid_to_load >= s.last_load) then h.value_usd end) as before_all,
-                  sum(case when h.valid_from_load < s.last_load and h.hs_level = 0
-                            and (h.valid_to_load is null or h.valid_to_load >= s.last_load) then h.value_usd end) as before_total
-           from trade_flows_history h
-           join slices s on ${SLICE.map((c) => `s.${c} = h.${c}`).join(' and ')}
-           where ${PLAIN_ROW('h')} and ${inYears('h.year', years)}
+                  sum(case when v.valid_to_load is null then v.all_usd end) as now_all,
+                  sum(case when v.valid_to_load is null then v.total_usd end) as now_total,
+                  sum(case when v.valid_from_load < s.last_load
+                            and (v.valid_to_load is null or v.valid_to_load >= s.last_load) then v.all_usd end) as before_all,
+                  sum(case when v.valid_from_load < s.last_load
+                            and (v.valid_to_load is null or v.valid_to_load >= s.last_load) then v.total_usd end) as before_total
+           from versions v
+           join slices s on ${SLICE.map((c) => `s.${c} = v.${c}`).join(' and ')}
            group by ${SLICE.map((c) => `s.${c}`).join(', ')}, s.year, s.last_load
          ),
          measured as (
