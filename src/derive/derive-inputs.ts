@@ -12,19 +12,33 @@ import type { YearScope } from '../../warehouse/indicators/indicator.ts';
 import { TRADE_INPUTS } from '../../warehouse/indicators/trade-inputs.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 
-/** Fills the input tables with the years `scope.read` admits; the caller drops them (dropTradeInputs). */
-export async function createTradeInputs(warehouse: Warehouse, scope: YearScope): Promise<void> {
+/** One input table as a refresh computed it: the time its query and index took. */
+export interface InputTableTiming {
+  readonly table: string;
+  readonly durationMs: number;
+}
+
+/**
+ * Fills the input tables with the years `scope.read` admits; the caller drops them
+ * (dropTradeInputs). Returns each table's time, which the refresh journals
+ * (derive_tables) so that an operator sees where a refresh's time goes.
+ */
+export async function createTradeInputs(warehouse: Warehouse, scope: YearScope): Promise<InputTableTiming[]> {
   const { sql, flavor } = warehouse;
+  const timings: InputTableTiming[] = [];
   for (const input of TRADE_INPUTS) {
+    const started = performance.now();
     await sql.exec(`drop table if exists ${flavor.tempTable(input.table)}`);
     await sql.exec(`create temp table ${input.table} as ${input.select(scope, flavor)}`);
     await sql.exec(flavor.tempIndex(`${input.table}_key`, input.table, input.index));
     // PostgreSQL's statistics of each table, as the next reads it (SQLite's: below).
     const analyze = flavor.analyzeTempTable(input.table);
     if (analyze !== '') await sql.exec(analyze);
+    timings.push({ table: input.table, durationMs: Math.round(performance.now() - started) });
   }
   // The planner's statistics for the new tables: without them it may scan where it should seek.
   if (flavor.analyzeTemp !== '') await sql.exec(flavor.analyzeTemp);
+  return timings;
 }
 
 export async function dropTradeInputs(warehouse: Warehouse): Promise<void> {

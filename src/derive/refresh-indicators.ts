@@ -27,7 +27,7 @@ import type { Warehouse } from '../db/warehouse.ts';
 import { WarehouseError } from '../errors.ts';
 import { runStoppable } from '../native-step.ts';
 import { type ChangedSlices, changedSlices } from './changed-slices.ts';
-import { createTradeInputs, dropTradeInputs } from './derive-inputs.ts';
+import { createTradeInputs, dropTradeInputs, type InputTableTiming } from './derive-inputs.ts';
 import { tableSchemaSql, tableState } from './indicator-table.ts';
 import {
   acrossSources,
@@ -62,8 +62,8 @@ export interface DeriveResult {
   readonly tables: readonly RefreshedTable[];
   /** Tables dropped and computed whole because their definition changed (or they were new). */
   readonly rebuilt: readonly string[];
-  /** Time spent computing the trade input tables the indicators share (derive-inputs.ts). */
-  readonly inputsDurationMs: number;
+  /** The trade input tables the indicators share (derive-inputs.ts): the time of each. */
+  readonly inputs: readonly InputTableTiming[];
   readonly durationMs: number;
   /** The data-quality checks run after the refresh (src/check/). */
   readonly checks: CheckRunResult;
@@ -134,7 +134,7 @@ export async function refreshIndicators(
   const inputScope = widest(INDICATORS.filter((d) => d.readsTradeInputs).flatMap((d) => scopes.get(d) ?? []));
 
   const tables: RefreshedTable[] = [];
-  let inputsDurationMs = 0;
+  let inputs: InputTableTiming[] = [];
   let current = 'the trade input tables';
   const [lockSql, unlockSql] = [flavor.sessionLock(DERIVE_LOCK), flavor.sessionUnlock(DERIVE_LOCK)];
   const refreshAll = async () => {
@@ -143,9 +143,7 @@ export async function refreshIndicators(
     if (flavor.oneSnapshot !== '') await session.exec(flavor.oneSnapshot);
     if (flavor.stopWithClient !== '') await session.exec(flavor.stopWithClient);
     if (inputScope !== null) {
-      const inputsStarted = performance.now();
-      await createTradeInputs(warehouse, inputScope);
-      inputsDurationMs = Math.round(performance.now() - inputsStarted);
+      inputs = await createTradeInputs(warehouse, inputScope);
     }
     for (const definition of INDICATORS) {
       current = definition.table;
@@ -189,8 +187,9 @@ export async function refreshIndicators(
     await dropTradeInputs(warehouse);
     const record =
       'insert into derive_tables (derive_id, table_name, rows_written, duration_ms) values (?, ?, ?, ?)';
-    // The input tables' time is journalled under their common prefix.
-    if (inputScope !== null) await session.run(record, [deriveId, 'input_*', 0, inputsDurationMs]);
+    // Each input table's time, beside the indicator tables that read them; it writes no row
+    // of the warehouse (so a sum of rows_written counts indicator rows).
+    for (const i of inputs) await session.run(record, [deriveId, i.table, 0, i.durationMs]);
     for (const t of tables) await session.run(record, [deriveId, t.table, t.rowsWritten, t.durationMs]);
   };
 
@@ -241,7 +240,7 @@ export async function refreshIndicators(
     portYears,
     tables,
     rebuilt: [...rebuild],
-    inputsDurationMs,
+    inputs,
     durationMs,
     checks,
     openFindings: await openFindingCounts(warehouse),

@@ -70,13 +70,14 @@ export const OPERATIONS_TABLES: readonly TableDoc[] = [
     name: 'derive_tables',
     kind: 'table',
     area: 'journal',
-    description: 'Per refresh and indicator table: rows written and time taken.',
+    description: 'Per refresh and indicator or input table: rows written and time taken.',
     key: ['derive_id', 'table_name'],
     columns: schemaColumns<DeriveTablesTable>({
       derive_id: { type: 'integer', description: 'The refresh (`derive_runs.derive_id`).' },
       table_name: {
         type: 'text',
-        description: 'The indicator table (`ind_trade_balance`), or `input_*` for the inputs they share.',
+        description:
+          'The indicator table (`ind_trade_balance`), or an input table they share (`input_flows`: a temporary table computed once per refresh; its rows_written is 0).',
       },
       rows_written: { type: 'integer', description: 'Rows the refresh wrote to the table.' },
       duration_ms: { type: 'integer', unit: 'ms', description: 'Time taken, in milliseconds.' },
