@@ -121,7 +121,30 @@ function brokenLinks(root: string): string[] {
   return problems;
 }
 
+/**
+ * Source files named in code spans (`src/db/warehouse.ts`): each must exist, as a link must.
+ * Only the project's code folders: a span such as `warehouse/reference/hs/conversion-weights.csv`
+ * may name a file the reader is told to create.
+ */
+function missingSourcePaths(root: string): string[] {
+  const problems: string[] = [];
+  for (const file of documents(root)) {
+    outsideFences(readFileSync(file, 'utf8')).forEach((line, index) => {
+      for (const m of line.matchAll(
+        /`((?:src|test|scripts|warehouse|sources|bin)\/[\w./-]+\.(?:ts|js|json))`/g,
+      ))
+        if (!existsSync(join(root, m[1]!)))
+          problems.push(`${relative(root, file)}:${index + 1}: ${m[1]} is not in the repository`);
+    });
+  }
+  return problems;
+}
+
 describe('links in README.md, CONTRIBUTING.md and docs/', () => {
+  it('every source file named in a code span is in the repository', () => {
+    expect(missingSourcePaths(ROOT)).toEqual([]);
+  });
+
   it('every relative link names a file of the repository, every anchor a heading of it', () => {
     expect(documents(ROOT).length).toBeGreaterThan(5);
     expect(brokenLinks(ROOT)).toEqual([]);
@@ -172,6 +195,14 @@ describe('the link checker', () => {
       'README.md:3: /etc/passwd: an absolute path; link relative to the file',
       'README.md:3: file:///etc/passwd: only http(s) links may leave the repository',
     ]);
+  });
+
+  it('finds a source file named in a code span that moved', () => {
+    const root = project({
+      'README.md': 'Declared in `src/db/gone.ts`, read by `src/here.ts`; create `warehouse/mine.csv`.\n',
+      'src/here.ts': '',
+    });
+    expect(missingSourcePaths(root)).toEqual(['README.md:1: src/db/gone.ts is not in the repository']);
   });
 
   it('makes anchors as GitHub does', () => {

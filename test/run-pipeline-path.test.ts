@@ -46,6 +46,21 @@ describe('corridor run <path>', () => {
     expect(JSON.parse(away.stdout)).toMatchObject({ pipeline: 'away' });
   });
 
+  it('refuses a pipeline copied out of the project whose relative import names nothing, saying how to import', async () => {
+    writeFileSync(
+      join(tmp(), 'copied.pipeline.ts'),
+      "import { definePipeline } from '../src/pipeline/define-pipeline.ts';\nexport default definePipeline({ name: 'copied', sources: [] });\n",
+    );
+    const copied = await run('copied.pipeline.ts', '--json');
+    expect(copied.code).toBe(2);
+    const error = JSON.parse(copied.stdout).error;
+    expect(error.code).toBe('bad_pipeline');
+    expect(error.message).toContain(
+      `it imports "../src/pipeline/define-pipeline.ts", which would be ${join(tmp(), '..', 'src', 'pipeline', 'define-pipeline.ts')}, and there is no such file.`,
+    );
+    expect(error.message).toMatch(/or import it from "file:\/\/.*\/src\/pipeline\/define-pipeline\.ts"/);
+  });
+
   it('refuses a path that does not exist, naming it and the pipelines there are', async () => {
     project('known-one');
     const missing = await run('pipelines/nightly.pipeline.ts', '--json');

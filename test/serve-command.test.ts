@@ -62,14 +62,23 @@ describe('corridor serve', () => {
     expect(process.listenerCount('SIGINT')).toBe(0);
   });
 
-  it('on another address, prints the address with its token, and stops at SIGTERM', async () => {
+  it('on every address, prints the addresses a browser opens with the token, and stops at SIGTERM', async () => {
     const run = serve(['--port', '0', '--host', '0.0.0.0', '--token', 'a-token-of-sixteen-chars']);
-    const [, port] = await run.stdout.until(
-      /^Corridor console: http:\/\/0\.0\.0\.0:(\d+)\/\?token=a-token-of-sixteen-chars\n/m,
-    );
+    // This machine's addresses, loopback last (alone on a machine without a network): 0.0.0.0
+    // is no address a browser opens.
+    await run.stdout.until(/^Stop with Ctrl-C\n/m);
+    expect(run.stdout.text).toMatch(/^Corridor console: http:\/\/\d+\.\d+\.\d+\.\d+:\d+\/\?token=/m);
+    const [, port] =
+      /http:\/\/127\.0\.0\.1:(\d+)\/\?token=a-token-of-sixteen-chars\n/.exec(run.stdout.text) ?? [];
+    expect(run.stdout.text).not.toContain('0.0.0.0:');
     expect(run.stdout.text).toContain('needs its access token');
-    expect((await http(`http://127.0.0.1:${port}/tables`)).status).toBe(401);
-    expect((await http(`http://127.0.0.1:${port}/tables?token=a-token-of-sixteen-chars`)).status).toBe(200);
+    const refused = await http(`http://127.0.0.1:${port}/tables`);
+    expect(refused.status).toBe(401);
+    // A visitor without the token is not told where the warehouse is.
+    expect(refused.text).not.toContain('data-testid="warehouse"');
+    const allowed = await http(`http://127.0.0.1:${port}/tables?token=a-token-of-sixteen-chars`);
+    expect(allowed.status).toBe(200);
+    expect(allowed.text).toContain('data-testid="warehouse"');
     process.emit('SIGTERM');
     expect(await run.exit).toBe(0);
   });

@@ -102,7 +102,10 @@ describe('corridor serve: the access token on a non-loopback address', () => {
 
   it('needs the token: 401 without, 200 with ?token=, which sets a cookie that lets the next requests in', async () => {
     expect(open.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(open.url).toBe(`http://0.0.0.0:${open.port}/?token=${open.token}`);
+    // Addresses a browser opens, this machine's own, loopback last; never 0.0.0.0 itself.
+    expect(open.urls.at(-1)).toBe(`http://127.0.0.1:${open.port}/?token=${open.token}`);
+    expect(open.url).toBe(open.urls[0]);
+    expect(open.urls.every((u) => !u.includes('0.0.0.0'))).toBe(true);
     const local = `http://127.0.0.1:${open.port}`;
 
     const refused = await http(`${local}/tables`);

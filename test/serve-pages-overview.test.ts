@@ -28,10 +28,21 @@ beforeAll(async () => {
   expect((await cli(['init', '--db', join(folder, 'empty.db')])).code).toBe(0);
   const trade = join(folder, 'pak-kaz.csv');
   writeFileSync(trade, csvText(PLUS_HEADER, DERIVE_FIXTURE));
-  const load = await cli(['load', trade, '--source', 'comtrade', '--db', db]);
+  const load = await cli(['load', trade, '--source', 'sample-comtrade', '--db', db]);
   expect(load.code, load.stderr).toBe(0);
   const ports = await cli(['run', 'ports', '--db', db], PROJECT_ROOT);
   expect(ports.code, ports.stderr).toBe(0);
+  // The same pair's 2021 under a second source, named comtrade: one year against two.
+  const oneYear = join(folder, 'pak-kaz-2021.csv');
+  writeFileSync(
+    oneYear,
+    csvText(
+      PLUS_HEADER,
+      DERIVE_FIXTURE.filter((row) => row.includes(2021)),
+    ),
+  );
+  const second = await cli(['load', oneYear, '--source', 'comtrade', '--db', db]);
+  expect(second.code, second.stderr).toBe(0);
   const derive = await cli(['derive', '--db', db]);
   expect(derive.code, derive.stderr).toBe(0);
   loaded = await WarehouseReader.open(db);
@@ -100,6 +111,29 @@ describe('the overview', () => {
       expect(figureOf(text, 'balance')).toContain('40,000,000');
     },
   );
+
+  it('draws from the source with the most years of the pair unless one is chosen, and offers each', async () => {
+    const text = await overview(loaded);
+    // A name is no guide: the source called comtrade holds one year of the pair, the other two.
+    expect(figureOf(text, 'trade-by-category')).toContain('Source sample-comtrade,');
+    expect(figureOf(text, 'balance')).toContain('Source sample-comtrade,');
+    const sources = text.match(/<select name="source">([\s\S]*?)<\/select>/)?.[1];
+    expect(sources).toMatch(/<option value="" selected>the one with the most years<\/option>/);
+    expect(sources).toMatch(/<option value="sample-comtrade" >sample-comtrade \(2 years\)<\/option>/);
+    expect(sources).toMatch(/<option value="comtrade" >comtrade \(1 year\)<\/option>/);
+    const chosen = await overview(loaded, 'source=comtrade');
+    expect(figureOf(chosen, 'trade-by-category')).toContain('Source comtrade,');
+    expect(chosen).toMatch(/<option value="comtrade" selected>/);
+  });
+
+  it('says why the port ↔ trade coverage has no ratio: the rows are there, each with its null reason', async () => {
+    // The hand-made file has no split by mode of transport, so no customs figure by sea.
+    const figure = figureOf(await overview(loaded), 'port-trade-coverage')!;
+    expect(figure).toMatch(
+      /are loaded, but none of the \d+ rows has a ratio \(null_reason: \d+ missing_input\)\. No customs net weight by sea/,
+    );
+    expect(figure).not.toContain('No figures for this chart yet');
+  });
 
   it('totals each port by fiscal year (July–June), as the months add up', async () => {
     const text = await overview(loaded);

@@ -58,11 +58,18 @@ const FLOW_WORD = { X: 'exports', M: 'imports' } as const;
 const num = (v: unknown): number | null => numberOfCell(v) ?? null;
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-/** Of the sources that have figures, comtrade (each reporter's own declarations), else the first. */
-const preferredSource = (sources: readonly string[]): string =>
-  sources.includes('comtrade') ? 'comtrade' : (sources[0] ?? '');
+/** Of `sources` (one entry per figure), the one with the most figures, the first by name among equals. */
+function mostFigures(sources: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const source of sources) if (source !== '') counts.set(source, (counts.get(source) ?? 0) + 1);
+  return [...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b))[0]?.[0] ?? '';
+}
 
-/** The source to draw from: the one asked for, else the preferred of those with rows. */
+/**
+ * The source to draw from: the one asked for, else the one with figures for the most years (a
+ * name is no guide: a warehouse may hold comtrade, sample-comtrade or a bureau's tables), the
+ * first by name among equals. Empty when no source has rows: the chart then says what to load.
+ */
 async function chosenSource(
   reader: WarehouseReader,
   table: string,
@@ -72,11 +79,11 @@ async function chosenSource(
 ) {
   if (asked !== '') return asked;
   const { rows } = await reader.rows(
-    `select distinct source from ${table} where ${where} order by source`,
+    `select source from ${table} where ${where}
+      group by source order by count(distinct year) desc, source limit 1`,
     bound,
   );
-  const sources = rows.map((r) => text(r[0]));
-  return preferredSource(sources) || 'comtrade';
+  return text(rows[0]?.[0]);
 }
 
 /** The pair's parameters, checked. */
@@ -276,19 +283,19 @@ const portTradeCoverage: PresetDefinition = {
       'select max(year) from ind_port_trade_coverage where country_iso3 = ? and coverage_ratio is not null',
       [country],
     );
-    const year = asked ?? num(latest.rows[0]?.[0]);
+    const year = asked ?? num(latest.rows[0]?.[0]) ?? (await latestYearOfAnyRow(reader, country));
     const { rows } = await reader.rows(
       `select coalesce(h.name, c.category), case c.flow when 'M' then 'Imports' else 'Exports' end, c.coverage_ratio,
-              c.customs_source
+              c.customs_source, c.null_reason
          from ind_port_trade_coverage c
          left join hs_categories h on h.scheme = 'corridor' and h.category = c.category
         where c.country_iso3 = ? and c.year = ?
         order by c.category, c.flow desc, c.customs_source`,
       [country, year ?? 0],
     );
-    const sources = [...new Set(rows.map((r) => text(r[3])).filter(Boolean))];
-    const source = preferredSource(sources);
-    const used = rows.filter((r) => text(r[3]) === source);
+    const source = mostFigures(rows.filter((r) => num(r[2]) !== null).map((r) => text(r[3])));
+    // No source with a ratio: nothing to draw, and the rows' null reasons say why.
+    const used = source === '' ? [] : rows.filter((r) => text(r[3]) === source);
     const categories = [...new Set(used.map((r) => text(r[0])))];
     return {
       kind: 'grouped-bar',
@@ -297,9 +304,29 @@ const portTradeCoverage: PresetDefinition = {
       categories,
       series: pivot(used, categories),
       unit: 'ratio',
+      ...(source === '' && rows.length > 0 ? { noFigures: coverageWithoutRatios(country, year, rows) } : {}),
     };
   },
 };
+
+/** The latest year of `country`'s coverage rows, with a ratio or not. */
+async function latestYearOfAnyRow(reader: WarehouseReader, country: string): Promise<number | null> {
+  const { rows } = await reader.rows('select max(year) from ind_port_trade_coverage where country_iso3 = ?', [
+    country,
+  ]);
+  return num(rows[0]?.[0]);
+}
+
+/** What to load when a year's coverage rows are there but none has a ratio: their null reasons, counted. */
+function coverageWithoutRatios(country: string, year: number | null, rows: readonly (readonly unknown[])[]) {
+  const reasons = new Map<string, number>();
+  for (const r of rows) reasons.set(text(r[4]) || 'none', (reasons.get(text(r[4]) || 'none') ?? 0) + 1);
+  const counted = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const missing = reasons.has('missing_input')
+    ? ` No customs net weight by sea (Comtrade motCode 2100, partner World) is loaded for ${country}: load its trade with the mode of transport, then corridor derive.`
+    : '';
+  return `The ports' tonnes of ${country}${year === null ? '' : ` in ${year}`} are loaded, but none of the ${rows.length} rows has a ratio (null_reason: ${counted}).${missing}`;
+}
 
 const DEFINITIONS: readonly PresetDefinition[] = [
   tradeByCategory,

@@ -28,6 +28,11 @@ export interface ChartSpec {
   readonly series: readonly ChartSeries[];
   /** The unit of the values, as axis labels show it: "USD", "tonnes", "TEU", "ratio". */
   readonly unit: string;
+  /**
+   * Why there are no figures, when the data says (rows whose every figure is NULL, and their
+   * null_reason): shown in place of the chart instead of a bare "No data".
+   */
+  readonly noFigures?: string;
   /** Pixels; defaults chosen by the renderer. */
   readonly width?: number;
   readonly height?: number;

@@ -45,7 +45,8 @@ export const PORTS: PresetParameter = {
 };
 export const SOURCE: PresetParameter = {
   name: 'source',
-  description: 'The trade source (comtrade, baci…); comtrade when it has figures, else the first that has.',
+  description:
+    'The trade source (comtrade, baci…); by default the one with figures for the most years of the pair.',
   default: '',
 };
 

@@ -2,11 +2,11 @@
  * Finds and validates a pipeline by name, pipelines/<name>.pipeline.ts under the working
  * folder, or by the path of its file (`pipelines/nightly.pipeline.ts`, `../other/x.pipeline.js`).
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, describeError } from '../errors.ts';
-import { isBundled } from '../runtime.ts';
+import { isBundled, PROJECT_ROOT } from '../runtime.ts';
 import { type Pipeline, pipelineSchema } from './define-pipeline.ts';
 
 export const PIPELINE_DIR = 'pipelines';
@@ -37,6 +37,20 @@ async function importPipeline(path: string): Promise<unknown> {
   return wrapped !== null && typeof wrapped === 'object' && 'default' in wrapped && !('name' in wrapped)
     ? wrapped.default
     : exported;
+}
+
+/**
+ * The first relative import of a pipeline file (`from '../src/…'`) that names no file, read
+ * from its text before it is run: a pipeline copied out of the project otherwise fails inside
+ * the module loader, with a message that names neither the import nor the fix.
+ */
+function missingRelativeImport(path: string): { specifier: string; resolved: string } | null {
+  const text = readFileSync(path, 'utf8');
+  for (const m of text.matchAll(/\bfrom\s+['"](\.\.?\/[^'"]+)['"]/g)) {
+    const resolved = resolve(dirname(path), m[1]!);
+    if (!existsSync(resolved)) return { specifier: m[1]!, resolved };
+  }
+  return null;
 }
 
 /** A pipeline file's name, as a path names it: `pipelines/x.pipeline.ts`, or any `*.pipeline.js`. */
@@ -73,6 +87,12 @@ export async function loadPipeline(nameOrPath: string, root: string = process.cw
       { code: 'unknown_pipeline' },
     );
   }
+  const unresolved = missingRelativeImport(path);
+  if (unresolved !== null)
+    throw new ConfigError(
+      `Pipeline file ${path} does not load: it imports "${unresolved.specifier}", which would be ${unresolved.resolved}, and there is no such file. A pipeline imports definePipeline from this project: keep the file in ${join(PROJECT_ROOT, PIPELINE_DIR)}, or import it from "${pathToFileURL(join(PROJECT_ROOT, 'src', 'pipeline', 'define-pipeline.ts')).href}".`,
+      { code: 'bad_pipeline' },
+    );
   let exported: unknown;
   try {
     exported = await importPipeline(path);

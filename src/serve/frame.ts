@@ -12,8 +12,11 @@ import type { Page } from './page.ts';
 export interface FrameContext {
   readonly pages: readonly Page[];
   readonly assets: Assets;
-  /** The warehouse as messages name it: a file path, or a PostgreSQL URL without its password. */
-  readonly warehouse: string;
+  /**
+   * The warehouse as messages name it: a file path, or a PostgreSQL URL without its password;
+   * null on the pages shown to a visitor without the access token, who is not told where it is.
+   */
+  readonly warehouse: string | null;
 }
 
 /** Where a page's navigation link points: its path, a family's without the trailing slash. */
@@ -50,7 +53,7 @@ ${js === undefined ? '' : html`<script src="${js.href}" defer></script>`}
 <h1>${title}</h1>
 ${body}
 </main>
-<footer>Warehouse: <code data-testid="warehouse">${context.warehouse}</code> · read-only</footer>
+<footer>${context.warehouse === null ? null : html`Warehouse: <code data-testid="warehouse">${context.warehouse}</code> · `}read-only</footer>
 </body>
 </html>
 `.text;

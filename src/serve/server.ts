@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { ConfigError } from '../errors.ts';
 import { WarehouseReader } from '../query/warehouse-reader.ts';
 import { type AccessRule, checkAccess, isLoopback, newAccessToken, setSecurityHeaders } from './access.ts';
@@ -38,6 +39,11 @@ export interface ConsoleOptions {
 export interface RunningConsole {
   /** The address to open, with `?token=` when the console needs one. */
   readonly url: string;
+  /**
+   * Every address it answers on: on 0.0.0.0 or ::, one per address of this machine (0.0.0.0
+   * itself is no address a browser opens), loopback last; else `url` alone.
+   */
+  readonly urls: readonly string[];
   readonly port: number;
   /** The token the console needs, or null. */
   readonly token: string | null;
@@ -134,8 +140,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     const head = req.method === 'HEAD';
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const path = url.pathname;
-    const show = (page: ErrorPage) =>
-      sendPage(res, page.status, framePage(frame, path, page.title, page.body), head);
+    const show = (page: ErrorPage, context: FrameContext = frame) =>
+      sendPage(res, page.status, framePage(context, path, page.title, page.body), head);
+    // Before the access check, a page does not say where the warehouse is.
+    const anonymous: FrameContext = { ...frame, warehouse: null };
 
     if (req.method !== 'GET' && !head) {
       res.setHeader('Allow', 'GET, HEAD');
@@ -146,6 +154,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
           `The console only reads: ${req.method ?? 'this method'} is not answered.`,
           'Use the links and forms of the pages (GET); nothing in the console writes to the warehouse.',
         ),
+        anonymous,
       );
       return;
     }
@@ -157,6 +166,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
           verdict.status === 401 ? 'Access token needed' : 'Forbidden',
           verdict.reason,
         ),
+        anonymous,
       );
       return;
     }
@@ -229,11 +239,15 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   }
   const port = (server.address() as AddressInfo).port;
   access = { token, cookieName: `corridor_token_${port}` };
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${shownHost}:${port}/${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+  const urls = reachableHosts(options.host).map(
+    (host) =>
+      `http://${host.includes(':') ? `[${host}]` : host}:${port}/${token === null ? '' : `?token=${encodeURIComponent(token)}`}`,
+  );
+  const url = urls[0]!;
   let closed: Promise<void> | null = null;
   return {
     url,
+    urls,
     port,
     token,
     close() {
@@ -246,4 +260,18 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       return closed;
     },
   };
+}
+
+/**
+ * The hosts a browser can open the console at: the host given, or for a wildcard (0.0.0.0, ::)
+ * this machine's addresses (IPv4 only for 0.0.0.0), loopback last.
+ */
+function reachableHosts(host: string): string[] {
+  const wildcard = host === '0.0.0.0' || host === '::';
+  if (!wildcard) return [host];
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && (host === '::' || a.family === 'IPv4'));
+  const external = addresses.filter((a) => !a!.internal).map((a) => a!.address);
+  return [...new Set([...external, host === '::' ? '::1' : '127.0.0.1'])];
 }

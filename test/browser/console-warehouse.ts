@@ -3,12 +3,13 @@
  * CLI in this process: hand-made Comtrade+ files (Pakistan–Kazakhstan both ways, three years, potash,
  * grain and textiles codes, so every bar of the category chart is known), one Karachi port
  * table, and a file with a rejected row whose cell is `<script>alert(1)</script>`; then
- * `corridor derive` and `corridor check`. Then the console itself, in this process, on
+ * `corridor derive` and `corridor check`, and China renamed in the countries table to markup. Then the console itself, in this process, on
  * 127.0.0.1 and a free port.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startConsole } from '../../src/serve/server.ts';
 import { type Cell, csvText, PLUS_HEADER, tradeRow } from '../helpers/comtrade-csv.ts';
 import { writeKptPipeline, writeKptWorkbook } from '../helpers/kpt-port-files.ts';
@@ -69,6 +70,9 @@ export const TOP_CATEGORY_OF: Readonly<Record<string, string>> = {
 
 /** The cell of the rejected row: text a careless page would run as script. */
 export const SCRIPT_TEXT = '<script>alert(1)</script>';
+
+/** China's name in the countries table of the test warehouse: markup a careless page would run. */
+export const SCRIPT_COUNTRY_NAME = '<img src=x onerror=alert(2)>China<script>alert(3)</script>';
 
 const figureRow = ([reporter, partner, flow, year, code, usd]: Figure): Cell[] =>
   tradeRow({ reporter, partner, flow, year, code, usd });
@@ -132,6 +136,10 @@ export async function buildConsoleWarehouse(): Promise<ConsoleWarehouse> {
     // `check` exits non-zero when it finds something; the findings page shows them.
     if (what !== 'check') expectOk(what, run);
   }
+  // A country name from the data that is markup: the overview's lists show it as text.
+  const sqlite = new Database(db);
+  sqlite.prepare("update countries set name = ? where iso3 = 'CHN'").run(SCRIPT_COUNTRY_NAME);
+  sqlite.close();
   return { folder, db, rejectedFile, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
 

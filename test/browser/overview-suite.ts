@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { FIGURES, KARACHI_WHEAT_KT, TOP_CATEGORY_OF } from './console-warehouse.ts';
+import { FIGURES, KARACHI_WHEAT_KT, SCRIPT_COUNTRY_NAME, TOP_CATEGORY_OF } from './console-warehouse.ts';
 import type { ConsoleUnderTest } from './use-console.ts';
 
 type Mark = readonly [series: string, year: string, value: number];
@@ -72,6 +72,17 @@ export function overviewTests(consoleUnderTest: ConsoleUnderTest): void {
         .locator('figure[data-testid="chart-trade-by-category"] .mark')
         .evaluateAll((m) => m.filter((e) => e.querySelector('title') !== null).length);
       expect(titled).toBe(expected.length);
+    });
+
+    it('shows a country named with markup as text: in the lists, with no element or dialog made from it', async () => {
+      const { page } = await consoleUnderTest.open();
+      await page.goto(`${consoleUnderTest.url()}/?reporter=CHN&partner=PAK`);
+      const chosen = page.locator('form[data-testid="pair-form"] [name="reporter"] option[value="CHN"]');
+      expect(await chosen.textContent()).toBe(`${SCRIPT_COUNTRY_NAME} (CHN)`);
+      expect(await page.locator('img').count()).toBe(0);
+      const inline = await page.locator('script:not([src])').count();
+      expect(inline).toBe(0);
+      // use-console.ts fails the test after it when a dialog opened (a script ran).
     });
 
     it('shows the fiscal-year totals of the Karachi table', async () => {

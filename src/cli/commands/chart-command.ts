@@ -187,6 +187,10 @@ export const chartCommand: Command = {
       ctx.out.message(
         `Wrote ${values.out}: ${spec.title} (${spec.categories.length} ${spec.categories.length === 1 ? 'category' : 'categories'}, ${spec.series.length} series, ${marks} values).`,
       );
+      if (marks === 0)
+        ctx.out.message(
+          `The chart has no figures. ${spec.noFigures ?? 'Nothing in the warehouse matches its parameters: corridor chart --list says what each preset reads.'}`,
+        );
       return ExitCode.Success;
     } finally {
       await reader.close();

@@ -96,12 +96,14 @@ export const serveCommand: Command = {
         port,
         ...(values.token === undefined ? {} : { token: values.token }),
       });
-      if (ctx.out.json) ctx.out.document({ url: console.url, port: console.port, token: console.token });
+      if (ctx.out.json)
+        ctx.out.document({ url: console.url, urls: console.urls, port: console.port, token: console.token });
       else {
         ctx.out.line(`Corridor console: ${console.url}`);
+        for (const other of console.urls.slice(1)) ctx.out.line(`                  ${other}`);
         if (!isLoopback(host))
           ctx.out.line(
-            `It listens on ${host}, so it needs its access token: open the address above once, and the browser keeps the token.`,
+            `It listens on ${host}, so it needs its access token: open one of the addresses above once, and the browser keeps the token.`,
           );
         ctx.out.line('Stop with Ctrl-C');
       }

@@ -65,7 +65,11 @@ export async function chartFigure(
     result = await presetData(reader, name, parameters);
     if (!hasData(result))
       return html`<figure data-testid="chart-${name}" class="chart chart-empty">
-        <p class="no-data">No figures for this chart yet. ${WHAT_TO_LOAD[name](parameters)}</p>${caption}</figure>`;
+        <p class="no-data">${
+          result.spec.noFigures === undefined
+            ? html`No figures for this chart yet. ${WHAT_TO_LOAD[name](parameters)}`
+            : result.spec.noFigures
+        }</p>${caption}${result.rows.length > 0 ? dataTable(result) : null}</figure>`;
     svg = renderSvg(result.spec);
   } catch (error) {
     return html`<figure data-testid="chart-${name}" class="chart chart-failed">

@@ -1,9 +1,10 @@
 /**
- * `/` (params reporter, partner, ports, year): the corridor at a glance. A form picks the pair
+ * `/` (params reporter, partner, source, ports, year): the corridor at a glance. A form picks the pair
  * of countries (Pakistan and Kazakhstan unless told otherwise) and the ports (Karachi and Port
  * Qasim); the charts of src/chart's presets follow, each with its figures, then each port's
  * fiscal-year totals. Works without JavaScript: the form is a GET.
  */
+import { sourceOf } from '../../chart/preset-parameters.ts';
 import type { WarehouseReader } from '../../query/warehouse-reader.ts';
 import { type Html, html } from '../html.ts';
 import type { Page, PageRequest, PageResponse } from '../page.ts';
@@ -55,6 +56,43 @@ async function countriesPresent(
   return { reporters, partners: both.sort((a, b) => String(a.name).localeCompare(String(b.name))) };
 }
 
+/**
+ * The trade sources with figures for the pair, with their years; the charts take the one with
+ * the most years unless one is chosen (src/chart/chart-presets.ts).
+ */
+async function pairSources(reader: WarehouseReader, reporter: string, partner: string): Promise<Row[]> {
+  return listing(
+    reader,
+    `select source, count(distinct year) as years from ind_trade_sums
+      where reporter_iso3 = ? and partner_iso3 = ? group by source order by years desc, source`,
+    [reporter, partner],
+  );
+}
+
+/** A source name from the query string, or '' (the one with the most years) with a word on what was wrong. */
+function sourceParam(params: URLSearchParams, notes: string[]): string {
+  const given = params.get('source')?.trim() ?? '';
+  try {
+    return sourceOf(given);
+  } catch {
+    notes.push(
+      `The source "${given}" is not a source name (comtrade, baci); showing the one with the most years.`,
+    );
+    return '';
+  }
+}
+
+function sourceOptions(sources: readonly Row[], chosen: string): Html {
+  const list =
+    chosen === '' || sources.some((s) => s.source === chosen)
+      ? sources
+      : [{ source: chosen, years: 0 }, ...sources];
+  return html`<option value="" ${chosen === '' ? html`selected` : null}>the one with the most years</option>${list.map(
+    (s) =>
+      html`<option value="${s.source}" ${s.source === chosen ? html`selected` : null}>${s.source} (${s.years} ${Number(s.years) === 1 ? 'year' : 'years'})</option>`,
+  )}`;
+}
+
 async function render(request: PageRequest): Promise<PageResponse> {
   const { reader, params } = request;
   const notes: string[] = [];
@@ -70,8 +108,12 @@ async function render(request: PageRequest): Promise<PageResponse> {
       `Not UN/LOCODEs, left out: ${rejected.join(', ')} (Karachi is PKKHI; corridor ports lists them).`,
     );
 
+  const source = sourceParam(params, notes);
+
   const { reporters, partners } = await countriesPresent(reader, reporter);
+  const sources = await pairSources(reader, reporter, partner);
   const parameters: Record<string, string> = { reporter, partner };
+  if (source !== '') parameters.source = source;
   // Without ports (none asked for, and none by the default names) each preset takes its own default.
   if (ports.length > 0) parameters.ports = ports.join(' ');
   if (year !== '') parameters.year = year;
@@ -90,6 +132,7 @@ async function render(request: PageRequest): Promise<PageResponse> {
       <form method="get" action="/" data-testid="pair-form" class="pair-form">
         <label>reporter <select name="reporter">${countryOptions(reporters, reporter)}</select></label>
         <label>partner <select name="partner">${countryOptions(partners, partner)}</select></label>
+        <label>source <select name="source">${sourceOptions(sources, source)}</select></label>
         <label>year <input name="year" inputmode="numeric" pattern="[0-9]{4}" size="4" value="${year}" placeholder="latest"></label>
         <fieldset><legend>ports</legend>${await portChoices(reader, ports)}</fieldset>
         <button type="submit">Show</button>
