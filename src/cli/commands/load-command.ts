@@ -19,16 +19,19 @@ const OPTIONS = {
     type: 'string',
     value: 'X|M',
     description: 'declare the flow of files that do not say it (X export, M import)',
+    default: 'what the file or its source states; refused when neither does',
   },
   unit: {
     type: 'string',
     value: '<unit>',
     description: 'declare the unit of files that do not say it ("thousand US dollars")',
+    default: 'what the file or its source states; refused when neither does',
   },
   period: {
     type: 'string',
     value: '<period>',
     description: 'declare the period of files that do not say it (2023, 2023-07)',
+    default: 'what the file or its source states; refused when neither does',
   },
   override: { type: 'boolean', description: 'let --flow, --unit, --period override what a file says' },
   'replace-scope': {
@@ -41,6 +44,7 @@ const OPTIONS = {
     type: 'string',
     value: '<label>',
     description: 'a release label for these figures ("2024 revision")',
+    default: 'none',
   },
   edition: {
     type: 'string',
