@@ -275,6 +275,21 @@ describe('corridor check', () => {
     ]);
   });
 
+  it('shrinking_vintage: without TOTAL rows, all rows of the previous vintage, from two loads', async () => {
+    const pak = (kaz: number, chn: number) => [
+      { partner: 'KAZ', code: '52', usd: kaz },
+      { partner: 'CHN', code: '52', usd: chn },
+    ];
+    expect(await load('r1.csv', pak(4_000_000, 4_000_000))).toBe(0);
+    expect(await load('r2.csv', pak(4_000_000, 6_000_000))).toBe(0);
+    expect(found(await check(), 'shrinking_vintage')).toEqual([]);
+    // Before load 3 the slice held KAZ's row of load 1 and CHN's of load 2: 10 M, now 6 M.
+    expect(await load('r3.csv', pak(4_000_000, 2_000_000))).toBe(0);
+    expect(found(await check(), 'shrinking_vintage')).toEqual([
+      { severity: 'warning', key: 'comtrade PAK X A 2021', expected: 10_000_000, found: 6_000_000 },
+    ]);
+  });
+
   it('--run lists what a run recorded without checking again', async () => {
     const flows = cleanWithTotals({ KAZ: 5_000_000 });
     expect(await load('chapters.csv', flows)).toBe(3);

@@ -130,7 +130,7 @@ describe('the overview', () => {
     // The hand-made file has no split by mode of transport, so no customs figure by sea.
     const figure = figureOf(await overview(loaded), 'port-trade-coverage')!;
     expect(figure).toMatch(
-      /are loaded, but none of the \d+ rows has a ratio \(null_reason: \d+ missing_input\)\. No customs net weight by sea/,
+      /are loaded, but none of the \d+ rows has a ratio \(null_reason: \d+ missing_input\)\. For none of them is a customs net weight by sea/,
     );
     expect(figure).not.toContain('No figures for this chart yet');
   });

@@ -90,10 +90,11 @@ async function chosenSource(
 async function pairOf(reader: WarehouseReader, parameters: Parameters, table: string) {
   const reporter = isoCode(givenValue(parameters, REPORTER), 'reporter');
   const partner = isoCode(givenValue(parameters, PARTNER), 'partner');
+  // Annual figures: what every trade preset draws.
   const source = await chosenSource(
     reader,
     table,
-    'reporter_iso3 = ? and partner_iso3 = ?',
+    "reporter_iso3 = ? and partner_iso3 = ? and freq = 'A'",
     [reporter, partner],
     sourceOf(givenValue(parameters, SOURCE)),
   );
@@ -317,14 +318,20 @@ async function latestYearOfAnyRow(reader: WarehouseReader, country: string): Pro
   return num(rows[0]?.[0]);
 }
 
-/** What to load when a year's coverage rows are there but none has a ratio: their null reasons, counted. */
+/**
+ * What to load when a year's coverage rows are there but none has a ratio: their null reasons,
+ * counted, and what the rows say is missing: customs figures by sea (no customs source), else
+ * months of a port or net weights of the customs rows (missing_input covers all three).
+ */
 function coverageWithoutRatios(country: string, year: number | null, rows: readonly (readonly unknown[])[]) {
   const reasons = new Map<string, number>();
   for (const r of rows) reasons.set(text(r[4]) || 'none', (reasons.get(text(r[4]) || 'none') ?? 0) + 1);
   const counted = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
-  const missing = reasons.has('missing_input')
-    ? ` No customs net weight by sea (Comtrade motCode 2100, partner World) is loaded for ${country}: load its trade with the mode of transport, then corridor derive.`
-    : '';
+  const withoutCustoms = rows.filter((r) => text(r[3]) === '').length;
+  const missing =
+    withoutCustoms > 0
+      ? ` ${withoutCustoms === rows.length ? 'For none of them' : `For ${withoutCustoms} of them`} is a customs net weight by sea (Comtrade motCode 2100, partner World) loaded for ${country}: load its trade with the mode of transport, then corridor derive.`
+      : ` Their customs figures are loaded: a port without its 12 months of the year, or customs rows without a net weight, leave the ratio out (ind_port_trade_coverage's complete_year and customs_weights_complete say which).`;
   return `The ports' tonnes of ${country}${year === null ? '' : ` in ${year}`} are loaded, but none of the ${rows.length} rows has a ratio (null_reason: ${counted}).${missing}`;
 }
 

@@ -12,6 +12,9 @@ import type { YearScope } from '../../warehouse/indicators/indicator.ts';
 import { TRADE_INPUTS } from '../../warehouse/indicators/trade-inputs.ts';
 import type { Warehouse } from '../db/warehouse.ts';
 
+/** The journal's name for the planner statistics of the input tables (SQLite's ANALYZE of them all). */
+export const INPUT_STATISTICS = 'input_statistics';
+
 /** One input table as a refresh computed it: the time its query and index took. */
 export interface InputTableTiming {
   readonly table: string;
@@ -37,7 +40,11 @@ export async function createTradeInputs(warehouse: Warehouse, scope: YearScope):
     timings.push({ table: input.table, durationMs: Math.round(performance.now() - started) });
   }
   // The planner's statistics for the new tables: without them it may scan where it should seek.
-  if (flavor.analyzeTemp !== '') await sql.exec(flavor.analyzeTemp);
+  if (flavor.analyzeTemp !== '') {
+    const started = performance.now();
+    await sql.exec(flavor.analyzeTemp);
+    timings.push({ table: INPUT_STATISTICS, durationMs: Math.round(performance.now() - started) });
+  }
   return timings;
 }
 

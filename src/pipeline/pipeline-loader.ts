@@ -39,16 +39,31 @@ async function importPipeline(path: string): Promise<unknown> {
     : exported;
 }
 
+/** The files a relative specifier may name for tsx: as written, with an extension, `.js` for `.ts`, an index. */
+const candidatesOf = (resolved: string): string[] => [
+  resolved,
+  ...['.ts', '.mts', '.js', '.mjs', '.json'].map((extension) => resolved + extension),
+  resolved.replace(/\.(m?)js$/, '.$1ts'),
+  ...['index.ts', 'index.js'].map((index) => join(resolved, index)),
+];
+
 /**
- * The first relative import of a pipeline file (`from '../src/…'`) that names no file, read
- * from its text before it is run: a pipeline copied out of the project otherwise fails inside
- * the module loader, with a message that names neither the import nor the fix.
+ * The first relative import of a pipeline file that names no file, read from its text once the
+ * import failed: a pipeline copied out of the project otherwise fails inside the module loader,
+ * with a message that names neither the import nor the fix. Comments and type-only imports
+ * (erased before the file runs) are left out.
  */
 function missingRelativeImport(path: string): { specifier: string; resolved: string } | null {
-  const text = readFileSync(path, 'utf8');
-  for (const m of text.matchAll(/\bfrom\s+['"](\.\.?\/[^'"]+)['"]/g)) {
-    const resolved = resolve(dirname(path), m[1]!);
-    if (!existsSync(resolved)) return { specifier: m[1]!, resolved };
+  const code = readFileSync(path, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '');
+  for (const m of code.matchAll(
+    /^\s*(?:import|export)(\s+type\b)?[^;'"]*?\bfrom\s+['"](\.\.?\/[^'"]+)['"]/gm,
+  )) {
+    if (m[1] !== undefined) continue;
+    const resolved = resolve(dirname(path), m[2]!);
+    if (!candidatesOf(resolved).some((candidate) => existsSync(candidate)))
+      return { specifier: m[2]!, resolved };
   }
   return null;
 }
@@ -87,16 +102,16 @@ export async function loadPipeline(nameOrPath: string, root: string = process.cw
       { code: 'unknown_pipeline' },
     );
   }
-  const unresolved = missingRelativeImport(path);
-  if (unresolved !== null)
-    throw new ConfigError(
-      `Pipeline file ${path} does not load: it imports "${unresolved.specifier}", which would be ${unresolved.resolved}, and there is no such file. A pipeline imports definePipeline from this project: keep the file in ${join(PROJECT_ROOT, PIPELINE_DIR)}, or import it from "${pathToFileURL(join(PROJECT_ROOT, 'src', 'pipeline', 'define-pipeline.ts')).href}".`,
-      { code: 'bad_pipeline' },
-    );
   let exported: unknown;
   try {
     exported = await importPipeline(path);
   } catch (cause) {
+    const unresolved = missingRelativeImport(path);
+    if (unresolved !== null)
+      throw new ConfigError(
+        `Pipeline file ${path} does not load: it imports "${unresolved.specifier}", which would be ${unresolved.resolved}, and there is no such file. A pipeline imports definePipeline from this project: keep the file in ${join(PROJECT_ROOT, PIPELINE_DIR)}, or import it from "${pathToFileURL(join(PROJECT_ROOT, 'src', 'pipeline', 'define-pipeline.ts')).href}".`,
+        { code: 'bad_pipeline', cause },
+      );
     throw new ConfigError(`Pipeline file ${path} does not load: ${describeError(cause)}`, {
       code: 'bad_pipeline',
       cause,

@@ -269,9 +269,20 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
 function reachableHosts(host: string): string[] {
   const wildcard = host === '0.0.0.0' || host === '::';
   if (!wildcard) return [host];
-  const addresses = Object.values(networkInterfaces())
+  const loopback = host === '::' ? '::1' : '127.0.0.1';
+  let interfaces: ReturnType<typeof networkInterfaces>;
+  try {
+    interfaces = networkInterfaces();
+  } catch {
+    // Some sandboxes refuse the call: the loopback address still answers.
+    return [loopback];
+  }
+  const external = Object.values(interfaces)
     .flat()
-    .filter((a) => a !== undefined && (host === '::' || a.family === 'IPv4'));
-  const external = addresses.filter((a) => !a!.internal).map((a) => a!.address);
-  return [...new Set([...external, host === '::' ? '::1' : '127.0.0.1'])];
+    .filter((a) => a !== undefined && !a.internal)
+    // IPv4 only on 0.0.0.0; on ::, no link-local address (fe80::, with a scope id), which a
+    // browser cannot open without the zone it refuses.
+    .filter((a) => (host === '::' ? a!.family === 'IPv4' || a!.scopeid === 0 : a!.family === 'IPv4'))
+    .map((a) => a!.address);
+  return [...new Set([...external, loopback])];
 }

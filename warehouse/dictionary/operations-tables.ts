@@ -77,7 +77,7 @@ export const OPERATIONS_TABLES: readonly TableDoc[] = [
       table_name: {
         type: 'text',
         description:
-          'The indicator table (`ind_trade_balance`), or an input table they share (`input_flows`: a temporary table computed once per refresh; its rows_written is 0).',
+          'The indicator table (`ind_trade_balance`), or an input table they share (`input_flows`: a temporary table computed once per refresh; its rows_written is 0), or `input_statistics` for the planner statistics of those (SQLite).',
       },
       rows_written: { type: 'integer', description: 'Rows the refresh wrote to the table.' },
       duration_ms: { type: 'integer', unit: 'ms', description: 'Time taken, in milliseconds.' },

@@ -64,7 +64,7 @@ async function pairSources(reader: WarehouseReader, reporter: string, partner: s
   return listing(
     reader,
     `select source, count(distinct year) as years from ind_trade_sums
-      where reporter_iso3 = ? and partner_iso3 = ? group by source order by years desc, source`,
+      where reporter_iso3 = ? and partner_iso3 = ? and freq = 'A' group by source order by years desc, source`,
     [reporter, partner],
   );
 }
