@@ -51,16 +51,10 @@ const findings = (check = 'total_vs_chapters') =>
   );
 
 describe('checks by year', () => {
-  it('are declared for every check the warehouse runs', () => {
-    expect(CHECKS.filter((c) => c.byYear).map((c) => c.name)).toEqual([
-      'total_vs_chapters',
-      'world_vs_partners',
-      'category_within_chapter_within_total',
-      'share_out_of_range',
-      'unit_value_outlier',
-      'mirror_gap',
-      'shrinking_vintage',
-    ]);
+  it('are declared for every check the warehouse runs (those recorded by loads and derive aside)', () => {
+    const run = CHECKS.filter((c) => c.run !== undefined || c.pages !== undefined);
+    expect(run.length).toBeGreaterThan(5);
+    expect(run.filter((c) => !c.byYear).map((c) => c.name)).toEqual([]);
   });
 
   it('after a load of one year, re-examine that year alone; corridor check re-examines every year', async () => {

@@ -259,34 +259,45 @@ describe('corridor check', () => {
     expect(found(await check('--shrink', '40%'), 'shrinking_vintage')).toEqual([]);
   });
 
-  it('shrinking_vintage: the previous vintage is the slice as it stood before its last load, over three loads', async () => {
-    const pak = (total: number, chapter: number) => [
-      { partner: 'W00', code: 'TOTAL', usd: total },
-      { partner: 'KAZ', code: '52', usd: chapter },
-    ];
-    expect(await load('v1.csv', pak(10_000_000, 1_000_000))).toBe(0);
-    // Load 2 changes the chapter alone: the TOTAL of load 1 stands, so nothing shrank.
-    expect(await load('v2.csv', pak(10_000_000, 2_000_000))).toBe(0);
-    expect(found(await check(), 'shrinking_vintage')).toEqual([]);
-    // Load 3 cuts the TOTAL: before it, the slice held load 1's TOTAL and load 2's chapter.
-    expect(await load('v3.csv', pak(7_000_000, 2_000_000))).toBe(0);
+  // Three loads, the third cutting the slice: before it, the slice held rows of the first two
+  // loads (the previous vintage is the slice as it stood before its last load), on either basis.
+  it.each([
+    {
+      basis: 'TOTAL rows: load 1’s TOTAL and load 2’s chapter',
+      rows: (a: number, b: number) => [
+        { partner: 'W00', code: 'TOTAL', usd: a },
+        { partner: 'KAZ', code: '52', usd: b },
+      ],
+      loads: [
+        [10_000_000, 1_000_000],
+        [10_000_000, 2_000_000],
+        [7_000_000, 2_000_000],
+      ],
+      expected: 10_000_000,
+      found: 7_000_000,
+    },
+    {
+      basis: 'all rows, without TOTAL rows: KAZ’s row of load 1 and CHN’s of load 2',
+      rows: (a: number, b: number) => [
+        { partner: 'KAZ', code: '52', usd: a },
+        { partner: 'CHN', code: '52', usd: b },
+      ],
+      loads: [
+        [4_000_000, 4_000_000],
+        [4_000_000, 6_000_000],
+        [4_000_000, 2_000_000],
+      ],
+      expected: 10_000_000,
+      found: 6_000_000,
+    },
+  ])('shrinking_vintage over three loads, $basis', async ({ rows, loads, expected, found: now }) => {
+    for (const [i, [a, b]] of loads.entries()) {
+      expect(await load(`v${i + 1}.csv`, rows(a!, b!))).toBe(0);
+      // The second load grew or kept the slice: nothing shrank yet.
+      if (i === 1) expect(found(await check(), 'shrinking_vintage')).toEqual([]);
+    }
     expect(found(await check(), 'shrinking_vintage')).toEqual([
-      { severity: 'warning', key: 'comtrade PAK X A 2021', expected: 10_000_000, found: 7_000_000 },
-    ]);
-  });
-
-  it('shrinking_vintage: without TOTAL rows, all rows of the previous vintage, from two loads', async () => {
-    const pak = (kaz: number, chn: number) => [
-      { partner: 'KAZ', code: '52', usd: kaz },
-      { partner: 'CHN', code: '52', usd: chn },
-    ];
-    expect(await load('r1.csv', pak(4_000_000, 4_000_000))).toBe(0);
-    expect(await load('r2.csv', pak(4_000_000, 6_000_000))).toBe(0);
-    expect(found(await check(), 'shrinking_vintage')).toEqual([]);
-    // Before load 3 the slice held KAZ's row of load 1 and CHN's of load 2: 10 M, now 6 M.
-    expect(await load('r3.csv', pak(4_000_000, 2_000_000))).toBe(0);
-    expect(found(await check(), 'shrinking_vintage')).toEqual([
-      { severity: 'warning', key: 'comtrade PAK X A 2021', expected: 10_000_000, found: 6_000_000 },
+      { severity: 'warning', key: 'comtrade PAK X A 2021', expected, found: now },
     ]);
   });
 

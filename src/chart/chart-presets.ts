@@ -325,7 +325,10 @@ async function latestYearOfAnyRow(reader: WarehouseReader, country: string): Pro
  */
 function coverageWithoutRatios(country: string, year: number | null, rows: readonly (readonly unknown[])[]) {
   const reasons = new Map<string, number>();
-  for (const r of rows) reasons.set(text(r[4]) || 'none', (reasons.get(text(r[4]) || 'none') ?? 0) + 1);
+  for (const r of rows) {
+    const reason = text(r[4]) || 'none';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
   const counted = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
   const withoutCustoms = rows.filter((r) => text(r[3]) === '').length;
   const missing =
