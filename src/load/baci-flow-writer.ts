@@ -205,10 +205,12 @@ export class BaciFlowWriter implements FlowWriter {
         );
       }
       if (firstRow !== sourceRow) {
+        // A copy: the batch's buffer goes back to the reader thread once written.
+        const kept = values.slice(at, at + BACI_WIDTH);
         found.push({
           sourceRow,
           firstRow,
-          row: () => unpackBaciRow(values, i, hsEdition, (code) => this.#isoOf.get(code)),
+          row: () => unpackBaciRow(kept, 0, hsEdition, (code) => this.#isoOf.get(code)),
         });
       }
     }

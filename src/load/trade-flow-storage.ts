@@ -111,11 +111,35 @@ function codeNumber(text: string | null, what: string, digits: number | null): n
 }
 
 /**
+ * Buffers of packed batches that the writing thread is done with and handed back
+ * (map-in-worker.ts): the reader thread's packer fills them again. Each batch's buffer crosses
+ * to the writer without a copy, but there it lived until a collection of the writer's heap, and
+ * the collector hardly feels memory allocated outside it: up to 64 MB of spent batches were
+ * waiting at once in a 5,000,000-row load (issue 22). A few buffers now go round instead.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+const MAX_SPARE_BUFFERS = 8;
+
+/** Hands a spent batch's buffer back for the next batches (map-worker.ts, in the reader thread). */
+export function recyclePackedBuffer(buffer: ArrayBuffer): void {
+  if (spareBuffers.length < MAX_SPARE_BUFFERS && buffer.byteLength > 0) spareBuffers.push(buffer);
+}
+
+/** A buffer for `length` numbers: a spare one when it is large enough, else a new one. */
+function packedValues(length: number): Float64Array<ArrayBuffer> {
+  const spare = spareBuffers.pop();
+  if (spare !== undefined && spare.byteLength >= length * Float64Array.BYTES_PER_ELEMENT)
+    return new Float64Array(spare);
+  return new Float64Array(length);
+}
+
+/**
  * Packs one file's mapped BACI rows. A row that does not fit the table is a bug in the source,
  * not in the data, so it stops the file rather than being stored wrongly; so does a country
  * code that stands for two ISO codes, or two codes for one ISO code, within a file.
  */
 export class BaciRowPacker {
+  readonly #capacity: number;
   #values: Float64Array<ArrayBuffer>;
   #count = 0;
   #hsEdition: string | null = null;
@@ -124,7 +148,8 @@ export class BaciRowPacker {
   #newCodes: [number, string][] = [];
 
   constructor(capacity: number) {
-    this.#values = new Float64Array(capacity * BACI_WIDTH);
+    this.#capacity = capacity * BACI_WIDTH;
+    this.#values = packedValues(this.#capacity);
   }
 
   add(row: TradeFlowRow, sourceRow: number): void {
@@ -228,12 +253,14 @@ export class BaciRowPacker {
   /** The rows packed since the last call, or null when there are none. */
   take(): PackedBaciRows | null {
     if (this.#count === 0 && this.#newCodes.length === 0) return null;
+    // The batch keeps this buffer (a view of its filled part); the next rows go into another.
     const packed: PackedBaciRows = {
-      values: this.#values.slice(0, this.#count * BACI_WIDTH),
+      values: new Float64Array(this.#values.buffer, 0, this.#count * BACI_WIDTH),
       count: this.#count,
       hsEdition: this.#hsEdition ?? '',
       newCodes: this.#newCodes,
     };
+    this.#values = packedValues(this.#capacity);
     this.#count = 0;
     this.#newCodes = [];
     return packed;

@@ -219,6 +219,10 @@ export async function openMappedTableInWorker(input: WorkerMapInput): Promise<Ma
           worker.postMessage('ack');
           bytesRead = message.bytesRead;
           yield { ...(JSON.parse(message.json) as Omit<MappedBatch, 'packed'>), packed: message.packed };
+          // Asked for the next batch, the loader has written this one: its packed rows' buffer
+          // goes back to the reader to be filled again (trade-flow-storage.ts spareBuffers).
+          const buffer = message.packed?.values.buffer;
+          if (buffer !== undefined && !ended) worker.postMessage({ type: 'recycle', buffer }, [buffer]);
         } else if (message.type === 'done') {
           layoutReport = message.layoutReport;
           read = true;

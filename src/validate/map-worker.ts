@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CorridorError, describeError } from '../errors.ts';
+import { recyclePackedBuffer } from '../load/trade-flow-storage.ts';
 import { CountryResolver, type CountrySnapshot } from '../normalize/country-resolver.ts';
 import { HsCodeBook, type HsCodeBookSnapshot } from '../normalize/hs-code-book.ts';
 import { getSource } from '../pipeline/source-registry.ts';
@@ -29,12 +30,18 @@ const data = workerData as MapWorkerData;
 let credits = data.maxInFlight;
 let wake: (() => void) | null = null;
 let table: MappedTable | null = null;
-port.on('message', async (message: 'ack' | { type: 'raw'; id: number; rows: number[] }) => {
+type ParentMessage =
+  | 'ack'
+  | { type: 'raw'; id: number; rows: number[] }
+  | { type: 'recycle'; buffer: ArrayBuffer };
+port.on('message', async (message: ParentMessage) => {
   if (message === 'ack') {
     credits++;
     const w = wake;
     wake = null;
     w?.();
+  } else if (message.type === 'recycle') {
+    recyclePackedBuffer(message.buffer);
   } else if (message.type === 'raw') {
     port.postMessage({ type: 'raw', id: message.id, cells: (await table?.rawCells(message.rows)) ?? [] });
   }
