@@ -119,6 +119,29 @@ describe('loading in a worker thread', () => {
     expect(snapshot(join(tmp(), 'parallel.db'))).toEqual(a);
   });
 
+  it('keeps every cell of a rejected row, those of columns no field reads included', async () => {
+    // The reader leaves the cells of unread columns empty (RawTable.readsOnly); a reject's raw
+    // row is the file's, whole.
+    const file = join(tmp(), 'remarks.csv');
+    // The bad row comes past the reader's first chunk (256 KiB), whose rows are split whole
+    // while the header is looked for.
+    const remark = `"fine, and read${'.'.repeat(100)}"`;
+    const good = CODES.map((code) => `A,2021,586,PAK,X,398,KAZ,${code},1,2,${remark}`);
+    const bad = 'A,2021,586,PAK,X,398,KAZ,0306.1,1,1,"kept, as written"';
+    writeFileSync(file, `${[`${HEADER},remark`, ...good, bad].join('\n')}\n`);
+    for (const [threshold, db] of [
+      [IN_THIS_THREAD, 'one.db'],
+      [IN_A_WORKER, 'two.db'],
+    ] as const) {
+      expect((await loadWith(threshold, file, join(tmp(), db))).code).toBe(0);
+      const [reject] = snapshot(join(tmp(), db)).rejects;
+      expect(JSON.parse(String(reject!.raw))).toMatchObject({
+        cmdCode: '0306.1',
+        remark: 'kept, as written',
+      });
+    }
+  });
+
   it('gives the same for a BACI file, whose rows cross as packed numbers in buffers that go round', async () => {
     const file = baciSample(tmp());
     const single = await loadWith(IN_THIS_THREAD, file, join(tmp(), 'single.db'), 'baci');

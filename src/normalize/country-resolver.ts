@@ -22,6 +22,16 @@ export interface CountryQuery {
   readonly year?: number;
 }
 
+/** Whether two queries ask the same; an absent field and a null one ask the same (keyPart). */
+function sameQuery(a: CountryQuery, b: CountryQuery): boolean {
+  return (
+    (a.code ?? null) === (b.code ?? null) &&
+    (a.iso ?? null) === (b.iso ?? null) &&
+    (a.name ?? null) === (b.name ?? null) &&
+    a.year === b.year
+  );
+}
+
 /**
  * What an area is (warehouse/reference/README.md): a `country` (ISO 3166), a `special` partner
  * (World `W00`, areas n.e.s. `_X`, bunkers, international organisations: parts of the world that
@@ -51,6 +61,8 @@ export class CountryResolver {
    * and each answer costs several map lookups and a regular expression.
    */
   readonly #resolved = new BoundedCache<string, CountryResolution>(16_384);
+  /** The last query of each role (reporter, partner) and its answer. */
+  readonly #lastOfRole = new Map<string, { query: CountryQuery; resolution: CountryResolution }>();
 
   private constructor(
     iso3: ReadonlyMap<string, string>,
@@ -160,8 +172,14 @@ export class CountryResolver {
    * (it tells 588 from 586); an ISO code that names another country makes the row inconsistent.
    */
   resolve(query: CountryQuery, what: string): CountryResolution {
+    // A file sorted by reporter asks the same reporter row after row: the last answer of each
+    // role is checked first, field by field, before a key is built and looked up.
+    const last = this.#lastOfRole.get(what);
+    if (last !== undefined && sameQuery(last.query, query)) return last.resolution;
     const key = `${what}\u0000${keyPart(query.code)}\u0000${keyPart(query.iso)}\u0000${keyPart(query.name)}\u0000${query.year ?? ''}`;
-    return this.#resolved.get(key, () => this.#resolve(query, what));
+    const resolution = this.#resolved.get(key, () => this.#resolve(query, what));
+    this.#lastOfRole.set(what, { query: { ...query }, resolution });
+    return resolution;
   }
 
   #resolve(query: CountryQuery, what: string): CountryResolution {

@@ -79,7 +79,8 @@ export async function readCsv(
     ...(options.name === undefined ? {} : { name: options.name }),
   };
   const texts = new RowTexts(delimiter);
-  const cellsOfText = (text: string) => trimTrailing(texts.split(text), width);
+  const cellsOfText = (text: string) => trimTrailing(texts.splitAll(text), width);
+  const readCells = (text: string) => trimTrailing(texts.split(text), width);
   const chunks = fastCsvRows(chunkSource, delimiter, ending, texts);
   const name = options.name ?? 'The file';
 
@@ -116,8 +117,8 @@ export async function readCsv(
         row++;
         if (lines !== null && rows[i] === NOT_SPLIT) {
           const text = lines[i]!;
-          if (mayBeBlank(text, delimiter) && isBlankRow(texts.split(text))) continue;
-          last = new TextRecord(row, text, cellsOfText);
+          if (mayBeBlank(text, delimiter) && isBlankRow(texts.splitAll(text))) continue;
+          last = new TextRecord(row, text, readCells);
         } else {
           const cells = rows[i]!;
           if (isBlankRow(cells)) continue;
@@ -151,6 +152,11 @@ export async function readCsv(
     delimiter,
     batches: batches(),
     cellsOfText,
+    readsOnly: (columns) => {
+      const wanted = new Uint8Array(width);
+      for (const column of columns) if (column >= 0 && column < width) wanted[column] = 1;
+      texts.wanted = wanted;
+    },
   };
 }
 

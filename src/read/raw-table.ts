@@ -41,8 +41,14 @@ export interface RawTable {
    * batches, never per record.
    */
   readonly bytesRead?: () => number | null;
-  /** The cells of a record's `text`, as the record had them. */
+  /** The cells of a record's `text`, every one of them. */
   readonly cellsOfText?: (text: string) => readonly unknown[];
+  /**
+   * Tells the reader which columns' cells its user reads (their indexes in the header): a
+   * record's other cells may then come empty, as many as ever. Rejects and duplicates take
+   * their cells from `cellsOfText`, whole. Readers that cannot save work by it leave it out.
+   */
+  readonly readsOnly?: (columns: readonly number[]) => void;
   /**
    * Set when the file is its publisher's answer that nothing matched (validate/publisher-reply.ts):
    * the note for the journal ("the file holds no data: ..."). Such a table has no records, and

@@ -15,7 +15,7 @@ import type { WorldTotalValues } from '../load/world-totals-writer.ts';
 import type { CountryResolver } from '../normalize/country-resolver.ts';
 import type { HsCodeBook } from '../normalize/hs-code-book.ts';
 import { openTable } from '../read/open-table.ts';
-import { BATCH_SIZE, type RawTable } from '../read/raw-table.ts';
+import { BATCH_SIZE, type RawRecord, type RawTable } from '../read/raw-table.ts';
 import { openFastLineTable } from './fast-line-stage.ts';
 import { bindColumns } from './header-matcher.ts';
 import { glanceForReply, noDataNote } from './publisher-reply.ts';
@@ -214,6 +214,12 @@ export async function mapRawTable(
   const mapRecord = createRecordMapper(input.source, table.header, binding, mapRow, {
     decimalComma: table.delimiter === ';',
   });
+  // The mapper reads the bound columns alone; a reject keeps every cell of its row (below).
+  table.readsOnly?.(Object.values<number>(binding.index));
+  const wholeCells = (record: RawRecord) =>
+    record.text !== undefined && table.cellsOfText !== undefined
+      ? table.cellsOfText(record.text)
+      : record.cells;
 
   const packer = input.source.storage === 'baci_flows' ? new BaciRowPacker(BATCH_SIZE) : null;
   const toPort = input.source.target === 'port_throughput';
@@ -241,7 +247,7 @@ export async function mapRawTable(
         if (Array.isArray(mapped))
           rejected.push({
             row: record.row,
-            cells: record.cells,
+            cells: wholeCells(record),
             issues: mapped,
             ...(record.sheet === undefined ? {} : { sheet: record.sheet }),
           });

@@ -154,6 +154,26 @@ describe('CountryResolver.resolve', () => {
     });
   });
 
+  it('answers a query that repeats the last one of its role as before, and one that differs in any field anew', () => {
+    // The resolver remembers the last answer per role (a file sorted by reporter asks it row
+    // after row): a change of code, ISO code, name or role must not get that answer.
+    const queries: [Parameters<CountryResolver['resolve']>[0], string, string | null][] = [
+      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
+      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
+      [{ code: '586', iso: 'IND' }, 'reporter', null],
+      [{ code: '586', iso: 'PAK' }, 'partner', 'PAK'],
+      [{ code: '398', iso: 'PAK' }, 'partner', null],
+      [{ code: '398', iso: 'KAZ' }, 'partner', 'KAZ'],
+      [{ code: null, iso: null, name: 'Pakistan' }, 'partner', 'PAK'],
+      [{ code: null, iso: null, name: 'Kazakhstan' }, 'partner', 'KAZ'],
+      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
+    ];
+    for (const [query, role, iso3] of queries) {
+      const found = countries.resolve(query, role);
+      expect('iso3' in found ? found.iso3 : null, JSON.stringify([query, role])).toBe(iso3);
+    }
+  });
+
   it('falls back from a missing code to the ISO code, then to the name', () => {
     expect(countries.resolve({ code: null, iso: 'KAZ' }, 'partner')).toEqual({
       iso3: 'KAZ',

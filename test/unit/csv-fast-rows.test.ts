@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../scripts/shared/prng.ts';
-import { fastCsvRows, guessLineEnd } from '../../src/read/csv-fast-rows.ts';
+import { fastCsvRows, guessLineEnd, NOT_SPLIT, RowTexts } from '../../src/read/csv-fast-rows.ts';
 import { readCsv } from '../../src/read/csv-reader.ts';
 import { type CsvEnding, parseCsvRows } from '../../src/read/csv-rows.ts';
 import type { RawRecord } from '../../src/read/raw-table.ts';
@@ -114,6 +114,48 @@ describe('fastCsvRows', () => {
   });
 });
 
+/**
+ * The fast splitter's rows when only their ends are looked for (past a file's header, the
+ * reader splits a row when the mapper reads it): each row's text, split afterwards.
+ */
+async function rowsFromTexts(text: string, sizes: readonly number[]): Promise<Outcome> {
+  const ending: CsvEnding = { lastChar: '', insideQuotes: false };
+  const texts = new RowTexts(',');
+  texts.cellsWanted = false;
+  const rows: string[][] = [];
+  let error: string | null = null;
+  try {
+    for await (const batch of fastCsvRows(chunked(text, sizes), ',', ending, texts)) {
+      const lines = texts.current;
+      batch.forEach((cells, i) => {
+        rows.push(cells === NOT_SPLIT && lines !== null ? texts.splitAll(lines[i]!) : cells);
+      });
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return { rows, ending, error };
+}
+
+describe('fastCsvRows finding row ends only', () => {
+  it('ends rows where papaparse ends them, for random text in random chunks', async () => {
+    const next = mulberry32(23);
+    const alphabet = ['a', 'b', '1', ',', ',', '"', '"', '"', '\n', '\n', '\r\n', ' '];
+    for (let trial = 0; trial < 600; trial++) {
+      let text = 'h1,h2,h3\n';
+      const length = Math.floor(next() * 120);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+      const sizes = [1 + Math.floor(next() * 40), 1 + Math.floor(next() * 40)];
+      const papaparse = await collect(parseCsvRows, text, sizes);
+      const fast = await rowsFromTexts(text, sizes);
+      const context = JSON.stringify({ text, sizes });
+      expect(withoutTrailingBlank(fast.rows), context).toEqual(withoutTrailingBlank(papaparse.rows));
+      expect(fast.ending, context).toEqual(papaparse.ending);
+      expect(fast.error, context).toBe(papaparse.error);
+    }
+  });
+});
+
 describe('readCsv records read from their text', () => {
   const text =
     'reporter,cmdDesc,value\n586,"Fish; frozen, swordfish",10\n\n398,"two\nlines, ""quoted""",20\n156,plain,30,\n';
@@ -131,6 +173,29 @@ describe('readCsv records read from their text', () => {
       [2, ['586', 'Fish; frozen, swordfish', '10']],
       [4, ['398', 'two\nlines, "quoted"', '20']],
       [5, ['156', 'plain', '30']],
+    ]);
+  });
+
+  it('leaves empty the cells of columns the mapper does not read, and keeps every cell for rejects', async () => {
+    const table = await readCsv(chunked(`${text}1,"x, y",2,extra\n`, [9, 17]), {
+      encoding: 'utf-8',
+      head: text,
+    });
+    table!.readsOnly!([0, 2]);
+    const read: RawRecord[] = [];
+    for await (const batch of table!.batches) read.push(...batch);
+    expect(read.map((r) => r.cells)).toEqual([
+      ['586', '', '10'],
+      ['398', '', '20'],
+      ['156', '', '30'],
+      // More fields than the header: the extra one is kept, so the row is still misaligned.
+      ['1', '', '2', 'extra'],
+    ]);
+    expect(read.map((r) => table!.cellsOfText!(r.text!))).toEqual([
+      ['586', 'Fish; frozen, swordfish', '10'],
+      ['398', 'two\nlines, "quoted"', '20'],
+      ['156', 'plain', '30'],
+      ['1', 'x, y', '2', 'extra'],
     ]);
   });
 
