@@ -48,9 +48,10 @@ const windowRows = () => Number(process.env.CORRIDOR_COPY_WINDOW_ROWS ?? 262_144
 /**
  * A window also ends at this much encoded data: a Comtrade row is five times a BACI row as
  * text, and a window is held twice (one in flight while the next fills), so counting rows alone
- * took a 1M-row Comtrade load to 560 MB.
+ * took a 1M-row Comtrade load to 560 MB. At 16 MB a 1M-row BACI load still peaked at 237 to
+ * 259 MiB RSS (the target is under 256); at 8 MB, 221 to 224 MiB, in the same time (issue 22).
  */
-const WINDOW_CHARS = 16 * 2 ** 20;
+const WINDOW_CHARS = 8 * 2 ** 20;
 
 const UNIQUE_VIOLATION = '23505';
 
