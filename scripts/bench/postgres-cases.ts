@@ -24,7 +24,7 @@ function databaseUrl(url: string, name: string): string {
 }
 
 async function onServer<T>(url: string, work: (client: PgClient) => Promise<T>): Promise<T> {
-  const client = newPgClient(url, { applicationName: 'corridor bench' });
+  const client = await newPgClient(url, { applicationName: 'corridor bench' });
   await client.connect();
   try {
     return await work(client);

@@ -60,7 +60,7 @@ function errorLine(stderr: string): string {
 
 /** One statement on its own connection: creating and dropping databases, reading their size. */
 async function serverQuery(url: string, text: string): Promise<Record<string, unknown>[]> {
-  const client: PgClient = newPgClient(url, { applicationName: 'corridor scale-model' });
+  const client: PgClient = await newPgClient(url, { applicationName: 'corridor scale-model' });
   await client.connect();
   try {
     return (await client.query(text)).rows as Record<string, unknown>[];

@@ -81,7 +81,7 @@ export async function connectPostgres(
   const retries = options.retries ?? envNumber('CORRIDOR_PG_RETRIES') ?? 0;
   let wait = options.retryDelayMs ?? envNumber('CORRIDOR_PG_RETRY_MS') ?? 1_000;
   for (let attempt = 0; ; attempt++) {
-    const client = newPgClient(
+    const client = await newPgClient(
       url,
       options.applicationName === undefined ? {} : { applicationName: options.applicationName },
     );

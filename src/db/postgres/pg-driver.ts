@@ -1,12 +1,26 @@
 /**
  * The PostgreSQL driver (`pg`) and COPY streams (`pg-copy-streams`), imported here and nowhere
- * else, as better-sqlite3 is in ../driver.ts.
+ * else, as better-sqlite3 is in ../driver.ts. They are imported when the first client is made:
+ * loading them took about a tenth of a second of every command's start, SQLite ones included.
  */
-import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
+import type pg from 'pg';
+import type copyStreams from 'pg-copy-streams';
 
 export type PgClient = pg.Client;
 export type PgQueryResult = pg.QueryResult;
+
+let driver: { readonly pg: typeof pg; readonly copyStreams: typeof copyStreams } | null = null;
+
+async function loadDriver(): Promise<NonNullable<typeof driver>> {
+  driver ??= { pg: (await import('pg')).default, copyStreams: (await import('pg-copy-streams')).default };
+  return driver;
+}
+
+/** The driver, once a client was made (a COPY needs a connected client first). */
+function loadedDriver(): NonNullable<typeof driver> {
+  if (driver === null) throw new Error('the PostgreSQL driver is used before any client was made');
+  return driver;
+}
 
 // Numbers come back as numbers: bigint (int8) and numeric columns hold counts, codes and money
 // that stay far below 2^53; SQLite returns them as numbers too, and the warehouse contract
@@ -16,12 +30,16 @@ const NUMERIC = 1700;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+    return loadedDriver().pg.types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;
 
 /** A new, not yet connected client for `url`. */
-export function newPgClient(url: string, options: { applicationName?: string } = {}): PgClient {
+export async function newPgClient(
+  url: string,
+  options: { applicationName?: string } = {},
+): Promise<PgClient> {
+  const { pg } = await loadDriver();
   const client = new pg.Client({
     connectionString: url,
     types,
@@ -64,14 +82,14 @@ function serializeQueries(client: pg.Client): void {
 
 /** A writable stream that carries `COPY ... FROM STDIN` data to the server. */
 export function copyFrom(client: PgClient, statement: string): NodeJS.WritableStream & { rowCount?: number } {
-  return client.query(copyStreams.from(statement)) as unknown as NodeJS.WritableStream & {
+  return client.query(loadedDriver().copyStreams.from(statement)) as unknown as NodeJS.WritableStream & {
     rowCount?: number;
   };
 }
 
 /** A readable stream of `COPY ... TO STDOUT` data. */
 export function copyTo(client: PgClient, statement: string): NodeJS.ReadableStream {
-  return client.query(copyStreams.to(statement)) as unknown as NodeJS.ReadableStream;
+  return client.query(loadedDriver().copyStreams.to(statement)) as unknown as NodeJS.ReadableStream;
 }
 
 /** Quotes an identifier for PostgreSQL. */
