@@ -20,10 +20,19 @@ function newestSource(dir) {
   return newest;
 }
 
+/**
+ * The bundle carries its own kysely and zod (scripts/build.js). A dependency installed or
+ * upgraded after the build (`npm install <package>` may build nothing) rewrites the lock file:
+ * newer than the stamp, the bundle may hold an older copy, so the sources run instead.
+ */
+const LOCK_FILE = 'package-lock.json';
+
 function bundleIsFresh() {
   const stamp = join(root, 'dist', 'build-stamp.json');
   if (!existsSync(stamp)) return false;
   const builtAt = statSync(stamp).mtimeMs;
+  const lock = join(root, LOCK_FILE);
+  if (existsSync(lock) && statSync(lock).mtimeMs > builtAt) return false;
   return SOURCE_DIRS.every((d) => !existsSync(join(root, d)) || newestSource(join(root, d)) <= builtAt);
 }
 

@@ -21,7 +21,9 @@ const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'ut
 const external = Object.keys(dependencies)
   .filter((name) => !BUNDLED.has(name))
   .flatMap((name) => [name, `${name}/*`]);
-const outdir = join(root, 'dist');
+// `--outdir <dir>`: the same bundle elsewhere (scripts/fuzz.ts builds a private one per campaign).
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 && process.argv[outdirAt + 1] ? process.argv[outdirAt + 1] : join(root, 'dist');
 const started = Date.now();
 rmSync(outdir, { recursive: true, force: true });
 await build({

@@ -220,27 +220,22 @@ function runChild(bin: string, args: readonly string[], cwd: string, timeoutMs: 
   });
 }
 
-/** The current sources bundled as scripts/build.js does, one level below the root as dist/ is. */
+/** The current sources bundled by scripts/build.js itself, one level below the root as dist/ is. */
 async function buildBundle(): Promise<string> {
-  const { build } = await import('esbuild');
   // Its own per campaign, so that one campaign's rebuild never pulls chunks from under another's.
   const outdir = join(PROJECT_ROOT, `.fuzz-bundle-${process.pid}`);
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
-    entryPoints: {
-      corridor: join(PROJECT_ROOT, 'src/cli/main.ts'),
-      'map-worker': join(PROJECT_ROOT, 'src/validate/map-worker.ts'),
-    },
-    outdir,
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    define: { CORRIDOR_BUNDLED: 'true' },
-    logLevel: 'warning',
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'scripts/build.js'), '--quiet', '--outdir', outdir],
+      {
+        stdio: 'inherit',
+      },
+    );
+    build.on('error', reject);
+    build.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`scripts/build.js exited with ${code}`)),
+    );
   });
   const bin = join(outdir, 'bin.mjs');
   writeFileSync(

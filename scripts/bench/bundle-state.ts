@@ -1,8 +1,8 @@
 /**
  * Whether a checkout's `bin/corridor.js` will run its esbuild bundle: the rule of its
- * bin/launch.js (dist/build-stamp.json newer than every .ts or .js file under src/, sources/
- * and warehouse/, and CORRIDOR_NO_BUNDLE not 1), repeated here because launch.js does not export
- * it. Source files edited after the bench's build (others may be editing the same checkout) make
+ * bin/launch.js (dist/build-stamp.json newer than package-lock.json and every .ts or .js file
+ * under src/, sources/ and warehouse/, and CORRIDOR_NO_BUNDLE not 1), repeated here because
+ * launch.js does not export it. Source files edited after the bench's build (others may be editing the same checkout) make
  * the CLI fall back to tsx: slower, and not the figure of the bundled CLI that users run.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -25,6 +25,8 @@ export function bundleIsFresh(root: string): boolean {
   const stamp = join(root, 'dist', 'build-stamp.json');
   if (!existsSync(stamp)) return false;
   const builtAt = statSync(stamp).mtimeMs;
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(lock) && statSync(lock).mtimeMs > builtAt) return false;
   return SOURCE_DIRS.every((d) => !existsSync(join(root, d)) || newestSource(join(root, d)) <= builtAt);
 }
 

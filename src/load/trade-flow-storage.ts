@@ -260,7 +260,8 @@ export class BaciRowPacker {
       hsEdition: this.#hsEdition ?? '',
       newCodes: this.#newCodes,
     };
-    this.#values = packedValues(this.#capacity);
+    // As large as this batch grew: a batch runs past its size by up to a chunk of lines.
+    this.#values = packedValues(Math.max(this.#capacity, this.#values.length));
     this.#count = 0;
     this.#newCodes = [];
     return packed;

@@ -22,14 +22,34 @@ export interface CountryQuery {
   readonly year?: number;
 }
 
-/** Whether two queries ask the same; an absent field and a null one ask the same (keyPart). */
-function sameQuery(a: CountryQuery, b: CountryQuery): boolean {
-  return (
-    (a.code ?? null) === (b.code ?? null) &&
-    (a.iso ?? null) === (b.iso ?? null) &&
-    (a.name ?? null) === (b.name ?? null) &&
-    a.year === b.year
-  );
+/**
+ * A role's last query, field by field, and its answer: updated in place, as partners change
+ * nearly every row. An absent field and a null one ask the same (keyPart).
+ */
+class LastQuery {
+  code: string | null = null;
+  iso: string | null = null;
+  name: string | null = null;
+  year: number | undefined = undefined;
+  resolution: CountryResolution | null = null;
+
+  answers(query: CountryQuery): boolean {
+    return (
+      this.resolution !== null &&
+      this.code === (query.code ?? null) &&
+      this.iso === (query.iso ?? null) &&
+      this.name === (query.name ?? null) &&
+      this.year === query.year
+    );
+  }
+
+  remember(query: CountryQuery, resolution: CountryResolution): void {
+    this.code = query.code ?? null;
+    this.iso = query.iso ?? null;
+    this.name = query.name ?? null;
+    this.year = query.year;
+    this.resolution = resolution;
+  }
 }
 
 /**
@@ -62,7 +82,7 @@ export class CountryResolver {
    */
   readonly #resolved = new BoundedCache<string, CountryResolution>(16_384);
   /** The last query of each role (reporter, partner) and its answer. */
-  readonly #lastOfRole = new Map<string, { query: CountryQuery; resolution: CountryResolution }>();
+  readonly #lastOfRole = new Map<string, LastQuery>();
 
   private constructor(
     iso3: ReadonlyMap<string, string>,
@@ -174,11 +194,15 @@ export class CountryResolver {
   resolve(query: CountryQuery, what: string): CountryResolution {
     // A file sorted by reporter asks the same reporter row after row: the last answer of each
     // role is checked first, field by field, before a key is built and looked up.
-    const last = this.#lastOfRole.get(what);
-    if (last !== undefined && sameQuery(last.query, query)) return last.resolution;
+    let last = this.#lastOfRole.get(what);
+    if (last !== undefined && last.answers(query)) return last.resolution!;
     const key = `${what}\u0000${keyPart(query.code)}\u0000${keyPart(query.iso)}\u0000${keyPart(query.name)}\u0000${query.year ?? ''}`;
     const resolution = this.#resolved.get(key, () => this.#resolve(query, what));
-    this.#lastOfRole.set(what, { query: { ...query }, resolution });
+    if (last === undefined) {
+      last = new LastQuery();
+      this.#lastOfRole.set(what, last);
+    }
+    last.remember(query, resolution);
     return resolution;
   }
 

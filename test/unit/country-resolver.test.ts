@@ -156,22 +156,34 @@ describe('CountryResolver.resolve', () => {
 
   it('answers a query that repeats the last one of its role as before, and one that differs in any field anew', () => {
     // The resolver remembers the last answer per role (a file sorted by reporter asks it row
-    // after row): a change of code, ISO code, name or role must not get that answer.
-    const queries: [Parameters<CountryResolver['resolve']>[0], string, string | null][] = [
-      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
-      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
-      [{ code: '586', iso: 'IND' }, 'reporter', null],
-      [{ code: '586', iso: 'PAK' }, 'partner', 'PAK'],
-      [{ code: '398', iso: 'PAK' }, 'partner', null],
-      [{ code: '398', iso: 'KAZ' }, 'partner', 'KAZ'],
-      [{ code: null, iso: null, name: 'Pakistan' }, 'partner', 'PAK'],
-      [{ code: null, iso: null, name: 'Kazakhstan' }, 'partner', 'KAZ'],
-      [{ code: '586', iso: 'PAK' }, 'reporter', 'PAK'],
+    // after row): a change of code, ISO code, name, year or role must not get that answer.
+    const usa1990 = { iso3: 'USA', kind: 'country' };
+    const cases: [Parameters<CountryResolver['resolve']>[0], string, object][] = [
+      [{ code: '586', iso: 'PAK' }, 'reporter', { iso3: 'PAK' }],
+      [{ code: '586', iso: 'PAK' }, 'reporter', { iso3: 'PAK' }],
+      [{ code: '586', iso: 'IND' }, 'reporter', { problem: 'inconsistent' }],
+      [{ code: '586', iso: 'PAK' }, 'partner', { iso3: 'PAK' }],
+      [{ code: '398', iso: 'PAK' }, 'partner', { problem: 'inconsistent' }],
+      [{ code: '398', iso: 'KAZ' }, 'partner', { iso3: 'KAZ' }],
+      [{ code: null, iso: null, name: 'Pakistan' }, 'partner', { iso3: 'PAK' }],
+      [{ code: null, iso: null, name: 'Kazakhstan' }, 'partner', { iso3: 'KAZ' }],
+      // 842 is the USA from 1981 on: the year alone changes the answer.
+      [{ code: '842', year: 1990 }, 'reporter', usa1990],
+      [
+        { code: '842', year: 1975 },
+        'reporter',
+        { problem: 'unknown', message: expect.stringMatching(/^reporter code 842/) },
+      ],
+      [
+        { code: '842', year: 1975 },
+        'partner',
+        { problem: 'unknown', message: expect.stringMatching(/^partner code 842/) },
+      ],
+      [{ code: '842', year: 1990 }, 'partner', usa1990],
+      [{ code: '586', iso: 'PAK' }, 'reporter', { iso3: 'PAK' }],
     ];
-    for (const [query, role, iso3] of queries) {
-      const found = countries.resolve(query, role);
-      expect('iso3' in found ? found.iso3 : null, JSON.stringify([query, role])).toBe(iso3);
-    }
+    for (const [query, role, expected] of cases)
+      expect(countries.resolve(query, role), JSON.stringify([query, role])).toMatchObject(expected);
   });
 
   it('falls back from a missing code to the ISO code, then to the name', () => {
