@@ -835,3 +835,73 @@ describe('a new release of the country reference in a warehouse that holds BACI 
     expect(query(dbPath(), 'select * from reference_files order by file')).toEqual(referenceFilesBefore);
   });
 });
+
+describe('a revised BACI release of many rows, written 100 rows a statement', () => {
+  // The writer sends 100 rows a statement and, once a statement finds every key known, sends
+  // the next ones straight to the merge (src/db/merge-lane.ts). The revision below crosses that
+  // switch both ways and puts a new key, a known key and a repeated key in one statement.
+  const codes = realSubheadings('H5', 650);
+  const line = (code: string, value: number): BaciLine => [2021, 586, 398, code, value, 1];
+  const first = codes.slice(0, 500).map((c, i) => line(c, 100 + i));
+  const revised: BaciLine[] = [
+    // Statements 1-3: known keys only, every tenth value revised.
+    ...codes.slice(0, 300).map((c, i) => line(c, i % 10 === 0 ? 5000 + i : 100 + i)),
+    // Statement 4: 50 known keys (unchanged), 49 new keys and a repeat of its first key.
+    ...codes.slice(300, 350).map((c, i) => line(c, 400 + i)),
+    ...codes.slice(500, 549).map((c, i) => line(c, 7000 + i)),
+    line(codes[300]!, 1),
+    // Statement 5: new keys only. Statement 6: known keys, one revised.
+    ...codes.slice(549, 649).map((c, i) => line(c, 8000 + i)),
+    ...codes.slice(350, 450).map((c, i) => line(c, i === 99 ? 9999 : 450 + i)),
+    // codes 450-499 are no longer in the release: retired.
+  ];
+
+  it('counts every row once as new, changed, unchanged, rejected or retired, and stores the revised figures', async () => {
+    writeCompanions(tmp(), RELEASE, COUNTRY_CODES, { HS17: codes });
+    const name = `BACI_HS17_Y2021_V${RELEASE}.csv`;
+    expect((await loadBaci([writeBaci(name, first)])).code).toBe(0);
+    writeBaci(name, revised);
+    const run = await loadBaci([join(tmp(), name)], '--reject-threshold', '1');
+
+    expect(run.code).toBe(0);
+    const [, load] = query<LoadFileRow & { rows_inserted: number; rows_unchanged: number }>(
+      dbPath(),
+      'select * from load_files order by load_id',
+    );
+    expect(load).toMatchObject({
+      rows_read: 600,
+      rows_rejected: 1,
+      rows_inserted: 149,
+      rows_changed: 31,
+      rows_unchanged: 419,
+      rows_retired: 50,
+    });
+    expect(load!.rows_read).toBe(
+      load!.rows_rejected + load!.rows_inserted + load!.rows_changed + load!.rows_unchanged,
+    );
+    expect(
+      query<{ row_number: number; code: string }>(dbPath(), 'select row_number, code from rejects'),
+    ).toEqual([{ row_number: 401, code: 'duplicate_key' }]);
+    // Each kept key holds the first value the revision gave it, under the load that last changed it.
+    const expected = new Map<string, { value_usd: number; load_id: number }>();
+    const firstLoad = load!.load_id - 1;
+    for (const [, , , code, value] of first)
+      expected.set(code, { value_usd: Number(value) * 1000, load_id: firstLoad });
+    // The repeated key (the file's row 401: its 400th line) was rejected.
+    for (const [, , , code, value] of revised.filter((_, i) => i !== 399)) {
+      const before = expected.get(code);
+      const same = before !== undefined && before.value_usd === Number(value) * 1000;
+      expected.set(code, { value_usd: Number(value) * 1000, load_id: same ? before.load_id : load!.load_id });
+    }
+    for (const code of codes.slice(450, 500)) expected.delete(code);
+    const stored = query<{ hs_code: string; value_usd: number; load_id: number }>(
+      dbPath(),
+      "select hs_code, value_usd, load_id from trade_flows where source = 'baci' order by hs_code",
+    );
+    expect(stored).toEqual(
+      [...expected.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([hs_code, v]) => ({ hs_code, ...v })),
+    );
+  });
+});

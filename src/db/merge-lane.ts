@@ -1,7 +1,7 @@
 /**
  * The natural-key merge of one file into one fact table, chunk by chunk, inside the file's
- * transaction. Each chunk of rows goes through two prepared multi-row statements with the same
- * parameters:
+ * transaction. Each chunk of rows goes through one or two prepared multi-row statements with
+ * the same parameters:
  *
  * 1. `INSERT ... ON CONFLICT DO NOTHING`: new keys go in. Into an empty warehouse this is the
  *    only statement that runs, so a first load costs what a plain insert costs.
@@ -10,6 +10,12 @@
  *    load's and a trigger (migration 0008) closes the old version into `<table>_closed`. Either
  *    way `seen_load`/`seen_row` record that this load carried the figure. A key this load
  *    already wrote (inserted or merged by an earlier row of the file) is left alone.
+ *
+ * A revised release holds mostly keys the warehouse has: there the first statement finds every
+ * key taken, and each row would be looked up twice. So once a chunk's insert takes no row, the
+ * next chunks go straight to the merge, until one of them is all new keys again. The merge
+ * says which of its rows it inserted (`RETURNING`: an inserted row has no `seen_load` yet), so
+ * the counts stay exact either way.
  *
  * A row that neither statement took repeats a key of an earlier row of the same file: a
  * duplicate, which the writer looks up and reports. Changed rows are counted from the closed
@@ -36,6 +42,8 @@ export function mergeClause(table: FactTable, loadId: number): string {
       'seen_row = excluded.source_row',
     ].join(', '),
     `where coalesce(${t}.seen_load, ${t}.load_id) <> ${loadId}`,
+    // 1 for a row this statement inserted, 0 for one it merged (MergeLane counts them).
+    'returning seen_load is null',
   ].join(' ');
 }
 
@@ -74,6 +82,8 @@ export class MergeLane {
   inserted = 0;
   /** Changed and unchanged together; split by `finish`. */
   merged = 0;
+  /** Whether the next chunk tries the plain insert first: until a chunk finds only known keys. */
+  #insertFirst = true;
 
   constructor(sqlite: SqliteDatabase, table: FactTable, loadId: number) {
     this.#sqlite = sqlite;
@@ -81,18 +91,31 @@ export class MergeLane {
     this.#loadId = loadId;
   }
 
-  /** Runs one chunk of `rows` rows through the insert and, when needed, the merge statement. */
+  /**
+   * Runs one chunk of `rows` rows through the insert and, when needed, the merge statement
+   * (`merge` ends in mergeClause's RETURNING).
+   */
   run(
     insert: SqliteStatement,
     merge: SqliteStatement,
     params: readonly unknown[],
     rows: number,
   ): ChunkOutcome {
-    const inserted = insert.run(params).changes;
-    this.inserted += inserted;
-    if (inserted === rows) return { inserted, merged: 0, duplicates: 0 };
-    const merged = merge.run(params).changes;
+    let inserted = 0;
+    if (this.#insertFirst) {
+      inserted = insert.run(params).changes;
+      this.inserted += inserted;
+      if (inserted === rows) return { inserted, merged: 0, duplicates: 0 };
+      if (inserted === 0) this.#insertFirst = false;
+    }
+    const taken = merge.pluck().all(params) as (number | boolean)[];
+    let insertedByMerge = 0;
+    for (const wasInserted of taken) if (wasInserted) insertedByMerge++;
+    const merged = taken.length - insertedByMerge;
+    inserted += insertedByMerge;
+    this.inserted += insertedByMerge;
     this.merged += merged;
+    if (insertedByMerge === rows) this.#insertFirst = true;
     return { inserted, merged, duplicates: rows - inserted - merged };
   }
 
