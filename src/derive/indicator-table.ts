@@ -24,6 +24,18 @@ export function clusteringKey(definition: IndicatorDefinition): string[] {
 }
 
 /**
+ * `ORDER BY` the clustering key, by the positions of its columns in the definition's SELECT,
+ * for a definition that asks its rows to be sorted before they are inserted; else ''.
+ */
+export function insertOrder(definition: IndicatorDefinition): string {
+  if (definition.sortBeforeInsert !== true) return '';
+  const names = definition.columns.map((c) => c.name);
+  return ` order by ${clusteringKey(definition)
+    .map((column) => names.indexOf(column) + 1)
+    .join(', ')}`;
+}
+
+/**
  * A digest of everything that shapes the table's rows: its columns, key and SELECT (as a full
  * refresh runs it on this backend). Kept with the table (in a comment of its CREATE statement,
  * which SQLite stores verbatim; as the table's comment on PostgreSQL), so a definition whose

@@ -28,7 +28,7 @@ import { WarehouseError } from '../errors.ts';
 import { runStoppable } from '../native-step.ts';
 import { type ChangedSlices, changedSlices } from './changed-slices.ts';
 import { createTradeInputs, dropTradeInputs, type InputTableTiming } from './derive-inputs.ts';
-import { tableSchemaSql, tableState } from './indicator-table.ts';
+import { insertOrder, tableSchemaSql, tableState } from './indicator-table.ts';
 import {
   acrossSources,
   EVERY_YEAR,
@@ -176,7 +176,7 @@ export async function refreshIndicators(
         definition.columns.flatMap((c, i) => (c.type === 'integer' ? [i] : [])),
       );
       const inserted = await session.run(
-        `insert into ${definition.table} (${columns}, derive_id) select *, ${deriveId} from (${rows}) as computed`,
+        `insert into ${definition.table} (${columns}, derive_id) select *, ${deriveId} from (${rows}) as computed${insertOrder(definition)}`,
       );
       tables.push({
         table: definition.table,

@@ -13,6 +13,7 @@ export const tradeUnitValues: IndicatorDefinition = {
   formula: `UV = value_usd / net_weight_kg (USD/kg), value_usd / qty (USD per qty_unit); z = (ln UV − mean ln UV) / sd ln UV over the code's observations; outlier when |z| ≥ ${OUTLIER_Z}.`,
   family: 'trade',
   readsTradeInputs: true,
+  sortBeforeInsert: true,
   lookback: 0,
   lookahead: 0,
   key: ['source', 'reporter_iso3', 'partner_iso3', 'flow', 'freq', 'period', 'classification', 'product'],
