@@ -5,7 +5,8 @@
  *
  * 1. `INSERT ... ON CONFLICT DO NOTHING`: new keys go in. Into an empty warehouse this is the
  *    only statement that runs, so a first load costs what a plain insert costs.
- * 2. Only when some rows did not go in: the same INSERT with `ON CONFLICT DO UPDATE`. A key an
+ * 2. When some rows did not go in, or at once in a revision (below): the same INSERT with
+ *    `ON CONFLICT DO UPDATE`. A key an
  *    earlier load holds gets the new values; when they differ, its `load_id` becomes this
  *    load's and a trigger (migration 0008) closes the old version into `<table>_closed`. Either
  *    way `seen_load`/`seen_row` record that this load carried the figure. A key this load
@@ -26,8 +27,10 @@ import type { FactTable } from '../../warehouse/fact-tables.ts';
 import type { SqliteDatabase, SqliteStatement } from './driver.ts';
 
 /**
- * The ON CONFLICT clause that merges a row into `table` for load `loadId`. Comparisons are
- * NULL-safe (`IS NOT`): a weight that appears or disappears is a revision too.
+ * The ON CONFLICT clause that merges a row into `table` for load `loadId`, and the RETURNING
+ * MergeLane counts by: a statement ending in it returns one row per row it took, so run it with
+ * `all()` (MergeLane.run does). Comparisons are NULL-safe (`IS NOT`): a weight that appears or
+ * disappears is a revision too.
  */
 export function mergeClause(table: FactTable, loadId: number): string {
   const t = table.name;
@@ -92,8 +95,9 @@ export class MergeLane {
   }
 
   /**
-   * Runs one chunk of `rows` rows through the insert and, when needed, the merge statement
-   * (`merge` ends in mergeClause's RETURNING).
+   * Runs one chunk of `rows` rows: through the insert and, when some rows did not go in, the
+   * merge statement; or, while chunks find their keys known, through the merge alone (`merge`
+   * ends in mergeClause's RETURNING).
    */
   run(
     insert: SqliteStatement,

@@ -100,11 +100,11 @@ export interface IndicatorDefinition {
   readonly lags?: readonly number[];
   /**
    * Its SELECT yields rows far from the order of the table's key (a window over each code's
-   * flows), so the derive sorts them by the key before inserting them: on SQLite, a million
-   * unit values took 10 to 15 s to insert into the clustered table as they came, and 6 to 8 s
-   * sorted first (on PostgreSQL, 23.6 s and 14.5 s in one run each). Tables whose rows come
-   * nearly in key order are not sorted: there the sort cost as much as it saved (shares: 0.5 s
-   * less on SQLite, 6 s more in one PostgreSQL run; growth and RCA slower).
+   * flows), so the derive sorts them by the key before inserting them: in a one-year derive
+   * on SQLite, a million unit values took 11.4 to 13.1 s as they came and 5.7 to 7.1 s sorted
+   * first (on PostgreSQL, 23.6 s and 14.5 s in one run each). Tables whose rows come nearly in
+   * key order are not sorted: there the sort cost as much as it saved (shares: 0.5 s less on
+   * SQLite, 6 s more in one PostgreSQL run; sums, growth and RCA no faster).
    */
   readonly sortBeforeInsert?: boolean;
   /** A SELECT giving the columns in order, for the years `scope.write` admits, in `flavor`'s SQL. */
