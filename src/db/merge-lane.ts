@@ -6,11 +6,11 @@
  * 1. `INSERT ... ON CONFLICT DO NOTHING`: new keys go in. Into an empty warehouse this is the
  *    only statement that runs, so a first load costs what a plain insert costs.
  * 2. When some rows did not go in, or at once in a revision (below): the same INSERT with
- *    `ON CONFLICT DO UPDATE`. A key an
- *    earlier load holds gets the new values; when they differ, its `load_id` becomes this
- *    load's and a trigger (migration 0008) closes the old version into `<table>_closed`. Either
- *    way `seen_load`/`seen_row` record that this load carried the figure. A key this load
- *    already wrote (inserted or merged by an earlier row of the file) is left alone.
+ *    `ON CONFLICT DO UPDATE`. A key an earlier load holds gets the new values; when they
+ *    differ, its `load_id` becomes this load's and a trigger (migration 0008) closes the old
+ *    version into `<table>_closed`. Either way `seen_load`/`seen_row` record that this load
+ *    carried the figure. A key this load already wrote (inserted or merged by an earlier row of
+ *    the file) is left alone.
  *
  * A revised release holds mostly keys the warehouse has: there the first statement finds every
  * key taken, and each row would be looked up twice. So once a chunk's insert takes no row, the

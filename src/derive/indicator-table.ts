@@ -30,9 +30,12 @@ export function clusteringKey(definition: IndicatorDefinition): string[] {
 export function insertOrder(definition: IndicatorDefinition): string {
   if (definition.sortBeforeInsert !== true) return '';
   const names = definition.columns.map((c) => c.name);
-  return ` order by ${clusteringKey(definition)
-    .map((column) => names.indexOf(column) + 1)
-    .join(', ')}`;
+  const positions = clusteringKey(definition).map((column) => {
+    const at = names.indexOf(column);
+    if (at < 0) throw new Error(`${definition.table}: its key column ${column} is not among its columns`);
+    return at + 1;
+  });
+  return ` order by ${positions.join(', ')}`;
 }
 
 /**
