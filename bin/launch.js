@@ -27,18 +27,26 @@ function newestSource(dir) {
  */
 const LOCK_FILE = 'package-lock.json';
 
-function bundleIsFresh() {
-  const stamp = join(root, 'dist', 'build-stamp.json');
+/**
+ * Whether `bin/corridor.js` of the checkout at `checkout` runs its bundle: CORRIDOR_NO_BUNDLE
+ * is not 1, and dist/build-stamp.json is newer than the lock file and every source file. The
+ * bench asks it of other checkouts too (scripts/bench/bundle-state.ts), so the rule is written once.
+ */
+export function bundleIsFresh(checkout = root) {
+  if (process.env.CORRIDOR_NO_BUNDLE === '1') return false;
+  const stamp = join(checkout, 'dist', 'build-stamp.json');
   if (!existsSync(stamp)) return false;
   const builtAt = statSync(stamp).mtimeMs;
-  const lock = join(root, LOCK_FILE);
+  const lock = join(checkout, LOCK_FILE);
   if (existsSync(lock) && statSync(lock).mtimeMs > builtAt) return false;
-  return SOURCE_DIRS.every((d) => !existsSync(join(root, d)) || newestSource(join(root, d)) <= builtAt);
+  return SOURCE_DIRS.every(
+    (d) => !existsSync(join(checkout, d)) || newestSource(join(checkout, d)) <= builtAt,
+  );
 }
 
 /** The CLI's module (src/cli/main.ts), from whichever form is current. */
 export async function loadCliModule() {
-  if (process.env.CORRIDOR_NO_BUNDLE !== '1' && bundleIsFresh()) {
+  if (bundleIsFresh()) {
     return import(pathToFileURL(join(root, 'dist', 'corridor.mjs')).href);
   }
   const { register } = await import('tsx/esm/api');
