@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/check/index.ts';
+import { inSourceYears } from '../src/check/warehouse-check.ts';
 import { csvText, PLUS_HEADER, type TradeFigure, tradeRow } from './helpers/comtrade-csv.ts';
 import { usePreparedWarehouse } from './helpers/pipeline-project.ts';
 import { cli } from './helpers/run-cli.ts';
@@ -150,5 +151,51 @@ describe('checks by year', () => {
     const run = await cli(['derive', '--db', dbPath()]);
     expect(run.code, run.stderr).not.toBe(2);
     expect(findings()).toEqual([before]);
+  });
+});
+
+describe('inSourceYears', () => {
+  /** A table clustered on source and year, as the indicator tables are, with two sources and three years. */
+  function clusteredTable() {
+    const db = new Database(':memory:');
+    db.exec(`create table ind_example (source text not null, year integer not null, k text not null,
+      value real, primary key (source, year, k)) without rowid`);
+    const insert = db.prepare('insert into ind_example values (?, ?, ?, ?)');
+    for (const source of ['baci', 'comtrade', 'national'])
+      for (const year of [2017, 2018, 2019])
+        for (let k = 0; k < 50; k++)
+          if (source !== 'national' || year !== 2019) insert.run(source, year, `k${k}`, k);
+    return db;
+  }
+
+  it('admits the rows of those years of every source, and reads them as ranges of the key, not the whole table', () => {
+    const db = clusteredTable();
+    const where = inSourceYears('ind_example', [2019, 2017], 'e');
+    const rows = db
+      .prepare(`select source, year, count(*) as n from ind_example e where ${where} group by source, year`)
+      .all();
+    expect(rows).toEqual([
+      { source: 'baci', year: 2017, n: 50 },
+      { source: 'baci', year: 2019, n: 50 },
+      { source: 'comtrade', year: 2017, n: 50 },
+      { source: 'comtrade', year: 2019, n: 50 },
+      { source: 'national', year: 2017, n: 50 },
+    ]);
+    const plan = (
+      db.prepare(`explain query plan select * from ind_example e where ${where}`).all() as {
+        detail: string;
+      }[]
+    ).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SEARCH e USING PRIMARY KEY \(source=\? AND year=\?\)/);
+    db.close();
+  });
+
+  it('is true for every year and false for none', () => {
+    const db = clusteredTable();
+    const count = (where: string) =>
+      (db.prepare(`select count(*) as n from ind_example where ${where}`).get() as { n: number }).n;
+    expect(count(inSourceYears('ind_example', null))).toBe(400);
+    expect(count(inSourceYears('ind_example', []))).toBe(0);
+    db.close();
   });
 });

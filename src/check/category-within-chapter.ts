@@ -7,7 +7,7 @@
  */
 import type { Finding } from '../db/dq-findings.ts';
 import { exceedsSql } from './check-settings.ts';
-import { flowWord, inYears, type PairSlice, usd, type WarehouseCheck } from './warehouse-check.ts';
+import { flowWord, inSourceYears, type PairSlice, usd, type WarehouseCheck } from './warehouse-check.ts';
 
 export const CATEGORY_WITHIN_CHAPTER = 'category_within_chapter_within_total';
 const TABLE = 'ind_trade_sums';
@@ -55,7 +55,7 @@ export const categoryWithinChapter: WarehouseCheck = {
          -- Grouped in the table's key order: one pass, no sort.
          totals as (
            select ${PAIR.join(', ')}, max(value_usd) as whole_usd
-           from ${TABLE} where product_kind = 'total' and ${inYears('year', years)}
+           from ${TABLE} where product_kind = 'total' and ${inSourceYears(TABLE, years)}
            group by ${PAIR.join(', ')}
          )
          select ${SLICE.map((c) => `p.${c}`).join(', ')}, ${part('p')},
@@ -74,7 +74,7 @@ export const categoryWithinChapter: WarehouseCheck = {
          from ${TABLE} p
          cross join single_chapter sc
          cross join ${TABLE} w
-         where p.product_kind = 'category' and p.value_usd is not null and ${inYears('p.year', years)}
+         where p.product_kind = 'category' and p.value_usd is not null and ${inSourceYears(TABLE, years, 'p')}
            and sc.scheme = p.classification and sc.category = p.product
            and ${samePair('p', 'w')} and w.product_kind = 'chapter'
            and w.classification = sc.edition and w.product = sc.chapter

@@ -7,7 +7,7 @@
  */
 import { INDICATORS } from '../../warehouse/indicators/index.ts';
 import type { Finding } from '../db/dq-findings.ts';
-import { inYears, type WarehouseCheck } from './warehouse-check.ts';
+import { inSourceYears, inYears, type WarehouseCheck } from './warehouse-check.ts';
 
 export const SHARE_OUT_OF_RANGE = 'share_out_of_range';
 
@@ -43,7 +43,7 @@ export const shareOutOfRange: WarehouseCheck = {
       if (!existing.has(table)) continue;
       const rows = await warehouse.sql.all<Record<string, string | number>>(
         `select ${key.join(', ')}, ${column} as value, year as finding_year from ${table}
-         where (${column} < 0 or ${column} > 1) and ${inYears('year', years)} order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
+         where (${column} < 0 or ${column} > 1) and ${key.includes('source') ? inSourceYears(table, years) : inYears('year', years)} order by ${key.join(', ')} limit ${MOST_PER_COLUMN}`,
       );
       for (const row of rows) {
         const value = Number(row.value);

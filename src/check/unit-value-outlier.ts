@@ -15,7 +15,7 @@
  * refresh that rewrote one year reads that year alone (`byYear`).
  */
 import type { Finding } from '../db/dq-findings.ts';
-import { type CheckYears, flowWord, inYears, type WarehouseCheck } from './warehouse-check.ts';
+import { type CheckYears, flowWord, inSourceYears, type WarehouseCheck } from './warehouse-check.ts';
 
 export const UNIT_VALUE_OUTLIER = 'unit_value_outlier';
 const TABLE = 'ind_unit_values';
@@ -47,7 +47,7 @@ const MIDDLE = (rank: string, count: string) => `${rank} in ((${count} + 1) / 2,
 const code = CODE.join(', ');
 /** The unit values looked at, in `years`: HS6 rows with a positive figure, with single-country partners. */
 const observed = (years: CheckYears) => `from ${TABLE} u
-  where u.hs_level = 6 and u.usd_per_kg > 0 and ${inYears('u.year', years)}
+  where u.hs_level = 6 and u.usd_per_kg > 0 and ${inSourceYears(TABLE, years, 'u')}
     and u.partner_iso3 in (select iso3 from countries where kind in ('country', 'historical'))`;
 /** Joins a row of `a` to its code's row of `b`. */
 const sameCode = (a: string, b: string) => CODE.map((c) => `${a}.${c} = ${b}.${c}`).join(' and ');

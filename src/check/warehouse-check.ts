@@ -56,6 +56,24 @@ export function inYears(column: string, years: CheckYears): string {
   return years.length === 0 ? '0 = 1' : `${column} in (${years.join(', ')})`;
 }
 
+/**
+ * SQL: `inYears` on an indicator table clustered on source and year (`clusteringKey` in
+ * src/derive/indicator-table.ts), with the table's sources named as well, so that the database
+ * reads those years' ranges of the table instead of scanning every year of it: on five 1M-row
+ * BACI years, 0.4 s instead of 2.6 s for one year of ind_shares. The sources come from the table
+ * itself, one seek each (a loose index scan); true for every year.
+ */
+export function inSourceYears(table: string, years: CheckYears, alias: string = table): string {
+  if (years === null) return '1 = 1';
+  const sources = `with recursive sources (source) as (
+      select min(source) from ${table}
+      union all
+      select (select min(t.source) from ${table} t where t.source > sources.source)
+      from sources where sources.source is not null
+    ) select source from sources`;
+  return `${alias}.source in (${sources}) and ${inYears(`${alias}.year`, years)}`;
+}
+
 /** A reporter's trade in one flow and period, as the checks' queries name it. */
 export interface ReporterSlice {
   readonly source: string;
